@@ -1,0 +1,51 @@
+// The JSON shape of an alert as the API returns it and the live stream carries it. Client components
+// import this type only.
+import type { AlertStatus, Severity, Verdict } from "@prisma/client";
+
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const satisfies readonly Severity[];
+export const ALERT_STATUSES = ["open", "acknowledged", "resolved", "suppressed"] as const satisfies readonly AlertStatus[];
+export const VERDICTS = ["true_positive", "false_positive"] as const satisfies readonly Verdict[];
+
+export interface ExpectedRange {
+  low: number;
+  high: number;
+  mean?: number;
+  std?: number;
+  median?: number;
+  p95?: number;
+  p99?: number;
+  hourOfWeek?: number;
+  sampleCount?: number;
+}
+
+export interface AlertView {
+  id: number;
+  device: { id: number; name: string; role: string; site: string };
+  detector: string;
+  anomalyType: string;
+  severity: Severity;
+  score: number;
+  status: AlertStatus;
+  metric: string | null;
+  observedAt: string;
+  observed: { value: number; ts: string } & Record<string, unknown>;
+  expected: ExpectedRange & Record<string, unknown>;
+  explanation: string;
+  occurrences: number;
+  lastSeenAt: string;
+  createdAt: string;
+  updatedAt: string;
+  feedback: {
+    truePositive: number;
+    falsePositive: number;
+    /** The verdict of the user who asked; null when they have not given one (always null in events). */
+    mine: Verdict | null;
+  };
+}
+
+export interface AlertPage {
+  alerts: AlertView[];
+  nextCursor: string | null;
+}
+
+export type SeverityCounts = Record<Severity, number>;

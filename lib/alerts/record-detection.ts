@@ -1,0 +1,81 @@
+// Turns a detector's result into an alert: a repeat of the same device+detector+metric+type within
+// the cooldown updates the existing alert instead of raising a new one; inside a maintenance window
+// the alert is recorded as suppressed. The alert, its event and the NOTIFY commit together.
+import type { Prisma, PrismaClient, Severity } from "@prisma/client";
+import type { Detection } from "../detect/detector";
+import { getAlertView } from "../db/alert-queries";
+import { appendEvent } from "../db/event-queries";
+import type { AlertView } from "./alert-view";
+
+export const DEFAULT_COOLDOWN_MS = 15 * 60_000;
+
+const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+export interface RecordedAlert {
+  alert: AlertView;
+  created: boolean;
+}
+
+export async function recordDetection(
+  db: PrismaClient,
+  args: { deviceId: number; detection: Detection; cooldownMs?: number; suppressedBy?: { windowId: number } },
+): Promise<RecordedAlert> {
+  const { deviceId, detection } = args;
+  const observedAt = new Date(detection.observed.ts);
+  const cooldownMs = args.cooldownMs ?? DEFAULT_COOLDOWN_MS;
+  return db.$transaction(async (tx) => {
+    const existing = await tx.alert.findFirst({
+      where: {
+        dedupKey: detection.dedupKey,
+        status: { in: ["open", "acknowledged", "suppressed"] },
+        lastSeenAt: { gte: new Date(observedAt.getTime() - cooldownMs) },
+      },
+      orderBy: { lastSeenAt: "desc" },
+    });
+    if (existing) {
+      const escalate = RANK[detection.severity] > RANK[existing.severity];
+      await tx.alert.update({
+        where: { id: existing.id },
+        data: {
+          occurrences: { increment: 1 },
+          lastSeenAt: observedAt > existing.lastSeenAt ? observedAt : existing.lastSeenAt,
+          ...(escalate || detection.score > existing.score
+            ? {
+                severity: escalate ? detection.severity : existing.severity,
+                score: Math.max(existing.score, detection.score),
+                observed: detection.observed as unknown as Prisma.InputJsonValue,
+                expected: detection.expected as unknown as Prisma.InputJsonValue,
+                explanation: detection.explanation,
+              }
+            : {}),
+        },
+      });
+      const view = (await getAlertView(tx, existing.id, null))!;
+      await appendEvent(tx, "alert.updated", view);
+      return { alert: view, created: false };
+    }
+    const created = await tx.alert.create({
+      data: {
+        deviceId,
+        detector: detection.detector,
+        anomalyType: detection.anomalyType,
+        severity: detection.severity,
+        score: detection.score,
+        status: args.suppressedBy ? "suppressed" : "open",
+        metric: detection.metric,
+        observedAt,
+        observed: detection.observed as unknown as Prisma.InputJsonValue,
+        expected: {
+          ...detection.expected,
+          ...(args.suppressedBy ? { maintenanceWindowId: args.suppressedBy.windowId } : {}),
+        } as unknown as Prisma.InputJsonValue,
+        explanation: detection.explanation,
+        dedupKey: detection.dedupKey,
+        lastSeenAt: observedAt,
+      },
+    });
+    const view = (await getAlertView(tx, created.id, null))!;
+    await appendEvent(tx, "alert.created", view);
+    return { alert: view, created: true };
+  });
+}

@@ -1,0 +1,125 @@
+// Alert reads for the API and the live stream, with keyset pagination on (created_at, id) so deep
+// pages cost the same as the first.
+import type { AlertStatus, Prisma, Severity, Verdict } from "@prisma/client";
+import type { AlertPage, AlertView, SeverityCounts } from "../alerts/alert-view";
+import { badRequest } from "../http/app-error";
+import type { DbClient } from "./client";
+
+export interface AlertFilter {
+  status?: AlertStatus[];
+  severity?: Severity[];
+  deviceId?: number;
+  from?: Date;
+  to?: Date;
+  cursor?: string;
+  limit?: number;
+}
+
+const alertWithDevice = {
+  device: { select: { id: true, name: true, role: true, site: true } },
+} satisfies Prisma.AlertInclude;
+
+type AlertRow = Prisma.AlertGetPayload<{ include: typeof alertWithDevice }>;
+
+export function encodeCursor(row: { createdAt: Date; id: number }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: number } {
+  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  const n = Number(id);
+  if (Number.isNaN(createdAt.getTime()) || !Number.isInteger(n)) throw badRequest("cursor: not a valid cursor", "cursor");
+  return { createdAt, id: n };
+}
+
+async function feedbackSummaries(db: DbClient, alertIds: number[], viewerId: number | null) {
+  const counts = new Map<number, { truePositive: number; falsePositive: number; mine: Verdict | null }>();
+  for (const id of alertIds) counts.set(id, { truePositive: 0, falsePositive: 0, mine: null });
+  if (alertIds.length === 0) return counts;
+  const grouped = await db.feedback.groupBy({
+    by: ["alertId", "verdict"],
+    where: { alertId: { in: alertIds } },
+    _count: { _all: true },
+  });
+  for (const g of grouped) {
+    const c = counts.get(g.alertId)!;
+    if (g.verdict === "true_positive") c.truePositive = g._count._all;
+    else c.falsePositive = g._count._all;
+  }
+  if (viewerId !== null) {
+    const mine = await db.feedback.findMany({
+      where: { alertId: { in: alertIds }, userId: viewerId },
+      select: { alertId: true, verdict: true },
+    });
+    for (const m of mine) counts.get(m.alertId)!.mine = m.verdict;
+  }
+  return counts;
+}
+
+function toView(row: AlertRow, feedback: AlertView["feedback"]): AlertView {
+  return {
+    id: row.id,
+    device: row.device,
+    detector: row.detector,
+    anomalyType: row.anomalyType,
+    severity: row.severity,
+    score: row.score,
+    status: row.status,
+    metric: row.metric,
+    observedAt: row.observedAt.toISOString(),
+    observed: row.observed as AlertView["observed"],
+    expected: row.expected as AlertView["expected"],
+    explanation: row.explanation,
+    occurrences: row.occurrences,
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    feedback,
+  };
+}
+
+export async function listAlerts(db: DbClient, filter: AlertFilter, viewerId: number | null): Promise<AlertPage> {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  const where: Prisma.AlertWhereInput = {};
+  if (filter.status?.length) where.status = { in: filter.status };
+  if (filter.severity?.length) where.severity = { in: filter.severity };
+  if (filter.deviceId !== undefined) where.deviceId = filter.deviceId;
+  if (filter.from || filter.to) where.createdAt = { gte: filter.from, lt: filter.to };
+  if (filter.cursor) {
+    const c = decodeCursor(filter.cursor);
+    where.OR = [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }];
+  }
+  const rows = await db.alert.findMany({
+    where,
+    include: alertWithDevice,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const fb = await feedbackSummaries(db, page.map((r) => r.id), viewerId);
+  const last = page[page.length - 1];
+  return {
+    alerts: page.map((r) => toView(r, fb.get(r.id)!)),
+    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+  };
+}
+
+export async function getAlertView(db: DbClient, id: number, viewerId: number | null): Promise<AlertView | null> {
+  const row = await db.alert.findUnique({ where: { id }, include: alertWithDevice });
+  if (!row) return null;
+  const fb = await feedbackSummaries(db, [id], viewerId);
+  return toView(row, fb.get(id)!);
+}
+
+/** Alerts needing attention (open or acknowledged) by severity. */
+export async function countActiveBySeverity(db: DbClient): Promise<SeverityCounts> {
+  const grouped = await db.alert.groupBy({
+    by: ["severity"],
+    where: { status: { in: ["open", "acknowledged"] } },
+    _count: { _all: true },
+  });
+  const counts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const g of grouped) counts[g.severity] = g._count._all;
+  return counts;
+}

@@ -1,0 +1,44 @@
+// The event log: append (with NOTIFY, inside the caller's transaction so the event exists exactly
+// when the change it describes does) and read in id order for streaming and resume.
+import type { Prisma } from "@prisma/client";
+import { EVENTS_CHANNEL, type EventPayloads, type EventType, type StreamEvent } from "../events/event-types";
+import type { DbClient } from "./client";
+
+// Serialises appenders until commit so that ids become visible in id order; otherwise a reader could
+// see id 11 commit before id 10 and skip 10 for good.
+const APPEND_LOCK = 0x7469_6465; // "tide"
+
+export async function appendEvent<T extends EventType>(
+  db: DbClient,
+  type: T,
+  payload: EventPayloads[T],
+): Promise<bigint> {
+  if ("$transaction" in db) return db.$transaction((tx) => appendEvent(tx, type, payload));
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
+  const row = await db.event.create({
+    data: { type, payload: payload as unknown as Prisma.InputJsonValue },
+    select: { id: true },
+  });
+  // Delivered on commit when called inside a transaction; never for a rolled-back change.
+  await db.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, ${row.id.toString()})`;
+  return row.id;
+}
+
+export async function eventsAfter(db: DbClient, afterId: bigint, limit = 500): Promise<StreamEvent[]> {
+  const rows = await db.event.findMany({
+    where: { id: { gt: afterId } },
+    orderBy: { id: "asc" },
+    take: limit,
+  });
+  return rows.map((r) => ({
+    id: r.id.toString(),
+    type: r.type as EventType,
+    payload: r.payload as unknown as EventPayloads[EventType],
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+export async function latestEventId(db: DbClient): Promise<bigint> {
+  const row = await db.event.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+  return row?.id ?? 0n;
+}

@@ -1,0 +1,41 @@
+// Users: creation (seed, admin tools, tests) and the look-ups authentication needs.
+import { z } from "zod";
+import type { UserRole } from "@prisma/client";
+import { hashPassword } from "../auth/password";
+import type { DbClient } from "./client";
+
+export const newUserSchema = z.object({
+  email: z.email().transform((e) => e.toLowerCase()),
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(["viewer", "analyst", "admin"]),
+  password: z.string().min(8).max(200),
+});
+
+export type NewUser = z.input<typeof newUserSchema>;
+
+export interface PublicUser {
+  id: number;
+  email: string;
+  name: string;
+  role: UserRole;
+}
+
+export async function createUser(db: DbClient, input: NewUser): Promise<PublicUser> {
+  const data = newUserSchema.parse(input);
+  const passwordHash = await hashPassword(data.password);
+  return db.user.create({
+    data: { email: data.email, name: data.name, role: data.role, passwordHash },
+    select: { id: true, email: true, name: true, role: true },
+  });
+}
+
+export function findUserForLogin(db: DbClient, email: string) {
+  return db.user.findUnique({
+    where: { email: email.toLowerCase() },
+    select: { id: true, email: true, name: true, role: true, passwordHash: true },
+  });
+}
+
+export function findUserById(db: DbClient, id: number): Promise<PublicUser | null> {
+  return db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
+}

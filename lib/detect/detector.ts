@@ -1,0 +1,123 @@
+// The detector contract: pure functions from telemetry (+ baselines) to detections, each with a
+// validated config, run side by side so one failing detector never silences the others.
+import type { z } from "zod";
+import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
+
+export type Severity = "low" | "medium" | "high" | "critical";
+
+export const SEVERITIES: readonly Severity[] = ["low", "medium", "high", "critical"];
+
+export interface Detection {
+  /** Detector id, e.g. "hour-of-week-zscore". */
+  detector: string;
+  /** e.g. "metric_spike" | "metric_drop". */
+  anomalyType: string;
+  metric: MetricName;
+  severity: Severity;
+  /** |z| for z-score detectors. */
+  score: number;
+  /** `ts` is ISO 8601. */
+  observed: { value: number; ts: string };
+  expected: {
+    mean: number;
+    std: number;
+    low: number;
+    high: number;
+    median: number;
+    p95: number;
+    p99: number;
+    hourOfWeek: number;
+    sampleCount: number;
+  };
+  /** Deterministic human text: observed vs expected, change, z. */
+  explanation: string;
+  /** `${deviceId}:${detector}:${metric}:${anomalyType}` */
+  dedupKey: string;
+}
+
+/** What the worker has for one device-minute. */
+export interface DetectorInput {
+  sample: MetricSample;
+  baseline: BaselineIndex;
+}
+
+export interface DetectorDefinition<Config, Input = DetectorInput> {
+  readonly id: string;
+  readonly description: string;
+  readonly configSchema: z.ZodType<Config>;
+  readonly defaultConfig: Config;
+  detect(input: Input, config: Config): Detection[];
+}
+
+/** The part of a detector that `runDetectors` needs; independent of the config type. */
+export interface RunnableDetector<Input = DetectorInput> {
+  readonly id: string;
+  readonly description: string;
+  /** Validates `overrides` merged over the defaults, then detects. Throws on invalid config. */
+  run(input: Input, overrides?: unknown): Detection[];
+}
+
+export interface Detector<Config, Input = DetectorInput>
+  extends DetectorDefinition<Config, Input>,
+    RunnableDetector<Input> {
+  /** Defaults overlaid with `overrides` (a plain object, e.g. stored settings), validated. */
+  resolveConfig(overrides?: unknown): Config;
+}
+
+export interface DetectorFailure {
+  detector: string;
+  error: Error;
+}
+
+export interface RunDetectorsResult {
+  detections: Detection[];
+  failures: DetectorFailure[];
+}
+
+export interface RunDetectorsOptions {
+  /** Per-detector config overrides keyed by detector id. */
+  configs?: Readonly<Record<string, unknown>>;
+}
+
+/** Wraps a definition with config resolution; throws at definition time if the default is invalid. */
+export function defineDetector<Config, Input = DetectorInput>(
+  definition: DetectorDefinition<Config, Input>,
+): Detector<Config, Input> {
+  const defaultConfig = definition.configSchema.parse(definition.defaultConfig);
+
+  const resolveConfig = (overrides?: unknown): Config => {
+    if (overrides === undefined || overrides === null) return defaultConfig;
+    if (typeof overrides !== "object" || Array.isArray(overrides)) {
+      throw new TypeError(`${definition.id}: config overrides must be an object`);
+    }
+    return definition.configSchema.parse({ ...defaultConfig, ...overrides });
+  };
+
+  return {
+    ...definition,
+    defaultConfig,
+    resolveConfig,
+    run: (input, overrides) => definition.detect(input, resolveConfig(overrides)),
+  };
+}
+
+/** Runs every detector; an exception (including invalid config) is reported, never rethrown. */
+export function runDetectors<Input = DetectorInput>(
+  detectors: readonly RunnableDetector<Input>[],
+  input: Input,
+  options: RunDetectorsOptions = {},
+): RunDetectorsResult {
+  const detections: Detection[] = [];
+  const failures: DetectorFailure[] = [];
+  for (const detector of detectors) {
+    try {
+      // Collected first so a detector that fails half-way contributes nothing partial.
+      const found = Array.from(detector.run(input, options.configs?.[detector.id]));
+      for (const detection of found) detections.push(detection);
+    } catch (error) {
+      failures.push({ detector: detector.id, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+  return { detections, failures };
+}

@@ -1,0 +1,21 @@
+// Terminology: an *event* is one row of the append-only `events` table; its id is the SSE event id.
+// The worker and the web app append events in the same transaction as the change they describe,
+// and NOTIFY the channel below so the web app's stream wakes up. The map below is the whole set.
+import type { AlertView } from "../alerts/alert-view";
+
+export const EVENTS_CHANNEL = "tidewatch_events";
+
+export interface EventPayloads {
+  "alert.created": AlertView;
+  "alert.updated": AlertView;
+  "device.status": { deviceId: number; name: string; status: string; lastSeenAt: string | null };
+}
+
+export type EventType = keyof EventPayloads;
+
+export interface StreamEvent<T extends EventType = EventType> {
+  id: string; // bigint as decimal string
+  type: T;
+  payload: EventPayloads[T];
+  createdAt: string;
+}

@@ -1,0 +1,58 @@
+// Structured logs with a scope ("worker:simulator", "web:stream"). Field names that look like secrets
+// are redacted, so a careless `log.info("...", { password })` never leaks one.
+type Level = "debug" | "info" | "warn" | "error";
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|hash/i;
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(scope: string): Logger;
+}
+
+function redact(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (SECRET_KEY.test(k)) out[k] = "[redacted]";
+    else if (v instanceof Error) out[k] = v.message;
+    else out[k] = v;
+  }
+  return out;
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === "string") return /\s/.test(v) ? JSON.stringify(v) : v;
+  if (v instanceof Date) return v.toISOString();
+  return JSON.stringify(v);
+}
+
+export function createLogger(scope: string, options?: { level?: Level; format?: "pretty" | "json" }): Logger {
+  const level = options?.level ?? ((process.env.LOG_LEVEL as Level | undefined) ?? "info");
+  const format = options?.format ?? (process.env.LOG_FORMAT === "json" ? "json" : "pretty");
+  const min = ORDER[level] ?? ORDER.info;
+
+  const write = (lvl: Level, msg: string, fields?: LogFields) => {
+    if (ORDER[lvl] < min) return;
+    const safe = fields ? redact(fields) : {};
+    const time = new Date().toISOString();
+    const line =
+      format === "json"
+        ? JSON.stringify({ time, level: lvl, scope, msg, ...safe })
+        : `${time} ${lvl.padEnd(5)} [${scope}] ${msg}${Object.entries(safe)
+            .map(([k, v]) => ` ${k}=${formatValue(v)}`)
+            .join("")}`;
+    (lvl === "error" || lvl === "warn" ? process.stderr : process.stdout).write(line + "\n");
+  };
+
+  return {
+    debug: (m, f) => write("debug", m, f),
+    info: (m, f) => write("info", m, f),
+    warn: (m, f) => write("warn", m, f),
+    error: (m, f) => write("error", m, f),
+    child: (sub) => createLogger(`${scope}:${sub}`, { level, format }),
+  };
+}

@@ -1,0 +1,182 @@
+// The demo network as a telemetry source. On start it backfills up to 14 days of ordinary history
+// (no detection), trains baselines, then replays the last SIM_CATCHUP_MINUTES at SIM_SPEED× until it
+// reaches the wall clock, and from then on emits one minute per minute. Incidents are injected from
+// a deterministic plan so the first anomaly appears within seconds of the live phase. Catching up
+// instead of running fast forever keeps every timestamp in the past, so time-range views stay true.
+// A batch the database refuses is retried (the cursor does not move), so an outage loses nothing.
+import type pg from "pg";
+import type { PrismaClient } from "@prisma/client";
+import type { DeviceSummary } from "@/lib/db/device-queries";
+import { latestSampleTime } from "@/lib/db/sample-queries";
+import type { Logger } from "@/lib/log";
+import type { DeviceRole, DeviceSpec } from "@/lib/simulator/demo-fleet";
+import { applyIncidents, planIncidents, type Incident } from "@/lib/simulator/incidents";
+import { createNetworkModel } from "@/lib/simulator/network-model";
+import type { MetricSample } from "@/lib/telemetry/metrics";
+import { trainBaselines } from "./baseline-training";
+import type { Clock } from "./clock";
+import type { DetectionPipeline } from "./detection-pipeline";
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const BACKFILL_CHUNK_MINUTES = 240;
+const RETRAIN_EVERY_MS = DAY;
+
+export interface DemoSimulatorOptions {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  pipeline: DetectionPipeline;
+  devices: readonly DeviceSummary[];
+  log: Logger;
+  clock: Clock;
+  seed: number;
+  speed: number;
+  catchupMinutes: number;
+  incidentGapMinutes: number;
+  historyDays?: number;
+}
+
+export interface DemoSimulator {
+  /** Stops after the minute in progress is stored. */
+  stop(): Promise<void>;
+  done: Promise<void>;
+  status(): { phase: string; simTime: string | null; incidents: number };
+}
+
+const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+
+function toSpec(d: DeviceSummary): DeviceSpec {
+  return { name: d.name, role: d.role as DeviceRole, site: d.site, managementIp: "", tags: d.tags };
+}
+
+export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const model = createNetworkModel({ devices: o.devices.map(toSpec), seed: o.seed });
+  let phase = "starting";
+  let simTime: number | null = null;
+  let incidents: Incident[] = [];
+
+  const samplesAt = (minute: number, withIncidents: boolean): MetricSample[] => {
+    const ts = new Date(minute);
+    return o.devices.map((d, i) => {
+      const values = model.valuesAt(i, ts);
+      return { deviceId: d.id, ts, values: withIncidents ? applyIncidents(values, i, ts, incidents) : values };
+    });
+  };
+
+  /** Runs `fn` until it succeeds or the simulator stops; database outages are waited out. */
+  const retrying = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    let delay = 1_000;
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (signal.aborted) return undefined;
+        o.log.warn(`${what} failed; retrying`, { error: err instanceof Error ? err.message : String(err), retryInMs: delay });
+        await o.clock.sleep(delay, signal);
+        if (signal.aborted) return undefined;
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  };
+
+  const train = async (until: number) => {
+    phase = "training baselines";
+    await retrying("baseline training", async () => {
+      await trainBaselines({ prisma: o.prisma, pool: o.pool, devices: o.devices, until: new Date(until), log: o.log });
+      await o.pipeline.reloadBaselines();
+    });
+  };
+
+  const run = async () => {
+    const ids = o.devices.map((d) => d.id);
+    const now = floorMinute(o.clock.now());
+    const liveStart = now - o.catchupMinutes * MINUTE;
+    const latest = await retrying("reading the newest sample", () => latestSampleTime(o.pool, ids));
+    if (signal.aborted) return;
+    const resumeAt = latest ? floorMinute(latest.getTime()) + MINUTE : null;
+
+    // 1. history: ordinary behaviour only, stored without detection
+    const historyFrom = Math.max(resumeAt ?? -Infinity, now - (o.historyDays ?? 14) * DAY);
+    if (historyFrom < liveStart) {
+      phase = "backfilling history";
+      const started = o.clock.now();
+      let stored = 0;
+      for (let t = historyFrom; t < liveStart && !signal.aborted; t += BACKFILL_CHUNK_MINUTES * MINUTE) {
+        const batch: MetricSample[] = [];
+        for (let m = t; m < Math.min(t + BACKFILL_CHUNK_MINUTES * MINUTE, liveStart); m += MINUTE) {
+          batch.push(...samplesAt(m, false));
+        }
+        stored += (await retrying("storing history", () => o.pipeline.store(batch))) ?? 0;
+      }
+      o.log.info("history backfilled", {
+        from: new Date(historyFrom).toISOString(),
+        to: new Date(liveStart).toISOString(),
+        samples: stored,
+        ms: o.clock.now() - started,
+      });
+    }
+    if (signal.aborted) return;
+
+    // 2. baselines, unless recent ones exist
+    let cursor = Math.max(liveStart, resumeAt ?? -Infinity);
+    await o.pipeline.reloadBaselines();
+    const trainedAt = o.pipeline.baselinesTrainedAt()?.getTime();
+    if (trainedAt === undefined || cursor - trainedAt >= RETRAIN_EVERY_MS) await train(cursor);
+    let lastTrained = o.pipeline.baselinesTrainedAt()?.getTime() ?? cursor;
+    if (signal.aborted) return;
+
+    // 3. live: accelerated until caught up with the wall clock, then real time
+    incidents = planIncidents({
+      seed: o.seed ^ Math.floor(cursor / MINUTE),
+      deviceCount: o.devices.length,
+      from: new Date(cursor),
+      to: new Date(cursor + 30 * DAY),
+      meanGapMinutes: o.incidentGapMinutes,
+      firstStartsAt: new Date(cursor + 10 * MINUTE),
+    });
+    const first = incidents[0];
+    if (first) {
+      o.log.info("demo incidents planned", {
+        first: first.kind,
+        device: o.devices[first.deviceIndex]?.name,
+        at: first.start.toISOString(),
+      });
+    }
+    const realStart = o.clock.now();
+    const simStart = cursor;
+    while (!signal.aborted) {
+      const minuteEnd = cursor + MINUTE;
+      const due = Math.max(realStart + (minuteEnd - simStart) / o.speed, minuteEnd);
+      phase = due > minuteEnd ? "live (catching up)" : "live";
+      const wait = due - o.clock.now();
+      if (wait > 0) await o.clock.sleep(wait, signal);
+      if (signal.aborted) break;
+      const batch = samplesAt(cursor, true);
+      const done = await retrying("ingesting telemetry", () => o.pipeline.ingest(batch));
+      if (!done) break;
+      simTime = cursor;
+      cursor += MINUTE;
+      if (cursor - lastTrained >= RETRAIN_EVERY_MS) {
+        await train(cursor);
+        lastTrained = cursor;
+      }
+    }
+  };
+
+  const done = run()
+    .catch((err) => o.log.error("simulator stopped by an error", { error: err instanceof Error ? err.stack : String(err) }))
+    .finally(() => {
+      phase = "stopped";
+    });
+
+  return {
+    async stop() {
+      controller.abort();
+      await done;
+    },
+    done,
+    status: () => ({ phase, simTime: simTime === null ? null : new Date(simTime).toISOString(), incidents: incidents.length }),
+  };
+}
