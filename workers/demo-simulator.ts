@@ -41,6 +41,8 @@ export interface DemoSimulator {
   stop(): Promise<void>;
   done: Promise<void>;
   status(): { phase: string; simTime: string | null; incidents: number };
+  /** The ground truth of the live phase (empty until it starts). */
+  plannedIncidents(): readonly Incident[];
 }
 
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
@@ -178,5 +180,6 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
     },
     done,
     status: () => ({ phase, simTime: simTime === null ? null : new Date(simTime).toISOString(), incidents: incidents.length }),
+    plannedIncidents: () => incidents,
   };
 }

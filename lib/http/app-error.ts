@@ -33,7 +33,9 @@ export function jsonResponse(body: unknown, status = 200, headers?: HeadersInit)
 
 function fromZod(err: ZodError): AppError {
   const issue = err.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join(".") : undefined;
+  // "severity.0" (an element of a list) is reported as the field the client sent: "severity".
+  const path = issue?.path.filter((p) => typeof p !== "number").map(String) ?? [];
+  const field = path.length > 0 ? path.join(".") : undefined;
   const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : "Invalid input";
   return badRequest(message, field);
 }

@@ -1,0 +1,123 @@
+// The live path end to end below HTTP: events appended in transactions, NOTIFY through a real LISTEN
+// connection, and the SSE stream resuming after Last-Event-ID in order.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../../lib/db/client";
+import { appendEvent, eventsAfter, latestEventId } from "../../lib/db/event-queries";
+import { newDbConnection } from "../../lib/db/pool";
+import { createEventListener, type EventListener } from "../../lib/events/event-listener";
+import { createSseStream } from "../../lib/events/sse-stream";
+import { createLogger } from "../../lib/log";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+let t: TestDatabase;
+let listener: EventListener;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  listener = createEventListener(() => newDbConnection(t.url), createLogger("test:listener", { level: "error" }));
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await t?.drop();
+});
+
+const statusEvent = (n: number) => ({ deviceId: n, name: `d${n}`, status: "active", lastSeenAt: null });
+
+/** Reads parsed SSE events from a stream until `count` have arrived (or the timeout). */
+async function readEvents(stream: ReadableStream<Uint8Array>, count: number, timeoutMs = 5_000) {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const events: { id: string; type: string; data: unknown }[] = [];
+  let buffer = "";
+  const deadline = Date.now() + timeoutMs;
+  while (events.length < count && Date.now() < deadline) {
+    const chunk = await Promise.race([
+      reader.read(),
+      new Promise<null>((r) => setTimeout(() => r(null), Math.max(1, deadline - Date.now()))),
+    ]);
+    if (!chunk || chunk.done) break;
+    buffer += decoder.decode(chunk.value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const fields = Object.fromEntries(
+        block.split("\n").filter((l) => !l.startsWith(":") && l.includes(": ")).map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)]),
+      );
+      if (fields.id && fields.event && fields.data) events.push({ id: fields.id, type: fields.event, data: JSON.parse(fields.data) });
+    }
+  }
+  reader.releaseLock();
+  return events;
+}
+
+function openStream(lastEventId: bigint | null, signal?: AbortSignal) {
+  return createSseStream({
+    lastEventId,
+    reader: { after: (id, limit) => eventsAfter(db(), id, limit), latestId: () => latestEventId(db()) },
+    subscribe: (wake) => listener.subscribe(wake),
+    heartbeatMs: 60_000,
+    signal,
+  });
+}
+
+describe("event stream", () => {
+  it("resumes after Last-Event-ID with every missed event, in order, then delivers new ones live", async () => {
+    const ids: bigint[] = [];
+    for (let i = 1; i <= 3; i++) ids.push(await appendEvent(t.prisma, "device.status", statusEvent(i)));
+
+    const abort = new AbortController();
+    const stream = openStream(ids[0]!, abort.signal);
+    const missed = await readEvents(stream, 2);
+    expect(missed.map((e) => e.id)).toEqual([ids[1]!.toString(), ids[2]!.toString()]);
+    expect(missed.map((e) => (e.data as { deviceId: number }).deviceId)).toEqual([2, 3]);
+
+    // committed after the client connected: arrives through LISTEN/NOTIFY without polling
+    const started = Date.now();
+    const liveId = await t.prisma.$transaction((tx) => appendEvent(tx, "device.status", statusEvent(4)));
+    const live = await readEvents(stream, 1);
+    expect(live.map((e) => e.id)).toEqual([liveId.toString()]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    abort.abort();
+  });
+
+  it("starts at the newest event when the client gives no Last-Event-ID", async () => {
+    await appendEvent(t.prisma, "device.status", statusEvent(10));
+    const abort = new AbortController();
+    const stream = openStream(null, abort.signal);
+    // let the stream take its starting point before the next commit
+    await new Promise((r) => setTimeout(r, 200));
+    const fresh = await appendEvent(t.prisma, "device.status", statusEvent(11));
+    const events = await readEvents(stream, 1);
+    expect(events.map((e) => e.id)).toEqual([fresh.toString()]);
+    abort.abort();
+  });
+
+  it("never delivers an event of a rolled-back change", async () => {
+    const before = await latestEventId(t.prisma);
+    await expect(
+      t.prisma.$transaction(async (tx) => {
+        await appendEvent(tx, "device.status", statusEvent(20));
+        throw new Error("change failed");
+      }),
+    ).rejects.toThrow("change failed");
+    expect(await latestEventId(t.prisma)).toBe(before);
+  });
+
+  it("delivers events from concurrent writers exactly once and in id order", async () => {
+    const start = await latestEventId(t.prisma);
+    const abort = new AbortController();
+    const stream = openStream(start, abort.signal);
+    const written = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => t.prisma.$transaction((tx) => appendEvent(tx, "device.status", statusEvent(100 + i)))),
+    );
+    const events = await readEvents(stream, 25, 10_000);
+    const got = events.map((e) => BigInt(e.id));
+    expect(got).toHaveLength(25);
+    expect(new Set(got).size).toBe(25);
+    expect([...got].sort((a, b) => (a < b ? -1 : 1))).toEqual(got);
+    expect(new Set(got)).toEqual(new Set(written));
+    abort.abort();
+  });
+});
