@@ -30,6 +30,12 @@ function formatValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
+// A closed stdout/stderr (e.g. piped into a pager that quit) must never crash a process that has
+// children or a database to stop: drop the output instead.
+for (const stream of [process.stdout, process.stderr]) {
+  if (stream.listenerCount("error") === 0) stream.on("error", () => undefined);
+}
+
 export function createLogger(scope: string, options?: { level?: Level; format?: "pretty" | "json" }): Logger {
   const level = options?.level ?? ((process.env.LOG_LEVEL as Level | undefined) ?? "info");
   const format = options?.format ?? (process.env.LOG_FORMAT === "json" ? "json" : "pretty");

@@ -4,7 +4,7 @@ import type { UserRole } from "@prisma/client";
 import { hashPassword } from "../auth/password";
 import type { DbClient } from "./client";
 
-export const newUserSchema = z.object({
+export const newUserSchema = z.strictObject({
   email: z.email().transform((e) => e.toLowerCase()),
   name: z.string().trim().min(1).max(100),
   role: z.enum(["viewer", "analyst", "admin"]),
@@ -38,4 +38,11 @@ export function findUserForLogin(db: DbClient, email: string) {
 
 export function findUserById(db: DbClient, id: number): Promise<PublicUser | null> {
   return db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
+}
+
+export function listUsers(db: DbClient): Promise<(PublicUser & { createdAt: Date })[]> {
+  return db.user.findMany({
+    orderBy: { id: "asc" },
+    select: { id: true, email: true, name: true, role: true, createdAt: true },
+  });
 }

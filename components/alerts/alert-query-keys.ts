@@ -1,0 +1,12 @@
+// Every react-query key for alerts in one place. Lists live under ["alerts", "list", …] (data:
+// AlertPage) so one prefix reaches them all; a single alert lives under ["alert", id].
+export const FEED_FILTER = { view: "feed" } as const;
+
+export const alertQueryKeys = {
+  all: ["alerts"] as const,
+  lists: ["alerts", "list"] as const,
+  feed: ["alerts", "list", FEED_FILTER] as const,
+  counts: ["alerts", "counts"] as const,
+  details: ["alert"] as const,
+  detail: (id: number) => ["alert", id] as const,
+};

@@ -1,0 +1,103 @@
+"use client";
+// The one live connection of a signed-in tab: GET /api/stream (server-sent events) feeding the
+// react-query caches, plus the "Live" / "Reconnecting…" indicator in the nav.
+//
+// The browser's EventSource reconnects by itself and resumes with Last-Event-ID, so nothing is
+// missed across its own retries. Only a brand-new EventSource (first connect, or after the browser
+// gave up, e.g. on a 401 or a proxy error) starts at the newest event; then the alert queries are
+// fetched again once so nothing that happened in the gap is lost.
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import type { AlertView } from "@/lib/alerts/alert-view";
+import type { EventPayloads } from "@/lib/events/event-types";
+import { alertQueryKeys } from "@/components/alerts/alert-query-keys";
+import { findCachedAlert } from "@/components/alerts/find-cached-alert";
+import { writeAlertToCache } from "@/components/alerts/write-alert-to-cache";
+import { LiveIndicator, type LiveState } from "@/components/shell/live-indicator";
+
+const STREAM_URL = "/api/stream";
+const MAX_RETRY_MS = 30_000;
+
+export function LiveEvents() {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<LiveState>("connecting");
+
+  useEffect(() => {
+    let source: EventSource | undefined;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let countsTimer: ReturnType<typeof setTimeout> | undefined;
+
+    // Bursts of events (a replay after reconnecting, an incident touching many alerts) refresh the
+    // counts once.
+    const refreshCounts = () => {
+      clearTimeout(countsTimer);
+      countsTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: alertQueryKeys.counts }), 300);
+    };
+
+    const connect = () => {
+      const es = new EventSource(STREAM_URL);
+      source = es;
+      let opened = false;
+
+      es.onopen = () => {
+        failures = 0;
+        setState("live");
+        if (!opened) {
+          opened = true;
+          resync(queryClient);
+        }
+      };
+      es.onerror = () => {
+        setState("reconnecting");
+        if (es.readyState === EventSource.CLOSED) {
+          // The browser will not retry this one; start a new stream with backoff.
+          es.close();
+          const delay = Math.min(1000 * 2 ** failures, MAX_RETRY_MS);
+          failures += 1;
+          retryTimer = setTimeout(connect, delay);
+        }
+      };
+      es.addEventListener("alert.created", (e) => {
+        const alert = parseAlert(e);
+        if (!alert) return;
+        writeAlertToCache(queryClient, alert, { addToFeed: true, keepMine: true });
+        refreshCounts();
+      });
+      es.addEventListener("alert.updated", (e) => {
+        const alert = parseAlert(e);
+        if (!alert) return;
+        // Counts are by severity of open + acknowledged alerts: only those two fields move them.
+        const before = findCachedAlert(queryClient, alert.id);
+        writeAlertToCache(queryClient, alert, { keepMine: true });
+        if (!before || before.status !== alert.status || before.severity !== alert.severity) refreshCounts();
+      });
+    };
+
+    connect();
+    return () => {
+      clearTimeout(retryTimer);
+      clearTimeout(countsTimer);
+      source?.close();
+    };
+  }, [queryClient]);
+
+  return <LiveIndicator state={state} />;
+}
+
+function resync(queryClient: QueryClient): void {
+  void queryClient.invalidateQueries({ queryKey: alertQueryKeys.all });
+  void queryClient.invalidateQueries({ queryKey: alertQueryKeys.details });
+}
+
+/** The AlertView carried by alert.created / alert.updated; undefined for anything malformed. */
+function parseAlert(event: Event): EventPayloads["alert.created" | "alert.updated"] | undefined {
+  if (!(event instanceof MessageEvent) || typeof event.data !== "string") return undefined;
+  try {
+    const payload = JSON.parse(event.data) as Partial<AlertView> | null;
+    if (!payload || typeof payload.id !== "number" || !payload.feedback || !payload.device) return undefined;
+    return payload as AlertView;
+  } catch {
+    return undefined;
+  }
+}
