@@ -1,0 +1,68 @@
+// The worker's Prometheus metrics (a stable interface: dashboards and alerts are built on these
+// names). Collectors increment them; workers/metrics-server.ts serves them at GET /metrics.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: "tidewatch_worker_" });
+
+export const flowRecordsTotal = new Counter({
+  name: "tidewatch_flow_records_total",
+  help: "Flow records decoded, by export version (5, 9, 10 = IPFIX)",
+  labelNames: ["version"] as const,
+  registers: [metricsRegistry],
+});
+
+export const flowPacketsTotal = new Counter({
+  name: "tidewatch_flow_datagrams_total",
+  help: "Flow export datagrams received",
+  labelNames: ["version"] as const,
+  registers: [metricsRegistry],
+});
+
+export const flowEstimatedLostTotal = new Counter({
+  name: "tidewatch_flow_estimated_lost_total",
+  help: "Flow records (v5/IPFIX) or export packets (v9) estimated lost from sequence-number gaps",
+  labelNames: ["version"] as const,
+  registers: [metricsRegistry],
+});
+
+export const collectorDroppedTotal = new Counter({
+  name: "tidewatch_collector_dropped_total",
+  help: "Input dropped by a collector, by reason (truncated, bad_version, ...)",
+  labelNames: ["collector", "reason"] as const,
+  registers: [metricsRegistry],
+});
+
+export const syslogMessagesTotal = new Counter({
+  name: "tidewatch_syslog_messages_total",
+  help: "Syslog messages parsed",
+  labelNames: ["transport", "format"] as const,
+  registers: [metricsRegistry],
+});
+
+export const snmpPollsTotal = new Counter({
+  name: "tidewatch_snmp_polls_total",
+  help: "SNMP polls by result (ok, timeout, error)",
+  labelNames: ["result"] as const,
+  registers: [metricsRegistry],
+});
+
+export const prometheusPullsTotal = new Counter({
+  name: "tidewatch_prometheus_pulls_total",
+  help: "Prometheus query_range pulls by result",
+  labelNames: ["result"] as const,
+  registers: [metricsRegistry],
+});
+
+export const ingestLagSeconds = new Gauge({
+  name: "tidewatch_ingest_lag_seconds",
+  help: "Age of the newest telemetry minute handed to the detectors",
+  registers: [metricsRegistry],
+});
+
+export const collectorUp = new Gauge({
+  name: "tidewatch_collector_up",
+  help: "1 when the collector is running",
+  labelNames: ["collector"] as const,
+  registers: [metricsRegistry],
+});

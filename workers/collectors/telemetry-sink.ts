@@ -1,0 +1,25 @@
+// Where collectors hand what they decoded. The sink resolves sources to devices (discovering new
+// ones), rolls everything up per device per minute and feeds the detection pipeline. Collectors
+// never touch the database themselves.
+import type { FlowRecord } from "@/lib/telemetry/flow-record";
+import type { MetricName } from "@/lib/telemetry/metrics";
+import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
+
+/** How a collector names the device it observed. */
+export interface DeviceRef {
+  /** Management or exporter address. */
+  address?: string;
+  /** Hostname or configured device name. */
+  name?: string;
+}
+
+export interface TelemetrySink {
+  /** Decoded flows from one datagram. */
+  flows(records: readonly FlowRecord[]): void;
+  /** One syslog message and the address it came from. */
+  syslog(message: SyslogMessage, sourceAddress: string): void;
+  /** Gauge-like metric values observed at `ts` (SNMP rates, Prometheus samples). */
+  deviceMetrics(device: DeviceRef, ts: Date, values: Partial<Record<MetricName, number>>): void;
+  /** A polled device stopped (or started again) answering. */
+  deviceReachability(device: DeviceRef, reachable: boolean, at: Date): void;
+}
