@@ -21,6 +21,11 @@ const SCALES: Record<MetricName, readonly Scale[]> = {
     { factor: 1000, suffix: " s" },
   ],
   packetLossPct: [{ factor: 1, suffix: "%" }],
+  distinctPeers: countScales("peers/min"),
+  distinctDstPorts: countScales("ports/min"),
+  syslogMessages: countScales("msgs/min"),
+  syslogErrors: countScales("msgs/min"),
+  syslogFailures: countScales("msgs/min"),
 };
 
 /** e.g. "912 Mbps", "1.24 Gbps", "45.2k pps", "42.3%", "0.85 ms"; "—" for null or non-finite. */

@@ -22,6 +22,11 @@ export const MIN_STD_ABSOLUTE: Readonly<Record<MetricName, number>> = {
   memoryPct: 0.5,
   latencyMs: 0.1,
   packetLossPct: 0.05,
+  distinctPeers: 1,
+  distinctDstPorts: 1,
+  syslogMessages: 1,
+  syslogErrors: 1,
+  syslogFailures: 1,
 };
 
 export const hourOfWeekZScoreConfigSchema = z.object({

@@ -170,6 +170,12 @@ export function createNetworkModel({ devices, seed }: NetworkModelOptions): Netw
         memoryPct: round(clamp(memory, 1, 100), 2),
         latencyMs: round(latency, 3),
         packetLossPct: round(loss, 4),
+        // Observed only through real protocols (flows, syslog); the model does not report them.
+        distinctPeers: null,
+        distinctDstPorts: null,
+        syslogMessages: null,
+        syslogErrors: null,
+        syslogFailures: null,
       };
     },
   };

@@ -11,6 +11,11 @@ export const METRICS = [
   "memoryPct",
   "latencyMs",
   "packetLossPct",
+  "distinctPeers",
+  "distinctDstPorts",
+  "syslogMessages",
+  "syslogErrors",
+  "syslogFailures",
 ] as const;
 
 export type MetricName = (typeof METRICS)[number];
@@ -33,6 +38,11 @@ export const METRIC_INFO: Record<MetricName, MetricInfo> = {
   memoryPct: { label: "Memory", unit: "%", column: "memory_pct", max: 100 },
   latencyMs: { label: "Latency", unit: "ms", column: "latency_ms" },
   packetLossPct: { label: "Packet loss", unit: "%", column: "packet_loss_pct", max: 100 },
+  distinctPeers: { label: "Distinct peers", unit: "peers/min", column: "distinct_peers" },
+  distinctDstPorts: { label: "Distinct destination ports", unit: "ports/min", column: "distinct_dst_ports" },
+  syslogMessages: { label: "Syslog messages", unit: "msgs/min", column: "syslog_messages" },
+  syslogErrors: { label: "Syslog errors", unit: "msgs/min", column: "syslog_errors" },
+  syslogFailures: { label: "Failure messages", unit: "msgs/min", column: "syslog_failures" },
 };
 
 /** Values of one device for one minute; null where the source did not report the metric. */

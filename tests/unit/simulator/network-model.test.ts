@@ -57,13 +57,16 @@ describe("createNetworkModel determinism", () => {
 });
 
 describe("createNetworkModel values", () => {
-  it("reports all 9 metrics, finite and within bounds, for every device over a week", () => {
+  // The model reports the device/interface metrics; flow and syslog counts come only from real protocols.
+  const MODELLED = METRICS.filter((m) => !["distinctPeers", "distinctDstPorts", "syslogMessages", "syslogErrors", "syslogFailures"].includes(m));
+
+  it("reports the 9 modelled metrics, finite and within bounds, for every device over a week", () => {
     // Collected rather than asserted one by one: a million expect() calls would be slow.
     const problems: string[] = [];
     for (let d = 0; d < fleet.length; d++) {
       for (let m = 0; m < 7 * 1440; m += 7) {
         const values = model.valuesAt(d, new Date(MONDAY + m * MINUTE));
-        for (const metric of METRICS) {
+        for (const metric of MODELLED) {
           const v = values[metric];
           const max = METRIC_INFO[metric].max ?? Number.POSITIVE_INFINITY;
           if (v === null || !Number.isFinite(v) || v < 0 || v > max) problems.push(`${fleet[d]?.name} ${m} ${metric}=${v}`);

@@ -1,0 +1,227 @@
+// Rolls decoded flows up per device per minute. A flow counts for its exporter and for each endpoint
+// inside `internal_subnets` (so hosts behind an exporter get their own series). Memory is bounded
+// however many hosts appear: distinct peers/ports are HyperLogLog counters, top talkers a
+// Space-Saving sketch, and only a short ring of recent flows is kept per device (alert evidence).
+// Pure: time comes from the flows and from the caller's watermark.
+import type { FlowRecord } from "./flow-record";
+import { HyperLogLog } from "./sketch/hyper-log-log";
+import { SpaceSaving } from "./sketch/space-saving";
+import type { SubnetMatcher } from "./cidr";
+
+const MINUTE = 60_000;
+/** A long-lived flow is spread over at most this many minutes. */
+const MAX_SPREAD_MINUTES = 10;
+
+export interface TopTalker {
+  peer: string;
+  direction: "in" | "out";
+  bytes: number;
+}
+
+export interface DeviceMinuteFlows {
+  /** Exporter or host address the rollup belongs to. */
+  address: string;
+  /** Whether the address is a flow exporter (else an internal host seen in flows). */
+  exporter: boolean;
+  /** Start of the minute (epoch ms). */
+  minute: number;
+  bytesIn: number;
+  bytesOut: number;
+  packetsIn: number;
+  packetsOut: number;
+  flows: number;
+  tcpSynFlows: number;
+  distinctPeers: number;
+  distinctDstPorts: number;
+  protocolBytes: Record<string, number>;
+  topTalkers: TopTalker[];
+}
+
+interface Bucket {
+  address: string;
+  exporter: boolean;
+  minute: number;
+  bytesIn: number;
+  bytesOut: number;
+  packetsIn: number;
+  packetsOut: number;
+  flows: number;
+  tcpSynFlows: number;
+  peers: HyperLogLog;
+  ports: HyperLogLog;
+  protocolBytes: Map<number, number>;
+  talkers: SpaceSaving<string>;
+}
+
+export interface FlowRollupOptions {
+  isInternal: SubnetMatcher;
+  topTalkers?: number;
+  /** Space-Saving counters per device-minute (top talkers are exact above 1/capacity of bytes). */
+  sketchCapacity?: number;
+  recentFlowsPerDevice?: number;
+  /** Devices whose recent flows are kept (least recently seen are forgotten first). */
+  recentFlowDevices?: number;
+}
+
+export class FlowRollup {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly recent = new Map<string, FlowRecord[]>();
+  private readonly topN: number;
+  private readonly capacity: number;
+  private readonly recentPerDevice: number;
+  private readonly recentDevices: number;
+  /** Flows for minutes already flushed (arrived after the watermark passed them). */
+  lateFlows = 0;
+  private flushedBefore = -Infinity;
+
+  constructor(private readonly options: FlowRollupOptions) {
+    this.topN = options.topTalkers ?? 10;
+    this.capacity = options.sketchCapacity ?? 24;
+    this.recentPerDevice = options.recentFlowsPerDevice ?? 20;
+    this.recentDevices = options.recentFlowDevices ?? 5_000;
+  }
+
+  add(flow: FlowRecord): void {
+    const srcInternal = this.options.isInternal(flow.srcAddr);
+    const dstInternal = this.options.isInternal(flow.dstAddr);
+    // For the exporter, traffic towards the inside is inbound; everything else outbound.
+    const exporterOut = srcInternal && !dstInternal;
+    this.attribute(flow, flow.exporter, true, exporterOut ? "out" : "in");
+    if (srcInternal && flow.srcAddr !== flow.exporter) this.attribute(flow, flow.srcAddr, false, "out");
+    if (dstInternal && flow.dstAddr !== flow.exporter) this.attribute(flow, flow.dstAddr, false, "in");
+  }
+
+  private attribute(flow: FlowRecord, address: string, exporter: boolean, direction: "in" | "out"): void {
+    this.remember(address, flow);
+    const end = Number.isFinite(flow.endMs) ? flow.endMs : flow.startMs;
+    const start = Number.isFinite(flow.startMs) && flow.startMs <= end ? flow.startMs : end;
+    const firstMinute = Math.floor(Math.max(start, end - MAX_SPREAD_MINUTES * MINUTE) / MINUTE) * MINUTE;
+    const lastMinute = Math.floor(end / MINUTE) * MINUTE;
+    const minutes = (lastMinute - firstMinute) / MINUTE + 1;
+    const span = Math.max(1, end - start);
+    const peer = direction === "out" ? flow.dstAddr : flow.srcAddr;
+    for (let m = firstMinute; m <= lastMinute; m += MINUTE) {
+      if (m < this.flushedBefore) {
+        if (m === lastMinute) this.lateFlows += 1;
+        continue;
+      }
+      // a flow's bytes are spread over the minutes it was active in, in proportion to the overlap
+      const share = minutes === 1 ? 1 : Math.max(0, Math.min(end, m + MINUTE) - Math.max(start, m)) / span;
+      const b = this.bucket(address, exporter, m);
+      const bytes = flow.bytes * share;
+      const packets = flow.packets * share;
+      if (direction === "in") {
+        b.bytesIn += bytes;
+        b.packetsIn += packets;
+      } else {
+        b.bytesOut += bytes;
+        b.packetsOut += packets;
+      }
+      b.protocolBytes.set(flow.protocol, (b.protocolBytes.get(flow.protocol) ?? 0) + bytes);
+      b.talkers.add(`${direction}|${peer}`, bytes);
+      if (m === lastMinute) {
+        // counts belong to the minute the flow ended in, so each flow is counted once
+        b.flows += 1;
+        if (flow.protocol === 6 && (flow.tcpFlags & 0x02) !== 0) b.tcpSynFlows += 1;
+        b.peers.add(peer);
+        b.ports.addInt(flow.dstPort);
+      }
+    }
+  }
+
+  private bucket(address: string, exporter: boolean, minute: number): Bucket {
+    const key = `${minute}|${address}`;
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = {
+        address,
+        exporter,
+        minute,
+        bytesIn: 0,
+        bytesOut: 0,
+        packetsIn: 0,
+        packetsOut: 0,
+        flows: 0,
+        tcpSynFlows: 0,
+        peers: new HyperLogLog(),
+        ports: new HyperLogLog(),
+        protocolBytes: new Map(),
+        talkers: new SpaceSaving(this.capacity),
+      };
+      this.buckets.set(key, b);
+    } else if (exporter && !b.exporter) {
+      b.exporter = true;
+    }
+    return b;
+  }
+
+  private remember(address: string, flow: FlowRecord): void {
+    let ring = this.recent.get(address);
+    if (ring) {
+      this.recent.delete(address); // re-insert: Map order is the LRU order
+    } else {
+      ring = [];
+      if (this.recent.size >= this.recentDevices) {
+        const oldest = this.recent.keys().next().value;
+        if (oldest !== undefined) this.recent.delete(oldest);
+      }
+    }
+    ring.push(flow);
+    if (ring.length > this.recentPerDevice) ring.shift();
+    this.recent.set(address, ring);
+  }
+
+  /** The most recent flows seen for an address, oldest first. */
+  recentFlows(address: string): readonly FlowRecord[] {
+    return this.recent.get(address) ?? [];
+  }
+
+  /** Completed device-minutes before `watermark` (epoch ms); later flows for them count as late. */
+  flushBefore(watermark: number): DeviceMinuteFlows[] {
+    const out: DeviceMinuteFlows[] = [];
+    for (const [key, b] of this.buckets) {
+      if (b.minute >= watermark) continue;
+      this.buckets.delete(key);
+      out.push({
+        address: b.address,
+        exporter: b.exporter,
+        minute: b.minute,
+        bytesIn: b.bytesIn,
+        bytesOut: b.bytesOut,
+        packetsIn: b.packetsIn,
+        packetsOut: b.packetsOut,
+        flows: b.flows,
+        tcpSynFlows: b.tcpSynFlows,
+        distinctPeers: b.flows === 0 ? 0 : b.peers.estimate(),
+        distinctDstPorts: b.flows === 0 ? 0 : b.ports.estimate(),
+        protocolBytes: Object.fromEntries([...b.protocolBytes].map(([p, v]) => [String(p), Math.round(v)])),
+        topTalkers: b.talkers.top(this.topN).map((t) => {
+          const [direction, peer] = t.key.split("|") as ["in" | "out", string];
+          return { peer, direction, bytes: Math.round(t.count) };
+        }),
+      });
+    }
+    this.flushedBefore = Math.max(this.flushedBefore, Math.floor(watermark / MINUTE) * MINUTE);
+    return out.sort((a, b) => a.minute - b.minute);
+  }
+
+  /** Open buckets (for memory accounting and tests). */
+  openBuckets(): number {
+    return this.buckets.size;
+  }
+}
+
+/** Per-minute rates for the detectors from one device-minute of flows. */
+export function flowMetrics(r: DeviceMinuteFlows) {
+  const seconds = MINUTE / 1000;
+  return {
+    bandwidthInBps: (r.bytesIn * 8) / seconds,
+    bandwidthOutBps: (r.bytesOut * 8) / seconds,
+    packetsPerSec: (r.packetsIn + r.packetsOut) / seconds,
+    flowsPerSec: r.flows / seconds,
+    // new TCP connections when flags are exported; exporters without flags leave this to flows/s
+    connectionsPerSec: r.tcpSynFlows / seconds,
+    distinctPeers: r.distinctPeers,
+    distinctDstPorts: r.distinctDstPorts,
+  };
+}

@@ -1,0 +1,46 @@
+// Heavy hitters in fixed memory (Metwally et al., "Space-Saving"): at most `capacity` counters; a
+// new key evicts the smallest and inherits its count as over-estimation error. Keys whose true
+// share is above 1/capacity are guaranteed to be kept.
+export interface HeavyHitter<K> {
+  key: K;
+  count: number;
+  /** Upper bound on how much of `count` may belong to evicted keys. */
+  error: number;
+}
+
+export class SpaceSaving<K> {
+  private readonly counts = new Map<K, { count: number; error: number }>();
+
+  constructor(private readonly capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError("SpaceSaving capacity must be >= 1");
+  }
+
+  add(key: K, weight = 1): void {
+    const entry = this.counts.get(key);
+    if (entry) {
+      entry.count += weight;
+      return;
+    }
+    if (this.counts.size < this.capacity) {
+      this.counts.set(key, { count: weight, error: 0 });
+      return;
+    }
+    let minKey: K | undefined;
+    let min = Infinity;
+    for (const [k, v] of this.counts) {
+      if (v.count < min) {
+        min = v.count;
+        minKey = k;
+      }
+    }
+    this.counts.delete(minKey as K);
+    this.counts.set(key, { count: min + weight, error: min });
+  }
+
+  top(n: number): HeavyHitter<K>[] {
+    return [...this.counts]
+      .map(([key, v]) => ({ key, count: v.count, error: v.error }))
+      .sort((a, b) => b.count - a.count)
+      .slice(0, n);
+  }
+}
