@@ -32,6 +32,22 @@ const envSchema = z.object({
   SIM_INCIDENT_GAP_MINUTES: optional(z.coerce.number().min(1)).transform((v) => v ?? 25),
   SIM_SEED: optional(z.coerce.number().int()).transform((v) => v ?? 1),
   DEMO_DEVICES: optional(z.coerce.number().int().min(1).max(10_000)).transform((v) => v ?? 20),
+  /** Collectors the worker runs (comma list); any left out is disabled. */
+  COLLECTORS: optional(z.string())
+    .transform((v) => (v ?? "netflow,syslog,snmp,prometheus").split(",").map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(["netflow", "syslog", "snmp", "prometheus"]))),
+  COLLECTOR_HOST: optional(z.string()).transform((v) => v ?? "0.0.0.0"),
+  NETFLOW_PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 2055),
+  SYSLOG_PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 5514),
+  /** Prometheus text metrics of the worker (GET /metrics). */
+  WORKER_METRICS_PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 9464),
+  WORKER_METRICS_HOST: optional(z.string()).transform((v) => v ?? "127.0.0.1"),
+  /** Comma-separated CIDRs whose hosts count as internal (flow attribution, exfiltration direction). */
+  INTERNAL_SUBNETS: optional(z.string()).transform((v) =>
+    v ? v.split(",").map((c) => c.trim()).filter(Boolean) : ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+  ),
+  /** JSON file with SNMP targets and Prometheus queries (see README). */
+  TIDEWATCH_CONFIG: optional(z.string()),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
   LOG_FORMAT: optional(z.enum(["pretty", "json"])).transform((v) => v ?? "pretty"),
 });

@@ -39,7 +39,8 @@ const WINDOW_REFRESH_MS = 30_000;
 export function createDetectionPipeline(deps: {
   prisma: PrismaClient;
   pool: pg.Pool;
-  devices: readonly DeviceSummary[];
+  /** Current inventory; devices discovered while running are found too. */
+  lookupDevice: (id: number) => DeviceSummary | undefined;
   log: Logger;
   clock: Clock;
   detectors?: readonly RunnableDetector[];
@@ -47,7 +48,6 @@ export function createDetectionPipeline(deps: {
 }): DetectionPipeline {
   const { prisma, pool, log, clock } = deps;
   const detectors = deps.detectors ?? MINUTE_DETECTORS;
-  const devicesById = new Map(deps.devices.map((d) => [d.id, d]));
   let baselines = new Map<number, BaselineIndex>();
   let trainedAt: Date | null = null;
   let windows: WindowSpec[] = [];
@@ -75,7 +75,7 @@ export function createDetectionPipeline(deps: {
       await refreshWindows();
       for (const sample of samples) {
         const baseline = baselines.get(sample.deviceId);
-        const device = devicesById.get(sample.deviceId);
+        const device = deps.lookupDevice(sample.deviceId);
         if (!baseline || !device) continue;
         const { detections, failures } = runDetectors(detectors, { sample, baseline }, { configs: deps.detectorConfigs });
         for (const f of failures) log.error("detector failed", { detector: f.detector, deviceId: sample.deviceId, error: f.error.message });

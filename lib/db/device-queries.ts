@@ -1,4 +1,6 @@
-import type { DbClient } from "./client";
+import type { DeviceStatus } from "@prisma/client";
+import { appendEvent } from "./event-queries";
+import type { DbClient, PrismaClient } from "./client";
 
 export interface DeviceSummary {
   id: number;
@@ -7,11 +9,51 @@ export interface DeviceSummary {
   site: string;
   tags: string[];
   status: string;
+  managementIp: string | null;
 }
 
+const summary = { id: true, name: true, role: true, site: true, tags: true, status: true, managementIp: true } as const;
+
 export function listDevices(db: DbClient): Promise<DeviceSummary[]> {
-  return db.device.findMany({
-    orderBy: { id: "asc" },
-    select: { id: true, name: true, role: true, site: true, tags: true, status: true },
+  return db.device.findMany({ orderBy: { id: "asc" }, select: summary });
+}
+
+/** A device first seen on the wire: added to the inventory as "discovered" (announced live). */
+export async function upsertDiscoveredDevice(
+  db: PrismaClient,
+  args: { name: string; address: string | null; via: string },
+): Promise<{ device: DeviceSummary; created: boolean }> {
+  return db.$transaction(async (tx) => {
+    const existing = await tx.device.findUnique({ where: { name: args.name }, select: summary });
+    if (existing) return { device: existing, created: false };
+    const device = await tx.device.create({
+      data: {
+        name: args.name,
+        managementIp: args.address,
+        role: "unknown",
+        site: "unknown",
+        status: "discovered",
+        discoveredVia: args.via,
+      },
+      select: summary,
+    });
+    await appendEvent(tx, "device.status", { deviceId: device.id, name: device.name, status: device.status, lastSeenAt: null });
+    return { device, created: true };
+  });
+}
+
+/** Changes a device's status and announces it; no-op (and no event) when it is unchanged. */
+export async function setDeviceStatus(db: PrismaClient, id: number, status: DeviceStatus): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.device.findUnique({ where: { id }, select: { status: true } });
+    if (!before || before.status === status) return false;
+    const d = await tx.device.update({ where: { id }, data: { status }, select: { id: true, name: true, status: true, lastSeenAt: true } });
+    await appendEvent(tx, "device.status", {
+      deviceId: d.id,
+      name: d.name,
+      status: d.status,
+      lastSeenAt: d.lastSeenAt?.toISOString() ?? null,
+    });
+    return true;
   });
 }

@@ -1,5 +1,7 @@
-// Per-device minute samples: bulk writes with unnest (one round trip for thousands of rows; a
-// repeated write of the same device-minute is ignored, so retries are safe) and time-range reads.
+// Per-device minute samples: bulk writes with unnest (one round trip for thousands of rows) and
+// time-range reads. Several sources (SNMP, flows, syslog) may each report part of a device-minute,
+// possibly at different times: a write fills in the metrics it carries and keeps the others, so
+// retries and late partial data are both safe.
 import type pg from "pg";
 import { METRIC_INFO, METRICS, type MetricSample, type MetricValues } from "../telemetry/metrics";
 
@@ -16,7 +18,8 @@ export async function insertSamples(pool: pg.Pool, samples: readonly MetricSampl
     const res = await pool.query(
       `INSERT INTO metric_samples (device_id, ts, ${COLUMNS.join(", ")})
        SELECT * FROM unnest(${casts.join(", ")})
-       ON CONFLICT (device_id, ts) DO NOTHING`,
+       ON CONFLICT (device_id, ts) DO UPDATE SET
+       ${COLUMNS.map((c) => `${c} = coalesce(EXCLUDED.${c}, metric_samples.${c})`).join(", ")}`,
       params,
     );
     inserted += res.rowCount ?? 0;
@@ -56,5 +59,79 @@ export async function markDevicesSeen(pool: pg.Pool, deviceIds: readonly number[
     `UPDATE devices SET last_seen_at = GREATEST(coalesce(last_seen_at, $2), $2), updated_at = now()
      WHERE id = ANY($1::int[])`,
     [deviceIds, at],
+  );
+}
+
+export interface FlowRollupRow {
+  deviceId: number;
+  ts: Date;
+  bytesIn: number;
+  bytesOut: number;
+  packetsIn: number;
+  packetsOut: number;
+  flows: number;
+  tcpSynFlows: number;
+  distinctPeers: number;
+  distinctDstPorts: number;
+  protocolBytes: Record<string, number>;
+  topTalkers: unknown[];
+}
+
+/** Adds flow detail for device-minutes (late flows for a stored minute add to it). */
+export async function upsertFlowRollups(pool: pg.Pool, rows: readonly FlowRollupRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await pool.query(
+    `INSERT INTO flow_rollups (device_id, ts, bytes_in, bytes_out, packets_in, packets_out, flows, tcp_syn_flows,
+       distinct_peers, distinct_dst_ports, protocol_bytes, top_talkers)
+     SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
+       $7::int[], $8::int[], $9::int[], $10::int[], $11::jsonb[], $12::jsonb[])
+     ON CONFLICT (device_id, ts) DO UPDATE SET
+       bytes_in = flow_rollups.bytes_in + EXCLUDED.bytes_in,
+       bytes_out = flow_rollups.bytes_out + EXCLUDED.bytes_out,
+       packets_in = flow_rollups.packets_in + EXCLUDED.packets_in,
+       packets_out = flow_rollups.packets_out + EXCLUDED.packets_out,
+       flows = flow_rollups.flows + EXCLUDED.flows,
+       tcp_syn_flows = flow_rollups.tcp_syn_flows + EXCLUDED.tcp_syn_flows,
+       distinct_peers = greatest(flow_rollups.distinct_peers, EXCLUDED.distinct_peers),
+       distinct_dst_ports = greatest(flow_rollups.distinct_dst_ports, EXCLUDED.distinct_dst_ports)`,
+    [
+      rows.map((r) => r.deviceId),
+      rows.map((r) => r.ts.toISOString()),
+      rows.map((r) => r.bytesIn),
+      rows.map((r) => r.bytesOut),
+      rows.map((r) => r.packetsIn),
+      rows.map((r) => r.packetsOut),
+      rows.map((r) => r.flows),
+      rows.map((r) => r.tcpSynFlows),
+      rows.map((r) => r.distinctPeers),
+      rows.map((r) => r.distinctDstPorts),
+      rows.map((r) => JSON.stringify(r.protocolBytes)),
+      rows.map((r) => JSON.stringify(r.topTalkers)),
+    ],
+  );
+}
+
+export interface SyslogRollupRow {
+  deviceId: number;
+  ts: Date;
+  total: number;
+  bySeverity: Record<string, number>;
+  keywords: Record<string, number>;
+}
+
+export async function upsertSyslogRollups(pool: pg.Pool, rows: readonly SyslogRollupRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await pool.query(
+    `INSERT INTO syslog_rollups (device_id, ts, total, by_severity, keywords)
+     SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::int[], $4::jsonb[], $5::jsonb[])
+     ON CONFLICT (device_id, ts) DO UPDATE SET total = syslog_rollups.total + EXCLUDED.total,
+       by_severity = EXCLUDED.by_severity, keywords = EXCLUDED.keywords`,
+    [
+      rows.map((r) => r.deviceId),
+      rows.map((r) => r.ts.toISOString()),
+      rows.map((r) => r.total),
+      rows.map((r) => JSON.stringify(r.bySeverity)),
+      rows.map((r) => JSON.stringify(r.keywords)),
+    ],
   );
 }

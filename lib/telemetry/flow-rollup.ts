@@ -212,7 +212,9 @@ export class FlowRollup {
 }
 
 /** Per-minute rates for the detectors from one device-minute of flows. */
-export function flowMetrics(r: DeviceMinuteFlows) {
+export function flowMetrics(
+  r: Pick<DeviceMinuteFlows, "bytesIn" | "bytesOut" | "packetsIn" | "packetsOut" | "flows" | "tcpSynFlows" | "distinctPeers" | "distinctDstPorts">,
+) {
   const seconds = MINUTE / 1000;
   return {
     bandwidthInBps: (r.bytesIn * 8) / seconds,

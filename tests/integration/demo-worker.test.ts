@@ -61,7 +61,7 @@ describe("demo worker pipeline", () => {
   it("learns from history, raises an alert for the first incident, and loses no minute to an outage", async () => {
     const devices = await listDevices(t.prisma);
     const clock = new VirtualClock(Date.parse("2026-11-18T12:00:30Z"));
-    const real = createDetectionPipeline({ prisma: t.prisma, pool: pool(), devices, log, clock });
+    const real = createDetectionPipeline({ prisma: t.prisma, pool: pool(), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
     let failures = 0;
     const flaky: DetectionPipeline = {
       ...real,
@@ -104,7 +104,7 @@ describe("demo worker pipeline", () => {
   it("resumes after a restart from the newest stored minute, without gaps or duplicates", async () => {
     const devices = await listDevices(t.prisma);
     const clock = new VirtualClock(Date.parse("2026-11-18T13:00:30Z"));
-    const pipeline = createDetectionPipeline({ prisma: t.prisma, pool: pool(), devices, log, clock });
+    const pipeline = createDetectionPipeline({ prisma: t.prisma, pool: pool(), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
     const sim = start(clock, pipeline, devices);
     await runUntil(sim, clock, Date.parse("2026-11-18T13:10:00Z"));
     const rows = await pool().query<{ n: string; first: Date; last: Date }>(

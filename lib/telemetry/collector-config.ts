@@ -1,0 +1,60 @@
+// The optional worker config file (TIDEWATCH_CONFIG): SNMP targets and Prometheus queries, which
+// do not fit in environment variables. Validated with a message naming the bad entry.
+import fs from "node:fs";
+import { z } from "zod";
+import { METRICS } from "./metrics";
+
+const snmpTarget = z.strictObject({
+  name: z.string().min(1),
+  address: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(161),
+  version: z.enum(["2c", "3"]).default("2c"),
+  community: z.string().optional(),
+  v3: z
+    .strictObject({
+      user: z.string().min(1),
+      authProtocol: z.enum(["md5", "sha", "sha224", "sha256", "sha384", "sha512"]).default("sha"),
+      authKey: z.string().min(8),
+      privProtocol: z.enum(["des", "aes", "aes256b", "aes256r"]).default("aes"),
+      privKey: z.string().min(8),
+    })
+    .optional(),
+  intervalSec: z.number().min(5).default(60),
+});
+
+const prometheusQuery = z.strictObject({
+  query: z.string().min(1),
+  metric: z.enum(METRICS),
+  /** Series label naming the device (host:port values are reduced to the host). */
+  deviceLabel: z.string().default("instance"),
+  scale: z.number().default(1),
+});
+
+export const collectorConfigSchema = z.strictObject({
+  snmp: z.strictObject({ targets: z.array(snmpTarget).default([]) }).default({ targets: [] }),
+  prometheus: z
+    .strictObject({
+      url: z.url(),
+      intervalSec: z.number().min(5).default(60),
+      queries: z.array(prometheusQuery).min(1),
+    })
+    .optional(),
+});
+
+export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
+
+export function loadCollectorConfig(file: string | undefined): CollectorConfig {
+  if (!file) return collectorConfigSchema.parse({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`TIDEWATCH_CONFIG ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = collectorConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`TIDEWATCH_CONFIG ${file}: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,53 @@
+// Parses a Prometheus HTTP API `query_range` answer into per-device points. Pure.
+import { z } from "zod";
+
+const responseSchema = z.object({
+  status: z.literal("success"),
+  data: z.object({
+    resultType: z.literal("matrix"),
+    result: z.array(
+      z.object({
+        metric: z.record(z.string(), z.string()),
+        values: z.array(z.tuple([z.number(), z.string()])),
+      }),
+    ),
+  }),
+});
+
+export interface DevicePoint {
+  device: string;
+  tsMs: number;
+  value: number;
+}
+
+/** `instance="10.0.0.5:9100"` names the device 10.0.0.5; other labels are used as they are. */
+export function deviceFromLabel(value: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
+  if (bracketed) return bracketed[1]!;
+  const parts = value.split(":");
+  return parts.length === 2 && /^\d+$/.test(parts[1]!) ? parts[0]! : value;
+}
+
+export function parseQueryRange(body: unknown, deviceLabel: string, scale = 1): { points: DevicePoint[]; skipped: number } {
+  const parsed = responseSchema.safeParse(body);
+  if (!parsed.success) throw new Error(`not a query_range matrix answer: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  const points: DevicePoint[] = [];
+  let skipped = 0;
+  for (const series of parsed.data.data.result) {
+    const label = series.metric[deviceLabel];
+    if (!label) {
+      skipped += series.values.length;
+      continue;
+    }
+    const device = deviceFromLabel(label);
+    for (const [ts, raw] of series.values) {
+      const value = Number(raw) * scale;
+      if (!Number.isFinite(value)) {
+        skipped += 1;
+        continue;
+      }
+      points.push({ device, tsMs: Math.round(ts * 1000), value });
+    }
+  }
+  return { points, skipped };
+}

@@ -1,0 +1,143 @@
+// Collector output → device-minutes in Postgres: flows, syslog and SNMP-style gauges for the same
+// device and minute merge into one sample; unknown hosts are discovered; a database failure delays
+// the data without losing it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pool } from "../../../lib/db/pool";
+import { createLogger } from "../../../lib/log";
+import { createSubnetMatcher } from "../../../lib/telemetry/cidr";
+import type { FlowRecord } from "../../../lib/telemetry/flow-record";
+import type { Clock } from "../../../workers/clock";
+import { createDetectionPipeline, type DetectionPipeline } from "../../../workers/detection-pipeline";
+import { DeviceRegistry } from "../../../workers/device-registry";
+import { TelemetryRouter } from "../../../workers/telemetry-router";
+import { createTestDatabase, type TestDatabase } from "../test-database";
+
+const T0 = Date.parse("2026-11-17T14:00:00Z");
+const log = createLogger("test:router", { level: "error" });
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await t.prisma.device.create({ data: { name: "edge-1", role: "edge-router", site: "hq", managementIp: "192.0.2.1" } });
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+function flow(over: Partial<FlowRecord> = {}): FlowRecord {
+  return {
+    exporter: "192.0.2.1",
+    srcAddr: "10.1.1.10",
+    dstAddr: "203.0.113.9",
+    srcPort: 51000,
+    dstPort: 443,
+    protocol: 6,
+    bytes: 600_000,
+    packets: 400,
+    startMs: T0 + 1_000,
+    endMs: T0 + 20_000,
+    tcpFlags: 0x02,
+    inputIf: 1,
+    outputIf: 2,
+    samplingRate: 1,
+    ...over,
+  };
+}
+
+async function setup(clock: { t: number }, pipelineOverride?: (p: DetectionPipeline) => DetectionPipeline) {
+  const c: Clock = { now: () => clock.t, sleep: async () => undefined };
+  const registry = await DeviceRegistry.load(t.prisma, log);
+  let pipeline = createDetectionPipeline({ prisma: t.prisma, pool: pool(), lookupDevice: (id) => registry.get(id), log, clock: c });
+  if (pipelineOverride) pipeline = pipelineOverride(pipeline);
+  const router = new TelemetryRouter({
+    prisma: t.prisma,
+    pool: pool(),
+    pipeline,
+    registry,
+    clock: c,
+    log,
+    isInternal: createSubnetMatcher(["10.0.0.0/8"]),
+    failureKeywords: (text) => (/\bdown\b/i.test(text) ? ["down"] : []),
+  });
+  return { router, registry };
+}
+
+describe("TelemetryRouter", () => {
+  it("merges flows, syslog and gauges of one device-minute and discovers unknown hosts", async () => {
+    const clock = { t: T0 + 30_000 };
+    const { router } = await setup(clock);
+    router.flows([flow(), flow({ dstPort: 22, bytes: 60_000, packets: 100 })]);
+    router.syslog(
+      { format: "rfc5424", facility: 23, severity: "err", timestampMs: T0, hostname: "edge-1", appName: "ifmgr", message: "Interface Gi0/1 down" },
+      "192.0.2.1",
+    );
+    router.syslog(
+      { format: "rfc3164", facility: 23, severity: "info", timestampMs: T0, hostname: null, appName: null, message: "config saved" },
+      "192.0.2.1",
+    );
+    router.deviceMetrics({ address: "192.0.2.1" }, new Date(T0 + 10_000), { cpuPct: 40, memoryPct: 70 });
+    router.deviceMetrics({ address: "192.0.2.1" }, new Date(T0 + 40_000), { cpuPct: 60 });
+
+    await router.flush();
+    expect(await t.prisma.metricSample.count()).toBe(0); // the minute is still open
+
+    clock.t = T0 + 60_000 + 91_000;
+    await router.flush();
+    const edge = await t.prisma.device.findUniqueOrThrow({ where: { name: "edge-1" } });
+    const sample = await t.prisma.metricSample.findUniqueOrThrow({ where: { deviceId_ts: { deviceId: edge.id, ts: new Date(T0) } } });
+    expect(sample.cpuPct).toBe(50);
+    expect(sample.memoryPct).toBe(70);
+    expect(sample.bandwidthOutBps).toBeCloseTo((660_000 * 8) / 60);
+    expect(sample.flowsPerSec).toBeCloseTo(2 / 60);
+    expect(sample.connectionsPerSec).toBeCloseTo(2 / 60);
+    expect(sample.distinctDstPorts).toBe(2);
+    expect(sample.syslogMessages).toBe(2);
+    expect(sample.syslogErrors).toBe(1);
+    expect(sample.syslogFailures).toBe(1);
+
+    const host = await t.prisma.device.findUniqueOrThrow({ where: { name: "10.1.1.10" } });
+    expect(host).toMatchObject({ status: "discovered", discoveredVia: "netflow", managementIp: "10.1.1.10" });
+    const discovered = await t.prisma.event.findMany({ where: { type: "device.status" } });
+    expect(discovered.map((e) => (e.payload as { name: string }).name)).toContain("10.1.1.10");
+
+    const rollup = await t.prisma.flowRollup.findUniqueOrThrow({ where: { deviceId_ts: { deviceId: host.id, ts: new Date(T0) } } });
+    expect(rollup).toMatchObject({ bytesOut: 660_000, flows: 2, distinctDstPorts: 2 });
+    expect((rollup.topTalkers as { peer: string }[])[0]!.peer).toBe("203.0.113.9");
+    const sys = await t.prisma.syslogRollup.findUniqueOrThrow({ where: { deviceId_ts: { deviceId: edge.id, ts: new Date(T0) } } });
+    expect(sys.keywords).toEqual({ down: 1 });
+  });
+
+  it("keeps data through a database failure and stores it on the next flush", async () => {
+    const clock = { t: T0 + 10 * 60_000 };
+    let failing = true;
+    const { router } = await setup(clock, (p) => ({
+      ...p,
+      ingest: async (samples) => {
+        if (failing) throw new Error("connection refused");
+        return p.ingest(samples);
+      },
+    }));
+    const minute = T0 + 10 * 60_000;
+    router.deviceMetrics({ address: "192.0.2.1" }, new Date(minute + 5_000), { cpuPct: 33 });
+    clock.t = minute + 60_000 + 91_000;
+    await router.flush();
+    const edge = await t.prisma.device.findUniqueOrThrow({ where: { name: "edge-1" } });
+    const where = { deviceId_ts: { deviceId: edge.id, ts: new Date(minute) } };
+    expect(await t.prisma.metricSample.findUnique({ where })).toBeNull();
+    failing = false;
+    await router.flush();
+    expect((await t.prisma.metricSample.findUniqueOrThrow({ where })).cpuPct).toBe(33);
+  });
+
+  it("marks a polled device unreachable once and active again once, announcing each change", async () => {
+    const clock = { t: T0 };
+    const { router, registry } = await setup(clock);
+    const before = await t.prisma.event.count({ where: { type: "device.status" } });
+    router.deviceReachability({ address: "192.0.2.1" }, false, new Date());
+    router.deviceReachability({ address: "192.0.2.1" }, false, new Date());
+    router.deviceReachability({ address: "192.0.2.1" }, true, new Date());
+    await router.drain();
+    expect(await t.prisma.event.count({ where: { type: "device.status" } })).toBe(before + 2);
+    expect(registry.find({ address: "192.0.2.1" })?.status).toBe("active");
+  });
+});

@@ -1,0 +1,279 @@
+// The TelemetrySink the collectors write to. It keeps the current minutes of every device in memory
+// (flow rollups, syslog counts, SNMP/Prometheus gauges), and on each flush hands the minutes that are
+// complete (older than the lateness allowance) to storage and detection as one merged sample per
+// device-minute. A flush the database refuses stays queued and is retried (bounded), so an outage
+// costs latency, not data.
+import type { PrismaClient } from "@prisma/client";
+import type pg from "pg";
+import { upsertFlowRollups, upsertSyslogRollups, type FlowRollupRow, type SyslogRollupRow } from "@/lib/db/sample-queries";
+import type { Logger } from "@/lib/log";
+import type { SubnetMatcher } from "@/lib/telemetry/cidr";
+import type { FlowRecord } from "@/lib/telemetry/flow-record";
+import { FlowRollup, flowMetrics } from "@/lib/telemetry/flow-rollup";
+import { emptyMetricValues, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
+import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
+import type { Clock } from "./clock";
+import { ingestLagSeconds } from "./collectors/collector-metrics";
+import type { DeviceRef, TelemetrySink } from "./collectors/telemetry-sink";
+import type { DetectionPipeline } from "./detection-pipeline";
+import type { DeviceRegistry } from "./device-registry";
+
+const MINUTE = 60_000;
+const ERROR_SEVERITIES = new Set(["emerg", "alert", "crit", "err"]);
+
+interface GaugeBucket {
+  ref: DeviceRef;
+  via: string;
+  minute: number;
+  sums: Partial<Record<MetricName, number>>;
+  counts: Partial<Record<MetricName, number>>;
+}
+
+interface SyslogBucket {
+  ref: DeviceRef;
+  minute: number;
+  total: number;
+  errors: number;
+  failures: number;
+  bySeverity: Record<string, number>;
+  keywords: Record<string, number>;
+}
+
+interface PendingWrite {
+  samples: MetricSample[];
+  flows: FlowRollupRow[];
+  syslog: SyslogRollupRow[];
+}
+
+export interface TelemetryRouterOptions {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  pipeline: DetectionPipeline;
+  registry: DeviceRegistry;
+  clock: Clock;
+  log: Logger;
+  isInternal: SubnetMatcher;
+  failureKeywords: (text: string) => readonly string[];
+  /** How long after a minute ends its data is still accepted before it is flushed (default 90 s). */
+  latenessMs?: number;
+  /** Pending flushes kept while the database is down (default 120, two hours of minutes). */
+  maxPending?: number;
+}
+
+export class TelemetryRouter implements TelemetrySink {
+  private readonly rollup: FlowRollup;
+  private readonly gauges = new Map<string, GaugeBucket>();
+  private readonly syslogs = new Map<string, SyslogBucket>();
+  private readonly pending: PendingWrite[] = [];
+  private reachability: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | undefined;
+  droppedWhileDown = 0;
+
+  constructor(private readonly o: TelemetryRouterOptions) {
+    this.rollup = new FlowRollup({ isInternal: o.isInternal });
+  }
+
+  private minuteOf(ms: number): number {
+    return Math.floor(ms / MINUTE) * MINUTE;
+  }
+
+  flows(records: readonly FlowRecord[]): void {
+    for (const r of records) this.rollup.add(r);
+  }
+
+  syslog(message: SyslogMessage, sourceAddress: string): void {
+    // Device clocks drift and many omit the year or zone: bucket by arrival time.
+    const minute = this.minuteOf(this.o.clock.now());
+    const ref: DeviceRef = { address: sourceAddress, ...(message.hostname ? { name: message.hostname } : {}) };
+    const key = `${minute}|${message.hostname ?? sourceAddress}`;
+    let b = this.syslogs.get(key);
+    if (!b) {
+      b = { ref, minute, total: 0, errors: 0, failures: 0, bySeverity: {}, keywords: {} };
+      this.syslogs.set(key, b);
+    }
+    b.total += 1;
+    b.bySeverity[message.severity] = (b.bySeverity[message.severity] ?? 0) + 1;
+    if (ERROR_SEVERITIES.has(message.severity)) b.errors += 1;
+    const matched = this.o.failureKeywords(message.message);
+    if (matched.length > 0) b.failures += 1;
+    for (const k of matched) b.keywords[k] = (b.keywords[k] ?? 0) + 1;
+  }
+
+  deviceMetrics(device: DeviceRef, ts: Date, values: Partial<Record<MetricName, number>>): void {
+    const minute = this.minuteOf(ts.getTime());
+    const key = `${minute}|${device.name ?? device.address}`;
+    let b = this.gauges.get(key);
+    if (!b) {
+      b = { ref: device, via: "snmp", minute, sums: {}, counts: {} };
+      this.gauges.set(key, b);
+    }
+    for (const [metric, value] of Object.entries(values) as [MetricName, number][]) {
+      if (!Number.isFinite(value)) continue;
+      b.sums[metric] = (b.sums[metric] ?? 0) + value;
+      b.counts[metric] = (b.counts[metric] ?? 0) + 1;
+    }
+  }
+
+  deviceReachability(device: DeviceRef, reachable: boolean, _at?: Date): void {
+    this.reachability = this.reachability
+      .then(() => this.o.registry.setReachable(device, reachable))
+      .catch((err) => this.o.log.warn("could not record device reachability", { error: String(err) }));
+  }
+
+  /** Waits for pending status changes and flushes everything buffered (used on shutdown). */
+  async drain(): Promise<void> {
+    await this.reachability;
+    await this.flush(true);
+  }
+
+  /** The most recent flows of a device's address (evidence for flow alerts). */
+  recentFlows(address: string): readonly FlowRecord[] {
+    return this.rollup.recentFlows(address);
+  }
+
+  /** Flushes every minute that ended more than the lateness allowance ago (or all, with `all`). */
+  flush(all = false): Promise<void> {
+    this.flushing ??= this.doFlush(all).finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async doFlush(all: boolean): Promise<void> {
+    const watermark = all ? Infinity : this.minuteOf(this.o.clock.now() - (this.o.latenessMs ?? 90_000));
+    const write = await this.collect(watermark);
+    if (write.samples.length > 0) {
+      this.pending.push(write);
+      const max = this.o.maxPending ?? 120;
+      while (this.pending.length > max) {
+        this.droppedWhileDown += this.pending.shift()!.samples.length;
+        this.o.log.error("database unavailable for too long; dropped the oldest pending minute of telemetry");
+      }
+    }
+    while (this.pending.length > 0) {
+      const next = this.pending[0]!;
+      try {
+        await upsertFlowRollups(this.o.pool, next.flows);
+        await upsertSyslogRollups(this.o.pool, next.syslog);
+        await this.o.pipeline.ingest(next.samples);
+      } catch (err) {
+        this.o.log.warn("storing telemetry failed; will retry", { pending: this.pending.length, error: String(err) });
+        return;
+      }
+      this.pending.shift();
+      const newest = Math.max(...next.samples.map((s) => s.ts.getTime()));
+      ingestLagSeconds.set(Math.max(0, (this.o.clock.now() - newest - MINUTE) / 1000));
+    }
+  }
+
+  private async collect(watermark: number): Promise<PendingWrite> {
+    const samples = new Map<string, MetricSample>();
+    const flows: FlowRollupRow[] = [];
+    const syslog: SyslogRollupRow[] = [];
+    const sampleFor = (deviceId: number, minute: number) => {
+      const key = `${deviceId}|${minute}`;
+      let s = samples.get(key);
+      if (!s) {
+        s = { deviceId, ts: new Date(minute), values: emptyMetricValues() };
+        samples.set(key, s);
+      }
+      return s;
+    };
+    const resolve = async (ref: DeviceRef, via: string) => {
+      try {
+        return await this.o.registry.resolve(ref, via);
+      } catch (err) {
+        this.o.log.warn("could not resolve device", { ref: ref.name ?? ref.address, error: String(err) });
+        return undefined;
+      }
+    };
+
+    // Different references (hostname, address) may resolve to the same device: merge per device-minute.
+    const gaugeSums = new Map<string, { deviceId: number; minute: number; sums: Partial<Record<MetricName, number>>; counts: Partial<Record<MetricName, number>> }>();
+    for (const [key, b] of this.gauges) {
+      if (b.minute >= watermark) continue;
+      this.gauges.delete(key);
+      const device = await resolve(b.ref, b.via);
+      if (!device) continue;
+      const k = `${device.id}|${b.minute}`;
+      const g = gaugeSums.get(k) ?? { deviceId: device.id, minute: b.minute, sums: {}, counts: {} };
+      for (const metric of Object.keys(b.sums) as MetricName[]) {
+        g.sums[metric] = (g.sums[metric] ?? 0) + b.sums[metric]!;
+        g.counts[metric] = (g.counts[metric] ?? 0) + b.counts[metric]!;
+      }
+      gaugeSums.set(k, g);
+    }
+    for (const g of gaugeSums.values()) {
+      const s = sampleFor(g.deviceId, g.minute);
+      for (const metric of Object.keys(g.sums) as MetricName[]) s.values[metric] = g.sums[metric]! / g.counts[metric]!;
+    }
+
+    const flowRows = new Map<string, FlowRollupRow>();
+    for (const r of this.rollup.flushBefore(watermark)) {
+      const device = await resolve({ address: r.address }, "netflow");
+      if (!device) continue;
+      const k = `${device.id}|${r.minute}`;
+      const row = flowRows.get(k);
+      if (!row) {
+        flowRows.set(k, {
+          deviceId: device.id,
+          ts: new Date(r.minute),
+          bytesIn: r.bytesIn,
+          bytesOut: r.bytesOut,
+          packetsIn: r.packetsIn,
+          packetsOut: r.packetsOut,
+          flows: r.flows,
+          tcpSynFlows: r.tcpSynFlows,
+          distinctPeers: r.distinctPeers,
+          distinctDstPorts: r.distinctDstPorts,
+          protocolBytes: r.protocolBytes,
+          topTalkers: r.topTalkers,
+        });
+      } else {
+        row.bytesIn += r.bytesIn;
+        row.bytesOut += r.bytesOut;
+        row.packetsIn += r.packetsIn;
+        row.packetsOut += r.packetsOut;
+        row.flows += r.flows;
+        row.tcpSynFlows += r.tcpSynFlows;
+        row.distinctPeers = Math.max(row.distinctPeers, r.distinctPeers);
+        row.distinctDstPorts = Math.max(row.distinctDstPorts, r.distinctDstPorts);
+      }
+    }
+    for (const row of flowRows.values()) {
+      const s = sampleFor(row.deviceId, row.ts.getTime());
+      const m = flowMetrics(row);
+      const hasGauges = gaugeSums.has(`${row.deviceId}|${row.ts.getTime()}`);
+      for (const [metric, value] of Object.entries(m) as [MetricName, number][]) {
+        // interface counters (SNMP) measure bandwidth exactly; flows only fill in what they lack
+        if (hasGauges && s.values[metric] !== null) continue;
+        s.values[metric] = value;
+      }
+      flows.push(row);
+    }
+
+    const syslogRows = new Map<string, SyslogRollupRow & { errors: number; failures: number }>();
+    for (const [key, b] of this.syslogs) {
+      if (b.minute >= watermark) continue;
+      this.syslogs.delete(key);
+      const device = await resolve(b.ref, "syslog");
+      if (!device) continue;
+      const k = `${device.id}|${b.minute}`;
+      const row = syslogRows.get(k) ?? { deviceId: device.id, ts: new Date(b.minute), total: 0, errors: 0, failures: 0, bySeverity: {}, keywords: {} };
+      row.total += b.total;
+      row.errors += b.errors;
+      row.failures += b.failures;
+      for (const [sev, n] of Object.entries(b.bySeverity)) row.bySeverity[sev] = (row.bySeverity[sev] ?? 0) + n;
+      for (const [kw, n] of Object.entries(b.keywords)) row.keywords[kw] = (row.keywords[kw] ?? 0) + n;
+      syslogRows.set(k, row);
+    }
+    for (const { errors, failures, ...row } of syslogRows.values()) {
+      const s = sampleFor(row.deviceId, row.ts.getTime());
+      s.values.syslogMessages = row.total;
+      s.values.syslogErrors = errors;
+      s.values.syslogFailures = failures;
+      syslog.push(row);
+    }
+    return { samples: [...samples.values()].sort((a, b) => a.ts.getTime() - b.ts.getTime()), flows, syslog };
+  }
+}
