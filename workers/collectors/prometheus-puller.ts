@@ -26,7 +26,8 @@ export const prometheusPuller = defineCollector({
   configSchema,
   async start({ config, sink, log, now }) {
     const controller = new AbortController();
-    let since = Math.floor(now() / 1000) - config.backfillMinutes * 60;
+    // step-aligned, so every pull asks for whole minutes and consecutive pulls neither overlap nor gap
+    let since = Math.floor(now() / 1000 / STEP_SEC) * STEP_SEC - config.backfillMinutes * 60;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     const pull = async () => {
