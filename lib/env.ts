@@ -46,6 +46,10 @@ const envSchema = z.object({
   INTERNAL_SUBNETS: optional(z.string()).transform((v) =>
     v ? v.split(",").map((c) => c.trim()).filter(Boolean) : ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
   ),
+  /** How long after a minute ends telemetry for it is still accepted before it is stored and checked. */
+  ROLLUP_LATENESS_SEC: optional(z.coerce.number().min(0).max(600)).transform((v) => v ?? 90),
+  /** Days of ordinary history the demo simulator generates into an empty database. */
+  SIM_HISTORY_DAYS: optional(z.coerce.number().int().min(1).max(60)).transform((v) => v ?? 14),
   /** JSON file with SNMP targets and Prometheus queries (see README). */
   TIDEWATCH_CONFIG: optional(z.string()),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),

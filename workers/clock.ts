@@ -19,3 +19,34 @@ export const systemClock: Clock = {
       signal?.addEventListener("abort", done, { once: true });
     }),
 };
+
+/**
+ * The demo's clock: the wall clock until a replay starts, then simulated time running `speed`×
+ * faster from the replay's start until it has caught up with the wall clock, and the wall clock
+ * again from there. Telemetry the simulator sends carries this time, so the parts that bucket and
+ * flush telemetry by time (router, collectors) must read it too.
+ */
+export class ReplayClock implements Clock {
+  private simStart: number | undefined;
+  private realStart = 0;
+
+  constructor(
+    private readonly base: Clock,
+    private readonly speed: number,
+  ) {}
+
+  startReplay(simStart: number): void {
+    this.simStart = simStart;
+    this.realStart = this.base.now();
+  }
+
+  now(): number {
+    const real = this.base.now();
+    if (this.simStart === undefined) return real;
+    return Math.min(real, this.simStart + (real - this.realStart) * this.speed);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.base.sleep(ms, signal);
+  }
+}

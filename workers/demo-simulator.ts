@@ -1,20 +1,25 @@
 // The demo network as a telemetry source. On start it backfills up to 14 days of ordinary history
-// (no detection), trains baselines, then replays the last SIM_CATCHUP_MINUTES at SIM_SPEED× until it
-// reaches the wall clock, and from then on emits one minute per minute. Incidents are injected from
-// a deterministic plan so the first anomaly appears within seconds of the live phase. Catching up
-// instead of running fast forever keeps every timestamp in the past, so time-range views stay true.
-// A batch the database refuses is retried (the cursor does not move), so an outage loses nothing.
+// (stored directly, no detection), trains baselines, then replays the last SIM_CATCHUP_MINUTES at
+// SIM_SPEED× until it reaches the wall clock, and from then on emits one minute per minute. Live
+// minutes go through the same path as real telemetry: device gauges (CPU, memory, interface rates,
+// latency, loss) to the telemetry sink, as an SNMP agent's answers would, and flows and syslog over
+// loopback with real protocols to the collectors. Incidents are injected from a deterministic plan
+// so the first anomaly appears within seconds of the live phase. Catching up instead of running fast
+// forever keeps every timestamp in the past, so time-range views stay true.
 import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import { latestSampleTime } from "@/lib/db/sample-queries";
 import type { Logger } from "@/lib/log";
 import type { DeviceRole, DeviceSpec } from "@/lib/simulator/demo-fleet";
+import { demoFlows, demoSyslog } from "@/lib/simulator/demo-traffic";
 import { applyIncidents, planIncidents, type Incident } from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";
-import type { MetricSample } from "@/lib/telemetry/metrics";
+import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
 import { trainBaselines } from "./baseline-training";
 import type { Clock } from "./clock";
+import type { TelemetrySink } from "./collectors/telemetry-sink";
+import type { DemoTrafficSender } from "./demo-traffic-sender";
 import type { DetectionPipeline } from "./detection-pipeline";
 
 const MINUTE = 60_000;
@@ -25,7 +30,14 @@ const RETRAIN_EVERY_MS = DAY;
 export interface DemoSimulatorOptions {
   prisma: PrismaClient;
   pool: pg.Pool;
+  /** History is stored through the pipeline; baselines are reloaded into it after training. */
   pipeline: DetectionPipeline;
+  /** Live minutes' device gauges go here (the telemetry router in the worker). */
+  sink: TelemetrySink;
+  /** Sends live flows and syslog over loopback; without it only gauges are emitted. */
+  traffic?: DemoTrafficSender;
+  /** Told when the live replay starts, so time-keeping parts follow the simulated clock. */
+  onReplayStart?: (simStart: number) => void;
   devices: readonly DeviceSummary[];
   log: Logger;
   clock: Clock;
@@ -59,11 +71,24 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
   let simTime: number | null = null;
   let incidents: Incident[] = [];
 
-  const samplesAt = (minute: number, withIncidents: boolean): MetricSample[] => {
+  /** Ordinary behaviour (no incidents) of every device for one history minute. */
+  const historyAt = (minute: number): MetricSample[] => {
     const ts = new Date(minute);
-    return o.devices.map((d, i) => {
-      const values = model.valuesAt(i, ts);
-      return { deviceId: d.id, ts, values: withIncidents ? applyIncidents(values, i, ts, incidents) : values };
+    return o.devices.map((d, i) => ({ deviceId: d.id, ts, values: model.valuesAt(i, ts) }));
+  };
+
+  const specs = o.devices.map(toSpec);
+  const emitLive = (minute: number) => {
+    const ts = new Date(minute);
+    o.devices.forEach((d, i) => {
+      const values = applyIncidents(model.valuesAt(i, ts), i, ts, incidents);
+      const gauges: Partial<Record<MetricName, number>> = {};
+      for (const [k, v] of Object.entries(values) as [MetricName, number | null][]) if (v !== null) gauges[k] = v;
+      o.sink.deviceMetrics({ name: d.name, ...(d.managementIp ? { address: d.managementIp } : {}) }, ts, gauges);
+      if (!o.traffic || !d.managementIp) return;
+      const input = { seed: o.seed, deviceIndex: i, device: specs[i]!, address: d.managementIp, minute, values, incidents };
+      o.traffic.flows(d.managementIp, demoFlows(input), minute + MINUTE);
+      for (const line of demoSyslog(input)) o.traffic.syslog(d.managementIp, d.name, line, minute + 30_000);
     });
   };
 
@@ -108,7 +133,7 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
       for (let t = historyFrom; t < liveStart && !signal.aborted; t += BACKFILL_CHUNK_MINUTES * MINUTE) {
         const batch: MetricSample[] = [];
         for (let m = t; m < Math.min(t + BACKFILL_CHUNK_MINUTES * MINUTE, liveStart); m += MINUTE) {
-          batch.push(...samplesAt(m, false));
+          batch.push(...historyAt(m));
         }
         stored += (await retrying("storing history", () => o.pipeline.store(batch))) ?? 0;
       }
@@ -148,6 +173,7 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
     }
     const realStart = o.clock.now();
     const simStart = cursor;
+    o.onReplayStart?.(simStart);
     while (!signal.aborted) {
       const minuteEnd = cursor + MINUTE;
       const due = Math.max(realStart + (minuteEnd - simStart) / o.speed, minuteEnd);
@@ -155,9 +181,7 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
       const wait = due - o.clock.now();
       if (wait > 0) await o.clock.sleep(wait, signal);
       if (signal.aborted) break;
-      const batch = samplesAt(cursor, true);
-      const done = await retrying("ingesting telemetry", () => o.pipeline.ingest(batch));
-      if (!done) break;
+      emitLive(cursor);
       simTime = cursor;
       cursor += MINUTE;
       if (cursor - lastTrained >= RETRAIN_EVERY_MS) {

@@ -1,30 +1,61 @@
-// The worker process: telemetry sources feed the detection pipeline, which writes alerts and
-// events to Postgres. Started by the supervisor (`npm start`) or alone with `npm run worker`.
-// First SIGTERM/SIGINT drains (the minute in progress is stored), a second one exits at once.
+// The worker process: collectors (NetFlow/IPFIX, syslog, SNMP, Prometheus) and, in demo mode, the
+// simulator feed the telemetry router, which rolls telemetry up per device-minute and hands it to the
+// detection pipeline; alerts and events go to Postgres. Started by the supervisor (`npm start`) or
+// alone with `npm run worker`. First SIGTERM/SIGINT drains (collectors stop, buffered minutes are
+// flushed), a second one exits at once.
 import crypto from "node:crypto";
 import { db, disconnectDb } from "@/lib/db/client";
-import { listDevices } from "@/lib/db/device-queries";
 import { closePool, pool } from "@/lib/db/pool";
 import { beat, clearHeartbeat, HEARTBEAT_INTERVAL_MS } from "@/lib/db/worker-heartbeat-queries";
 import { env, EnvError } from "@/lib/env";
 import { createLogger } from "@/lib/log";
+import { createSubnetMatcher } from "@/lib/telemetry/cidr";
+import { loadCollectorConfig } from "@/lib/telemetry/collector-config";
+import { matchFailureKeywords } from "@/lib/telemetry/syslog/failure-keywords";
 import { APP_VERSION } from "@/lib/version";
-import { systemClock } from "./clock";
+import { ReplayClock, systemClock } from "./clock";
+import type { CollectorDefinition, RunningCollector } from "./collectors/collector";
+import { netflowCollector } from "./collectors/netflow-collector";
+import { prometheusPuller } from "./collectors/prometheus-puller";
+import { snmpPoller } from "./collectors/snmp-poller";
+import { syslogCollector } from "./collectors/syslog-collector";
+import { DEMO_SUBNET } from "@/lib/simulator/demo-traffic";
 import { startDemoSimulator, type DemoSimulator } from "./demo-simulator";
+import { DemoTrafficSender } from "./demo-traffic-sender";
 import { createDetectionPipeline } from "./detection-pipeline";
+import { DeviceRegistry } from "./device-registry";
+import { startMetricsServer } from "./metrics-server";
+import { TelemetryRouter } from "./telemetry-router";
 
 const log = createLogger("worker");
+const FLUSH_INTERVAL_MS = 5_000;
+/** The demo replays at up to SIM_SPEED× so the router flushes often to keep detection prompt. */
+const DEMO_FLUSH_INTERVAL_MS = 1_000;
 
 async function main(): Promise<void> {
   const e = env();
+  const collectorConfig = loadCollectorConfig(e.TIDEWATCH_CONFIG);
+  const isInternal = createSubnetMatcher(e.SIMULATE ? [...e.INTERNAL_SUBNETS, DEMO_SUBNET] : e.INTERNAL_SUBNETS);
   const prisma = db();
+  // In demo mode telemetry carries the simulator's (replayed) time; everything that buckets or
+  // flushes telemetry by time reads it from this clock.
+  const replayClock = e.SIMULATE ? new ReplayClock(systemClock, e.SIM_SPEED) : undefined;
+  const clock = replayClock ?? systemClock;
   const workerId = `worker-${crypto.randomUUID().slice(0, 8)}`;
   const startedAt = new Date();
   let simulator: DemoSimulator | undefined;
+  const collectors: { name: string; running: RunningCollector }[] = [];
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
 
   const heartbeat = async () => {
     try {
-      await beat(prisma, workerId, startedAt, { pid: process.pid, version: APP_VERSION, simulator: simulator?.status() ?? null });
+      await beat(prisma, workerId, startedAt, {
+        pid: process.pid,
+        version: APP_VERSION,
+        simulator: simulator?.status() ?? null,
+        collectors: collectors.map((c) => ({ name: c.name, ports: c.running.ports ?? null })),
+        metricsPort: metricsServer?.port ?? null,
+      });
     } catch (err) {
       log.warn("heartbeat failed", { error: err instanceof Error ? err.message : String(err) });
     }
@@ -32,15 +63,81 @@ async function main(): Promise<void> {
   await heartbeat();
   const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_INTERVAL_MS);
 
-  const devices = await listDevices(prisma);
-  const pipeline = createDetectionPipeline({ prisma, pool: pool(), devices, log: log.child("pipeline"), clock: systemClock });
+  const registry = await DeviceRegistry.load(prisma, log.child("devices"));
+  const pipeline = createDetectionPipeline({
+    prisma,
+    pool: pool(),
+    lookupDevice: (id) => registry.get(id),
+    log: log.child("pipeline"),
+    clock,
+  });
   await pipeline.reloadBaselines();
+  const router = new TelemetryRouter({
+    prisma,
+    pool: pool(),
+    pipeline,
+    registry,
+    clock,
+    log: log.child("router"),
+    isInternal,
+    failureKeywords: matchFailureKeywords,
+    latenessMs: e.ROLLUP_LATENESS_SEC * 1000,
+  });
 
+  try {
+    metricsServer = await startMetricsServer(e.WORKER_METRICS_HOST, e.WORKER_METRICS_PORT, log);
+    log.info("metrics at /metrics", { host: e.WORKER_METRICS_HOST, port: metricsServer.port });
+  } catch (err) {
+    log.error("metrics server could not start; continuing without it", { port: e.WORKER_METRICS_PORT, error: String(err) });
+  }
+
+  // A collector that cannot start (port taken, bad config) is reported; the others still run.
+  const startCollector = async <C>(definition: CollectorDefinition<C>, config: unknown) => {
+    try {
+      const running = await definition.start({
+        config: definition.configSchema.parse(config),
+        sink: router,
+        log: log.child(definition.name),
+        now: () => clock.now(),
+      });
+      collectors.push({ name: definition.name, running });
+      log.info(`${definition.name} collector started`, running.ports ?? {});
+    } catch (err) {
+      log.error(`${definition.name} collector could not start`, { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  const enabled = new Set(e.COLLECTORS);
+  if (enabled.has("netflow")) await startCollector(netflowCollector, { port: e.NETFLOW_PORT, host: e.COLLECTOR_HOST });
+  if (enabled.has("syslog")) await startCollector(syslogCollector, { port: e.SYSLOG_PORT, host: e.COLLECTOR_HOST });
+  if (enabled.has("snmp") && collectorConfig.snmp.targets.length > 0) {
+    await startCollector(snmpPoller, { targets: collectorConfig.snmp.targets });
+  }
+  if (enabled.has("prometheus") && collectorConfig.prometheus) await startCollector(prometheusPuller, collectorConfig.prometheus);
+
+  const flushTimer = setInterval(() => void router.flush(), e.SIMULATE ? DEMO_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
+
+  let traffic: DemoTrafficSender | undefined;
   if (e.SIMULATE) {
+    const devices = registry.all().filter((d) => d.tags.includes("demo"));
+    const portOf = (name: string) => collectors.find((c) => c.name === name)?.running.ports?.udp;
+    traffic = new DemoTrafficSender({ host: "127.0.0.1", netflowPort: portOf("netflow"), syslogPort: portOf("syslog") }, log.child("demo-traffic"));
+    try {
+      await traffic.open(
+        devices.filter((d) => d.managementIp).map((d) => ({ address: d.managementIp!, networkGear: d.role !== "server" })),
+        systemClock.now() - 86_400_000,
+      );
+    } catch (err) {
+      log.warn("demo traffic cannot be sent over loopback; the demo runs on gauges only", { error: String(err) });
+      await traffic.close();
+      traffic = undefined;
+    }
     simulator = startDemoSimulator({
       prisma,
       pool: pool(),
       pipeline,
+      sink: router,
+      traffic,
+      onReplayStart: (simStart) => replayClock?.startReplay(simStart),
       devices,
       log: log.child("simulator"),
       clock: systemClock,
@@ -48,10 +145,9 @@ async function main(): Promise<void> {
       speed: e.SIM_SPEED,
       catchupMinutes: e.SIM_CATCHUP_MINUTES,
       incidentGapMinutes: e.SIM_INCIDENT_GAP_MINUTES,
+      historyDays: e.SIM_HISTORY_DAYS,
     });
-    log.info("demo simulator started", { devices: devices.length, speed: e.SIM_SPEED });
-  } else {
-    log.info("simulator off; waiting for telemetry sources (collectors are configured separately)");
+    log.info("demo simulator started", { devices: devices.length, speed: e.SIM_SPEED, protocols: traffic ? "netflow, ipfix, syslog" : "none" });
   }
 
   let stopping = false;
@@ -63,7 +159,12 @@ async function main(): Promise<void> {
     stopping = true;
     log.info("draining", { reason });
     clearInterval(heartbeatTimer);
+    clearInterval(flushTimer);
+    await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));
     await simulator?.stop();
+    await traffic?.close();
+    await router.drain().catch((err) => log.warn("final flush failed", { error: String(err) }));
+    await metricsServer?.close();
     await clearHeartbeat(prisma, workerId).catch(() => undefined);
     await closePool();
     await disconnectDb();

@@ -18,6 +18,7 @@ import { loadOrCreateSecrets } from "@/lib/db/secrets";
 import { EnvError, parseEnv, simulatorEnabled, type Env } from "@/lib/env";
 import { createLogger } from "@/lib/log";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
+import { demoDeviceAddress } from "@/lib/simulator/demo-traffic";
 import { seedIfEmpty } from "@/prisma/seed";
 
 const require = createRequire(import.meta.url);
@@ -185,7 +186,10 @@ async function main(e: Env): Promise<void> {
     const seeded = await seedIfEmpty(prisma, {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,
-      devices: simulate ? demoFleet(e.DEMO_DEVICES, e.SIM_SEED) : undefined,
+      // demo devices live on loopback aliases so their flows, syslog and polls really cross the wire
+      devices: simulate
+        ? demoFleet(e.DEMO_DEVICES, e.SIM_SEED).map((d, i) => ({ ...d, managementIp: demoDeviceAddress(i), tags: [...d.tags, "demo"] }))
+        : undefined,
     });
     await prisma.$disconnect();
     if (seeded.devicesCreated > 0) log.info("created demo devices", { count: seeded.devicesCreated });

@@ -13,7 +13,7 @@ import { FlowRollup, flowMetrics } from "@/lib/telemetry/flow-rollup";
 import { emptyMetricValues, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
 import type { Clock } from "./clock";
-import { ingestLagSeconds } from "./collectors/collector-metrics";
+import { collectorDroppedTotal, ingestLagSeconds } from "./collectors/collector-metrics";
 import type { DeviceRef, TelemetrySink } from "./collectors/telemetry-sink";
 import type { DetectionPipeline } from "./detection-pipeline";
 import type { DeviceRegistry } from "./device-registry";
@@ -68,6 +68,7 @@ export class TelemetryRouter implements TelemetrySink {
   private reachability: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | undefined;
   droppedWhileDown = 0;
+  private lateFlowsCounted = 0;
 
   constructor(private readonly o: TelemetryRouterOptions) {
     this.rollup = new FlowRollup({ isInternal: o.isInternal });
@@ -120,10 +121,18 @@ export class TelemetryRouter implements TelemetrySink {
       .catch((err) => this.o.log.warn("could not record device reachability", { error: String(err) }));
   }
 
-  /** Waits for pending status changes and flushes everything buffered (used on shutdown). */
-  async drain(): Promise<void> {
+  /**
+   * Waits for pending status changes and flushes everything buffered (used on shutdown), retrying a
+   * failing database a few times before giving up on what is still pending.
+   */
+  async drain(attempts = 10, retryMs = 500): Promise<void> {
     await this.reachability;
-    await this.flush(true);
+    for (let i = 0; i < attempts; i++) {
+      await this.flush(true);
+      if (this.pending.length === 0) return;
+      await this.o.clock.sleep(retryMs);
+    }
+    this.o.log.error("telemetry still pending at shutdown could not be stored", { minutes: this.pending.length });
   }
 
   /** The most recent flows of a device's address (evidence for flow alerts). */
@@ -142,6 +151,11 @@ export class TelemetryRouter implements TelemetrySink {
   private async doFlush(all: boolean): Promise<void> {
     const watermark = all ? Infinity : this.minuteOf(this.o.clock.now() - (this.o.latenessMs ?? 90_000));
     const write = await this.collect(watermark);
+    if (this.rollup.lateFlows > this.lateFlowsCounted) {
+      // flows for minutes already stored: counted, not merged (raise ROLLUP_LATENESS_SEC if frequent)
+      collectorDroppedTotal.inc({ collector: "netflow", reason: "late" }, this.rollup.lateFlows - this.lateFlowsCounted);
+      this.lateFlowsCounted = this.rollup.lateFlows;
+    }
     if (write.samples.length > 0) {
       this.pending.push(write);
       const max = this.o.maxPending ?? 120;

@@ -40,6 +40,13 @@ export const syslogMessagesTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+export const syslogNonUtf8Total = new Counter({
+  name: "tidewatch_syslog_non_utf8_messages_total",
+  help: "Syslog messages whose bytes were not valid UTF-8 (kept, read as Latin-1)",
+  labelNames: ["transport"] as const,
+  registers: [metricsRegistry],
+});
+
 export const snmpPollsTotal = new Counter({
   name: "tidewatch_snmp_polls_total",
   help: "SNMP polls by result (ok, timeout, error)",

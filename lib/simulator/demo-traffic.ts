@@ -1,0 +1,151 @@
+// What the demo network puts on the wire for one device-minute: flow records whose byte and packet
+// totals equal the network model's bandwidth for that minute (shaped by any active incident: a DDoS
+// is many small flows from many sources, an exfiltration one large upload to one peer), and the
+// syslog lines the device would send. Pure and deterministic: (seed, device, minute) → traffic.
+import type { DeviceSpec } from "./demo-fleet";
+import type { Incident } from "./incidents";
+import { noise3 } from "./prng";
+import type { FlowExportRecord } from "../telemetry/netflow/flow-export-record";
+import type { MetricValues } from "../telemetry/metrics";
+import type { SyslogSeverity } from "../telemetry/syslog-message";
+
+const MINUTE = 60_000;
+/** The demo's devices live on loopback aliases, so every collector really receives their traffic. */
+export const DEMO_SUBNET = "127.1.0.0/16";
+
+export function demoDeviceAddress(index: number): string {
+  return `127.1.${(index >> 8) & 255}.${(index & 255) + 1}`;
+}
+
+const SERVICE_PORTS: Record<string, number[]> = {
+  "core-router": [443, 80, 53, 179, 22],
+  "edge-router": [443, 80, 53, 179],
+  "access-switch": [443, 80, 445, 53],
+  firewall: [443, 80, 53, 500, 4500],
+  web: [443, 80],
+  database: [5432, 3306],
+  dns: [53],
+  file: [445, 2049, 22],
+};
+
+function portsFor(device: DeviceSpec): number[] {
+  const fn = device.tags.find((t) => SERVICE_PORTS[t]);
+  return SERVICE_PORTS[fn ?? device.role] ?? [443];
+}
+
+/** A stable pool of external peers per device (documentation ranges: nothing real is contacted). */
+function peer(seed: number, device: number, k: number): string {
+  const n = Math.floor(noise3(seed, device, k, 77) * 40);
+  return `${n % 2 === 0 ? "203.0.113" : "198.51.100"}.${(n * 7 + device) % 250 + 2}`;
+}
+
+export interface DemoTrafficInput {
+  seed: number;
+  deviceIndex: number;
+  device: DeviceSpec;
+  address: string;
+  minute: number;
+  values: MetricValues;
+  incidents: readonly Incident[];
+}
+
+function activeIncident(input: DemoTrafficInput): Incident | undefined {
+  return input.incidents.find(
+    (i) => i.deviceIndex === input.deviceIndex && input.minute >= i.start.getTime() && input.minute < i.end.getTime(),
+  );
+}
+
+/** Flow records for one device-minute; totals equal the minute's modelled bytes and packets. */
+export function demoFlows(input: DemoTrafficInput): FlowExportRecord[] {
+  const { seed, deviceIndex: d, minute, values, address } = input;
+  const bytesIn = ((values.bandwidthInBps ?? 0) * 60) / 8;
+  const bytesOut = ((values.bandwidthOutBps ?? 0) * 60) / 8;
+  const packets = (values.packetsPerSec ?? 0) * 60;
+  const ports = portsFor(input.device);
+  const incident = activeIncident(input);
+  const m = Math.floor(minute / MINUTE);
+  const flows: FlowExportRecord[] = [];
+  const totalBytes = bytesIn + bytesOut || 1;
+
+  const push = (inbound: boolean, remote: string, bytes: number, dstPort: number, k: number, flags = 0x1b) => {
+    const start = minute + Math.floor(noise3(seed, d, m, 1000 + k) * 20_000);
+    const end = Math.min(minute + 59_000, start + 5_000 + Math.floor(noise3(seed, d, m, 2000 + k) * 30_000));
+    flows.push({
+      srcAddr: inbound ? remote : address,
+      dstAddr: inbound ? address : remote,
+      srcPort: inbound ? 1024 + ((k * 7919 + m) % 60000) : dstPort,
+      dstPort: inbound ? dstPort : 1024 + ((k * 7919 + m) % 60000),
+      protocol: dstPort === 53 ? 17 : 6,
+      bytes: Math.max(40, Math.round(bytes)),
+      packets: Math.max(1, Math.round((packets * bytes) / totalBytes)),
+      startMs: start,
+      endMs: end,
+      tcpFlags: dstPort === 53 ? 0 : flags,
+      inputIf: 1,
+      outputIf: 2,
+    });
+  };
+
+  let ordinaryIn = bytesIn;
+  let ordinaryOut = bytesOut;
+  if (incident?.kind === "ddos") {
+    // most inbound bytes arrive as small SYN-heavy flows from many sources
+    const attackBytes = bytesIn * 0.85;
+    ordinaryIn -= attackBytes;
+    const sources = 150;
+    for (let k = 0; k < sources; k++) {
+      const src = `198.18.${(k * 13 + m) % 250}.${(k * 31) % 250 + 1}`;
+      push(true, src, attackBytes / sources, ports[0]!, 500 + k, 0x02);
+    }
+  } else if (incident?.kind === "exfiltration") {
+    // one large upload to a single external peer
+    const upload = bytesOut * 0.9;
+    ordinaryOut -= upload;
+    push(false, "192.0.2.200", upload, 443, 900);
+  }
+
+  const ordinary = 12 + Math.floor(noise3(seed, d, m, 3) * 12);
+  for (let k = 0; k < ordinary; k++) {
+    const inbound = k % 2 === 0;
+    const share = 1 / Math.ceil(ordinary / 2);
+    push(inbound, peer(seed, d, k % 16), (inbound ? ordinaryIn : ordinaryOut) * share, ports[k % ports.length]!, k);
+  }
+  return flows;
+}
+
+export interface DemoSyslogLine {
+  severity: SyslogSeverity;
+  appName: string;
+  message: string;
+}
+
+/** Syslog lines for one device-minute: a little routine chatter, and what an incident would log. */
+export function demoSyslog(input: DemoTrafficInput): DemoSyslogLine[] {
+  const { seed, deviceIndex: d, minute } = input;
+  const m = Math.floor(minute / MINUTE);
+  const lines: DemoSyslogLine[] = [];
+  const routine = Math.floor(noise3(seed, d, m, 11) * 3);
+  for (let k = 0; k < routine; k++) {
+    lines.push(
+      k === 0
+        ? { severity: "info", appName: "sshd", message: "session opened for user netops" }
+        : { severity: "notice", appName: "ntpd", message: "clock synchronised" },
+    );
+  }
+  const incident = activeIncident(input);
+  switch (incident?.kind) {
+    case "link_degradation":
+      lines.push({ severity: "err", appName: "ifmgr", message: "Interface Gi0/1, changed state to down" });
+      lines.push({ severity: "warning", appName: "bfd", message: "neighbor 10.255.0.1 session timeout" });
+      break;
+    case "cpu_exhaustion":
+      lines.push({ severity: "warning", appName: "sysmon", message: "CPU utilization above 95% for 60 seconds" });
+      break;
+    case "ddos":
+      lines.push({ severity: "warning", appName: "tcp", message: "possible SYN flood on port 443; sending cookies" });
+      break;
+    default:
+      break;
+  }
+  return lines;
+}
