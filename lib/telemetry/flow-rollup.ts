@@ -70,9 +70,10 @@ export class FlowRollup {
   private readonly capacity: number;
   private readonly recentPerDevice: number;
   private readonly recentDevices: number;
-  /** Flows for minutes already flushed (arrived after the watermark passed them). */
+  /** Flows for device-minutes already flushed (arrived after they were written). */
   lateFlows = 0;
-  private flushedBefore = -Infinity;
+  /** Per address, the newest minute already flushed: later flows for it or before it are late. */
+  private readonly lastFlushed = new Map<string, number>();
 
   constructor(private readonly options: FlowRollupOptions) {
     this.topN = options.topTalkers ?? 10;
@@ -100,8 +101,9 @@ export class FlowRollup {
     const minutes = (lastMinute - firstMinute) / MINUTE + 1;
     const span = Math.max(1, end - start);
     const peer = direction === "out" ? flow.dstAddr : flow.srcAddr;
+    const closedUpTo = this.lastFlushed.get(address) ?? -Infinity;
     for (let m = firstMinute; m <= lastMinute; m += MINUTE) {
-      if (m < this.flushedBefore) {
+      if (m <= closedUpTo) {
         if (m === lastMinute) this.lateFlows += 1;
         continue;
       }
@@ -182,6 +184,7 @@ export class FlowRollup {
     for (const [key, b] of this.buckets) {
       if (b.minute >= watermark) continue;
       this.buckets.delete(key);
+      if (b.minute > (this.lastFlushed.get(b.address) ?? -Infinity)) this.lastFlushed.set(b.address, b.minute);
       out.push({
         address: b.address,
         exporter: b.exporter,
@@ -201,7 +204,6 @@ export class FlowRollup {
         }),
       });
     }
-    this.flushedBefore = Math.max(this.flushedBefore, Math.floor(watermark / MINUTE) * MINUTE);
     return out.sort((a, b) => a.minute - b.minute);
   }
 
