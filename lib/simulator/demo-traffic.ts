@@ -1,10 +1,12 @@
 // What the demo network puts on the wire for one device-minute: flow records whose byte and packet
-// totals equal the network model's bandwidth for that minute (shaped by any active incident: a DDoS
-// is many small flows from many sources, an exfiltration one large upload to one peer), and the
-// syslog lines the device would send. Pure and deterministic: (seed, device, minute) → traffic.
+// totals follow the network model's bandwidth for that minute (shaped by any active incident: a DDoS
+// is many small flows from many sources, an application-layer DDoS many long low-byte connections, a
+// port scan one source probing many ports, an exfiltration one large upload to one peer, a link down
+// no traffic at all), and the syslog lines the device would send. Pure and deterministic:
+// (seed, device, minute) → traffic.
 import type { DeviceSpec } from "./demo-fleet";
-import type { Incident } from "./incidents";
-import { noise3 } from "./prng";
+import { incidentActiveAt, incidentEffect, slowExfiltrationFactor, type Incident } from "./incidents";
+import { hashString, noise3 } from "./prng";
 import type { FlowExportRecord } from "../telemetry/netflow/flow-export-record";
 import type { MetricValues } from "../telemetry/metrics";
 import type { SyslogSeverity } from "../telemetry/syslog-message";
@@ -50,9 +52,12 @@ export interface DemoTrafficInput {
 }
 
 function activeIncident(input: DemoTrafficInput): Incident | undefined {
-  return input.incidents.find(
-    (i) => i.deviceIndex === input.deviceIndex && input.minute >= i.start.getTime() && input.minute < i.end.getTime(),
-  );
+  return input.incidents.find((i) => i.deviceIndex === input.deviceIndex && incidentActiveAt(i, input.minute));
+}
+
+/** A stable external address per incident (documentation ranges), e.g. the scanner or the upload's peer. */
+function incidentPeer(incident: Incident, net: "203.0.113" | "192.0.2"): string {
+  return `${net}.${(hashString(incident.campaignId ?? incident.id) % 200) + 20}`;
 }
 
 /** Flow records for one device-minute; totals equal the minute's modelled bytes and packets. */
@@ -88,7 +93,60 @@ export function demoFlows(input: DemoTrafficInput): FlowExportRecord[] {
 
   let ordinaryIn = bytesIn;
   let ordinaryOut = bytesOut;
-  if (incident?.kind === "ddos") {
+  const effect = incident ? incidentEffect(incident) : undefined;
+  if (effect === "link_down") return [];
+  if (incident && effect === "app_ddos") {
+    // Slow clients: connections held open for the whole minute, a few hundred bytes every few seconds.
+    const clients = 200 + Math.floor(incident.intensity * 200);
+    for (let k = 0; k < clients; k++) {
+      const bytes = 600 + Math.floor(noise3(seed, d, m, 4000 + k) * 3000);
+      const attack = {
+        srcAddr: `198.18.${(k * 17) % 250}.${(k * 29 + 7) % 250 + 1}`,
+        dstAddr: address,
+        srcPort: 1024 + ((k * 4099 + 13) % 60000),
+        dstPort: ports[0]!,
+        protocol: 6,
+        bytes,
+        packets: Math.max(2, Math.round(bytes / 120)),
+        startMs: minute + Math.floor(noise3(seed, d, m, 5000 + k) * 1_000),
+        endMs: minute + 59_000,
+        tcpFlags: 0x18,
+        inputIf: 1,
+        outputIf: 2,
+      };
+      ordinaryIn -= bytes;
+      flows.push(attack);
+    }
+    ordinaryIn = Math.max(0, ordinaryIn);
+  } else if (incident && effect === "port_scan") {
+    // One source sweeps destination ports: a bare SYN (sometimes a retry) per port, no payload.
+    const probes = 300 + Math.floor(incident.intensity * 700);
+    const scanner = incidentPeer(incident, "203.0.113");
+    const sweep = Math.floor((minute - incident.start.getTime()) / MINUTE) * probes;
+    for (let k = 0; k < probes; k++) {
+      const at = minute + Math.floor((k * 59_000) / probes);
+      const retry = noise3(seed, d, m, 6000 + k) < 0.2;
+      flows.push({
+        srcAddr: scanner,
+        dstAddr: address,
+        srcPort: 40000 + (hashString(incident.id) % 20000),
+        dstPort: ((sweep + k) % 65535) + 1,
+        protocol: 6,
+        bytes: retry ? 88 : 44,
+        packets: retry ? 2 : 1,
+        startMs: at,
+        endMs: at + (retry ? 1_000 : 0),
+        tcpFlags: 0x02,
+        inputIf: 1,
+        outputIf: 2,
+      });
+    }
+  } else if (incident && effect === "slow_exfiltration") {
+    // The small extra share of the upload goes to the incident's one destination.
+    const upload = bytesOut * (1 - 1 / slowExfiltrationFactor(incident.intensity));
+    ordinaryOut -= upload;
+    push(false, incidentPeer(incident, "192.0.2"), upload, 443, 900);
+  } else if (effect === "ddos") {
     // most inbound bytes arrive as small SYN-heavy flows from many sources
     const attackBytes = bytesIn * 0.85;
     ordinaryIn -= attackBytes;
@@ -97,11 +155,11 @@ export function demoFlows(input: DemoTrafficInput): FlowExportRecord[] {
       const src = `198.18.${(k * 13 + m) % 250}.${(k * 31) % 250 + 1}`;
       push(true, src, attackBytes / sources, ports[0]!, 500 + k, 0x02);
     }
-  } else if (incident?.kind === "exfiltration") {
+  } else if (incident && effect === "exfiltration") {
     // one large upload to a single external peer
     const upload = bytesOut * 0.9;
     ordinaryOut -= upload;
-    push(false, "192.0.2.200", upload, 443, 900);
+    push(false, incident.campaignId ? incidentPeer(incident, "192.0.2") : "192.0.2.200", upload, 443, 900);
   }
 
   const ordinary = 12 + Math.floor(noise3(seed, d, m, 3) * 12);
@@ -133,9 +191,17 @@ export function demoSyslog(input: DemoTrafficInput): DemoSyslogLine[] {
     );
   }
   const incident = activeIncident(input);
-  switch (incident?.kind) {
-    case "link_degradation":
-      lines.push({ severity: "err", appName: "ifmgr", message: "Interface Gi0/1, changed state to down" });
+  const effect = incident ? incidentEffect(incident) : undefined;
+  switch (effect) {
+    case "link_down":
+      if (incident && minute === incident.start.getTime()) {
+        lines.push({ severity: "err", appName: "%LINK-3-UPDOWN", message: "Interface Gi0/1, changed state to down" });
+        lines.push({ severity: "notice", appName: "%LINEPROTO-5-UPDOWN", message: "Line protocol on Interface Gi0/1, changed state to down" });
+      }
+      lines.push({ severity: "warning", appName: "bfd", message: "neighbor 10.255.0.1 session down (interface down)" });
+      break;
+    case "degradation":
+      lines.push({ severity: "warning", appName: "ifmgr", message: "Interface Gi0/1: input errors and CRC increasing" });
       lines.push({ severity: "warning", appName: "bfd", message: "neighbor 10.255.0.1 session timeout" });
       break;
     case "cpu_exhaustion":
@@ -144,8 +210,29 @@ export function demoSyslog(input: DemoTrafficInput): DemoSyslogLine[] {
     case "ddos":
       lines.push({ severity: "warning", appName: "tcp", message: "possible SYN flood on port 443; sending cookies" });
       break;
-    default:
+    case "app_ddos":
+      lines.push({ severity: "err", appName: "httpd", message: "server reached MaxRequestWorkers setting, consider raising it" });
+      lines.push({ severity: "warning", appName: "httpd", message: "many slow clients: request header read timeouts" });
       break;
+    case "port_scan":
+      if (incident) {
+        lines.push({
+          severity: "warning",
+          appName: "ids",
+          message: `possible port scan from ${incidentPeer(incident, "203.0.113")}: many destination ports in 60 s`,
+        });
+      }
+      break;
+    default:
+      // exfiltration and slow_exfiltration are silent: nothing on the device notices them.
+      break;
+  }
+  // A link that was down comes back the minute after its incident ends.
+  for (const i of input.incidents) {
+    if (i.deviceIndex === d && i.end.getTime() === minute && incidentEffect(i) === "link_down") {
+      lines.push({ severity: "notice", appName: "%LINK-3-UPDOWN", message: "Interface Gi0/1, changed state to up" });
+      lines.push({ severity: "notice", appName: "%LINEPROTO-5-UPDOWN", message: "Line protocol on Interface Gi0/1, changed state to up" });
+    }
   }
   return lines;
 }

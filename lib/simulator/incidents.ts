@@ -1,10 +1,47 @@
-// Labelled anomalies for the demo: a deterministic schedule (the ground truth) and a pure function
-// that overlays an incident's effect on the model's ordinary values.
+// Labelled anomalies for the demo and the evaluation: a deterministic schedule (the ground truth) and
+// a pure function that overlays an incident's effect on the model's ordinary values.
+//
+// Kinds (the evaluation's label types):
+// - ddos: volumetric flood; packets, inbound bytes, flows and connections ×5–20.
+// - app_ddos: slow application-layer attack (Slowloris-like): many long, low-byte connections.
+//   Connections ×8–30 and flows ×6–25, but inbound bandwidth only ×1.03–1.15.
+// - port_scan: one external source probing many destination ports, 1–2 packets per flow. Flows
+//   ×10–40 and connections ×3–10; bytes barely move. Distinct destination ports are visible in flows.
+// - exfiltration: one large upload to one external destination, off-hours only; outbound ×6–15.
+// - slow_exfiltration: a multi-day incident (see `dailyMinutes`): every day, for `dailyMinutes`
+//   from the start's time of day, outbound rises only ×1.03–1.06 (inside ordinary noise per minute)
+//   towards one destination; over 5–10 days the daily outbound totals are ~1–3 % higher.
+// - link_down: the device's interface is down: bandwidth, packets, flows and connections 0, packet
+//   loss 100 %, latency null (probes time out); syslog "changed state to down" / "… to up".
+// - cpu_exhaustion: CPU 95–100 %.
+// - degradation: latency ×5–10, packet loss 2–10 %. Formerly `link_degradation`, still accepted.
+// - ddos_exfiltration: a coordinated campaign: a DDoS on one device while another exfiltrates in the
+//   same window. Planned as two incidents of this kind sharing a `campaignId`, each with a `role`.
 import { hashString, mulberry32, noise3 } from "@/lib/simulator/prng";
 import type { MetricValues } from "@/lib/telemetry/metrics";
 
-export const INCIDENT_KINDS = ["ddos", "exfiltration", "cpu_exhaustion", "link_degradation"] as const;
+export const INCIDENT_KINDS = [
+  "ddos",
+  "app_ddos",
+  "port_scan",
+  "exfiltration",
+  "slow_exfiltration",
+  "link_down",
+  "cpu_exhaustion",
+  "degradation",
+  "ddos_exfiltration",
+] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** Older names still accepted wherever a kind is read (options, stored plans). */
+export const INCIDENT_KIND_ALIASES = { link_degradation: "degradation" } as const satisfies Record<string, IncidentKind>;
+export type IncidentKindInput = IncidentKind | keyof typeof INCIDENT_KIND_ALIASES;
+
+/** The part a device plays in a coordinated campaign; it selects the effect applied. */
+export type CampaignRole = "ddos" | "exfiltration";
+
+/** The single-device effects `applyIncidents` knows (what a campaign member's role maps to). */
+export type IncidentEffect = Exclude<IncidentKind, "ddos_exfiltration">;
 
 export interface Incident {
   /** Deterministic and unique within a plan, e.g. "ddos-3-20250114T1405". */
@@ -17,30 +54,113 @@ export interface Incident {
   end: Date;
   /** 0..1: where the effect falls within the kind's range (e.g. ddos ×5 at 0, ×20 at 1). */
   intensity: number;
+  /** Shared by the incidents of one coordinated campaign (ddos_exfiltration), e.g. "campaign-20250114T0205". */
+  campaignId?: string;
+  /** A campaign member's part; without it a ddos_exfiltration incident acts as its DDoS. */
+  role?: CampaignRole;
+  /**
+   * Multi-day incidents (slow_exfiltration): [start, end) spans the whole campaign (the label), but
+   * the effect is only active for this many minutes each day, starting at `start`'s time of day.
+   * Use `incidentActiveAt` / `incidentActiveWindows` rather than comparing with start/end.
+   */
+  dailyMinutes?: number;
 }
 
 export interface PlanIncidentsOptions {
   seed: number;
   deviceCount: number;
-  /** Incidents start in [from, to); the last one may run past `to`. */
+  /** Incidents start in [from, to); the last ones (and multi-day ones) may run past `to`. */
   from: Date;
   to: Date;
   /** Mean quiet time between one incident's end and the next start (exponentially distributed). */
   meanGapMinutes: number;
   /** Forces the first incident to start here (rounded up to the minute) instead of after a gap. */
   firstStartsAt?: Date;
-  /** Restricts the kinds drawn; all kinds when omitted. */
-  kinds?: readonly IncidentKind[];
+  /** Restricts the kinds drawn (equally likely unless `weights` says otherwise). */
+  kinds?: readonly IncidentKindInput[];
+  /** Relative weights per kind; kinds without a positive weight are not drawn. Default `DEFAULT_INCIDENT_WEIGHTS`. */
+  weights?: Partial<Record<IncidentKindInput, number>>;
 }
 
+/** The demo's default mix (relative weights before the time-of-day rules below). */
+export const DEFAULT_INCIDENT_WEIGHTS: Readonly<Record<IncidentKind, number>> = {
+  ddos: 3,
+  app_ddos: 2,
+  port_scan: 2,
+  exfiltration: 3,
+  slow_exfiltration: 1,
+  link_down: 2,
+  cpu_exhaustion: 2,
+  degradation: 2,
+  ddos_exfiltration: 1,
+};
+
+/** Kinds only drawn for off-hours starts (large exfiltrations happen when nobody watches). */
+const OFF_HOURS_ONLY: ReadonlySet<IncidentKind> = new Set(["exfiltration", "ddos_exfiltration"]);
+/** Kinds only drawn in working hours (a slow exfiltration hides in the working day's traffic). */
+const WORKING_HOURS_ONLY: ReadonlySet<IncidentKind> = new Set(["slow_exfiltration"]);
+
 const MS_PER_MINUTE = 60_000;
+const MS_PER_DAY = 86_400_000;
 const MIN_DURATION_MINUTES = 5;
 const MAX_DURATION_MINUTES = 30;
+const SLOW_EXFIL_MIN_DAYS = 5;
+const SLOW_EXFIL_MAX_DAYS = 10;
+const SLOW_EXFIL_MIN_DAILY_MINUTES = 180;
+const SLOW_EXFIL_MAX_DAILY_MINUTES = 360;
+
+/** Canonical kind for a kind or one of its aliases; throws on anything else. */
+export function canonicalIncidentKind(kind: string): IncidentKind {
+  if ((INCIDENT_KINDS as readonly string[]).includes(kind)) return kind as IncidentKind;
+  const alias = (INCIDENT_KIND_ALIASES as Record<string, IncidentKind>)[kind];
+  if (alias) return alias;
+  throw new RangeError(`unknown incident kind: ${kind}`);
+}
+
+/** The effect an incident applies: its kind, or for a campaign member its role; undefined for an unknown kind. */
+export function incidentEffect(incident: Incident): IncidentEffect | undefined {
+  const raw: string = incident.kind;
+  const kind = (INCIDENT_KINDS as readonly string[]).includes(raw)
+    ? (raw as IncidentKind)
+    : (INCIDENT_KIND_ALIASES as Record<string, IncidentKind | undefined>)[raw];
+  return kind === "ddos_exfiltration" ? (incident.role ?? "ddos") : kind;
+}
+
+/** Whether the incident's effect is active at `minute` (epoch ms or Date): [start, end), and its daily window. */
+export function incidentActiveAt(incident: Incident, minute: number | Date): boolean {
+  const ms = typeof minute === "number" ? minute : minute.getTime();
+  const start = incident.start.getTime();
+  if (ms < start || ms >= incident.end.getTime()) return false;
+  if (incident.dailyMinutes === undefined) return true;
+  return (ms - start) % MS_PER_DAY < incident.dailyMinutes * MS_PER_MINUTE;
+}
+
+/** The [start, end) windows in which the effect is active: one, or one per day for multi-day incidents. */
+export function incidentActiveWindows(incident: Incident): { start: Date; end: Date }[] {
+  const start = incident.start.getTime();
+  const end = incident.end.getTime();
+  if (incident.dailyMinutes === undefined) return [{ start: new Date(start), end: new Date(end) }];
+  const windows: { start: Date; end: Date }[] = [];
+  for (let day = start; day < end; day += MS_PER_DAY) {
+    windows.push({ start: new Date(day), end: new Date(Math.min(end, day + incident.dailyMinutes * MS_PER_MINUTE)) });
+  }
+  return windows;
+}
+
+/** Outbound multiplier of a slow exfiltration at this intensity (constant over its windows). */
+export function slowExfiltrationFactor(intensity: number): number {
+  return 1.03 + 0.03 * clamp01(intensity);
+}
 
 /**
- * Deterministic schedule for [from, to). Incidents never overlap (one at a time across the fleet),
- * so each anomalous device-minute has exactly one cause. Exfiltration is only drawn for off-hours
- * starts. A longer `to` with the same other options extends the plan without changing its start.
+ * Deterministic schedule for [from, to). Acute incidents (every kind but slow_exfiltration) come one
+ * at a time across the fleet, separated by gaps; the two members of a ddos_exfiltration campaign share
+ * one slot (same window, two devices). A slow_exfiltration runs in the background for days (at most
+ * one at a time) and its device gets no other incident meanwhile, so each anomalous device-minute has
+ * exactly one cause. exfiltration and ddos_exfiltration only start off-hours, slow_exfiltration only in
+ * working hours, and the first incident is never a slow one (the demo shows an anomaly promptly).
+ * Incidents are ordered by start; a longer `to` with the same other options extends the plan without
+ * changing its beginning.
  */
 export function planIncidents(options: PlanIncidentsOptions): Incident[] {
   const { seed, deviceCount, from, to, meanGapMinutes, firstStartsAt } = options;
@@ -50,32 +170,79 @@ export function planIncidents(options: PlanIncidentsOptions): Incident[] {
   const toMs = to.getTime();
   if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) throw new RangeError("planIncidents: invalid from/to");
   if (firstStartsAt && !(firstStartsAt.getTime() >= fromMs)) throw new RangeError("planIncidents: firstStartsAt is before from");
-  const kinds = options.kinds && options.kinds.length > 0 ? options.kinds : INCIDENT_KINDS;
-  if (deviceCount === 0) return [];
+  const weighted = resolveWeights(options);
+  if (deviceCount === 0 || weighted.length === 0) return [];
 
   const rng = mulberry32(hashString(`incidents:${seed}`));
   const gapMs = () => Math.max(1, Math.round(-Math.log(1 - rng()) * meanGapMinutes)) * MS_PER_MINUTE;
 
   const incidents: Incident[] = [];
+  /** The running slow exfiltration's device and end, if any. */
+  let slow: { deviceIndex: number; end: number } | null = null;
   let cursor = ceilToMinute(firstStartsAt ? firstStartsAt.getTime() : fromMs + gapMs());
   while (cursor < toMs) {
     const start = new Date(cursor);
+    if (slow && slow.end <= cursor) slow = null;
     const durationMinutes = MIN_DURATION_MINUTES + Math.floor(rng() * (MAX_DURATION_MINUTES - MIN_DURATION_MINUTES + 1));
-    const deviceIndex = Math.floor(rng() * deviceCount);
-    const allowed = isOffHours(start) ? kinds : kinds.filter((k) => k !== "exfiltration");
-    const pool = allowed.length > 0 ? allowed : kinds;
-    const kind = pool[Math.floor(rng() * pool.length)] ?? "ddos";
+    const deviceRoll = rng();
+    const kindRoll = rng();
     const intensity = Math.round(rng() * 1000) / 1000;
+
+    const free = deviceCount - (slow ? 1 : 0);
+    const feasible = weighted.filter(([kind]) => {
+      if (kind === "ddos_exfiltration") return free >= 2;
+      if (kind === "slow_exfiltration") return !slow && deviceCount >= 2;
+      return free >= 1;
+    });
+    const acute = feasible.filter(([kind]) => kind !== "slow_exfiltration");
+    const possible = incidents.length === 0 && acute.length > 0 ? acute : feasible;
+    const offHours = isOffHours(start);
+    const timely = possible.filter(([kind]) => (offHours ? !WORKING_HOURS_ONLY.has(kind) : !OFF_HOURS_ONLY.has(kind)));
+    const kind = pickWeighted(timely.length > 0 ? timely : possible, kindRoll);
+    if (!kind) {
+      cursor += durationMinutes * MS_PER_MINUTE + gapMs();
+      continue;
+    }
+
+    // Devices other than the slow exfiltration's, in index order.
+    const pickFree = (roll: number, exclude: number) => {
+      const pool: number[] = [];
+      for (let d = 0; d < deviceCount; d++) if (d !== slow?.deviceIndex && d !== exclude) pool.push(d);
+      return pool[Math.floor(roll * pool.length)] ?? 0;
+    };
+    const deviceIndex = pickFree(deviceRoll, -1);
+    const id = (k: IncidentKind, d: number) => `${k}-${d}-${compactTime(start)}`;
+
+    if (kind === "slow_exfiltration") {
+      const days = SLOW_EXFIL_MIN_DAYS + Math.floor(rng() * (SLOW_EXFIL_MAX_DAYS - SLOW_EXFIL_MIN_DAYS + 1));
+      const dailyMinutes =
+        SLOW_EXFIL_MIN_DAILY_MINUTES + Math.round(intensity * (SLOW_EXFIL_MAX_DAILY_MINUTES - SLOW_EXFIL_MIN_DAILY_MINUTES));
+      const end = cursor + (days - 1) * MS_PER_DAY + dailyMinutes * MS_PER_MINUTE;
+      incidents.push({ id: id(kind, deviceIndex), kind, deviceIndex, start, end: new Date(end), intensity, dailyMinutes });
+      slow = { deviceIndex, end };
+      // It runs in the background: acute incidents go on after an ordinary gap.
+      cursor += gapMs();
+      continue;
+    }
+
     const end = new Date(cursor + durationMinutes * MS_PER_MINUTE);
-    incidents.push({ id: `${kind}-${deviceIndex}-${compactTime(start)}`, kind, deviceIndex, start, end, intensity });
+    if (kind === "ddos_exfiltration") {
+      const exfilDevice = pickFree(rng(), deviceIndex);
+      const campaignId = `campaign-${compactTime(start)}`;
+      incidents.push({ id: id(kind, deviceIndex), kind, deviceIndex, start, end, intensity, campaignId, role: "ddos" });
+      incidents.push({ id: id(kind, exfilDevice), kind, deviceIndex: exfilDevice, start, end, intensity, campaignId, role: "exfiltration" });
+    } else {
+      incidents.push({ id: id(kind, deviceIndex), kind, deviceIndex, start, end, intensity });
+    }
     cursor = end.getTime() + gapMs();
   }
   return incidents;
 }
 
 /**
- * `values` with the effect of every incident active on this device at this minute ([start, end));
- * returns a new object and never mutates the input. Null values stay null.
+ * `values` with the effect of every incident active on this device at this minute (see
+ * `incidentActiveAt`); returns a new object and never mutates the input. Null values stay null,
+ * except latency while a link is down (probes time out).
  */
 export function applyIncidents(
   values: MetricValues,
@@ -86,7 +253,7 @@ export function applyIncidents(
   const ms = minute.getTime();
   const out: MetricValues = { ...values };
   for (const incident of incidents) {
-    if (incident.deviceIndex !== deviceIndex || ms < incident.start.getTime() || ms >= incident.end.getTime()) continue;
+    if (incident.deviceIndex !== deviceIndex || !incidentActiveAt(incident, ms)) continue;
     applyOne(out, incident, Math.floor(ms / MS_PER_MINUTE));
   }
   return out;
@@ -99,15 +266,51 @@ export function isOffHours(ts: Date): boolean {
   return day === 0 || day === 6 || hour < 8 || hour >= 18;
 }
 
+function resolveWeights(options: PlanIncidentsOptions): [IncidentKind, number][] {
+  const weights = new Map<IncidentKind, number>();
+  if (options.weights) {
+    for (const [k, w] of Object.entries(options.weights)) {
+      if (w === undefined) continue;
+      if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`planIncidents: weight of ${k} must be a finite number ≥ 0`);
+      weights.set(canonicalIncidentKind(k), w);
+    }
+  }
+  const listed = options.kinds && options.kinds.length > 0 ? [...new Set(options.kinds.map(canonicalIncidentKind))] : null;
+  const kinds = listed ?? INCIDENT_KINDS;
+  const out: [IncidentKind, number][] = [];
+  for (const kind of kinds) {
+    const w = options.weights ? (weights.get(kind) ?? (listed ? 1 : 0)) : listed ? 1 : DEFAULT_INCIDENT_WEIGHTS[kind];
+    if (w > 0) out.push([kind, w]);
+  }
+  return out;
+}
+
+function pickWeighted(pool: readonly [IncidentKind, number][], roll: number): IncidentKind | undefined {
+  const total = pool.reduce((s, [, w]) => s + w, 0);
+  let r = roll * total;
+  for (const [kind, w] of pool) {
+    if (r < w) return kind;
+    r -= w;
+  }
+  return pool[pool.length - 1]?.[0];
+}
+
 function applyOne(v: MetricValues, incident: Incident, minuteNumber: number): void {
-  const intensity = Math.min(1, Math.max(0, incident.intensity));
+  const intensity = clamp01(incident.intensity);
   // A little minute-to-minute wobble, kept inside the kind's documented range.
-  const wobble = (lo: number, hi: number) => {
+  const wobble = (lo: number, hi: number, key = 0) => {
     const base = lo + (hi - lo) * intensity;
-    const jitter = 1 + 0.1 * (noise3(hashString(incident.id), minuteNumber, 0, 0) - 0.5);
+    const jitter = 1 + 0.1 * (noise3(hashString(incident.id), minuteNumber, key, 0) - 0.5);
     return Math.min(hi, Math.max(lo, base * jitter));
   };
-  switch (incident.kind) {
+  /** Outbound × f, with packets following the bytes at the device's usual packet size. */
+  const upload = (f: number) => {
+    const before = (v.bandwidthInBps ?? 0) + (v.bandwidthOutBps ?? 0);
+    v.bandwidthOutBps = scale(v.bandwidthOutBps, f);
+    const after = (v.bandwidthInBps ?? 0) + (v.bandwidthOutBps ?? 0);
+    if (before > 0) v.packetsPerSec = scale(v.packetsPerSec, after / before);
+  };
+  switch (incidentEffect(incident)) {
     case "ddos": {
       // Floods of small packets from many sources: packets, inbound bytes, flows and connections.
       const f = wobble(5, 20);
@@ -117,23 +320,50 @@ function applyOne(v: MetricValues, incident: Incident, minuteNumber: number): vo
       v.flowsPerSec = scale(v.flowsPerSec, f);
       return;
     }
-    case "exfiltration": {
-      const f = wobble(6, 15);
-      const before = (v.bandwidthInBps ?? 0) + (v.bandwidthOutBps ?? 0);
-      v.bandwidthOutBps = scale(v.bandwidthOutBps, f);
-      const after = (v.bandwidthInBps ?? 0) + (v.bandwidthOutBps ?? 0);
-      // Packets follow the bytes at the device's usual packet size.
-      if (before > 0) v.packetsPerSec = scale(v.packetsPerSec, after / before);
+    case "app_ddos": {
+      // Many slow clients holding connections open with a trickle of bytes each.
+      v.connectionsPerSec = scale(v.connectionsPerSec, wobble(8, 30, 1));
+      v.flowsPerSec = scale(v.flowsPerSec, wobble(6, 25, 2));
+      v.bandwidthInBps = scale(v.bandwidthInBps, wobble(1.03, 1.15, 3));
+      v.packetsPerSec = scale(v.packetsPerSec, wobble(1.1, 1.5, 4));
+      if (v.memoryPct !== null) v.memoryPct = round2(Math.min(100, v.memoryPct + wobble(5, 15, 5)));
       return;
     }
+    case "port_scan": {
+      // One source, a probe (1–2 packets) per port: flows and connection attempts, hardly any bytes.
+      v.flowsPerSec = scale(v.flowsPerSec, wobble(10, 40, 1));
+      v.connectionsPerSec = scale(v.connectionsPerSec, wobble(3, 10, 2));
+      v.packetsPerSec = scale(v.packetsPerSec, wobble(1.05, 1.3, 3));
+      if (v.distinctDstPorts !== null) v.distinctDstPorts = Math.round(v.distinctDstPorts + wobble(100, 1000, 4));
+      if (v.distinctPeers !== null) v.distinctPeers = v.distinctPeers + 1;
+      return;
+    }
+    case "exfiltration":
+      upload(wobble(6, 15));
+      return;
+    case "slow_exfiltration":
+      // Constant and small: each minute stays within ordinary noise; only the days' totals show it.
+      upload(slowExfiltrationFactor(intensity));
+      return;
+    case "link_down":
+      v.bandwidthInBps = zero(v.bandwidthInBps);
+      v.bandwidthOutBps = zero(v.bandwidthOutBps);
+      v.packetsPerSec = zero(v.packetsPerSec);
+      v.flowsPerSec = zero(v.flowsPerSec);
+      v.connectionsPerSec = zero(v.connectionsPerSec);
+      if (v.packetLossPct !== null) v.packetLossPct = 100;
+      v.latencyMs = null;
+      return;
     case "cpu_exhaustion":
       if (v.cpuPct !== null) v.cpuPct = round2(wobble(95, 100));
       return;
-    case "link_degradation": {
+    case "degradation": {
       v.latencyMs = v.latencyMs === null ? null : Math.round(v.latencyMs * wobble(5, 10) * 1000) / 1000;
       if (v.packetLossPct !== null) v.packetLossPct = round2(wobble(2, 10));
       return;
     }
+    case undefined:
+      return;
   }
 }
 
@@ -141,8 +371,16 @@ function scale(value: number | null, factor: number): number | null {
   return value === null ? null : Math.round(value * factor * 10) / 10;
 }
 
+function zero(value: number | null): number | null {
+  return value === null ? null : 0;
+}
+
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
 }
 
 function ceilToMinute(ms: number): number {

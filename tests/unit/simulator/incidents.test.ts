@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
-import { applyIncidents, INCIDENT_KINDS, isOffHours, planIncidents, type Incident } from "@/lib/simulator/incidents";
+import {
+  applyIncidents,
+  incidentActiveAt,
+  incidentActiveWindows,
+  INCIDENT_KINDS,
+  isOffHours,
+  planIncidents,
+  type Incident,
+} from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import type { MetricName, MetricValues } from "@/lib/telemetry/metrics";
 
@@ -53,8 +61,9 @@ describe("applyIncidents", () => {
   });
 
   type Effect = { metric: MetricName; lo: number; hi: number; how: "ratio" | "value" };
-  it.each<{ kind: Incident["kind"]; changes: Effect[]; unchanged: MetricName[] }>([
+  it.each<{ name: string; kind: Incident["kind"]; overrides?: Partial<Incident>; changes: Effect[]; unchanged: MetricName[] }>([
     {
+      name: "ddos",
       kind: "ddos",
       changes: [
         { metric: "packetsPerSec", lo: 5, hi: 20, how: "ratio" },
@@ -64,6 +73,28 @@ describe("applyIncidents", () => {
       unchanged: ["bandwidthOutBps", "cpuPct", "memoryPct", "latencyMs", "packetLossPct"],
     },
     {
+      name: "app_ddos (connections way up, bandwidth barely)",
+      kind: "app_ddos",
+      changes: [
+        { metric: "connectionsPerSec", lo: 8, hi: 30, how: "ratio" },
+        { metric: "flowsPerSec", lo: 6, hi: 25, how: "ratio" },
+        { metric: "bandwidthInBps", lo: 1.03, hi: 1.15, how: "ratio" },
+        { metric: "packetsPerSec", lo: 1.1, hi: 1.5, how: "ratio" },
+      ],
+      unchanged: ["bandwidthOutBps", "cpuPct", "latencyMs", "packetLossPct"],
+    },
+    {
+      name: "port_scan (flows way up, bytes not)",
+      kind: "port_scan",
+      changes: [
+        { metric: "flowsPerSec", lo: 10, hi: 40, how: "ratio" },
+        { metric: "connectionsPerSec", lo: 3, hi: 10, how: "ratio" },
+        { metric: "packetsPerSec", lo: 1.05, hi: 1.3, how: "ratio" },
+      ],
+      unchanged: ["bandwidthInBps", "bandwidthOutBps", "cpuPct", "memoryPct", "latencyMs", "packetLossPct"],
+    },
+    {
+      name: "exfiltration",
       kind: "exfiltration",
       changes: [
         { metric: "bandwidthOutBps", lo: 6, hi: 15, how: "ratio" },
@@ -72,24 +103,67 @@ describe("applyIncidents", () => {
       unchanged: ["bandwidthInBps", "connectionsPerSec", "flowsPerSec", "cpuPct", "latencyMs"],
     },
     {
+      name: "slow_exfiltration (outbound only a little up)",
+      kind: "slow_exfiltration",
+      changes: [{ metric: "bandwidthOutBps", lo: 1.03, hi: 1.06, how: "ratio" }],
+      unchanged: ["bandwidthInBps", "connectionsPerSec", "flowsPerSec", "cpuPct", "latencyMs", "packetLossPct"],
+    },
+    {
+      name: "link_down (no traffic, all packets lost)",
+      kind: "link_down",
+      changes: [
+        { metric: "bandwidthInBps", lo: 0, hi: 0, how: "value" },
+        { metric: "bandwidthOutBps", lo: 0, hi: 0, how: "value" },
+        { metric: "packetsPerSec", lo: 0, hi: 0, how: "value" },
+        { metric: "flowsPerSec", lo: 0, hi: 0, how: "value" },
+        { metric: "packetLossPct", lo: 100, hi: 100, how: "value" },
+      ],
+      unchanged: ["cpuPct", "memoryPct"],
+    },
+    {
+      name: "cpu_exhaustion",
       kind: "cpu_exhaustion",
       changes: [{ metric: "cpuPct", lo: 95, hi: 100, how: "value" }],
       unchanged: ["bandwidthInBps", "bandwidthOutBps", "packetsPerSec", "memoryPct", "latencyMs", "packetLossPct"],
     },
     {
-      kind: "link_degradation",
+      name: "degradation",
+      kind: "degradation",
       changes: [
         { metric: "latencyMs", lo: 5, hi: 10, how: "ratio" },
         { metric: "packetLossPct", lo: 2, hi: 10, how: "value" },
       ],
       unchanged: ["bandwidthInBps", "bandwidthOutBps", "cpuPct", "memoryPct"],
     },
-  ])("$kind changes $changes.0.metric within range at every intensity", ({ kind, changes, unchanged }) => {
+    {
+      name: "link_degradation (old name of degradation)",
+      kind: "link_degradation" as Incident["kind"],
+      changes: [
+        { metric: "latencyMs", lo: 5, hi: 10, how: "ratio" },
+        { metric: "packetLossPct", lo: 2, hi: 10, how: "value" },
+      ],
+      unchanged: ["bandwidthInBps", "bandwidthOutBps", "cpuPct", "memoryPct"],
+    },
+    {
+      name: "ddos_exfiltration, the DDoS side",
+      kind: "ddos_exfiltration",
+      overrides: { campaignId: "campaign-test", role: "ddos" },
+      changes: [{ metric: "packetsPerSec", lo: 5, hi: 20, how: "ratio" }],
+      unchanged: ["bandwidthOutBps", "cpuPct", "latencyMs"],
+    },
+    {
+      name: "ddos_exfiltration, the exfiltration side",
+      kind: "ddos_exfiltration",
+      overrides: { campaignId: "campaign-test", role: "exfiltration" },
+      changes: [{ metric: "bandwidthOutBps", lo: 6, hi: 15, how: "ratio" }],
+      unchanged: ["bandwidthInBps", "connectionsPerSec", "cpuPct", "latencyMs"],
+    },
+  ])("$name: changes what it should within range at every intensity", ({ kind, overrides, changes, unchanged }) => {
     for (const intensity of [0, 0.3, 1]) {
       for (let offset = 0; offset < 10; offset++) {
         const ts = new Date(Date.parse("2025-01-08T14:00:00Z") + offset * MINUTE);
         const base = model.valuesAt(2, ts);
-        const out = applyIncidents(base, 2, ts, [incident(kind, { intensity })]);
+        const out = applyIncidents(base, 2, ts, [incident(kind, { intensity, ...overrides })]);
         for (const { metric, lo, hi, how } of changes) {
           const x = how === "ratio" ? ratio(out, base, metric) : (out[metric] ?? Number.NaN);
           expect(x, `${metric} at intensity ${intensity}`).toBeGreaterThanOrEqual(lo * 0.999);
@@ -97,6 +171,26 @@ describe("applyIncidents", () => {
         }
         for (const metric of unchanged) expect(out[metric]).toBe(base[metric]);
       }
+    }
+  });
+
+  it("a link down reports no latency (probes time out)", () => {
+    const ts = new Date("2025-01-08T14:05:00Z");
+    expect(applyIncidents(model.valuesAt(2, ts), 2, ts, [incident("link_down")]).latencyMs).toBeNull();
+  });
+
+  it.each(INCIDENT_KINDS.map((kind) => ({ kind })))("$kind changes the device only inside [start, end)", ({ kind }) => {
+    const inc = incident(kind, { role: kind === "ddos_exfiltration" ? "exfiltration" : undefined });
+    const start = inc.start.getTime();
+    for (const offset of [-30, -1, 10, 11, 60]) {
+      const ts = new Date(start + offset * MINUTE);
+      const base = model.valuesAt(2, ts);
+      expect(applyIncidents(base, 2, ts, [inc]), `offset ${offset}`).toEqual(base);
+    }
+    for (const offset of [0, 5, 9]) {
+      const ts = new Date(start + offset * MINUTE);
+      const base = model.valuesAt(2, ts);
+      expect(applyIncidents(base, 2, ts, [inc]), `offset ${offset}`).not.toEqual(base);
     }
   });
 
@@ -127,18 +221,31 @@ describe("planIncidents", () => {
     expect(planIncidents({ seed: 2, deviceCount: 20, from, to, meanGapMinutes: 60 })).not.toEqual(plan);
   });
 
-  it("schedules roughly one incident per (gap + duration) over the window", () => {
+  /** Acute incidents take turns across the fleet; a campaign's members share one turn. */
+  const slots = (incidents: readonly Incident[]) => {
+    const bySlot = new Map<string, Incident[]>();
+    for (const i of incidents) {
+      if (i.kind === "slow_exfiltration") continue;
+      const key = i.campaignId ?? i.id;
+      bySlot.set(key, [...(bySlot.get(key) ?? []), i]);
+    }
+    return [...bySlot.values()];
+  };
+
+  it("schedules roughly one acute incident (or campaign) per (gap + duration) over the window", () => {
     const windowMinutes = (to.getTime() - from.getTime()) / MINUTE;
     const expected = windowMinutes / (60 + 17.5);
-    expect(plan.length).toBeGreaterThan(expected * 0.8);
-    expect(plan.length).toBeLessThan(expected * 1.2);
+    expect(slots(plan).length).toBeGreaterThan(expected * 0.8);
+    expect(slots(plan).length).toBeLessThan(expected * 1.2);
   });
 
-  it("every incident is minute-aligned, 5–30 minutes long, starts in the window and targets a real device", () => {
+  it("every incident is minute-aligned, starts in the window and targets a real device; acute ones last 5–30 minutes", () => {
     for (const i of plan) {
       const minutes = (i.end.getTime() - i.start.getTime()) / MINUTE;
-      expect(minutes).toBeGreaterThanOrEqual(5);
-      expect(minutes).toBeLessThanOrEqual(30);
+      if (i.kind !== "slow_exfiltration") {
+        expect(minutes).toBeGreaterThanOrEqual(5);
+        expect(minutes).toBeLessThanOrEqual(30);
+      }
       expect(Number.isInteger(minutes)).toBe(true);
       expect(i.start.getTime() % MINUTE).toBe(0);
       expect(i.start.getTime()).toBeGreaterThanOrEqual(from.getTime());
@@ -150,17 +257,79 @@ describe("planIncidents", () => {
     }
   });
 
-  it("incidents never overlap and ids are unique", () => {
-    for (let k = 1; k < plan.length; k++) {
-      expect(plan[k]!.start.getTime()).toBeGreaterThan(plan[k - 1]!.end.getTime());
+  it("acute slots never overlap, no device ever has two incidents at once, ids are unique, order is by start", () => {
+    const acute = slots(plan);
+    for (let k = 1; k < acute.length; k++) {
+      expect(acute[k]![0]!.start.getTime()).toBeGreaterThan(acute[k - 1]![0]!.end.getTime());
+    }
+    for (let d = 0; d < 20; d++) {
+      const mine = plan.filter((i) => i.deviceIndex === d);
+      for (let k = 1; k < mine.length; k++) expect(mine[k]!.start.getTime()).toBeGreaterThanOrEqual(mine[k - 1]!.end.getTime());
     }
     expect(new Set(plan.map((i) => i.id)).size).toBe(plan.length);
+    for (let k = 1; k < plan.length; k++) expect(plan[k]!.start.getTime()).toBeGreaterThanOrEqual(plan[k - 1]!.start.getTime());
   });
 
-  it("uses every kind and several devices, and exfiltration only starts off-hours", () => {
+  it("uses every kind and several devices; exfiltrations start off-hours, slow ones in working hours", () => {
     expect(new Set(plan.map((i) => i.kind))).toEqual(new Set(INCIDENT_KINDS));
     expect(new Set(plan.map((i) => i.deviceIndex)).size).toBeGreaterThan(10);
-    for (const i of plan.filter((x) => x.kind === "exfiltration")) expect(isOffHours(i.start)).toBe(true);
+    for (const i of plan.filter((x) => x.kind === "exfiltration" || x.kind === "ddos_exfiltration")) expect(isOffHours(i.start)).toBe(true);
+    for (const i of plan.filter((x) => x.kind === "slow_exfiltration")) expect(isOffHours(i.start)).toBe(false);
+  });
+
+  it("the first incident is an acute one, so the demo shows an anomaly promptly", () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const p = planIncidents({ seed, deviceCount: 6, from, to, meanGapMinutes: 20, firstStartsAt: new Date("2025-01-08T11:10:00Z") });
+      expect(p[0]?.kind).not.toBe("slow_exfiltration");
+    }
+  });
+
+  it("a slow exfiltration spans 5–10 days, is active a few hours each day, and runs one at a time", () => {
+    const slow = plan.filter((i) => i.kind === "slow_exfiltration");
+    expect(slow.length).toBeGreaterThan(0);
+    for (const i of slow) {
+      const windows = incidentActiveWindows(i);
+      expect(windows.length).toBeGreaterThanOrEqual(5);
+      expect(windows.length).toBeLessThanOrEqual(10);
+      expect(i.dailyMinutes).toBeGreaterThanOrEqual(180);
+      expect(i.dailyMinutes).toBeLessThanOrEqual(360);
+      expect(windows.at(-1)?.end.getTime()).toBe(i.end.getTime());
+      // active at the start of each window, quiet in between
+      for (const w of windows) {
+        expect(incidentActiveAt(i, w.start)).toBe(true);
+        expect(incidentActiveAt(i, w.end.getTime())).toBe(false);
+      }
+    }
+    for (let k = 1; k < slow.length; k++) expect(slow[k]!.start.getTime()).toBeGreaterThanOrEqual(slow[k - 1]!.end.getTime());
+  });
+
+  it("a coordinated ddos_exfiltration is two incidents on two devices sharing a campaignId and a window", () => {
+    const campaigns = planIncidents({ seed: 3, deviceCount: 20, from, to, meanGapMinutes: 60, kinds: ["ddos_exfiltration"] });
+    expect(campaigns.length).toBeGreaterThan(0);
+    expect(campaigns.every((i) => i.campaignId !== undefined)).toBe(true);
+    const byCampaign = new Map<string | undefined, Incident[]>();
+    for (const i of campaigns) byCampaign.set(i.campaignId, [...(byCampaign.get(i.campaignId) ?? []), i]);
+    for (const members of byCampaign.values()) {
+      expect(members).toHaveLength(2);
+      const [ddos, exfil] = members as [Incident, Incident];
+      expect([ddos.role, exfil.role]).toEqual(["ddos", "exfiltration"]);
+      expect(ddos.deviceIndex).not.toBe(exfil.deviceIndex);
+      // overlapping in time (here: the very same window)
+      expect(ddos.start.getTime()).toBeLessThan(exfil.end.getTime());
+      expect(exfil.start.getTime()).toBeLessThan(ddos.end.getTime());
+      expect(ddos.start).toEqual(exfil.start);
+    }
+    // the default mix has campaigns too
+    expect(plan.some((i) => i.campaignId !== undefined)).toBe(true);
+  });
+
+  it("weights shape the mix, and the old kind name link_degradation is accepted", () => {
+    const mostlyScans = planIncidents({ seed: 1, deviceCount: 20, from, to, meanGapMinutes: 60, weights: { port_scan: 9, ddos: 1 } });
+    const scans = mostlyScans.filter((i) => i.kind === "port_scan").length;
+    expect(new Set(mostlyScans.map((i) => i.kind))).toEqual(new Set(["port_scan", "ddos"]));
+    expect(scans / mostlyScans.length).toBeGreaterThan(0.8);
+    const legacy = planIncidents({ seed: 1, deviceCount: 20, from, to, meanGapMinutes: 60, kinds: ["link_degradation"] });
+    expect(new Set(legacy.map((i) => i.kind))).toEqual(new Set(["degradation"]));
   });
 
   it("firstStartsAt makes the first incident start there (rounded up to the minute)", () => {
@@ -192,6 +361,8 @@ describe("planIncidents", () => {
     { name: "a zero gap", meanGapMinutes: 0, deviceCount: 5 },
     { name: "a fractional device count", meanGapMinutes: 10, deviceCount: 2.5 },
     { name: "firstStartsAt before from", meanGapMinutes: 10, deviceCount: 5, firstStartsAt: new Date("2025-01-01T00:00:00Z") },
+    { name: "a negative weight", meanGapMinutes: 10, deviceCount: 5, weights: { ddos: -1 } },
+    { name: "an unknown kind", meanGapMinutes: 10, deviceCount: 5, kinds: ["teleport" as Incident["kind"]] },
   ])("rejects $name", (o) => {
     expect(() => planIncidents({ seed: 1, from, to, ...o })).toThrow(RangeError);
   });

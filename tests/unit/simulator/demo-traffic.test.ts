@@ -1,0 +1,111 @@
+// What each incident looks like on the wire (flows) and in the device's log (syslog).
+import { describe, expect, it } from "vitest";
+import { demoFleet } from "@/lib/simulator/demo-fleet";
+import { demoDeviceAddress, demoFlows, demoSyslog, type DemoTrafficInput } from "@/lib/simulator/demo-traffic";
+import { applyIncidents, type Incident } from "@/lib/simulator/incidents";
+import { createNetworkModel } from "@/lib/simulator/network-model";
+
+const MINUTE = 60_000;
+const fleet = demoFleet(20, 1);
+const model = createNetworkModel({ devices: fleet, seed: 1 });
+const WEB = fleet.findIndex((d) => d.tags.includes("web"));
+const START = Date.parse("2025-01-08T14:00:00Z");
+
+function incident(kind: Incident["kind"], overrides: Partial<Incident> = {}): Incident {
+  return { id: `${kind}-test`, kind, deviceIndex: WEB, start: new Date(START), end: new Date(START + 10 * MINUTE), intensity: 0.5, ...overrides };
+}
+
+function input(incidents: Incident[], minute = START + 3 * MINUTE, deviceIndex = WEB): DemoTrafficInput {
+  const ts = new Date(minute);
+  return {
+    seed: 1,
+    deviceIndex,
+    device: fleet[deviceIndex]!,
+    address: demoDeviceAddress(deviceIndex),
+    minute,
+    values: applyIncidents(model.valuesAt(deviceIndex, ts), deviceIndex, ts, incidents),
+    incidents,
+  };
+}
+
+const messages = (i: DemoTrafficInput) => demoSyslog(i).map((l) => l.message);
+
+describe("demoFlows", () => {
+  it("a port scan is one external source probing ≥100 distinct destination ports with 1–2 packets each", () => {
+    const flows = demoFlows(input([incident("port_scan")]));
+    const address = demoDeviceAddress(WEB);
+    const bySource = new Map<string, Set<number>>();
+    for (const f of flows) if (f.dstAddr === address) bySource.set(f.srcAddr, (bySource.get(f.srcAddr) ?? new Set()).add(f.dstPort));
+    const [scanner, ports] = [...bySource.entries()].sort((a, b) => b[1].size - a[1].size)[0]!;
+    expect(ports.size).toBeGreaterThanOrEqual(100);
+    const probes = flows.filter((f) => f.srcAddr === scanner);
+    expect(probes.every((f) => f.packets <= 2 && f.bytes <= 100 && f.tcpFlags === 0x02)).toBe(true);
+    // nobody else touches more than a handful of ports
+    for (const [src, p] of bySource) if (src !== scanner) expect(p.size).toBeLessThan(10);
+  });
+
+  it("an application-layer DDoS is many long, low-byte TCP connections", () => {
+    const quiet = demoFlows(input([]));
+    const flows = demoFlows(input([incident("app_ddos")]));
+    const slow = flows.filter((f) => f.protocol === 6 && f.endMs - f.startMs >= 55_000 && f.bytes < 5_000);
+    expect(slow.length).toBeGreaterThanOrEqual(200);
+    expect(quiet.filter((f) => f.endMs - f.startMs >= 55_000 && f.bytes < 5_000)).toHaveLength(0);
+    expect(new Set(slow.map((f) => f.srcAddr)).size).toBeGreaterThanOrEqual(100);
+  });
+
+  it("a volumetric DDoS is short SYN flows from ≥100 sources", () => {
+    const flows = demoFlows(input([incident("ddos")]));
+    const syn = flows.filter((f) => f.tcpFlags === 0x02);
+    expect(new Set(syn.map((f) => f.srcAddr)).size).toBeGreaterThanOrEqual(100);
+  });
+
+  it("an exfiltration is one large upload to one destination; a link down sends nothing", () => {
+    const flows = demoFlows(input([incident("exfiltration")]));
+    const biggest = [...flows].sort((a, b) => b.bytes - a.bytes)[0]!;
+    expect(biggest.srcAddr).toBe(demoDeviceAddress(WEB));
+    const out = flows.filter((f) => f.srcAddr === demoDeviceAddress(WEB)).reduce((s, f) => s + f.bytes, 0);
+    expect(biggest.bytes / out).toBeGreaterThan(0.8);
+    expect(demoFlows(input([incident("link_down")]))).toEqual([]);
+  });
+
+  it("a slow exfiltration sends its extra upload to the same destination every day", () => {
+    const slow = incident("slow_exfiltration", { end: new Date(START + 4 * 86_400_000 + 60 * MINUTE), dailyMinutes: 60 });
+    const peers = [0, 1, 2, 3, 4].map((day) => {
+      const flows = demoFlows(input([slow], START + day * 86_400_000 + 30 * MINUTE));
+      return flows.filter((f) => f.dstAddr.startsWith("192.0.2.")).map((f) => f.dstAddr);
+    });
+    for (const p of peers) expect(p).toEqual(peers[0]);
+    expect(peers[0]).toHaveLength(1);
+    // outside the daily window there is no such upload
+    const between = demoFlows(input([slow], START + 3 * 60 * MINUTE));
+    expect(between.filter((f) => f.dstAddr.startsWith("192.0.2."))).toHaveLength(0);
+  });
+});
+
+describe("demoSyslog", () => {
+  it.each<{ kind: Incident["kind"]; text: RegExp }>([
+    { kind: "link_down", text: /changed state to down/ },
+    { kind: "degradation", text: /session timeout/ },
+    { kind: "link_degradation" as Incident["kind"], text: /session timeout/ },
+    { kind: "cpu_exhaustion", text: /CPU utilization/ },
+    { kind: "ddos", text: /SYN flood/ },
+    { kind: "app_ddos", text: /MaxRequestWorkers/ },
+    { kind: "port_scan", text: /port scan from 203\.0\.113\./ },
+  ])("$kind logs $text", ({ kind, text }) => {
+    const lines = messages(input([incident(kind)], START));
+    expect(lines.some((m) => text.test(m))).toBe(true);
+    expect(messages(input([incident(kind)], START - MINUTE)).some((m) => text.test(m))).toBe(false);
+  });
+
+  it("a link comes back up the minute its incident ends", () => {
+    const down = incident("link_down");
+    expect(messages(input([down], down.end.getTime())).some((m) => /changed state to up/.test(m))).toBe(true);
+    expect(messages(input([down], down.end.getTime() - MINUTE)).some((m) => /changed state to up/.test(m))).toBe(false);
+  });
+
+  it("exfiltrations are silent", () => {
+    for (const kind of ["exfiltration", "slow_exfiltration"] as const) {
+      expect(messages(input([incident(kind)]))).toEqual(messages(input([])));
+    }
+  });
+});
