@@ -48,6 +48,8 @@ const envSchema = z.object({
   ),
   /** How long after a minute ends telemetry for it is still accepted before it is stored and checked. */
   ROLLUP_LATENESS_SEC: optional(z.coerce.number().min(0).max(600)).transform((v) => v ?? 90),
+  /** UDP port of the demo devices' SNMP agents (one per device loopback address); 0 disables them. */
+  SIM_SNMP_PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 1161),
   /** Days of ordinary history the demo simulator generates into an empty database. */
   SIM_HISTORY_DAYS: optional(z.coerce.number().int().min(1).max(60)).transform((v) => v ?? 14),
   /** JSON file with SNMP targets and Prometheus queries (see README). */

@@ -15,7 +15,7 @@ import type { DeviceRole, DeviceSpec } from "@/lib/simulator/demo-fleet";
 import { demoFlows, demoSyslog } from "@/lib/simulator/demo-traffic";
 import { applyIncidents, planIncidents, type Incident } from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";
-import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
+import type { MetricName, MetricSample, MetricValues } from "@/lib/telemetry/metrics";
 import { trainBaselines } from "./baseline-training";
 import type { Clock } from "./clock";
 import type { TelemetrySink } from "./collectors/telemetry-sink";
@@ -36,6 +36,11 @@ export interface DemoSimulatorOptions {
   sink: TelemetrySink;
   /** Sends live flows and syslog over loopback; without it only gauges are emitted. */
   traffic?: DemoTrafficSender;
+  /**
+   * Metrics handed to the sink in-process each live minute (default: all the model has). When the
+   * demo SNMP agents serve interface rates, CPU, memory and loss, only the rest go in-process.
+   */
+  inProcessMetrics?: () => readonly MetricName[] | undefined;
   /** Told when the live replay starts, so time-keeping parts follow the simulated clock. */
   onReplayStart?: (simStart: number) => void;
   devices: readonly DeviceSummary[];
@@ -55,6 +60,8 @@ export interface DemoSimulator {
   status(): { phase: string; simTime: string | null; incidents: number };
   /** The ground truth of the live phase (empty until it starts). */
   plannedIncidents(): readonly Incident[];
+  /** A device's values at a time, incidents included (what the demo SNMP agents serve). */
+  valuesAt(deviceIndex: number, atMs: number): MetricValues;
 }
 
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
@@ -80,10 +87,13 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
   const specs = o.devices.map(toSpec);
   const emitLive = (minute: number) => {
     const ts = new Date(minute);
+    const only = o.inProcessMetrics?.();
     o.devices.forEach((d, i) => {
       const values = applyIncidents(model.valuesAt(i, ts), i, ts, incidents);
       const gauges: Partial<Record<MetricName, number>> = {};
-      for (const [k, v] of Object.entries(values) as [MetricName, number | null][]) if (v !== null) gauges[k] = v;
+      for (const [k, v] of Object.entries(values) as [MetricName, number | null][]) {
+        if (v !== null && (!only || only.includes(k))) gauges[k] = v;
+      }
       o.sink.deviceMetrics({ name: d.name, ...(d.managementIp ? { address: d.managementIp } : {}) }, ts, gauges);
       if (!o.traffic || !d.managementIp) return;
       const input = { seed: o.seed, deviceIndex: i, device: specs[i]!, address: d.managementIp, minute, values, incidents };
@@ -205,5 +215,9 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
     done,
     status: () => ({ phase, simTime: simTime === null ? null : new Date(simTime).toISOString(), incidents: incidents.length }),
     plannedIncidents: () => incidents,
+    valuesAt: (deviceIndex, atMs) => {
+      const ts = new Date(Math.floor(atMs / MINUTE) * MINUTE);
+      return applyIncidents(model.valuesAt(deviceIndex, ts), deviceIndex, ts, incidents);
+    },
   };
 }

@@ -21,6 +21,7 @@ import { snmpPoller } from "./collectors/snmp-poller";
 import { syslogCollector } from "./collectors/syslog-collector";
 import { DEMO_SUBNET } from "@/lib/simulator/demo-traffic";
 import { startDemoSimulator, type DemoSimulator } from "./demo-simulator";
+import { startDemoSnmpAgents, type RunningDemoSnmpAgents } from "./demo-snmp-agent";
 import { DemoTrafficSender } from "./demo-traffic-sender";
 import { createDetectionPipeline } from "./detection-pipeline";
 import { DeviceRegistry } from "./device-registry";
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
   const flushTimer = setInterval(() => void router.flush(), e.SIMULATE ? DEMO_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
 
   let traffic: DemoTrafficSender | undefined;
+  let demoAgents: RunningDemoSnmpAgents | undefined;
   if (e.SIMULATE) {
     const devices = registry.all().filter((d) => d.tags.includes("demo"));
     const portOf = (name: string) => collectors.find((c) => c.name === name)?.running.ports?.udp;
@@ -131,13 +133,54 @@ async function main(): Promise<void> {
       await traffic.close();
       traffic = undefined;
     }
+    // The demo's devices answer SNMP on their loopback addresses and the real poller polls them, so
+    // interface rates, CPU, memory and loss arrive over SNMP; only the rest is handed over in-process.
+    // Agents start with the replay, so every poll is stamped with the replayed time.
+    const snmpPort = e.SIM_SNMP_PORT;
+    const snmpDevices = devices.filter((d) => d.managementIp);
+    const useSnmp = snmpPort > 0 && enabled.has("snmp") && snmpDevices.length === devices.length && devices.length > 0;
+    const startDemoSnmp = async (sim: DemoSimulator) => {
+      try {
+        demoAgents = await startDemoSnmpAgents({
+          devices: snmpDevices.map((d) => ({ address: d.managementIp!, name: d.name })),
+          port: snmpPort,
+          community: "public",
+          valuesAt: (i, atMs) => {
+            const v = sim.valuesAt(i, atMs);
+            return {
+              bandwidthInBps: v.bandwidthInBps ?? 0,
+              bandwidthOutBps: v.bandwidthOutBps ?? 0,
+              packetsPerSec: v.packetsPerSec ?? 0,
+              cpuPct: v.cpuPct ?? 0,
+              memoryPct: v.memoryPct ?? 0,
+              packetLossPct: v.packetLossPct ?? 0,
+            };
+          },
+          now: () => clock.now(),
+          bootMs: systemClock.now() - 86_400_000,
+          log: log.child("demo-snmp"),
+        });
+        await startCollector(snmpPoller, {
+          targets: snmpDevices.map((d) => ({ name: d.name, address: d.managementIp!, port: snmpPort, version: "2c", community: "public", intervalSec: 5 })),
+        });
+        log.info("demo devices answer SNMP", { port: snmpPort });
+      } catch (err) {
+        await demoAgents?.stop();
+        demoAgents = undefined;
+        log.warn("demo SNMP agents could not start; the demo's device gauges go in-process", { error: String(err) });
+      }
+    };
     simulator = startDemoSimulator({
       prisma,
       pool: pool(),
       pipeline,
       sink: router,
       traffic,
-      onReplayStart: (simStart) => replayClock?.startReplay(simStart),
+      inProcessMetrics: () => (demoAgents ? ["latencyMs", "flowsPerSec", "connectionsPerSec"] : undefined),
+      onReplayStart: (simStart) => {
+        replayClock?.startReplay(simStart);
+        if (useSnmp && simulator) void startDemoSnmp(simulator);
+      },
       devices,
       log: log.child("simulator"),
       clock: systemClock,
@@ -147,7 +190,11 @@ async function main(): Promise<void> {
       incidentGapMinutes: e.SIM_INCIDENT_GAP_MINUTES,
       historyDays: e.SIM_HISTORY_DAYS,
     });
-    log.info("demo simulator started", { devices: devices.length, speed: e.SIM_SPEED, protocols: traffic ? "netflow, ipfix, syslog" : "none" });
+    log.info("demo simulator started", {
+      devices: devices.length,
+      speed: e.SIM_SPEED,
+      protocols: [traffic ? "netflow, ipfix, syslog" : "", useSnmp ? "snmp (from the live replay on)" : ""].filter(Boolean).join(", ") || "none",
+    });
   }
 
   let stopping = false;
@@ -163,6 +210,7 @@ async function main(): Promise<void> {
     await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));
     await simulator?.stop();
     await traffic?.close();
+    await demoAgents?.stop();
     await router.drain().catch((err) => log.warn("final flush failed", { error: String(err) }));
     await metricsServer?.close();
     await clearHeartbeat(prisma, workerId).catch(() => undefined);

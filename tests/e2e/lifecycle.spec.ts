@@ -15,7 +15,7 @@ function startApp(dataDir: string): { proc: ChildProcess; output: () => string }
   // npm start runs exactly this (package.json "start")
   const proc = spawn(process.execPath, ["--import", "tsx", "workers/supervisor.ts"], {
     // collectors on free ports: the app under test in the other specs holds the default ones
-    env: { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, DEMO_DEVICES: "3", ADMIN_PASSWORD: "", NETFLOW_PORT: "0", SYSLOG_PORT: "0", WORKER_METRICS_PORT: "0" },
+    env: { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, DEMO_DEVICES: "3", ADMIN_PASSWORD: "", NETFLOW_PORT: "0", SYSLOG_PORT: "0", WORKER_METRICS_PORT: "0", SIM_SNMP_PORT: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
