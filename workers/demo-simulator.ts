@@ -41,6 +41,8 @@ export interface DemoSimulatorOptions {
    * demo SNMP agents serve interface rates, CPU, memory and loss, only the rest go in-process.
    */
   inProcessMetrics?: () => readonly MetricName[] | undefined;
+  /** Handed the ground truth of the live phase once it is planned (the worker records it). */
+  onIncidentsPlanned?: (incidents: readonly Incident[]) => void;
   /** Told when the live replay starts, so time-keeping parts follow the simulated clock. */
   onReplayStart?: (simStart: number) => void;
   devices: readonly DeviceSummary[];
@@ -173,6 +175,7 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
       meanGapMinutes: o.incidentGapMinutes,
       firstStartsAt: new Date(cursor + 10 * MINUTE),
     });
+    o.onIncidentsPlanned?.(incidents);
     const first = incidents[0];
     if (first) {
       o.log.info("demo incidents planned", {

@@ -19,7 +19,10 @@ import { netflowCollector } from "./collectors/netflow-collector";
 import { prometheusPuller } from "./collectors/prometheus-puller";
 import { snmpPoller } from "./collectors/snmp-poller";
 import { syslogCollector } from "./collectors/syslog-collector";
+import fs from "node:fs";
+import path from "node:path";
 import { DEMO_SUBNET } from "@/lib/simulator/demo-traffic";
+import { groundTruthLabels } from "@/lib/simulator/ground-truth";
 import { startDemoSimulator, type DemoSimulator } from "./demo-simulator";
 import { startDemoSnmpAgents, type RunningDemoSnmpAgents } from "./demo-snmp-agent";
 import { DemoTrafficSender } from "./demo-traffic-sender";
@@ -177,6 +180,16 @@ async function main(): Promise<void> {
       sink: router,
       traffic,
       inProcessMetrics: () => (demoAgents ? ["latencyMs", "flowsPerSec", "connectionsPerSec"] : undefined),
+      onIncidentsPlanned: (incidents) => {
+        const file = path.join(e.DATA_DIR, "demo-ground-truth.jsonl");
+        const lines = groundTruthLabels(incidents, devices.map((d) => d.name)).map((l) => JSON.stringify(l));
+        try {
+          fs.writeFileSync(file, lines.join("\n") + "\n");
+          log.info("demo ground truth recorded", { file, incidents: lines.length });
+        } catch (err) {
+          log.warn("could not record the demo ground truth", { file, error: String(err) });
+        }
+      },
       onReplayStart: (simStart) => {
         replayClock?.startReplay(simStart);
         if (useSnmp && simulator) void startDemoSnmp(simulator);

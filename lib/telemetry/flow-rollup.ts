@@ -49,7 +49,8 @@ interface Bucket {
   tcpSynFlows: number;
   peers: HyperLogLog;
   ports: HyperLogLog;
-  protocolBytes: Map<number, number>;
+  /** [protocol, bytes, protocol, bytes, ...]: a device-minute rarely sees more than three protocols. */
+  protocolBytes: number[];
   talkers: SpaceSaving<string>;
 }
 
@@ -119,7 +120,7 @@ export class FlowRollup {
         b.bytesOut += bytes;
         b.packetsOut += packets;
       }
-      b.protocolBytes.set(flow.protocol, (b.protocolBytes.get(flow.protocol) ?? 0) + bytes);
+      addProtocolBytes(b.protocolBytes, flow.protocol, bytes);
       b.talkers.add(`${direction}|${peer}`, bytes);
       if (m === lastMinute) {
         // counts belong to the minute the flow ended in, so each flow is counted once
@@ -147,7 +148,7 @@ export class FlowRollup {
         tcpSynFlows: 0,
         peers: new HyperLogLog(),
         ports: new HyperLogLog(),
-        protocolBytes: new Map(),
+        protocolBytes: [],
         talkers: new SpaceSaving(this.capacity),
       };
       this.buckets.set(key, b);
@@ -197,7 +198,7 @@ export class FlowRollup {
         tcpSynFlows: b.tcpSynFlows,
         distinctPeers: b.flows === 0 ? 0 : b.peers.estimate(),
         distinctDstPorts: b.flows === 0 ? 0 : b.ports.estimate(),
-        protocolBytes: Object.fromEntries([...b.protocolBytes].map(([p, v]) => [String(p), Math.round(v)])),
+        protocolBytes: protocolBytesRecord(b.protocolBytes),
         topTalkers: b.talkers.top(this.topN).map((t) => {
           const [direction, peer] = t.key.split("|") as ["in" | "out", string];
           return { peer, direction, bytes: Math.round(t.count) };
@@ -211,6 +212,22 @@ export class FlowRollup {
   openBuckets(): number {
     return this.buckets.size;
   }
+}
+
+function addProtocolBytes(pairs: number[], protocol: number, bytes: number): void {
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (pairs[i] === protocol) {
+      pairs[i + 1]! += bytes;
+      return;
+    }
+  }
+  pairs.push(protocol, bytes);
+}
+
+function protocolBytesRecord(pairs: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < pairs.length; i += 2) out[String(pairs[i])] = Math.round(pairs[i + 1]!);
+  return out;
 }
 
 /** Per-minute rates for the detectors from one device-minute of flows. */

@@ -63,6 +63,11 @@ test("start, Ctrl-C, start again: clean stop and data kept", async () => {
   await logInWithApi(admin, "admin@tidewatch.local", password!);
   await createUserAsAdmin(admin, { email: "kept@example.test", name: "Kept", role: "analyst", password: "kept-password-1" });
   await expect.poll(async () => (await (await admin.get("/api/health")).json()).worker, { timeout: 60_000 }).toBe("up");
+  // the demo records what it injects, as labels a scenario evaluation can score
+  const truth = path.join(dataDir, "demo-ground-truth.jsonl");
+  await expect.poll(() => fs.existsSync(truth), { timeout: 120_000 }).toBe(true);
+  const first = JSON.parse(fs.readFileSync(truth, "utf8").split("\n")[0]!);
+  expect(first).toMatchObject({ kind: "label", device: expect.stringMatching(/./), type: expect.stringMatching(/./) });
   await admin.dispose();
 
   expect(await stop(first)).toBe(0);

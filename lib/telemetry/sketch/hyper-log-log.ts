@@ -30,16 +30,20 @@ function mix32(h: number): number {
 
 const EXACT_LIMIT = 64;
 
+// Most device-minutes see a handful of peers: they keep a small array of hashes (a few dozen bytes)
+// and only the busy ones pay for registers.
 export class HyperLogLog {
-  private readonly registers = new Uint8Array(M);
-  private exact: Set<number> | null = new Set();
+  private registers: Uint8Array | null = null;
+  private exact: number[] | null = [];
 
   addHash(hash: number): void {
     if (this.exact) {
-      this.exact.add(hash);
-      if (this.exact.size <= EXACT_LIMIT) return;
+      if (this.exact.includes(hash)) return;
+      this.exact.push(hash);
+      if (this.exact.length <= EXACT_LIMIT) return;
       const hashes = this.exact;
       this.exact = null;
+      this.registers = new Uint8Array(M);
       for (const h of hashes) this.addRegister(h);
       return;
     }
@@ -47,11 +51,12 @@ export class HyperLogLog {
   }
 
   private addRegister(hash: number): void {
+    const registers = this.registers!;
     const index = hash >>> (32 - P);
     const rest = (hash << P) >>> 0;
     // rank = position of the first 1 bit in the remaining 24 bits (1-based), capped
     const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1;
-    if (rank > this.registers[index]!) this.registers[index] = rank;
+    if (rank > registers[index]!) registers[index] = rank;
   }
 
   add(value: string): void {
@@ -63,11 +68,12 @@ export class HyperLogLog {
   }
 
   estimate(): number {
-    if (this.exact) return this.exact.size;
+    if (this.exact) return this.exact.length;
+    const registers = this.registers!;
     let sum = 0;
     let zeros = 0;
     for (let i = 0; i < M; i++) {
-      const r = this.registers[i]!;
+      const r = registers[i]!;
       sum += 2 ** -r;
       if (r === 0) zeros++;
     }

@@ -9,37 +9,41 @@ export interface HeavyHitter<K> {
 }
 
 export class SpaceSaving<K> {
-  private readonly counts = new Map<K, { count: number; error: number }>();
+  private readonly counts = new Map<K, number>();
+  /** Only keys that replaced an evicted one carry an error (rare for small device-minutes). */
+  private readonly errors = new Map<K, number>();
 
   constructor(private readonly capacity: number) {
     if (!(capacity >= 1)) throw new RangeError("SpaceSaving capacity must be >= 1");
   }
 
   add(key: K, weight = 1): void {
-    const entry = this.counts.get(key);
-    if (entry) {
-      entry.count += weight;
+    const count = this.counts.get(key);
+    if (count !== undefined) {
+      this.counts.set(key, count + weight);
       return;
     }
     if (this.counts.size < this.capacity) {
-      this.counts.set(key, { count: weight, error: 0 });
+      this.counts.set(key, weight);
       return;
     }
     let minKey: K | undefined;
     let min = Infinity;
     for (const [k, v] of this.counts) {
-      if (v.count < min) {
-        min = v.count;
+      if (v < min) {
+        min = v;
         minKey = k;
       }
     }
     this.counts.delete(minKey as K);
-    this.counts.set(key, { count: min + weight, error: min });
+    this.errors.delete(minKey as K);
+    this.counts.set(key, min + weight);
+    this.errors.set(key, min);
   }
 
   top(n: number): HeavyHitter<K>[] {
     return [...this.counts]
-      .map(([key, v]) => ({ key, count: v.count, error: v.error }))
+      .map(([key, count]) => ({ key, count, error: this.errors.get(key) ?? 0 }))
       .sort((a, b) => b.count - a.count)
       .slice(0, n);
   }
