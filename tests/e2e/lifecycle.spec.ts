@@ -66,8 +66,8 @@ test("start, Ctrl-C, start again: clean stop and data kept", async () => {
   // the demo records what it injects, as labels a scenario evaluation can score
   const truth = path.join(dataDir, "demo-ground-truth.jsonl");
   await expect.poll(() => fs.existsSync(truth), { timeout: 120_000 }).toBe(true);
-  const first = JSON.parse(fs.readFileSync(truth, "utf8").split("\n")[0]!);
-  expect(first).toMatchObject({ kind: "label", device: expect.stringMatching(/./), type: expect.stringMatching(/./) });
+  const label = JSON.parse(fs.readFileSync(truth, "utf8").split("\n")[0]!);
+  expect(label).toMatchObject({ kind: "label", device: expect.stringMatching(/./), type: expect.stringMatching(/./) });
   await admin.dispose();
 
   expect(await stop(first)).toBe(0);
