@@ -1,5 +1,6 @@
 // Deterministic randomness. `mulberry32` is a sequential stream for plans; `noise` is stateless, so
 // any device-minute can be generated on its own (backfill, resume after restart) and identically.
+import { finalizeHash32, hashString } from "../hash";
 
 /** Seeded PRNG returning uniform numbers in [0, 1). Any number works as a seed (taken mod 2³²). */
 export function mulberry32(seed: number): () => number {
@@ -41,11 +42,7 @@ export function normalNoise3(seed: number, a: number, b: number, c: number): num
 }
 
 /** A 32-bit hash of a string, for turning names or ids into noise keys and seeds. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return finalize(h);
-}
+export { hashString };
 
 function irwinHall(h: number): number {
   // Three decorrelated draws from one hash; the sum of 3 uniforms has variance 1/4, hence the × 2.
@@ -72,14 +69,7 @@ function mixWord(h: number, word: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-function finalize(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+const finalize = finalizeHash32;
 
 function toUnit(u32: number): number {
   return u32 / 4294967296;

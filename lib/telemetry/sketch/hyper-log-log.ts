@@ -5,28 +5,7 @@ const P = 8;
 const M = 1 << P;
 const ALPHA = 0.7213 / (1 + 1.079 / M);
 
-/** 32-bit FNV-1a, then a murmur3 finaliser so low bits are well mixed. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return mix32(h);
-}
-
-export function hashInt(n: number): number {
-  return mix32(Math.imul(n | 0, 0x9e3779b1) ^ (n / 0x100000000));
-}
-
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { hashInt, hashString } from "../../hash";
 
 const EXACT_LIMIT = 64;
 
@@ -60,7 +39,7 @@ export class HyperLogLog {
   }
 
   add(value: string): void {
-    this.addHash(hash32(value));
+    this.addHash(hashString(value));
   }
 
   addInt(value: number): void {
