@@ -1,0 +1,250 @@
+// Scores a detection run's alerts against a scenario's ground-truth labels. Pure.
+//
+// Rules (the detection issue's evaluation harness):
+// - An alert matches a label when its device matches the label's device (a label naming an IP matches
+//   the device with that IP) and its time is within [label.start, label.end + 10 min]. For a label
+//   longer than 2 hours only an alert of the label's type matches it.
+// - A raised alert matching at least one label is a true positive; each label counts once for recall
+//   (detected when at least one raised alert matches it).
+// - Every other raised alert is a false positive. Inside a maintenance window alerts must be suppressed
+//   (recorded with status "suppressed", not raised): such a suppressed alert is correct and not counted
+//   as raised; a raised alert there that matches no label is a false positive.
+// - Suppressed alerts are never raised: they are neither TP nor FP and detect no label.
+// - Alerts and labels before `trainingEnd` are not scored (a label is scored when it starts at or
+//   after trainingEnd).
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** How late after a label's end an alert still matches it. */
+export const LABEL_GRACE_MS = 10 * MINUTE_MS;
+/** Labels longer than this only match alerts of their own type. */
+export const LONG_LABEL_MS = 2 * HOUR_MS;
+
+/** End of the unscored training period: the first 30 days or the first 70%, whichever is shorter. */
+export function trainingEnd(spanStart: Date, spanEnd: Date): Date {
+  const length = Math.max(0, spanEnd.getTime() - spanStart.getTime());
+  return new Date(spanStart.getTime() + Math.min(30 * DAY_MS, 0.7 * length));
+}
+
+export interface EvalAlert {
+  ts: string | Date;
+  /** Device name (or IP). */
+  device: string;
+  detector: string;
+  type: string;
+  severity: string;
+  score: number;
+  status: "open" | "acknowledged" | "resolved" | "suppressed" | (string & {});
+}
+
+export interface EvalLabel {
+  start: Date;
+  end: Date;
+  /** Device name or IP. */
+  device: string;
+  type: string;
+}
+
+export interface EvalMaintenance {
+  start: Date;
+  end: Date;
+  /** Device names or IPs. */
+  devices: readonly string[];
+}
+
+export interface EvalDevice {
+  name: string;
+  ip: string;
+}
+
+export interface ScoreInput {
+  labels: readonly EvalLabel[];
+  alerts: readonly EvalAlert[];
+  maintenance: readonly EvalMaintenance[];
+  trainingEnd: Date;
+  /** End of the evaluated period (the scenario's span end): scored days = evalEnd − trainingEnd. */
+  evalEnd: Date;
+  /** The scenario's devices: resolve IPs to names, and the device count for alerts per device-day. */
+  devices: readonly EvalDevice[];
+  /** Whether an alert type counts as a label type (long labels); default equality. */
+  typeMatches?: (alertType: string, labelType: string) => boolean;
+}
+
+export interface ScoreCounts {
+  /** Raised alerts that match at least one label. */
+  tp: number;
+  /** Raised alerts that match no label. */
+  fp: number;
+  /** Scored raised (non-suppressed) alerts: tp + fp. */
+  raised: number;
+  /** Scored suppressed alerts (inside or outside maintenance); never raised. */
+  suppressed: number;
+  /** Scored labels. */
+  labels: number;
+  /** Scored labels matched by at least one raised alert (of this detector, per detector). */
+  detected: number;
+}
+
+export interface ScoreMetrics extends ScoreCounts {
+  /** tp / raised; null with no raised alerts. */
+  precision: number | null;
+  /** detected / labels; null with no labels. */
+  recall: number | null;
+  f1: number | null;
+  /** fp / raised; null with no raised alerts. */
+  falsePositiveShare: number | null;
+  /** raised / (devices × scored days); null when either is zero. */
+  alertsPerDeviceDay: number | null;
+  /** Label start → first matching alert, seconds, over detected labels; null when none. */
+  latencyMedianS: number | null;
+  /** Nearest-rank 95th percentile of the same latencies. */
+  latencyP95S: number | null;
+}
+
+export interface LabelOutcome {
+  label: EvalLabel;
+  detected: boolean;
+  /** Seconds from label start to the first matching raised alert (any detector). */
+  latencyS: number | null;
+  /** Per detector that matched it: seconds to its first matching alert. */
+  latencyByDetectorS: Record<string, number>;
+}
+
+export type AlertOutcome = "tp" | "fp" | "suppressed" | "unscored";
+
+export interface AlertScore {
+  overall: ScoreMetrics;
+  byDetector: Record<string, ScoreMetrics>;
+  /** Scored labels only, in input order. */
+  labels: LabelOutcome[];
+  /** One per input alert, in input order. */
+  alerts: { alert: EvalAlert; outcome: AlertOutcome; inMaintenance: boolean }[];
+}
+
+export function scoreAlerts(input: ScoreInput): AlertScore {
+  const { trainingEnd: tEnd, evalEnd } = input;
+  const typeMatches = input.typeMatches ?? ((a: string, l: string) => a === l);
+  const nameByIp = new Map(input.devices.map((d) => [d.ip, d.name]));
+  const canon = (device: string) => nameByIp.get(device) ?? device;
+  const start = tEnd.getTime();
+
+  const labels = input.labels
+    .filter((l) => l.start.getTime() >= start)
+    .map((label) => ({ label, device: canon(label.device), s: label.start.getTime(), e: label.end.getTime() }));
+  const maintenance = input.maintenance.map((m) => ({
+    s: m.start.getTime(),
+    e: m.end.getTime(),
+    devices: new Set(m.devices.map(canon)),
+  }));
+
+  const detectors = new Set<string>();
+  const counts = new Map<string, ScoreCounts>();
+  const countsOf = (detector: string): ScoreCounts => {
+    let c = counts.get(detector);
+    if (!c) counts.set(detector, (c = { tp: 0, fp: 0, raised: 0, suppressed: 0, labels: labels.length, detected: 0 }));
+    return c;
+  };
+  const overall: ScoreCounts = { tp: 0, fp: 0, raised: 0, suppressed: 0, labels: labels.length, detected: 0 };
+  // Per label: first matching time overall and per detector.
+  const firstMatch = labels.map(() => ({ any: Infinity, byDetector: new Map<string, number>() }));
+
+  const alerts = input.alerts.map((alert) => {
+    const t = toMs(alert.ts);
+    const device = canon(alert.device);
+    const inMaintenance = maintenance.some((m) => m.devices.has(device) && t >= m.s && t <= m.e);
+    if (t < start) return { alert, outcome: "unscored" as AlertOutcome, inMaintenance };
+    detectors.add(alert.detector);
+    const c = countsOf(alert.detector);
+    if (alert.status === "suppressed") {
+      c.suppressed++;
+      overall.suppressed++;
+      return { alert, outcome: "suppressed" as AlertOutcome, inMaintenance };
+    }
+    c.raised++;
+    overall.raised++;
+    let matched = false;
+    labels.forEach((l, i) => {
+      if (l.device !== device || t < l.s || t > l.e + LABEL_GRACE_MS) return;
+      if (l.e - l.s > LONG_LABEL_MS && !typeMatches(alert.type, l.label.type)) return;
+      matched = true;
+      const fm = firstMatch[i]!;
+      fm.any = Math.min(fm.any, t);
+      fm.byDetector.set(alert.detector, Math.min(fm.byDetector.get(alert.detector) ?? Infinity, t));
+    });
+    if (matched) {
+      c.tp++;
+      overall.tp++;
+    } else {
+      c.fp++;
+      overall.fp++;
+    }
+    return { alert, outcome: (matched ? "tp" : "fp") as AlertOutcome, inMaintenance };
+  });
+
+  const labelOutcomes: LabelOutcome[] = labels.map((l, i) => {
+    const fm = firstMatch[i]!;
+    const latencyByDetectorS: Record<string, number> = {};
+    for (const [d, t] of fm.byDetector) latencyByDetectorS[d] = (t - l.s) / 1000;
+    const detected = Number.isFinite(fm.any);
+    return { label: l.label, detected, latencyS: detected ? (fm.any - l.s) / 1000 : null, latencyByDetectorS };
+  });
+
+  const deviceDays = input.devices.length * (Math.max(0, evalEnd.getTime() - start) / DAY_MS);
+
+  overall.detected = labelOutcomes.filter((o) => o.detected).length;
+  const byDetector: Record<string, ScoreMetrics> = {};
+  for (const d of [...detectors].sort()) {
+    const c = countsOf(d);
+    const latencies = labelOutcomes.flatMap((o) => (o.latencyByDetectorS[d] === undefined ? [] : [o.latencyByDetectorS[d]]));
+    c.detected = latencies.length;
+    byDetector[d] = metricsOf(c, latencies, deviceDays);
+  }
+  const overallLatencies = labelOutcomes.flatMap((o) => (o.latencyS === null ? [] : [o.latencyS]));
+  return { overall: metricsOf(overall, overallLatencies, deviceDays), byDetector, labels: labelOutcomes, alerts };
+}
+
+/** 1 − ours/static: the share of the static baseline's false positives we avoid; null when static is 0. */
+export function falsePositiveReduction(staticFp: number, oursFp: number): number | null {
+  return staticFp === 0 ? null : 1 - oursFp / staticFp;
+}
+
+/** Median (mean of the middle two for an even count); null when empty. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Nearest-rank percentile (p in (0, 100]); null when empty. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const rank = Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length)));
+  return s[rank - 1]!;
+}
+
+function metricsOf(c: ScoreCounts, latencies: readonly number[], deviceDays: number): ScoreMetrics {
+  const precision = c.raised === 0 ? null : c.tp / c.raised;
+  const recall = c.labels === 0 ? null : c.detected / c.labels;
+  const f1 =
+    precision === null || recall === null ? null : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return {
+    ...c,
+    precision,
+    recall,
+    f1,
+    falsePositiveShare: c.raised === 0 ? null : c.fp / c.raised,
+    alertsPerDeviceDay: deviceDays > 0 ? c.raised / deviceDays : null,
+    latencyMedianS: median(latencies),
+    latencyP95S: percentile(latencies, 95),
+  };
+}
+
+function toMs(ts: string | Date): number {
+  const t = typeof ts === "string" ? Date.parse(ts) : ts.getTime();
+  if (Number.isNaN(t)) throw new Error(`alert time "${String(ts)}" is not a valid date`);
+  return t;
+}
