@@ -19,16 +19,17 @@ export interface Detection {
   score: number;
   /** `ts` is ISO 8601. */
   observed: { value: number; ts: string };
+  /** The normal range the value left; baseline statistics where the detector has them. */
   expected: {
-    mean: number;
-    std: number;
     low: number;
     high: number;
-    median: number;
-    p95: number;
-    p99: number;
-    hourOfWeek: number;
-    sampleCount: number;
+    mean?: number;
+    std?: number;
+    median?: number;
+    p95?: number;
+    p99?: number;
+    hourOfWeek?: number;
+    sampleCount?: number;
   };
   /** Deterministic human text: observed vs expected, change, z. */
   explanation: string;
@@ -40,6 +41,8 @@ export interface Detection {
 export interface DetectorInput {
   sample: MetricSample;
   baseline: BaselineIndex;
+  /** The device's previous minutes, oldest first, for detectors that look at a window. */
+  recent?: readonly MetricSample[];
 }
 
 export interface DetectorDefinition<Config, Input = DetectorInput> {
