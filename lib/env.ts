@@ -2,6 +2,7 @@
 // and the web app. A bad value fails fast with a message naming the variable.
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_INTERNAL_SUBNETS } from "./telemetry/cidr";
 
 // Treat VAR= (empty) as unset, as shells and .env files commonly produce it.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -44,7 +45,7 @@ const envSchema = z.object({
   WORKER_METRICS_HOST: optional(z.string()).transform((v) => v ?? "127.0.0.1"),
   /** Comma-separated CIDRs whose hosts count as internal (flow attribution, exfiltration direction). */
   INTERNAL_SUBNETS: optional(z.string()).transform((v) =>
-    v ? v.split(",").map((c) => c.trim()).filter(Boolean) : ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+    v ? v.split(",").map((c) => c.trim()).filter(Boolean) : [...DEFAULT_INTERNAL_SUBNETS],
   ),
   /** How long after a minute ends telemetry for it is still accepted before it is stored and checked. */
   ROLLUP_LATENESS_SEC: optional(z.coerce.number().min(0).max(600)).transform((v) => v ?? 90),

@@ -53,10 +53,11 @@ export function createDetectionPipeline(deps: {
   let windows: WindowSpec[] = [];
   let windowsLoadedAt = -Infinity;
 
+  // Throttled on real elapsed time: the data clock may be a demo replay running 60× fast.
   const refreshWindows = async () => {
-    if (clock.now() - windowsLoadedAt < WINDOW_REFRESH_MS) return;
+    if (performance.now() - windowsLoadedAt < WINDOW_REFRESH_MS) return;
     windows = await currentMaintenanceWindows(prisma, new Date(clock.now() - 86_400_000));
-    windowsLoadedAt = clock.now();
+    windowsLoadedAt = performance.now();
   };
 
   const store = async (samples: readonly MetricSample[]) => {

@@ -67,7 +67,6 @@ export class TelemetryRouter implements TelemetrySink {
   private readonly pending: PendingWrite[] = [];
   private reachability: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | undefined;
-  droppedWhileDown = 0;
   private lateFlowsCounted = 0;
 
   constructor(private readonly o: TelemetryRouterOptions) {
@@ -160,7 +159,8 @@ export class TelemetryRouter implements TelemetrySink {
       this.pending.push(write);
       const max = this.o.maxPending ?? 120;
       while (this.pending.length > max) {
-        this.droppedWhileDown += this.pending.shift()!.samples.length;
+        const dropped = this.pending.shift()!;
+        collectorDroppedTotal.inc({ collector: "router", reason: "database_down" }, dropped.samples.length);
         this.o.log.error("database unavailable for too long; dropped the oldest pending minute of telemetry");
       }
     }
@@ -175,7 +175,7 @@ export class TelemetryRouter implements TelemetrySink {
         return;
       }
       this.pending.shift();
-      const newest = Math.max(...next.samples.map((s) => s.ts.getTime()));
+      const newest = next.samples.reduce((max, s) => Math.max(max, s.ts.getTime()), -Infinity);
       ingestLagSeconds.set(Math.max(0, (this.o.clock.now() - newest - MINUTE) / 1000));
     }
   }

@@ -3,6 +3,7 @@
 // possibly at different times: a write fills in the metrics it carries and keeps the others, so
 // retries and late partial data are both safe.
 import type pg from "pg";
+import type { DeviceMinuteFlows } from "../telemetry/flow-rollup";
 import { METRIC_INFO, METRICS, type MetricSample, type MetricValues } from "../telemetry/metrics";
 
 const COLUMNS = METRICS.map((m) => METRIC_INFO[m].column);
@@ -62,20 +63,8 @@ export async function markDevicesSeen(pool: pg.Pool, deviceIds: readonly number[
   );
 }
 
-export interface FlowRollupRow {
-  deviceId: number;
-  ts: Date;
-  bytesIn: number;
-  bytesOut: number;
-  packetsIn: number;
-  packetsOut: number;
-  flows: number;
-  tcpSynFlows: number;
-  distinctPeers: number;
-  distinctDstPorts: number;
-  protocolBytes: Record<string, number>;
-  topTalkers: unknown[];
-}
+/** One device-minute of flow detail, keyed by device id instead of address. */
+export type FlowRollupRow = Omit<DeviceMinuteFlows, "address" | "exporter" | "minute"> & { deviceId: number; ts: Date };
 
 /** Adds flow detail for device-minutes (late flows for a stored minute add to it). */
 export async function upsertFlowRollups(pool: pg.Pool, rows: readonly FlowRollupRow[]): Promise<void> {

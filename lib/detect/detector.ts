@@ -6,8 +6,6 @@ import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
 
 export type Severity = "low" | "medium" | "high" | "critical";
 
-export const SEVERITIES: readonly Severity[] = ["low", "medium", "high", "critical"];
-
 export interface Detection {
   /** Detector id, e.g. "hour-of-week-zscore". */
   detector: string;

@@ -1,20 +1,9 @@
 // What the encoders (tests, benchmark, traffic simulator) export: a FlowRecord without the fields
 // only a collector knows. Counts are written as given (already sampled, if the export announces a rate).
-export interface FlowExportRecord {
-  srcAddr: string;
-  dstAddr: string;
-  srcPort: number;
-  dstPort: number;
-  protocol: number;
-  bytes: number;
-  packets: number;
-  /** Epoch ms. */
-  startMs: number;
-  endMs: number;
-  tcpFlags?: number;
-  inputIf?: number;
-  outputIf?: number;
-}
+import type { FlowRecord } from "../flow-record";
+
+export type FlowExportRecord = Omit<FlowRecord, "exporter" | "samplingRate" | "tcpFlags" | "inputIf" | "outputIf"> &
+  Partial<Pick<FlowRecord, "tcpFlags" | "inputIf" | "outputIf">>;
 
 /** Datagrams produced by one encoder call. */
 export interface EncodedExport {
