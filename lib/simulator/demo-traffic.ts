@@ -163,9 +163,12 @@ export function demoFlows(input: DemoTrafficInput): FlowExportRecord[] {
   }
 
   const ordinary = 12 + Math.floor(noise3(seed, d, m, 3) * 12);
+  // even k inbound, odd k outbound: each direction's bytes are split over that direction's flows
+  const inboundFlows = Math.ceil(ordinary / 2);
+  const outboundFlows = ordinary - inboundFlows;
   for (let k = 0; k < ordinary; k++) {
     const inbound = k % 2 === 0;
-    const share = 1 / Math.ceil(ordinary / 2);
+    const share = 1 / (inbound ? inboundFlows : outboundFlows);
     push(inbound, peer(seed, d, k % 16), (inbound ? ordinaryIn : ordinaryOut) * share, ports[k % ports.length]!, k);
   }
   return flows;

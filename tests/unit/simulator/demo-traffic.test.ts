@@ -109,3 +109,21 @@ describe("demoSyslog", () => {
     }
   });
 });
+
+describe("ordinary demo flows", () => {
+  // The live demo's bandwidth comes from these flows between SNMP polls: their totals must be the
+  // model's bytes exactly, in both directions, whatever the number of flows that minute.
+  it.each(fleet.map((d, i) => ({ name: d.name, i })))("$name: flow bytes equal the modelled bandwidth each way", ({ i }) => {
+    for (let m = 0; m < 30; m++) {
+      const traffic = input([], START + m * MINUTE, i);
+      const flows = demoFlows(traffic);
+      const address = demoDeviceAddress(i);
+      const sum = (f: typeof flows) => f.reduce((n, x) => n + x.bytes, 0);
+      const inBytes = sum(flows.filter((f) => f.dstAddr === address));
+      const outBytes = sum(flows.filter((f) => f.srcAddr === address));
+      // each flow's bytes are rounded to a whole byte
+      expect(Math.abs(inBytes - ((traffic.values.bandwidthInBps ?? 0) * 60) / 8)).toBeLessThanOrEqual(flows.length);
+      expect(Math.abs(outBytes - ((traffic.values.bandwidthOutBps ?? 0) * 60) / 8)).toBeLessThanOrEqual(flows.length);
+    }
+  });
+});
