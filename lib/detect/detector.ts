@@ -2,6 +2,7 @@
 // validated config, run side by side so one failing detector never silences the others.
 import type { z } from "zod";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import type { DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
 import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
 
 export type Severity = "low" | "medium" | "high" | "critical";
@@ -31,8 +32,30 @@ export interface Detection {
   };
   /** Deterministic human text: observed vs expected, change, z. */
   explanation: string;
+  /** What drove the score, largest first (multivariate and flow detectors). */
+  contributions?: Contribution[];
+  /** Supporting facts, e.g. top talkers or the focused destination of an exfiltration. */
+  evidence?: Record<string, unknown>;
   /** `${deviceId}:${detector}:${metric}:${anomalyType}` */
   dedupKey: string;
+}
+
+export interface Contribution {
+  /** A metric name or a detector-specific feature name. */
+  feature: string;
+  value: number;
+  expected?: number;
+  /** Share of the score, 0..1; contributions of one detection sum to at most 1. */
+  share: number;
+}
+
+/** The inventory facts a detector may use. */
+export interface DetectorDevice {
+  name: string;
+  /** Management / primary IP address, when known. */
+  address: string | null;
+  role: string;
+  site: string;
 }
 
 /** What the worker has for one device-minute. */
@@ -41,6 +64,9 @@ export interface DetectorInput {
   baseline: BaselineIndex;
   /** The device's previous minutes, oldest first, for detectors that look at a window. */
   recent?: readonly MetricSample[];
+  device?: DetectorDevice;
+  /** This minute's flow rollup for the device; absent when no flows were seen. */
+  flows?: DeviceMinuteFlows;
 }
 
 export interface DetectorDefinition<Config, Input = DetectorInput> {
