@@ -1,21 +1,17 @@
-// The worker's path from telemetry to alerts: store each device-minute, compare it with the
-// device's baseline through every registered detector, and record what they find. Sources (the demo
-// simulator today; NetFlow/SNMP/syslog collectors later) call `ingest`; history backfills call
-// `store`, which skips detection.
-import type pg from "pg";
-import type { PrismaClient } from "@prisma/client";
+// The worker's path from telemetry to alerts: store each batch of complete device-minutes, run every
+// detector on each minute (lib/detect/detection-engine.ts), decide whether a finding is raised or
+// suppressed, and record it. The telemetry router calls `ingest`; history backfills call `store`,
+// which skips detection. The evaluation harness runs this same pipeline over an in-memory store.
 import { activeMaintenanceWindow, type WindowSpec } from "@/lib/alerts/maintenance-window";
-import { recordDetection } from "@/lib/alerts/record-detection";
-import { loadLatestBaselines } from "@/lib/db/baseline-queries";
 import type { DeviceSummary } from "@/lib/db/device-queries";
-import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
-import { insertSamples, markDevicesSeen } from "@/lib/db/sample-queries";
-import { runDetectors, type RunnableDetector } from "@/lib/detect/detector";
-import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import { DetectionEngine } from "@/lib/detect/detection-engine";
+import type { DetectorDevice, RunnableDetector } from "@/lib/detect/detector";
+import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
 import { hourOfWeekZScore } from "@/lib/detect/hour-of-week-zscore";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { Clock } from "./clock";
+import type { PipelineStore, TelemetryBatch } from "./pipeline-store";
 
 /** Every detector the worker runs on each device-minute. New detectors are added here. */
 export const MINUTE_DETECTORS: readonly RunnableDetector[] = [hourOfWeekZScore];
@@ -27,70 +23,81 @@ export interface IngestResult {
 }
 
 export interface DetectionPipeline {
+  /** Stores history without detection (backfills); the engine still sees the minutes. */
   store(samples: readonly MetricSample[]): Promise<number>;
-  ingest(samples: readonly MetricSample[]): Promise<IngestResult>;
+  ingest(batch: TelemetryBatch): Promise<IngestResult>;
   reloadBaselines(): Promise<void>;
+  /** Installs baselines trained elsewhere (the evaluation harness trains in memory). */
+  setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>, trainedAt: Date): void;
   /** Sim/data time the newest loaded baseline was trained up to, or null without baselines. */
   baselinesTrainedAt(): Date | null;
 }
 
 const WINDOW_REFRESH_MS = 30_000;
 
+export function detectorDevice(device: DeviceSummary): DetectorDevice {
+  return { name: device.name, address: device.managementIp, role: device.role, site: device.site };
+}
+
 export function createDetectionPipeline(deps: {
-  prisma: PrismaClient;
-  pool: pg.Pool;
+  store: PipelineStore;
   /** Current inventory; devices discovered while running are found too. */
   lookupDevice: (id: number) => DeviceSummary | undefined;
   log: Logger;
   clock: Clock;
   detectors?: readonly RunnableDetector[];
-  detectorConfigs?: Record<string, unknown>;
+  /** Config overrides per detector id (tuned thresholds). */
+  detectorConfigs?: Readonly<Record<string, unknown>>;
+  /** Real elapsed ms, for throttling re-reads (the data clock may be a fast replay). */
+  elapsedMs?: () => number;
 }): DetectionPipeline {
-  const { prisma, pool, log, clock } = deps;
-  const detectors = deps.detectors ?? MINUTE_DETECTORS;
-  let baselines = new Map<number, BaselineIndex>();
+  const { store, log, clock } = deps;
+  const elapsed = deps.elapsedMs ?? (() => performance.now());
+  const configs = deps.detectorConfigs;
+  const engine = new DetectionEngine({
+    detectors: deps.detectors ?? MINUTE_DETECTORS,
+    ...(configs ? { configFor: (id: string) => configs[id] } : {}),
+  });
   let trainedAt: Date | null = null;
   let windows: WindowSpec[] = [];
   let windowsLoadedAt = -Infinity;
 
-  // Throttled on real elapsed time: the data clock may be a demo replay running 60× fast.
   const refreshWindows = async () => {
-    if (performance.now() - windowsLoadedAt < WINDOW_REFRESH_MS) return;
-    windows = await currentMaintenanceWindows(prisma, new Date(clock.now() - 86_400_000));
-    windowsLoadedAt = performance.now();
-  };
-
-  const store = async (samples: readonly MetricSample[]) => {
-    if (samples.length === 0) return 0;
-    const stored = await insertSamples(pool, samples);
-    let newest = samples[0]!.ts;
-    for (const s of samples) if (s.ts > newest) newest = s.ts;
-    await markDevicesSeen(pool, [...new Set(samples.map((s) => s.deviceId))], newest);
-    return stored;
+    if (elapsed() - windowsLoadedAt < WINDOW_REFRESH_MS) return;
+    windows = await store.maintenanceWindows(new Date(clock.now() - 86_400_000));
+    windowsLoadedAt = elapsed();
   };
 
   return {
-    store,
-    async ingest(samples) {
-      const result: IngestResult = { stored: await store(samples), alertsCreated: 0, alertsUpdated: 0 };
-      await refreshWindows();
-      for (const sample of samples) {
-        const baseline = baselines.get(sample.deviceId);
+    async store(samples) {
+      const sorted = [...samples].sort((a, b) => a.ts.getTime() - b.ts.getTime());
+      for (const sample of sorted) {
         const device = deps.lookupDevice(sample.deviceId);
-        if (!baseline || !device) continue;
-        const { detections, failures } = runDetectors(detectors, { sample, baseline }, { configs: deps.detectorConfigs });
+        if (device) engine.observe(sample, detectorDevice(device));
+      }
+      return store.storeTelemetry({ samples: sorted, flows: [], syslog: [] });
+    },
+    async ingest(batch) {
+      const result: IngestResult = { stored: await store.storeTelemetry(batch), alertsCreated: 0, alertsUpdated: 0 };
+      await refreshWindows();
+      const flowsOf = new Map(batch.flows.map((f) => [`${f.deviceId}|${f.ts.getTime()}`, f]));
+      for (const sample of batch.samples) {
+        const device = deps.lookupDevice(sample.deviceId);
+        if (!device) continue;
+        const flows = flowsOf.get(`${sample.deviceId}|${sample.ts.getTime()}`);
+        const { detections, failures } = engine.observe(sample, detectorDevice(device), flows);
         for (const f of failures) log.error("detector failed", { detector: f.detector, deviceId: sample.deviceId, error: f.error.message });
         for (const detection of detections) {
           const window = activeMaintenanceWindow(windows, device, sample.ts);
-          const recorded = await recordDetection(prisma, {
+          const recorded = await store.recordAlert({
             deviceId: sample.deviceId,
             detection,
-            suppressedBy: window ? { windowId: window.id } : undefined,
+            ...(window ? { suppressedBy: { windowId: window.id } } : {}),
           });
           if (recorded.created) {
             result.alertsCreated += 1;
             log.info(window ? "alert recorded as suppressed (maintenance window)" : "alert raised", {
-              alertId: recorded.alert.id,
+              alertId: recorded.alertId,
               device: device.name,
               metric: detection.metric,
               severity: detection.severity,
@@ -104,10 +111,13 @@ export function createDetectionPipeline(deps: {
       return result;
     },
     async reloadBaselines() {
-      const loaded = await loadLatestBaselines(prisma);
-      baselines = new Map([...loaded].map(([id, b]) => [id, buildBaselineIndex(b.rows)]));
-      trainedAt = null;
-      for (const b of loaded.values()) if (!trainedAt || b.trainedAt > trainedAt) trainedAt = b.trainedAt;
+      const loaded = await store.loadBaselines();
+      engine.setBaselines(loaded.byDevice);
+      trainedAt = loaded.trainedAt;
+    },
+    setBaselines(byDevice, at) {
+      engine.setBaselines(byDevice);
+      trainedAt = at;
     },
     baselinesTrainedAt: () => trainedAt,
   };

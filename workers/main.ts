@@ -27,6 +27,7 @@ import { startDemoSimulator, type DemoSimulator } from "./demo-simulator";
 import { startDemoSnmpAgents, type RunningDemoSnmpAgents } from "./demo-snmp-agent";
 import { DemoTrafficSender } from "./demo-traffic-sender";
 import { createDetectionPipeline } from "./detection-pipeline";
+import { postgresPipelineStore } from "./pipeline-store";
 import { DeviceRegistry } from "./device-registry";
 import { startMetricsServer } from "./metrics-server";
 import { TelemetryRouter } from "./telemetry-router";
@@ -69,16 +70,13 @@ async function main(): Promise<void> {
 
   const registry = await DeviceRegistry.load(prisma, log.child("devices"));
   const pipeline = createDetectionPipeline({
-    prisma,
-    pool: pool(),
+    store: postgresPipelineStore(prisma, pool()),
     lookupDevice: (id) => registry.get(id),
     log: log.child("pipeline"),
     clock,
   });
   await pipeline.reloadBaselines();
   const router = new TelemetryRouter({
-    prisma,
-    pool: pool(),
     pipeline,
     registry,
     clock,

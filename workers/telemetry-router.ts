@@ -3,9 +3,7 @@
 // complete (older than the lateness allowance) to storage and detection as one merged sample per
 // device-minute. A flush the database refuses stays queued and is retried (bounded), so an outage
 // costs latency, not data.
-import type { PrismaClient } from "@prisma/client";
-import type pg from "pg";
-import { upsertFlowRollups, upsertSyslogRollups, type FlowRollupRow, type SyslogRollupRow } from "@/lib/db/sample-queries";
+import type { FlowRollupRow, SyslogRollupRow } from "@/lib/db/sample-queries";
 import type { Logger } from "@/lib/log";
 import type { SubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
@@ -17,6 +15,7 @@ import { collectorDroppedTotal, ingestLagSeconds } from "./collectors/collector-
 import type { DeviceRef, TelemetrySink } from "./collectors/telemetry-sink";
 import type { DetectionPipeline } from "./detection-pipeline";
 import type { DeviceRegistry } from "./device-registry";
+import type { TelemetryBatch } from "./pipeline-store";
 
 const MINUTE = 60_000;
 const ERROR_SEVERITIES = new Set(["emerg", "alert", "crit", "err"]);
@@ -39,17 +38,9 @@ interface SyslogBucket {
   keywords: Record<string, number>;
 }
 
-interface PendingWrite {
-  samples: MetricSample[];
-  flows: FlowRollupRow[];
-  syslog: SyslogRollupRow[];
-}
-
 export interface TelemetryRouterOptions {
-  prisma: PrismaClient;
-  pool: pg.Pool;
-  pipeline: DetectionPipeline;
-  registry: DeviceRegistry;
+  pipeline: Pick<DetectionPipeline, "ingest">;
+  registry: Pick<DeviceRegistry, "resolve" | "setReachable">;
   clock: Clock;
   log: Logger;
   isInternal: SubnetMatcher;
@@ -64,7 +55,7 @@ export class TelemetryRouter implements TelemetrySink {
   private readonly rollup: FlowRollup;
   private readonly gauges = new Map<string, GaugeBucket>();
   private readonly syslogs = new Map<string, SyslogBucket>();
-  private readonly pending: PendingWrite[] = [];
+  private readonly pending: TelemetryBatch[] = [];
   private reachability: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | undefined;
   private lateFlowsCounted = 0;
@@ -167,9 +158,7 @@ export class TelemetryRouter implements TelemetrySink {
     while (this.pending.length > 0) {
       const next = this.pending[0]!;
       try {
-        await upsertFlowRollups(this.o.pool, next.flows);
-        await upsertSyslogRollups(this.o.pool, next.syslog);
-        await this.o.pipeline.ingest(next.samples);
+        await this.o.pipeline.ingest(next);
       } catch (err) {
         this.o.log.warn("storing telemetry failed; will retry", { pending: this.pending.length, error: String(err) });
         return;
@@ -180,7 +169,7 @@ export class TelemetryRouter implements TelemetrySink {
     }
   }
 
-  private async collect(watermark: number): Promise<PendingWrite> {
+  private async collect(watermark: number): Promise<TelemetryBatch> {
     const samples = new Map<string, MetricSample>();
     const flows: FlowRollupRow[] = [];
     const syslog: SyslogRollupRow[] = [];

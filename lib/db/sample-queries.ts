@@ -3,7 +3,7 @@
 // possibly at different times: a write fills in the metrics it carries and keeps the others, so
 // retries and late partial data are both safe.
 import type pg from "pg";
-import type { DeviceMinuteFlows } from "../telemetry/flow-rollup";
+import type { DeviceFlowSummary } from "../detect/detector";
 import { METRIC_INFO, METRICS, type MetricSample, type MetricValues } from "../telemetry/metrics";
 
 const COLUMNS = METRICS.map((m) => METRIC_INFO[m].column);
@@ -64,7 +64,7 @@ export async function markDevicesSeen(pool: pg.Pool, deviceIds: readonly number[
 }
 
 /** One device-minute of flow detail, keyed by device id instead of address. */
-export type FlowRollupRow = Omit<DeviceMinuteFlows, "address" | "exporter" | "minute"> & { deviceId: number; ts: Date };
+export type FlowRollupRow = DeviceFlowSummary & { deviceId: number; ts: Date };
 
 /** Adds flow detail for device-minutes (late flows for a stored minute add to it). */
 export async function upsertFlowRollups(pool: pg.Pool, rows: readonly FlowRollupRow[]): Promise<void> {

@@ -40,6 +40,9 @@ export interface Detection {
   dedupKey: string;
 }
 
+/** A device-minute's flow rollup without the rollup's own bookkeeping fields. */
+export type DeviceFlowSummary = Omit<DeviceMinuteFlows, "address" | "exporter" | "minute">;
+
 export interface Contribution {
   /** A metric name or a detector-specific feature name. */
   feature: string;
@@ -66,7 +69,7 @@ export interface DetectorInput {
   recent?: readonly MetricSample[];
   device?: DetectorDevice;
   /** This minute's flow rollup for the device; absent when no flows were seen. */
-  flows?: DeviceMinuteFlows;
+  flows?: DeviceFlowSummary;
 }
 
 export interface DetectorDefinition<Config, Input = DetectorInput> {

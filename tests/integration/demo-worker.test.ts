@@ -11,6 +11,7 @@ import { ReplayClock, type Clock } from "../../workers/clock";
 import { DeviceRegistry } from "../../workers/device-registry";
 import { TelemetryRouter } from "../../workers/telemetry-router";
 import { startDemoSimulator, type DemoSimulator } from "../../workers/demo-simulator";
+import { postgresPipelineStore } from "../../workers/pipeline-store";
 import { createDetectionPipeline, type DetectionPipeline } from "../../workers/detection-pipeline";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
@@ -49,8 +50,6 @@ async function runUntil(sim: DemoSimulator, router: TelemetryRouter, until: numb
 async function start(clock: VirtualClock, pipeline: DetectionPipeline, devices: Awaited<ReturnType<typeof listDevices>>) {
   const replay = new ReplayClock(clock, 60);
   const router = new TelemetryRouter({
-    prisma: t.prisma,
-    pool: pool(),
     pipeline,
     registry: await DeviceRegistry.load(t.prisma, log),
     clock: replay,
@@ -80,17 +79,17 @@ describe("demo worker pipeline", () => {
   it("learns from history, raises an alert for the first incident, and loses no minute to an outage", { timeout: 120_000 }, async () => {
     const devices = await listDevices(t.prisma);
     const clock = new VirtualClock(Date.parse("2026-11-18T12:00:30Z"));
-    const real = createDetectionPipeline({ prisma: t.prisma, pool: pool(), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
+    const real = createDetectionPipeline({ store: postgresPipelineStore(t.prisma, pool()), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
     let failures = 0;
     const flaky: DetectionPipeline = {
       ...real,
-      async ingest(samples) {
+      async ingest(batch) {
         // the database "goes away" for the 3rd..5th live minutes
-        if (samples[0] && samples[0].ts.getTime() >= Date.parse("2026-11-18T11:03:00Z") && failures < 3) {
+        if (batch.samples[0] && batch.samples[0].ts.getTime() >= Date.parse("2026-11-18T11:03:00Z") && failures < 3) {
           failures += 1;
           throw new Error("connection terminated unexpectedly");
         }
-        return real.ingest(samples);
+        return real.ingest(batch);
       },
     };
     const { sim, router } = await start(clock, flaky, devices);
@@ -123,7 +122,7 @@ describe("demo worker pipeline", () => {
   it("resumes after a restart from the newest stored minute, without gaps or duplicates", { timeout: 120_000 }, async () => {
     const devices = await listDevices(t.prisma);
     const clock = new VirtualClock(Date.parse("2026-11-18T13:00:30Z"));
-    const pipeline = createDetectionPipeline({ prisma: t.prisma, pool: pool(), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
+    const pipeline = createDetectionPipeline({ store: postgresPipelineStore(t.prisma, pool()), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
     const { sim, router } = await start(clock, pipeline, devices);
     await runUntil(sim, router, Date.parse("2026-11-18T13:10:00Z"));
     const rows = await pool().query<{ n: string; first: Date; last: Date }>(

@@ -7,6 +7,7 @@ import { createLogger } from "../../../lib/log";
 import { createSubnetMatcher } from "../../../lib/telemetry/cidr";
 import type { FlowRecord } from "../../../lib/telemetry/flow-record";
 import type { Clock } from "../../../workers/clock";
+import { postgresPipelineStore } from "../../../workers/pipeline-store";
 import { createDetectionPipeline, type DetectionPipeline } from "../../../workers/detection-pipeline";
 import { DeviceRegistry } from "../../../workers/device-registry";
 import { TelemetryRouter } from "../../../workers/telemetry-router";
@@ -47,11 +48,9 @@ function flow(over: Partial<FlowRecord> = {}): FlowRecord {
 async function setup(clock: { t: number }, pipelineOverride?: (p: DetectionPipeline) => DetectionPipeline) {
   const c: Clock = { now: () => clock.t, sleep: async () => undefined };
   const registry = await DeviceRegistry.load(t.prisma, log);
-  let pipeline = createDetectionPipeline({ prisma: t.prisma, pool: pool(), lookupDevice: (id) => registry.get(id), log, clock: c });
+  let pipeline = createDetectionPipeline({ store: postgresPipelineStore(t.prisma, pool()), lookupDevice: (id) => registry.get(id), log, clock: c });
   if (pipelineOverride) pipeline = pipelineOverride(pipeline);
   const router = new TelemetryRouter({
-    prisma: t.prisma,
-    pool: pool(),
     pipeline,
     registry,
     clock: c,
@@ -112,9 +111,9 @@ describe("TelemetryRouter", () => {
     let failing = true;
     const { router } = await setup(clock, (p) => ({
       ...p,
-      ingest: async (samples) => {
+      ingest: async (batch) => {
         if (failing) throw new Error("connection refused");
-        return p.ingest(samples);
+        return p.ingest(batch);
       },
     }));
     const minute = T0 + 10 * 60_000;

@@ -1,0 +1,82 @@
+// The per-minute detection step the worker and the evaluation harness share: for each device-minute it
+// runs every detector with the device's baselines, its recent minutes and the minute's flow rollup,
+// then remembers the minute for the next call. Pure and in memory: no database, clock or network —
+// the caller (workers/detection-pipeline.ts) stores, disposes and records what it returns.
+import {
+  runDetectors,
+  type DeviceFlowSummary,
+  type DetectorDevice,
+  type DetectorInput,
+  type RunDetectorsResult,
+  type RunnableDetector,
+} from "@/lib/detect/detector";
+import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import type { MetricSample } from "@/lib/telemetry/metrics";
+
+/** How many previous minutes detectors see (`DetectorInput.recent`). */
+export const RECENT_MINUTES = 60;
+
+export interface DetectionEngineOptions {
+  detectors: readonly RunnableDetector[];
+  /** Config overrides for a detector on a device (tuned thresholds); undefined = defaults. */
+  configFor?: (detectorId: string, device: DetectorDevice) => unknown;
+  recentMinutes?: number;
+}
+
+interface DeviceState {
+  baseline: BaselineIndex | undefined;
+  recent: MetricSample[];
+}
+
+export class DetectionEngine {
+  private readonly devices = new Map<number, DeviceState>();
+  private readonly recentMinutes: number;
+
+  constructor(private readonly options: DetectionEngineOptions) {
+    this.recentMinutes = options.recentMinutes ?? RECENT_MINUTES;
+  }
+
+  private state(deviceId: number): DeviceState {
+    let s = this.devices.get(deviceId);
+    if (!s) {
+      s = { baseline: undefined, recent: [] };
+      this.devices.set(deviceId, s);
+    }
+    return s;
+  }
+
+  /** Replaces every device's baselines (devices missing from `byDevice` lose theirs). */
+  setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>): void {
+    for (const s of this.devices.values()) s.baseline = undefined;
+    for (const [id, index] of byDevice) this.state(id).baseline = index;
+  }
+
+  baselineOf(deviceId: number): BaselineIndex | undefined {
+    return this.devices.get(deviceId)?.baseline;
+  }
+
+  /**
+   * Runs the detectors on one device-minute (nothing without a baseline: a device is not judged
+   * before the worker has learnt what is normal for it), then adds the minute to the device's window.
+   * Minutes must arrive in time order per device; a repeated or older minute is detected on but not
+   * added to the window.
+   */
+  observe(sample: MetricSample, device: DetectorDevice, flows?: DeviceFlowSummary): RunDetectorsResult {
+    const s = this.state(sample.deviceId);
+    let result: RunDetectorsResult = { detections: [], failures: [] };
+    if (s.baseline) {
+      const input: DetectorInput = { sample, baseline: s.baseline, recent: s.recent, device, ...(flows ? { flows } : {}) };
+      const configFor = this.options.configFor;
+      const configs = configFor
+        ? Object.fromEntries(this.options.detectors.map((d) => [d.id, configFor(d.id, device)]))
+        : undefined;
+      result = runDetectors(this.options.detectors, input, { configs });
+    }
+    const last = s.recent[s.recent.length - 1];
+    if (!last || sample.ts.getTime() > last.ts.getTime()) {
+      s.recent.push(sample);
+      if (s.recent.length > this.recentMinutes) s.recent.shift();
+    }
+    return result;
+  }
+}

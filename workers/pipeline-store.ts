@@ -1,0 +1,69 @@
+// Where the detection pipeline keeps what it sees and finds. The worker uses Postgres; the evaluation
+// harness keeps everything in memory, so both run the same pipeline code (workers/detection-pipeline.ts).
+import type pg from "pg";
+import type { PrismaClient } from "@prisma/client";
+import type { WindowSpec } from "@/lib/alerts/maintenance-window";
+import { recordDetection } from "@/lib/alerts/record-detection";
+import { loadLatestBaselines } from "@/lib/db/baseline-queries";
+import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
+import {
+  insertSamples,
+  markDevicesSeen,
+  upsertFlowRollups,
+  upsertSyslogRollups,
+  type FlowRollupRow,
+  type SyslogRollupRow,
+} from "@/lib/db/sample-queries";
+import type { Detection } from "@/lib/detect/detector";
+import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import type { MetricSample } from "@/lib/telemetry/metrics";
+
+/** Complete device-minutes from the telemetry router: merged samples and the rollups behind them. */
+export interface TelemetryBatch {
+  samples: MetricSample[];
+  flows: FlowRollupRow[];
+  syslog: SyslogRollupRow[];
+}
+
+export interface AlertRecord {
+  deviceId: number;
+  detection: Detection;
+  /** Why the alert is recorded as suppressed instead of raised; absent when raised. */
+  suppressedBy?: { windowId: number };
+}
+
+export interface PipelineStore {
+  /** Stores device-minutes (and their rollups); returns how many samples were written. */
+  storeTelemetry(batch: TelemetryBatch): Promise<number>;
+  loadBaselines(): Promise<{ byDevice: Map<number, BaselineIndex>; trainedAt: Date | null }>;
+  /** Windows that may be active at or after `since`. */
+  maintenanceWindows(since: Date): Promise<WindowSpec[]>;
+  /** Records a detection as a new alert, or as a repeat of a recent one (dedup cooldown). */
+  recordAlert(record: AlertRecord): Promise<{ created: boolean; alertId: number }>;
+}
+
+export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool): PipelineStore {
+  return {
+    async storeTelemetry({ samples, flows, syslog }) {
+      await upsertFlowRollups(pool, flows);
+      await upsertSyslogRollups(pool, syslog);
+      if (samples.length === 0) return 0;
+      const stored = await insertSamples(pool, samples);
+      let newest = samples[0]!.ts;
+      for (const s of samples) if (s.ts > newest) newest = s.ts;
+      await markDevicesSeen(pool, [...new Set(samples.map((s) => s.deviceId))], newest);
+      return stored;
+    },
+    async loadBaselines() {
+      const loaded = await loadLatestBaselines(prisma);
+      let trainedAt: Date | null = null;
+      for (const b of loaded.values()) if (!trainedAt || b.trainedAt > trainedAt) trainedAt = b.trainedAt;
+      return { byDevice: new Map([...loaded].map(([id, b]) => [id, buildBaselineIndex(b.rows)])), trainedAt };
+    },
+    maintenanceWindows: (since) => currentMaintenanceWindows(prisma, since),
+    async recordAlert({ deviceId, detection, suppressedBy }) {
+      const recorded = await recordDetection(prisma, { deviceId, detection, suppressedBy });
+      return { created: recorded.created, alertId: recorded.alert.id };
+    },
+  };
+}
