@@ -2,7 +2,7 @@
 // detector on each minute (lib/detect/detection-engine.ts), decide whether a finding is raised or
 // suppressed, and record it. The telemetry router calls `ingest`; history backfills call `store`,
 // which skips detection. The evaluation harness runs this same pipeline over an in-memory store.
-import { activeMaintenanceWindow, type WindowSpec } from "@/lib/alerts/maintenance-window";
+import { EMPTY_DISPOSITION_CONTEXT, suppressionFor, type DispositionContext } from "@/lib/alerts/alert-disposition";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import type { DetectorDevice, RunnableDetector } from "@/lib/detect/detector";
@@ -33,7 +33,8 @@ export interface DetectionPipeline {
   baselinesTrainedAt(): Date | null;
 }
 
-const WINDOW_REFRESH_MS = 30_000;
+/** How often windows, rules and the calendar are re-read (real time). */
+const DISPOSITION_REFRESH_MS = 30_000;
 
 export function detectorDevice(device: DeviceSummary): DetectorDevice {
   return { name: device.name, address: device.managementIp, role: device.role, site: device.site };
@@ -59,13 +60,13 @@ export function createDetectionPipeline(deps: {
     ...(configs ? { configFor: (id: string) => configs[id] } : {}),
   });
   let trainedAt: Date | null = null;
-  let windows: WindowSpec[] = [];
-  let windowsLoadedAt = -Infinity;
+  let disposition: DispositionContext = EMPTY_DISPOSITION_CONTEXT;
+  let dispositionLoadedAt = -Infinity;
 
-  const refreshWindows = async () => {
-    if (elapsed() - windowsLoadedAt < WINDOW_REFRESH_MS) return;
-    windows = await store.maintenanceWindows(new Date(clock.now() - 86_400_000));
-    windowsLoadedAt = elapsed();
+  const refreshDisposition = async () => {
+    if (elapsed() - dispositionLoadedAt < DISPOSITION_REFRESH_MS) return;
+    disposition = await store.dispositionContext(new Date(clock.now() - 86_400_000));
+    dispositionLoadedAt = elapsed();
   };
 
   return {
@@ -79,7 +80,7 @@ export function createDetectionPipeline(deps: {
     },
     async ingest(batch) {
       const result: IngestResult = { stored: await store.storeTelemetry(batch), alertsCreated: 0, alertsUpdated: 0 };
-      await refreshWindows();
+      await refreshDisposition();
       const flowsOf = new Map(batch.flows.map((f) => [`${f.deviceId}|${f.ts.getTime()}`, f]));
       for (const sample of batch.samples) {
         const device = deps.lookupDevice(sample.deviceId);
@@ -88,15 +89,15 @@ export function createDetectionPipeline(deps: {
         const { detections, failures } = engine.observe(sample, detectorDevice(device), flows);
         for (const f of failures) log.error("detector failed", { detector: f.detector, deviceId: sample.deviceId, error: f.error.message });
         for (const detection of detections) {
-          const window = activeMaintenanceWindow(windows, device, sample.ts);
+          const suppression = suppressionFor(detection, device, sample.ts, disposition);
           const recorded = await store.recordAlert({
             deviceId: sample.deviceId,
             detection,
-            ...(window ? { suppressedBy: { windowId: window.id } } : {}),
+            ...(suppression ? { suppressedBy: suppression } : {}),
           });
           if (recorded.created) {
             result.alertsCreated += 1;
-            log.info(window ? "alert recorded as suppressed (maintenance window)" : "alert raised", {
+            log.info(suppression ? `alert recorded as suppressed (${suppression.kind})` : "alert raised", {
               alertId: recorded.alertId,
               device: device.name,
               metric: detection.metric,

@@ -2,7 +2,7 @@
 // harness keeps everything in memory, so both run the same pipeline code (workers/detection-pipeline.ts).
 import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
-import type { WindowSpec } from "@/lib/alerts/maintenance-window";
+import type { DispositionContext, Suppression } from "@/lib/alerts/alert-disposition";
 import { recordDetection } from "@/lib/alerts/record-detection";
 import { loadLatestBaselines } from "@/lib/db/baseline-queries";
 import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
@@ -29,15 +29,15 @@ export interface AlertRecord {
   deviceId: number;
   detection: Detection;
   /** Why the alert is recorded as suppressed instead of raised; absent when raised. */
-  suppressedBy?: { windowId: number };
+  suppressedBy?: Suppression;
 }
 
 export interface PipelineStore {
   /** Stores device-minutes (and their rollups); returns how many samples were written. */
   storeTelemetry(batch: TelemetryBatch): Promise<number>;
   loadBaselines(): Promise<{ byDevice: Map<number, BaselineIndex>; trainedAt: Date | null }>;
-  /** Windows that may be active at or after `since`. */
-  maintenanceWindows(since: Date): Promise<WindowSpec[]>;
+  /** Maintenance windows that may be active at or after `since`, suppression rules and the business calendar. */
+  dispositionContext(since: Date): Promise<DispositionContext>;
   /** Records a detection as a new alert, or as a repeat of a recent one (dedup cooldown). */
   recordAlert(record: AlertRecord): Promise<{ created: boolean; alertId: number }>;
 }
@@ -60,7 +60,9 @@ export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool): Pipe
       for (const b of loaded.values()) if (!trainedAt || b.trainedAt > trainedAt) trainedAt = b.trainedAt;
       return { byDevice: new Map([...loaded].map(([id, b]) => [id, buildBaselineIndex(b.rows)])), trainedAt };
     },
-    maintenanceWindows: (since) => currentMaintenanceWindows(prisma, since),
+    async dispositionContext(since) {
+      return { windows: await currentMaintenanceWindows(prisma, since), rules: [], calendar: [] };
+    },
     async recordAlert({ deviceId, detection, suppressedBy }) {
       const recorded = await recordDetection(prisma, { deviceId, detection, suppressedBy });
       return { created: recorded.created, alertId: recorded.alert.id };

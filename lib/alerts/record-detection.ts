@@ -1,10 +1,11 @@
 // Turns a detector's result into an alert: a repeat of the same device+detector+metric+type within
 // the cooldown updates the existing alert instead of raising a new one; inside a maintenance window
-// the alert is recorded as suppressed. The alert, its event and the NOTIFY commit together.
+// (or under a suppression rule, or within an announced surge) the alert is recorded as suppressed. The alert, its event and the NOTIFY commit together.
 import type { Prisma, PrismaClient, Severity } from "@prisma/client";
 import type { Detection } from "../detect/detector";
 import { getAlertView } from "../db/alert-queries";
 import { appendEvent } from "../db/event-queries";
+import type { Suppression } from "./alert-disposition";
 import type { AlertView } from "./alert-view";
 
 export const DEFAULT_COOLDOWN_MS = 15 * 60_000;
@@ -18,7 +19,7 @@ export interface RecordedAlert {
 
 export async function recordDetection(
   db: PrismaClient,
-  args: { deviceId: number; detection: Detection; cooldownMs?: number; suppressedBy?: { windowId: number } },
+  args: { deviceId: number; detection: Detection; cooldownMs?: number; suppressedBy?: Suppression },
 ): Promise<RecordedAlert> {
   const { deviceId, detection } = args;
   const observedAt = new Date(detection.observed.ts);
@@ -67,7 +68,8 @@ export async function recordDetection(
         observed: detection.observed as unknown as Prisma.InputJsonValue,
         expected: {
           ...detection.expected,
-          ...(args.suppressedBy ? { maintenanceWindowId: args.suppressedBy.windowId } : {}),
+          ...(args.suppressedBy ? { suppression: args.suppressedBy } : {}),
+          ...(args.suppressedBy?.kind === "maintenance" ? { maintenanceWindowId: args.suppressedBy.windowId } : {}),
         } as unknown as Prisma.InputJsonValue,
         explanation: detection.explanation,
         dedupKey: detection.dedupKey,

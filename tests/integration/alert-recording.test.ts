@@ -58,7 +58,7 @@ describe("recordDetection", () => {
         reason: "firmware upgrade",
       },
     });
-    const r = await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id), suppressedBy: { windowId: win.id } });
+    const r = await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id), suppressedBy: { kind: "maintenance", windowId: win.id } });
     expect(r.alert.status).toBe("suppressed");
     expect(r.alert.expected.maintenanceWindowId).toBe(win.id);
   });

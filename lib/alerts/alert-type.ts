@@ -1,0 +1,159 @@
+// What kind of anomaly an alert is, in the evaluation's label vocabulary where one fits: flow detectors
+// already speak it; metric-shaped detections (spike, drop, forecast, multivariate, peer outlier) are
+// mapped from the metric that moved and which way. Anything that fits no label keeps its own type.
+import type { Detection } from "@/lib/detect/detector";
+import type { LabelType } from "@/lib/eval/scenario";
+import type { MetricName } from "@/lib/telemetry/metrics";
+
+/** Types emitted by metric, peer-group, forecast and multivariate detectors. */
+export type DetectorAlertType =
+  | "metric_spike"
+  | "metric_drop"
+  | "peer_outlier"
+  | "forecast_deviation"
+  | "multivariate_outlier";
+
+export type KnownAlertType = LabelType | DetectorAlertType;
+
+/** A known type, or a detector's own type kept as is (e.g. "large_upload"). */
+export type AlertType = KnownAlertType | (string & {});
+
+// Keyed by LabelType so the compiler flags a label type added to or removed from the vocabulary.
+const LABEL_TYPE_TITLES: Record<LabelType, string> = {
+  ddos: "Volumetric DDoS",
+  app_ddos: "Application-layer DDoS",
+  port_scan: "Port scan",
+  exfiltration: "Data exfiltration",
+  slow_exfiltration: "Slow data exfiltration",
+  link_down: "Link down",
+  cpu_exhaustion: "CPU exhaustion",
+  degradation: "Network degradation",
+  config_drift: "Configuration drift",
+};
+
+export const ALERT_TYPE_TITLES: Readonly<Record<KnownAlertType, string>> = {
+  ...LABEL_TYPE_TITLES,
+  metric_spike: "Metric spike",
+  metric_drop: "Metric drop",
+  peer_outlier: "Outlier among peers",
+  forecast_deviation: "Deviation from forecast",
+  multivariate_outlier: "Unusual combination of metrics",
+};
+
+/** Older names still seen in stored alerts and plans. */
+const ALIASES: Readonly<Record<string, LabelType>> = { link_degradation: "degradation" };
+
+/** Traffic volume metrics: all of them at ~0 means the interface carries nothing. */
+const TRAFFIC_VOLUME: ReadonlySet<MetricName> = new Set([
+  "bandwidthInBps",
+  "bandwidthOutBps",
+  "packetsPerSec",
+  "flowsPerSec",
+  "connectionsPerSec",
+]);
+
+/** A drop to at most this share of the normal level counts as "to ~0". */
+const NEAR_ZERO_SHARE = 0.02;
+/** Packet loss at or above this is total loss: the link, not congestion. */
+const TOTAL_LOSS_PCT = 99;
+
+export function isLabelType(type: string): type is LabelType {
+  return Object.hasOwn(LABEL_TYPE_TITLES, type);
+}
+
+/** Which metric moved, which way, and how far, as far as the detection tells. */
+interface Movement {
+  metric: string;
+  direction: "up" | "down" | undefined;
+  value: number | undefined;
+  normal: number | undefined;
+}
+
+type Classifiable = Pick<Detection, "anomalyType" | "metric" | "contributions"> &
+  Partial<Pick<Detection, "observed" | "expected">>;
+
+function normalLevel(expected: Detection["expected"] | undefined): number | undefined {
+  if (!expected) return undefined;
+  return expected.median ?? expected.mean ?? (expected.low + expected.high) / 2;
+}
+
+function directionOf(value: number | undefined, normal: number | undefined): Movement["direction"] {
+  if (value === undefined || normal === undefined || !Number.isFinite(value) || !Number.isFinite(normal)) return undefined;
+  return value > normal ? "up" : value < normal ? "down" : undefined;
+}
+
+function movementOf(d: Classifiable): Movement | undefined {
+  const value = d.observed?.value;
+  const normal = normalLevel(d.expected);
+  switch (d.anomalyType) {
+    case "metric_spike":
+      return { metric: d.metric, direction: "up", value, normal };
+    case "metric_drop":
+      return { metric: d.metric, direction: "down", value, normal };
+    case "forecast_deviation":
+      return { metric: d.metric, direction: directionOf(value, normal), value, normal };
+    case "multivariate_outlier":
+    case "peer_outlier": {
+      // The largest contributor names what moved; without contributions, the detection's own metric.
+      const top = [...(d.contributions ?? [])].sort((a, b) => b.share - a.share)[0];
+      if (top) return { metric: top.feature, direction: directionOf(top.value, top.expected), value: top.value, normal: top.expected };
+      return { metric: d.metric, direction: directionOf(value, normal), value, normal };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether a value is ~0. Without an observed value a traffic drop is taken as the link going down: a
+ * drop large enough to fire on traffic volume is, in this vocabulary, nearly always that.
+ */
+function nearZero(value: number | undefined, normal: number | undefined): boolean {
+  if (value === undefined) return true;
+  if (value <= 0) return true;
+  return normal !== undefined && normal > 0 && value <= normal * NEAR_ZERO_SHARE;
+}
+
+function labelForMovement(m: Movement): LabelType | undefined {
+  if (m.direction === "up") {
+    switch (m.metric) {
+      case "cpuPct":
+        return "cpu_exhaustion";
+      case "latencyMs":
+        return "degradation";
+      case "packetLossPct":
+        return m.value !== undefined && m.value >= TOTAL_LOSS_PCT ? "link_down" : "degradation";
+      case "distinctDstPorts":
+        // One host touching many ports is what a scan is; no benign event in the model does it.
+        return "port_scan";
+      default:
+        return undefined;
+    }
+  }
+  if (m.direction === "down" && TRAFFIC_VOLUME.has(m.metric as MetricName) && nearZero(m.value, m.normal)) return "link_down";
+  return undefined;
+}
+
+/**
+ * The alert type of a detection: label types (and their old aliases) pass through; metric-shaped
+ * detections map to a label when the metric and direction fit one (CPU up → cpu_exhaustion; latency or
+ * partial packet loss up → degradation; total packet loss, or traffic volume down to ~0 → link_down;
+ * distinct destination ports up → port_scan); otherwise the detection's own anomalyType.
+ * Pass `observed`/`expected` too so a partial traffic drop is not taken for a link going down.
+ */
+export function alertTypeOf(detection: Classifiable): AlertType {
+  const type = detection.anomalyType;
+  if (isLabelType(type)) return type;
+  const alias = ALIASES[type];
+  if (alias !== undefined && Object.hasOwn(ALIASES, type)) return alias;
+  const movement = movementOf(detection);
+  return (movement && labelForMovement(movement)) ?? type;
+}
+
+/** A human title for an alert type: the known ones by name, others from their snake_case id. */
+export function alertTypeTitle(type: string): string {
+  if (Object.hasOwn(ALERT_TYPE_TITLES, type)) return ALERT_TYPE_TITLES[type as KnownAlertType];
+  const words = type.replace(/[_\-\s]+/g, " ").trim();
+  if (words === "") return "Anomaly";
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,169 @@
+// The detection evaluation harness. Runs a labelled scenario through the worker's pipeline on a
+// simulated clock (scripts/eval/run-scenario.ts) and prints, per detector and overall, precision,
+// recall, F1, false-positive share, alerts per device-day and detection latency, with the
+// static-threshold reference from the same run and the false-positive reduction against it.
+// Usage:
+//   npm run eval                                   the built-in labelled suite (simulator scenarios)
+//   npm run eval -- --scenario FILE [--json OUT]   a JSON Lines scenario (format in the README)
+//   npm run eval -- --export DIR                   writes the built-in suite as scenario files
+import { createWriteStream, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { once } from "node:events";
+import { parseArgs } from "node:util";
+import { parseScenario } from "@/lib/eval/scenario";
+import { scenarioLines, scenarioSourceOf, type ScenarioSource } from "@/lib/eval/scenario-source";
+import { median, percentile, type ScoreMetrics } from "@/lib/eval/score-alerts";
+import { labelledScenario } from "@/lib/simulator/labelled-scenario";
+import { figuresOf, runScenario, type ScenarioRunResult } from "@/scripts/eval/run-scenario";
+
+/** The built-in suite. Its seeds are the ones detectors were developed against; tests hold out others. */
+export const BUILT_IN_SUITE = [
+  { name: "hq-dc-branch-12-flows", seed: 101, devices: 12, days: 35, flows: true },
+  { name: "fleet-24-metrics-only", seed: 202, devices: 24, days: 35, flows: false },
+] as const;
+const SUITE_START = new Date("2026-01-05T00:00:00Z");
+
+const { values: args } = parseArgs({
+  options: {
+    scenario: { type: "string" },
+    json: { type: "string" },
+    export: { type: "string" },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+function builtIn(): { name: string; source: () => ScenarioSource }[] {
+  return BUILT_IN_SUITE.map((s) => ({
+    name: s.name,
+    source: () => labelledScenario({ seed: s.seed, devices: s.devices, days: s.days, flows: s.flows, start: SUITE_START }),
+  }));
+}
+
+const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
+const num = (x: number | null, digits = 2) => (x === null ? "–" : x.toFixed(digits));
+const secs = (x: number | null) => (x === null ? "–" : `${Math.round(x)} s`);
+
+function row(name: string, m: ScoreMetrics): string {
+  return `| ${name} | ${pct(m.precision)} | ${pct(m.recall)} | ${num(m.f1)} | ${pct(m.falsePositiveShare)} | ${num(m.alertsPerDeviceDay, 3)} | ${secs(m.latencyMedianS)} | ${secs(m.latencyP95S)} | ${m.tp} | ${m.fp} | ${m.suppressed} | ${m.detected}/${m.labels} |`;
+}
+
+const HEADER =
+  "| detector | precision | recall | F1 | FP share | alerts/device-day | latency median | latency p95 | TP | FP | suppressed | labels detected |\n" +
+  "|---|---|---|---|---|---|---|---|---|---|---|---|";
+
+function printRun(name: string, r: ScenarioRunResult): void {
+  console.log(`\n### ${name}`);
+  console.log(
+    `${r.devices} devices, ${r.deviceMinutes.toLocaleString("en")} device-minutes, ${r.flows.toLocaleString("en")} flows, ` +
+      `${r.labels} labels (${r.ours.overall.labels} scored); scored from ${r.trainingEnd.toISOString()} to ${r.span.end.toISOString()}; ` +
+      `${r.retrains} trainings, ${r.heldBuckets} baseline buckets held by the growth cap; ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
+  );
+  console.log(HEADER);
+  for (const [detector, m] of Object.entries(r.ours.byDetector)) console.log(row(detector, m));
+  console.log(row("**overall (ours)**", r.ours.overall));
+  console.log(row("static thresholds (reference)", r.reference.overall));
+  console.log(`\nFalse positives reduced against the static thresholds: ${pct(r.falsePositiveReduction)}`);
+  const missed = r.ours.labels.filter((l) => !l.detected);
+  if (missed.length > 0) {
+    console.log(`Missed labels: ${missed.map((l) => `${l.label.type}@${l.label.device} ${l.label.start.toISOString()}`).join(", ")}`);
+  }
+  const byType = new Map<string, { n: number; detected: number }>();
+  for (const l of r.ours.labels) {
+    const t = byType.get(l.label.type) ?? { n: 0, detected: 0 };
+    t.n++;
+    if (l.detected) t.detected++;
+    byType.set(l.label.type, t);
+  }
+  console.log(`Recall by label type: ${[...byType].map(([t, c]) => `${t} ${c.detected}/${c.n}`).join(", ")}`);
+}
+
+/** Sums the counts of several runs and recomputes the ratios (latencies pooled over all labels). */
+function combine(runs: ScenarioRunResult[], pick: (r: ScenarioRunResult) => ScenarioRunResult["ours"]): ScoreMetrics {
+  let tp = 0, fp = 0, raised = 0, suppressed = 0, labels = 0, detected = 0, deviceDays = 0;
+  const latencies: number[] = [];
+  for (const r of runs) {
+    const m = pick(r).overall;
+    tp += m.tp; fp += m.fp; raised += m.raised; suppressed += m.suppressed; labels += m.labels; detected += m.detected;
+    deviceDays += r.devices * ((r.span.end.getTime() - r.trainingEnd.getTime()) / 86_400_000);
+    for (const l of pick(r).labels) if (l.latencyS !== null) latencies.push(l.latencyS);
+  }
+  const precision = raised === 0 ? null : tp / raised;
+  const recall = labels === 0 ? null : detected / labels;
+  return {
+    tp, fp, raised, suppressed, labels, detected, precision, recall,
+    f1: precision === null || recall === null ? null : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    falsePositiveShare: raised === 0 ? null : fp / raised,
+    alertsPerDeviceDay: deviceDays > 0 ? raised / deviceDays : null,
+    latencyMedianS: median(latencies),
+    latencyP95S: percentile(latencies, 95),
+  };
+}
+
+async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
+  const out = createWriteStream(file);
+  for (const line of lines) if (!out.write(line + "\n")) await once(out, "drain");
+  out.end();
+  await once(out, "finish");
+}
+
+async function main(): Promise<void> {
+  if (args.export) {
+    await mkdir(args.export, { recursive: true });
+    for (const s of builtIn()) {
+      const file = path.join(args.export, `${s.name}.jsonl`);
+      await writeLines(file, scenarioLines(s.source()));
+      console.log(`wrote ${file}`);
+    }
+    return;
+  }
+
+  const scenarios = args.scenario
+    ? [{ name: path.basename(args.scenario), source: () => scenarioSourceOf(parseScenario(readFileSync(args.scenario!, "utf8"))) }]
+    : builtIn();
+  console.log(`## Detection evaluation${args.scenario ? "" : ": built-in labelled suite"}`);
+  const runs: { name: string; result: ScenarioRunResult }[] = [];
+  for (const s of scenarios) {
+    const result = await runScenario(s.source(), {
+      onProgress: args.quiet ? undefined : ({ day, days, alerts }) => process.stderr.write(`\r${s.name}: day ${day + 1}/${days}, ${alerts} alerts `),
+    });
+    if (!args.quiet) process.stderr.write("\n");
+    printRun(s.name, result);
+    runs.push({ name: s.name, result });
+  }
+  let suite: { ours: ScoreMetrics; reference: ScoreMetrics } | undefined;
+  if (runs.length > 1) {
+    const results = runs.map((r) => r.result);
+    suite = { ours: combine(results, (r) => r.ours), reference: combine(results, (r) => r.reference) };
+    console.log(`\n### Whole suite\n\n${HEADER}`);
+    console.log(row("**overall (ours)**", suite.ours));
+    console.log(row("static thresholds (reference)", suite.reference));
+    const reduction = suite.reference.fp === 0 ? null : 1 - suite.ours.fp / suite.reference.fp;
+    console.log(`\nFalse positives reduced against the static thresholds: ${pct(reduction)}`);
+  }
+
+  if (args.json) {
+    const report = {
+      scenarios: runs.map(({ name, result: r }) => ({
+        name,
+        trainingEnd: r.trainingEnd,
+        span: r.span,
+        devices: r.devices,
+        labels: r.labels,
+        overall: figuresOf(r.ours.overall),
+        byDetector: Object.fromEntries(Object.entries(r.ours.byDetector).map(([d, m]) => [d, figuresOf(m)])),
+        staticThreshold: figuresOf(r.reference.overall),
+        falsePositiveReduction: r.falsePositiveReduction,
+        alerts: r.alerts.map((a) => ({ ts: a.ts, device: a.device, detector: a.detector, type: a.type, severity: a.severity, score: a.score, status: a.status })),
+      })),
+      ...(suite ? { suite: { overall: figuresOf(suite.ours), staticThreshold: figuresOf(suite.reference) } } : {}),
+    };
+    await writeFile(args.json, JSON.stringify(report, null, 2));
+    console.log(`\nwrote ${args.json}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
