@@ -1,13 +1,38 @@
-// Retrains every device's hour-of-week baselines over a sliding window of stored samples.
+// Retrains every device's hour-of-week baselines over a sliding window of stored samples (so the
+// baselines follow slow drift), guarded against poisoning: alerts analysts confirmed are left out
+// of training, and a bucket that grows too much at once waits for an analyst's approval while the
+// previous one stays in use.
 import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
-import { saveBaselines } from "@/lib/db/baseline-queries";
+import { confirmedIncidentRanges, loadLatestBaselines, saveBaselines } from "@/lib/db/baseline-queries";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import { readSamples } from "@/lib/db/sample-queries";
-import { trainBaselineIndex, type BaselineRow } from "@/lib/detect/hour-of-week-baseline";
+import {
+  buildBaselineIndex,
+  capBaselineGrowth,
+  metricOfKey,
+  trainBaselineIndex,
+  type BaselineBucket,
+  type BaselineKey,
+  type BaselineRow,
+} from "@/lib/detect/hour-of-week-baseline";
 import type { Logger } from "@/lib/log";
 
 export const TRAINING_WINDOW_DAYS = 14;
+
+/** Left out either side of a confirmed alert: the build-up and tail of an incident are not normal either. */
+export const CONFIRMED_ALERT_MARGIN_MS = 15 * 60_000;
+
+export interface TrainingSummary {
+  /** Devices that got a new baseline version. */
+  devicesTrained: number;
+  /** Active buckets written (including previous buckets kept in place of held ones). */
+  buckets: number;
+  /** Buckets held for approval. */
+  held: number;
+  /** Confirmed-alert ranges left out of training, over all devices. */
+  excludedRanges: number;
+}
 
 export async function trainBaselines(deps: {
   prisma: PrismaClient;
@@ -17,22 +42,55 @@ export async function trainBaselines(deps: {
   until: Date;
   log: Logger;
   windowDays?: number;
-}): Promise<void> {
+  /** Largest accepted growth of a bucket's median or p95 between retrains (default 0.2). */
+  maxGrowth?: number;
+}): Promise<TrainingSummary> {
   const started = Date.now();
   const from = new Date(deps.until.getTime() - (deps.windowDays ?? TRAINING_WINDOW_DAYS) * 86_400_000);
-  let buckets = 0;
+  const exclusions = await confirmedIncidentRanges(deps.prisma, {
+    deviceIds: deps.devices.map((d) => d.id),
+    from,
+    until: deps.until,
+    marginMs: CONFIRMED_ALERT_MARGIN_MS,
+  });
+  const previous = await loadLatestBaselines(deps.prisma);
+  const summary: TrainingSummary = { devicesTrained: 0, buckets: 0, held: 0, excludedRanges: 0 };
   for (const device of deps.devices) {
     const samples = await readSamples(deps.pool, device.id, from, deps.until);
     if (samples.length === 0) continue;
-    const index = trainBaselineIndex(samples);
-    const rows: BaselineRow[] = [...index].map(([key, bucket]) => ({ ...bucket, metric: key.split(":")[0]! }));
-    await saveBaselines(deps.prisma, device.id, rows, deps.until);
-    buckets += rows.length;
+    const exclude = exclusions.get(device.id) ?? [];
+    const trained = trainBaselineIndex(samples, { exclude });
+    // Nothing learnable (all excluded or too thin): keep the previous version rather than erase it.
+    if (trained.size === 0) continue;
+    const before = previous.get(device.id);
+    const { accepted, held } = capBaselineGrowth(before && buildBaselineIndex(before.rows), trained, {
+      maxGrowth: deps.maxGrowth,
+    });
+    const rows = [...accepted].map(([key, bucket]) => toRow(key, bucket));
+    const pending = held.map((h) => toRow(h.key, h.proposed));
+    await saveBaselines(deps.prisma, device.id, rows, deps.until, pending);
+    if (held.length > 0) {
+      deps.log.warn("baseline buckets held for approval", {
+        device: device.name,
+        held: held.length,
+        maxGrowthPct: Math.round(held.reduce((max, h) => Math.max(max, h.growth), 0) * 100),
+      });
+    }
+    summary.devicesTrained += 1;
+    summary.buckets += rows.length;
+    summary.held += held.length;
+    summary.excludedRanges += exclude.length;
   }
   deps.log.info("baselines trained", {
     devices: deps.devices.length,
-    buckets,
+    ...summary,
     window: `${from.toISOString()}..${deps.until.toISOString()}`,
     ms: Date.now() - started,
   });
+  return summary;
+}
+
+function toRow(key: BaselineKey, bucket: BaselineBucket): BaselineRow {
+  // Keys come from trainBaselineIndex / buildBaselineIndex, which only ever use known metrics.
+  return { ...bucket, metric: metricOfKey(key)! };
 }
