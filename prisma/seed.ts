@@ -1,7 +1,8 @@
 // First-start data: the admin user and, in demo mode, the simulated devices. Idempotent: it only
 // fills what is empty, so a second start on the same database changes nothing.
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { generatePassword } from "../lib/db/secrets";
+import type { DeviceConfigFacts } from "../lib/detect/device-profile";
 import { createUser } from "../lib/db/user-queries";
 
 export interface SeedDevice {
@@ -10,6 +11,8 @@ export interface SeedDevice {
   site: string;
   managementIp: string;
   tags: string[];
+  /** Configuration facts (SNMP version, telnet, ...) for peer-group drift. */
+  config?: DeviceConfigFacts;
 }
 
 export interface SeedResult {
@@ -32,7 +35,11 @@ export async function seedIfEmpty(
   }
   if (options.devices && (await db.device.count()) === 0) {
     const created = await db.device.createMany({
-      data: options.devices.map((d) => ({ ...d, status: "active" as const })),
+      data: options.devices.map(({ config, ...d }) => ({
+        ...d,
+        status: "active" as const,
+        ...(config ? { config: config as unknown as Prisma.InputJsonValue } : {}),
+      })),
       skipDuplicates: true,
     });
     result.devicesCreated = created.count;

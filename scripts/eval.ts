@@ -64,6 +64,7 @@ function printRun(name: string, r: ScenarioRunResult): void {
   console.log(row("**overall (ours)**", r.ours.overall));
   console.log(row("static thresholds (reference)", r.reference.overall));
   console.log(`\nFalse positives reduced against the static thresholds: ${pct(r.falsePositiveReduction)}`);
+  console.log(`Campaigns correlated: ${r.campaigns.length} (${r.campaigns.map((c) => `${c.devices.join("+")}: ${c.types.join("+")} → ${c.severity}`).join("; ") || "none"})`);
   const missed = r.ours.labels.filter((l) => !l.detected);
   if (missed.length > 0) {
     console.log(`Missed labels: ${missed.map((l) => `${l.label.type}@${l.label.device} ${l.label.start.toISOString()}`).join(", ")}`);

@@ -13,9 +13,12 @@ import {
   metricOfKey,
   trainBaselineIndex,
   type BaselineBucket,
+  type BaselineIndex,
   type BaselineKey,
   type BaselineRow,
+  type TimeRange,
 } from "@/lib/detect/hour-of-week-baseline";
+import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { Logger } from "@/lib/log";
 
 export const TRAINING_WINDOW_DAYS = 14;
@@ -44,6 +47,8 @@ export async function trainBaselines(deps: {
   windowDays?: number;
   /** Largest accepted growth of a bucket's median or p95 between retrains (default 0.2). */
   maxGrowth?: number;
+  /** Sees each trained device's window, its baseline in use and what was left out (for other models). */
+  onDevice?: (device: DeviceSummary, samples: readonly MetricSample[], baseline: BaselineIndex, exclude: readonly TimeRange[]) => void;
 }): Promise<TrainingSummary> {
   const started = Date.now();
   const from = new Date(deps.until.getTime() - (deps.windowDays ?? TRAINING_WINDOW_DAYS) * 86_400_000);
@@ -69,6 +74,7 @@ export async function trainBaselines(deps: {
     const rows = [...accepted].map(([key, bucket]) => toRow(key, bucket));
     const pending = held.map((h) => toRow(h.key, h.proposed));
     await saveBaselines(deps.prisma, device.id, rows, deps.until, pending);
+    deps.onDevice?.(device, samples, accepted, exclude);
     if (held.length > 0) {
       deps.log.warn("baseline buckets held for approval", {
         device: device.name,

@@ -16,7 +16,7 @@ import { demoFlows, demoSyslog } from "@/lib/simulator/demo-traffic";
 import { applyIncidents, planIncidents, type Incident } from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import type { MetricName, MetricSample, MetricValues } from "@/lib/telemetry/metrics";
-import { trainBaselines } from "./baseline-training";
+import { trainDetectionModels } from "./model-training";
 import type { Clock } from "./clock";
 import type { TelemetrySink } from "./collectors/telemetry-sink";
 import type { DemoTrafficSender } from "./demo-traffic-sender";
@@ -123,8 +123,7 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
   const train = async (until: number) => {
     phase = "training baselines";
     await retrying("baseline training", async () => {
-      await trainBaselines({ prisma: o.prisma, pool: o.pool, devices: o.devices, until: new Date(until), log: o.log });
-      await o.pipeline.reloadBaselines();
+      await trainDetectionModels({ prisma: o.prisma, pool: o.pool, devices: o.devices, until: new Date(until), log: o.log, pipeline: o.pipeline });
     });
   };
 
@@ -158,11 +157,9 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
     }
     if (signal.aborted) return;
 
-    // 2. baselines, unless recent ones exist
+    // 2. baselines and the models trained with them (role forests are not stored: always retrained)
     let cursor = Math.max(liveStart, resumeAt ?? -Infinity);
-    await o.pipeline.reloadBaselines();
-    const trainedAt = o.pipeline.baselinesTrainedAt()?.getTime();
-    if (trainedAt === undefined || cursor - trainedAt >= RETRAIN_EVERY_MS) await train(cursor);
+    await train(cursor);
     let lastTrained = o.pipeline.baselinesTrainedAt()?.getTime() ?? cursor;
     if (signal.aborted) return;
 

@@ -2,16 +2,20 @@
 // detector on each minute (lib/detect/detection-engine.ts), decide whether a finding is raised or
 // suppressed, and record it. The telemetry router calls `ingest`; history backfills call `store`,
 // which skips detection. The evaluation harness runs this same pipeline over an in-memory store.
-import { EMPTY_DISPOSITION_CONTEXT, suppressionFor, type DispositionContext } from "@/lib/alerts/alert-disposition";
+import { EMPTY_DISPOSITION_CONTEXT, suppressionFor } from "@/lib/alerts/alert-disposition";
+import { resolveDetectorConfig, type DetectorOverride } from "@/lib/alerts/alert-thresholds";
+import { alertTypeOf } from "@/lib/alerts/alert-type";
+import { CampaignCorrelator } from "@/lib/alerts/campaign-correlator";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
-import type { DetectorDevice, RunnableDetector } from "@/lib/detect/detector";
+import type { Detection, DetectorDevice, RunnableDetector, Severity } from "@/lib/detect/detector";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
 import { hourOfWeekZScore } from "@/lib/detect/hour-of-week-zscore";
+import type { MultivariateModel } from "@/lib/detect/multivariate-outlier";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { Clock } from "./clock";
-import type { PipelineStore, TelemetryBatch } from "./pipeline-store";
+import type { PipelineSettings, PipelineStore, TelemetryBatch } from "./pipeline-store";
 
 /** Every detector the worker runs on each device-minute. New detectors are added here. */
 export const MINUTE_DETECTORS: readonly RunnableDetector[] = [hourOfWeekZScore];
@@ -27,18 +31,28 @@ export interface DetectionPipeline {
   store(samples: readonly MetricSample[]): Promise<number>;
   ingest(batch: TelemetryBatch): Promise<IngestResult>;
   reloadBaselines(): Promise<void>;
-  /** Installs baselines trained elsewhere (the evaluation harness trains in memory). */
-  setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>, trainedAt: Date): void;
+  /** Installs the role models (Isolation Forest) the latest training produced. */
+  setModels(models: ReadonlyMap<number, MultivariateModel>): void;
+  /**
+   * Records findings that come from fleet-wide or scheduled analysis (peer groups, forecasts) rather
+   * than one device-minute, through the same disposition, dedup and correlation as minute detections.
+   */
+  recordFindings(findings: readonly { deviceId: number; detection: Detection; cooldownMs?: number }[]): Promise<IngestResult>;
+  /** Installs baselines (and role models) trained elsewhere: the worker's training, the evaluation's. */
+  setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>, trainedAt: Date, models?: ReadonlyMap<number, MultivariateModel>): void;
   /** Sim/data time the newest loaded baseline was trained up to, or null without baselines. */
   baselinesTrainedAt(): Date | null;
 }
 
-/** How often windows, rules and the calendar are re-read (real time). */
-const DISPOSITION_REFRESH_MS = 30_000;
+/** How often windows, rules, the calendar and detector settings are re-read (real time). */
+const SETTINGS_REFRESH_MS = 30_000;
 
 export function detectorDevice(device: DeviceSummary): DetectorDevice {
   return { name: device.name, address: device.managementIp, role: device.role, site: device.site };
 }
+
+/** How sure a single raised alert is, for combining into a campaign's confidence. */
+const THREAT_CONFIDENCE: Record<Severity, number> = { low: 0.4, medium: 0.6, high: 0.8, critical: 0.95 };
 
 export function createDetectionPipeline(deps: {
   store: PipelineStore;
@@ -47,26 +61,77 @@ export function createDetectionPipeline(deps: {
   log: Logger;
   clock: Clock;
   detectors?: readonly RunnableDetector[];
-  /** Config overrides per detector id (tuned thresholds). */
-  detectorConfigs?: Readonly<Record<string, unknown>>;
+  /** Fleet-wide config overrides per detector id, under any stored settings (tests, evaluation). */
+  detectorConfigs?: Readonly<Record<string, Record<string, unknown>>>;
   /** Real elapsed ms, for throttling re-reads (the data clock may be a fast replay). */
   elapsedMs?: () => number;
 }): DetectionPipeline {
   const { store, log, clock } = deps;
   const elapsed = deps.elapsedMs ?? (() => performance.now());
-  const configs = deps.detectorConfigs;
+  const fixed: DetectorOverride[] = Object.entries(deps.detectorConfigs ?? {}).map(([detector, config]) => ({
+    detector,
+    scope: "global",
+    config,
+  }));
+  let settings: PipelineSettings = { disposition: EMPTY_DISPOSITION_CONTEXT, overrides: fixed };
+  let settingsLoadedAt = -Infinity;
   const engine = new DetectionEngine({
     detectors: deps.detectors ?? MINUTE_DETECTORS,
-    ...(configs ? { configFor: (id: string) => configs[id] } : {}),
+    configFor: (id, device) => resolveDetectorConfig(settings.overrides, id, device),
   });
+  const correlator = new CampaignCorrelator();
   let trainedAt: Date | null = null;
-  let disposition: DispositionContext = EMPTY_DISPOSITION_CONTEXT;
-  let dispositionLoadedAt = -Infinity;
 
-  const refreshDisposition = async () => {
-    if (elapsed() - dispositionLoadedAt < DISPOSITION_REFRESH_MS) return;
-    disposition = await store.dispositionContext(new Date(clock.now() - 86_400_000));
-    dispositionLoadedAt = elapsed();
+  const refreshSettings = async () => {
+    if (elapsed() - settingsLoadedAt < SETTINGS_REFRESH_MS) return;
+    const loaded = await store.loadSettings(new Date(clock.now() - 86_400_000));
+    settings = { disposition: loaded.disposition, overrides: [...fixed, ...loaded.overrides] };
+    settingsLoadedAt = elapsed();
+  };
+
+  // campaign members name their devices; the campaign row stores ids
+  const deviceIdOfName = new Map<string, number>();
+
+  const handle = async (device: DeviceSummary, detection: Detection, at: Date, result: IngestResult, cooldownMs?: number) => {
+    const suppression = suppressionFor(detection, device, at, settings.disposition);
+    const recorded = await store.recordAlert({
+      deviceId: device.id,
+      detection,
+      ...(suppression ? { suppressedBy: suppression } : {}),
+      ...(cooldownMs !== undefined ? { cooldownMs } : {}),
+    });
+    if (!recorded.created) {
+      result.alertsUpdated += 1;
+      return;
+    }
+    result.alertsCreated += 1;
+    log.info(suppression ? `alert recorded as suppressed (${suppression.kind})` : "alert raised", {
+      alertId: recorded.alertId,
+      device: device.name,
+      detector: detection.detector,
+      type: alertTypeOf(detection),
+      severity: detection.severity,
+      score: Number(detection.score.toFixed(2)),
+    });
+    if (suppression) return;
+    deviceIdOfName.set(device.name, device.id);
+    const update = correlator.add({
+      alertId: recorded.alertId,
+      device: device.name,
+      ip: device.managementIp,
+      type: alertTypeOf(detection),
+      severity: detection.severity,
+      confidence: THREAT_CONFIDENCE[detection.severity],
+      ts: at,
+    });
+    if (update) {
+      await store.recordCampaign(update.campaign, update.campaign.devices.flatMap((n) => deviceIdOfName.get(n) ?? []));
+      log.info(update.created ? "campaign opened" : "campaign grew", {
+        campaign: update.campaign.id,
+        types: update.campaign.types.join(","),
+        severity: update.campaign.severity,
+      });
+    }
   };
 
   return {
@@ -80,7 +145,7 @@ export function createDetectionPipeline(deps: {
     },
     async ingest(batch) {
       const result: IngestResult = { stored: await store.storeTelemetry(batch), alertsCreated: 0, alertsUpdated: 0 };
-      await refreshDisposition();
+      await refreshSettings();
       const flowsOf = new Map(batch.flows.map((f) => [`${f.deviceId}|${f.ts.getTime()}`, f]));
       for (const sample of batch.samples) {
         const device = deps.lookupDevice(sample.deviceId);
@@ -88,26 +153,7 @@ export function createDetectionPipeline(deps: {
         const flows = flowsOf.get(`${sample.deviceId}|${sample.ts.getTime()}`);
         const { detections, failures } = engine.observe(sample, detectorDevice(device), flows);
         for (const f of failures) log.error("detector failed", { detector: f.detector, deviceId: sample.deviceId, error: f.error.message });
-        for (const detection of detections) {
-          const suppression = suppressionFor(detection, device, sample.ts, disposition);
-          const recorded = await store.recordAlert({
-            deviceId: sample.deviceId,
-            detection,
-            ...(suppression ? { suppressedBy: suppression } : {}),
-          });
-          if (recorded.created) {
-            result.alertsCreated += 1;
-            log.info(suppression ? `alert recorded as suppressed (${suppression.kind})` : "alert raised", {
-              alertId: recorded.alertId,
-              device: device.name,
-              metric: detection.metric,
-              severity: detection.severity,
-              score: Number(detection.score.toFixed(2)),
-            });
-          } else {
-            result.alertsUpdated += 1;
-          }
-        }
+        for (const detection of detections) await handle(device, detection, sample.ts, result);
       }
       return result;
     },
@@ -116,8 +162,21 @@ export function createDetectionPipeline(deps: {
       engine.setBaselines(loaded.byDevice);
       trainedAt = loaded.trainedAt;
     },
-    setBaselines(byDevice, at) {
+    setModels(models) {
+      engine.setModels(models);
+    },
+    async recordFindings(findings) {
+      const result: IngestResult = { stored: 0, alertsCreated: 0, alertsUpdated: 0 };
+      await refreshSettings();
+      for (const f of findings) {
+        const device = deps.lookupDevice(f.deviceId);
+        if (device) await handle(device, f.detection, new Date(f.detection.observed.ts), result, f.cooldownMs);
+      }
+      return result;
+    },
+    setBaselines(byDevice, at, models) {
       engine.setBaselines(byDevice);
+      if (models) engine.setModels(models);
       trainedAt = at;
     },
     baselinesTrainedAt: () => trainedAt,

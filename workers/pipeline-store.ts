@@ -3,8 +3,12 @@
 import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
 import type { DispositionContext, Suppression } from "@/lib/alerts/alert-disposition";
+import type { DetectorOverride } from "@/lib/alerts/alert-thresholds";
+import type { Campaign } from "@/lib/alerts/campaign-correlator";
 import { recordDetection } from "@/lib/alerts/record-detection";
 import { loadLatestBaselines } from "@/lib/db/baseline-queries";
+import { saveCampaign } from "@/lib/db/campaign-queries";
+import { currentCalendarEntries, listDetectorSettings, listSuppressionRules } from "@/lib/db/detection-settings-queries";
 import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
 import {
   insertSamples,
@@ -30,16 +34,27 @@ export interface AlertRecord {
   detection: Detection;
   /** Why the alert is recorded as suppressed instead of raised; absent when raised. */
   suppressedBy?: Suppression;
+  /** Dedup cooldown (default 15 min); fleet-wide daily findings use a longer one. */
+  cooldownMs?: number;
 }
 
 export interface PipelineStore {
   /** Stores device-minutes (and their rollups); returns how many samples were written. */
   storeTelemetry(batch: TelemetryBatch): Promise<number>;
   loadBaselines(): Promise<{ byDevice: Map<number, BaselineIndex>; trainedAt: Date | null }>;
-  /** Maintenance windows that may be active at or after `since`, suppression rules and the business calendar. */
-  dispositionContext(since: Date): Promise<DispositionContext>;
+  /** What decides an alert's fate and the detectors' thresholds, as of `since` (re-read periodically). */
+  loadSettings(since: Date): Promise<PipelineSettings>;
   /** Records a detection as a new alert, or as a repeat of a recent one (dedup cooldown). */
   recordAlert(record: AlertRecord): Promise<{ created: boolean; alertId: number }>;
+  /** Saves a campaign the correlator created or grew, linking its member alerts. */
+  recordCampaign(campaign: Campaign, deviceIds: number[]): Promise<void>;
+}
+
+export interface PipelineSettings {
+  /** Maintenance windows, suppression rules and the business calendar. */
+  disposition: DispositionContext;
+  /** Tuned detector settings (global, per role, per device). */
+  overrides: DetectorOverride[];
 }
 
 export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool): PipelineStore {
@@ -60,12 +75,21 @@ export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool): Pipe
       for (const b of loaded.values()) if (!trainedAt || b.trainedAt > trainedAt) trainedAt = b.trainedAt;
       return { byDevice: new Map([...loaded].map(([id, b]) => [id, buildBaselineIndex(b.rows)])), trainedAt };
     },
-    async dispositionContext(since) {
-      return { windows: await currentMaintenanceWindows(prisma, since), rules: [], calendar: [] };
+    async loadSettings(since) {
+      const [windows, rules, calendar, overrides] = await Promise.all([
+        currentMaintenanceWindows(prisma, since),
+        listSuppressionRules(prisma),
+        currentCalendarEntries(prisma, since),
+        listDetectorSettings(prisma),
+      ]);
+      return { disposition: { windows, rules, calendar }, overrides };
     },
-    async recordAlert({ deviceId, detection, suppressedBy }) {
-      const recorded = await recordDetection(prisma, { deviceId, detection, suppressedBy });
+    async recordAlert({ deviceId, detection, suppressedBy, cooldownMs }) {
+      const recorded = await recordDetection(prisma, { deviceId, detection, suppressedBy, cooldownMs });
       return { created: recorded.created, alertId: recorded.alert.id };
+    },
+    async recordCampaign(campaign, deviceIds) {
+      await saveCampaign(prisma, campaign, deviceIds);
     },
   };
 }

@@ -231,6 +231,9 @@ export class TelemetryRouter implements TelemetrySink {
           distinctDstPorts: r.distinctDstPorts,
           protocolBytes: r.protocolBytes,
           topTalkers: r.topTalkers,
+          bytesOutExternal: r.bytesOutExternal ?? 0,
+          longLowByteFlows: r.longLowByteFlows ?? 0,
+          smallFlows: r.smallFlows ?? 0,
         });
       } else {
         row.bytesIn += r.bytesIn;
@@ -241,6 +244,9 @@ export class TelemetryRouter implements TelemetrySink {
         row.tcpSynFlows += r.tcpSynFlows;
         row.distinctPeers = Math.max(row.distinctPeers, r.distinctPeers);
         row.distinctDstPorts = Math.max(row.distinctDstPorts, r.distinctDstPorts);
+        row.bytesOutExternal = (row.bytesOutExternal ?? 0) + (r.bytesOutExternal ?? 0);
+        row.longLowByteFlows = (row.longLowByteFlows ?? 0) + (r.longLowByteFlows ?? 0);
+        row.smallFlows = (row.smallFlows ?? 0) + (r.smallFlows ?? 0);
       }
     }
     for (const row of flowRows.values()) {

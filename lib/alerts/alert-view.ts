@@ -31,6 +31,17 @@ export interface AlertView {
   observed: { value: number; ts: string } & Record<string, unknown>;
   expected: ExpectedRange & Record<string, unknown>;
   explanation: string;
+  /** The label vocabulary where one fits (ddos, exfiltration, link_down, ...), else the detector's type. */
+  type: string;
+  /** Human title of `type`. */
+  title: string;
+  /** What drove the score, largest first. */
+  contributions: { feature: string; value: number; expected?: number; share: number }[];
+  /** Supporting facts (top talkers, focused destination, ...). */
+  evidence: Record<string, unknown> | null;
+  /** Concrete next steps for this type. */
+  recommendedActions: string[];
+  campaignId: number | null;
   occurrences: number;
   lastSeenAt: string;
   createdAt: string;

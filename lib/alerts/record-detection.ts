@@ -6,6 +6,7 @@ import type { Detection } from "../detect/detector";
 import { getAlertView } from "../db/alert-queries";
 import { appendEvent } from "../db/event-queries";
 import type { Suppression } from "./alert-disposition";
+import { alertTypeOf } from "./alert-type";
 import type { AlertView } from "./alert-view";
 
 export const DEFAULT_COOLDOWN_MS = 15 * 60_000;
@@ -47,6 +48,8 @@ export async function recordDetection(
                 observed: detection.observed as unknown as Prisma.InputJsonValue,
                 expected: detection.expected as unknown as Prisma.InputJsonValue,
                 explanation: detection.explanation,
+                ...(detection.contributions ? { contributions: detection.contributions as unknown as Prisma.InputJsonValue } : {}),
+                ...(detection.evidence ? { evidence: detection.evidence as Prisma.InputJsonValue } : {}),
               }
             : {}),
         },
@@ -72,6 +75,9 @@ export async function recordDetection(
           ...(args.suppressedBy?.kind === "maintenance" ? { maintenanceWindowId: args.suppressedBy.windowId } : {}),
         } as unknown as Prisma.InputJsonValue,
         explanation: detection.explanation,
+        alertType: alertTypeOf(detection),
+        ...(detection.contributions ? { contributions: detection.contributions as unknown as Prisma.InputJsonValue } : {}),
+        ...(detection.evidence ? { evidence: detection.evidence as Prisma.InputJsonValue } : {}),
         dedupKey: detection.dedupKey,
         lastSeenAt: observedAt,
       },

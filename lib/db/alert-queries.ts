@@ -1,7 +1,9 @@
 // Alert reads for the API and the live stream, with keyset pagination on (created_at, id) so deep
 // pages cost the same as the first.
 import type { AlertStatus, Prisma, Severity, Verdict } from "@prisma/client";
+import { alertTypeTitle } from "../alerts/alert-type";
 import type { AlertPage, AlertView, SeverityCounts } from "../alerts/alert-view";
+import { recommendedActionsFor } from "../alerts/recommended-actions";
 import { badRequest } from "../http/app-error";
 import type { DbClient } from "./client";
 
@@ -71,6 +73,12 @@ function toView(row: AlertRow, feedback: AlertView["feedback"]): AlertView {
     observed: row.observed as AlertView["observed"],
     expected: row.expected as AlertView["expected"],
     explanation: row.explanation,
+    type: row.alertType,
+    title: alertTypeTitle(row.alertType),
+    contributions: (row.contributions ?? []) as AlertView["contributions"],
+    evidence: (row.evidence ?? null) as AlertView["evidence"],
+    recommendedActions: recommendedActionsFor(row.alertType),
+    campaignId: row.campaignId,
     occurrences: row.occurrences,
     lastSeenAt: row.lastSeenAt.toISOString(),
     createdAt: row.createdAt.toISOString(),

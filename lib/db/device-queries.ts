@@ -1,4 +1,5 @@
-import type { DeviceStatus } from "@prisma/client";
+import { Prisma, type DeviceStatus } from "@prisma/client";
+import type { DeviceConfigFacts } from "../detect/device-profile";
 import { appendEvent } from "./event-queries";
 import type { DbClient, PrismaClient } from "./client";
 
@@ -56,4 +57,10 @@ export async function setDeviceStatus(db: PrismaClient, id: number, status: Devi
     });
     return true;
   });
+}
+
+/** Each device's configuration facts (peer-group drift); devices without any are left out. */
+export async function deviceConfigs(db: DbClient): Promise<Map<number, DeviceConfigFacts>> {
+  const rows = await db.device.findMany({ where: { config: { not: Prisma.DbNull } }, select: { id: true, config: true } });
+  return new Map(rows.map((r) => [r.id, r.config as unknown as DeviceConfigFacts]));
 }

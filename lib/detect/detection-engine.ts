@@ -11,6 +11,8 @@ import {
   type RunnableDetector,
 } from "@/lib/detect/detector";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import type { MultivariateModel } from "@/lib/detect/multivariate-outlier";
+import { TrafficHistory } from "@/lib/detect/traffic-history";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 /** How many previous minutes detectors see (`DetectorInput.recent`). */
@@ -25,7 +27,9 @@ export interface DetectionEngineOptions {
 
 interface DeviceState {
   baseline: BaselineIndex | undefined;
+  model: MultivariateModel | undefined;
   recent: MetricSample[];
+  history: TrafficHistory;
 }
 
 export class DetectionEngine {
@@ -39,7 +43,7 @@ export class DetectionEngine {
   private state(deviceId: number): DeviceState {
     let s = this.devices.get(deviceId);
     if (!s) {
-      s = { baseline: undefined, recent: [] };
+      s = { baseline: undefined, model: undefined, recent: [], history: new TrafficHistory() };
       this.devices.set(deviceId, s);
     }
     return s;
@@ -49,6 +53,12 @@ export class DetectionEngine {
   setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>): void {
     for (const s of this.devices.values()) s.baseline = undefined;
     for (const [id, index] of byDevice) this.state(id).baseline = index;
+  }
+
+  /** Replaces every device's multivariate model (usually its role's; devices missing lose theirs). */
+  setModels(byDevice: ReadonlyMap<number, MultivariateModel>): void {
+    for (const s of this.devices.values()) s.model = undefined;
+    for (const [id, model] of byDevice) this.state(id).model = model;
   }
 
   baselineOf(deviceId: number): BaselineIndex | undefined {
@@ -65,7 +75,15 @@ export class DetectionEngine {
     const s = this.state(sample.deviceId);
     let result: RunDetectorsResult = { detections: [], failures: [] };
     if (s.baseline) {
-      const input: DetectorInput = { sample, baseline: s.baseline, recent: s.recent, device, ...(flows ? { flows } : {}) };
+      const input: DetectorInput = {
+        sample,
+        baseline: s.baseline,
+        recent: s.recent,
+        device,
+        trafficHistory: s.history,
+        ...(flows ? { flows } : {}),
+        ...(s.model ? { multivariateModel: s.model } : {}),
+      };
       const configFor = this.options.configFor;
       const configs = configFor
         ? Object.fromEntries(this.options.detectors.map((d) => [d.id, configFor(d.id, device)]))
@@ -76,6 +94,7 @@ export class DetectionEngine {
     if (!last || sample.ts.getTime() > last.ts.getTime()) {
       s.recent.push(sample);
       if (s.recent.length > this.recentMinutes) s.recent.shift();
+      s.history.add(sample, flows);
     }
     return result;
   }

@@ -2,6 +2,8 @@
 // validated config, run side by side so one failing detector never silences the others.
 import type { z } from "zod";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import type { MultivariateModel } from "@/lib/detect/multivariate-outlier";
+import type { TrafficHistoryView } from "@/lib/detect/traffic-history";
 import type { DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
 import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
 
@@ -70,6 +72,10 @@ export interface DetectorInput {
   device?: DetectorDevice;
   /** This minute's flow rollup for the device; absent when no flows were seen. */
   flows?: DeviceFlowSummary;
+  /** The device's outbound totals per day and hour (multi-day detectors); absent when not kept. */
+  trafficHistory?: TrafficHistoryView;
+  /** The Isolation Forest of the device's role, when one has been trained. */
+  multivariateModel?: MultivariateModel;
 }
 
 export interface DetectorDefinition<Config, Input = DetectorInput> {

@@ -143,6 +143,7 @@ function peerOutlier(
       `(distance z = ${device.distanceZ.toFixed(1)}, threshold ${formatThreshold(threshold)}): ${named.join("; ")}.${drift}`,
     contributions,
     evidence: {
+      device: device.device,
       cluster: device.cluster,
       comparedWith: device.comparedWith,
       peers: group.peers,
@@ -187,6 +188,7 @@ function configDriftDetection(
       share: total > 0 ? scores[i]! / total : 1 / scores.length,
     })),
     evidence: {
+      device: device.device,
       cluster: device.cluster,
       comparedWith: device.comparedWith,
       peers: group.peers,

@@ -2,6 +2,7 @@
 // The worker and the web app append events in the same transaction as the change they describe,
 // and NOTIFY the channel below so the web app's stream wakes up. The map below is the whole set.
 import type { AlertView } from "../alerts/alert-view";
+import type { CampaignView } from "../alerts/campaign-view";
 
 export const EVENTS_CHANNEL = "tidewatch_events";
 
@@ -9,6 +10,7 @@ export interface EventPayloads {
   "alert.created": AlertView;
   "alert.updated": AlertView;
   "device.status": { deviceId: number; name: string; status: string; lastSeenAt: string | null };
+  "campaign.updated": CampaignView;
 }
 
 export type EventType = keyof EventPayloads;

@@ -1,5 +1,6 @@
 // The demo network: readable, unique device names grouped into sites. Device i is the same for any
 // count ≥ i + 1 (the fleet is a prefix of one endless sequence), so growing the demo keeps indexes.
+import type { DeviceConfigFacts } from "@/lib/detect/device-profile";
 import { mulberry32, noise } from "@/lib/simulator/prng";
 
 export type DeviceRole = "core-router" | "edge-router" | "access-switch" | "firewall" | "server";
@@ -11,7 +12,15 @@ export interface DeviceSpec {
   /** Dotted IPv4 in 10.0.0.0/8; only a label, nothing is ever contacted. */
   managementIp: string;
   tags: string[];
+  /** Management-plane configuration, for peer-group configuration drift. */
+  config?: DeviceConfigFacts;
 }
+
+/** The hardened configuration every demo device has… */
+const HARDENED: DeviceConfigFacts = { snmpVersion: "v3", telnetEnabled: false, sshEnabled: true, httpMgmtEnabled: false, ntpSynced: true };
+/** …except one legacy switch still managed over telnet and SNMPv2c: the demo's configuration drift. */
+export const DRIFTED_DEMO_DEVICE = "sw-hq-3";
+const LEGACY: DeviceConfigFacts = { snmpVersion: "v2c", telnetEnabled: true, sshEnabled: true, httpMgmtEnabled: false, ntpSynced: true };
 
 /** Server function tags the network model understands; "backup" marks the weekly full backup. */
 export const SERVER_FUNCTIONS = ["web", "database", "dns", "file"] as const;
@@ -92,6 +101,7 @@ export function demoFleet(count = 20, seed = 1): DeviceSpec[] {
           site: site.name,
           managementIp: ip(slot.role, roleOrdinal),
           tags: tagsFor(slot),
+          config: `${prefix}-${site.name}-${n}` === DRIFTED_DEMO_DEVICE ? { ...LEGACY } : { ...HARDENED },
         });
       }
     }

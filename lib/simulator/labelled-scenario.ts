@@ -67,8 +67,27 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
     from: new Date(scoredFrom),
     to: new Date(end - 2 * HOUR),
     meanGapMinutes: options.meanGapMinutes ?? 180,
-  }).filter((i) => i.end.getTime() <= end);
-  const incidents = [...history, ...scored];
+  }).filter((i) => i.end.getTime() <= end && i.kind !== "slow_exfiltration");
+  // Exactly one slow exfiltration, starting early in the scored period so it ends inside it: the
+  // random plan rarely fits a 5–10-day incident into the scored days.
+  const slow = planIncidents({
+    seed: seed + 2,
+    deviceCount: fleet.length,
+    from: new Date(scoredFrom + 6 * HOUR),
+    to: new Date(scoredFrom + 2 * DAY),
+    meanGapMinutes: 60,
+    kinds: ["slow_exfiltration"],
+  })
+    .slice(0, 1)
+    .map((i) => {
+      // cut to the whole days that fit before the scenario ends
+      const daily = (i.dailyMinutes ?? 0) * MINUTE;
+      const fit = Math.floor((end - HOUR - i.start.getTime() - daily) / DAY) + 1;
+      const days = Math.min(Math.round((i.end.getTime() - i.start.getTime() - daily) / DAY) + 1, fit);
+      return { ...i, end: new Date(i.start.getTime() + (days - 1) * DAY + daily) };
+    })
+    .filter((i) => i.end.getTime() > i.start.getTime() + 2 * DAY);
+  const incidents = [...history, ...scored, ...slow].sort((a, b) => a.start.getTime() - b.start.getTime());
 
   const benign = planBenignEvents({ seed, devices: fleet, from: new Date(start), to: new Date(end) });
   const calendar: CalendarEvent[] = benign
@@ -114,7 +133,8 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
     v = applyIncidents(v, d, minute, incidents);
     const m = minute.getTime();
     for (const w of maintenance) {
-      if (w.deviceIndex !== d || m < w.rebootStart || m >= w.rebootEnd + 15 * MINUTE) continue;
+      // the reboot and the busy CPU after it stay inside the window
+      if (w.deviceIndex !== d || m < w.rebootStart || m >= Math.min(w.rebootEnd + 15 * MINUTE, w.end.getTime())) continue;
       if (m < w.rebootEnd) {
         v = { ...v, bandwidthInBps: 0, bandwidthOutBps: 0, packetsPerSec: 0, flowsPerSec: 0, connectionsPerSec: 0, latencyMs: null, packetLossPct: 100 };
       } else if (v.cpuPct !== null) {

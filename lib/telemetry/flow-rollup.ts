@@ -11,6 +11,16 @@ import type { SubnetMatcher } from "./cidr";
 const MINUTE = 60_000;
 /** A long-lived flow is spread over at most this many minutes. */
 const MAX_SPREAD_MINUTES = 10;
+/**
+ * A "long, low-byte" flow lasted at least this long while averaging under `LOW_BYTE_RATE`: the shape of
+ * a slow application-layer attack (Slowloris-like clients trickling a header line every few seconds),
+ * which ordinary long flows (downloads, backups, streams) never have.
+ */
+export const LONG_FLOW_MS = 30_000;
+/** Bytes per second (sampling already applied) under which a long flow counts as low-byte. */
+export const LOW_BYTE_RATE = 256;
+/** Flows with at most this many packets are "small": probes, bare SYNs and their retry. */
+export const SMALL_FLOW_PACKETS = 2;
 
 export interface TopTalker {
   peer: string;
@@ -35,6 +45,13 @@ export interface DeviceMinuteFlows {
   distinctDstPorts: number;
   protocolBytes: Record<string, number>;
   topTalkers: TopTalker[];
+  // Always set by FlowRollup; optional so summaries stored or built before these existed still fit.
+  /** Outbound bytes whose peer is outside `internal_subnets` (what could leave the network). */
+  bytesOutExternal?: number;
+  /** Flows (ended this minute) lasting ≥ LONG_FLOW_MS while averaging < LOW_BYTE_RATE bytes/s. */
+  longLowByteFlows?: number;
+  /** Flows (ended this minute) with ≤ SMALL_FLOW_PACKETS packets. */
+  smallFlows?: number;
 }
 
 interface Bucket {
@@ -47,6 +64,9 @@ interface Bucket {
   packetsOut: number;
   flows: number;
   tcpSynFlows: number;
+  bytesOutExternal: number;
+  longLowByteFlows: number;
+  smallFlows: number;
   peers: HyperLogLog;
   ports: HyperLogLog;
   /** [protocol, bytes, protocol, bytes, ...]: a device-minute rarely sees more than three protocols. */
@@ -88,12 +108,13 @@ export class FlowRollup {
     const dstInternal = this.options.isInternal(flow.dstAddr);
     // For the exporter, traffic towards the inside is inbound; everything else outbound.
     const exporterOut = srcInternal && !dstInternal;
-    this.attribute(flow, flow.exporter, true, exporterOut ? "out" : "in");
-    if (srcInternal && flow.srcAddr !== flow.exporter) this.attribute(flow, flow.srcAddr, false, "out");
-    if (dstInternal && flow.dstAddr !== flow.exporter) this.attribute(flow, flow.dstAddr, false, "in");
+    // the last argument: whether an outbound flow leaves the internal subnets
+    this.attribute(flow, flow.exporter, true, exporterOut ? "out" : "in", exporterOut);
+    if (srcInternal && flow.srcAddr !== flow.exporter) this.attribute(flow, flow.srcAddr, false, "out", !dstInternal);
+    if (dstInternal && flow.dstAddr !== flow.exporter) this.attribute(flow, flow.dstAddr, false, "in", false);
   }
 
-  private attribute(flow: FlowRecord, address: string, exporter: boolean, direction: "in" | "out"): void {
+  private attribute(flow: FlowRecord, address: string, exporter: boolean, direction: "in" | "out", external: boolean): void {
     this.remember(address, flow);
     const end = Number.isFinite(flow.endMs) ? flow.endMs : flow.startMs;
     const start = Number.isFinite(flow.startMs) && flow.startMs <= end ? flow.startMs : end;
@@ -119,6 +140,7 @@ export class FlowRollup {
       } else {
         b.bytesOut += bytes;
         b.packetsOut += packets;
+        if (external) b.bytesOutExternal += bytes;
       }
       addProtocolBytes(b.protocolBytes, flow.protocol, bytes);
       b.talkers.add(`${direction}|${peer}`, bytes);
@@ -126,6 +148,8 @@ export class FlowRollup {
         // counts belong to the minute the flow ended in, so each flow is counted once
         b.flows += 1;
         if (flow.protocol === 6 && (flow.tcpFlags & 0x02) !== 0) b.tcpSynFlows += 1;
+        if (flow.packets <= SMALL_FLOW_PACKETS) b.smallFlows += 1;
+        if (end - start >= LONG_FLOW_MS && (flow.bytes * 1000) / (end - start) < LOW_BYTE_RATE) b.longLowByteFlows += 1;
         b.peers.add(peer);
         b.ports.addInt(flow.dstPort);
       }
@@ -146,6 +170,9 @@ export class FlowRollup {
         packetsOut: 0,
         flows: 0,
         tcpSynFlows: 0,
+        bytesOutExternal: 0,
+        longLowByteFlows: 0,
+        smallFlows: 0,
         peers: new HyperLogLog(),
         ports: new HyperLogLog(),
         protocolBytes: [],
@@ -203,6 +230,9 @@ export class FlowRollup {
           const [direction, peer] = t.key.split("|") as ["in" | "out", string];
           return { peer, direction, bytes: Math.round(t.count) };
         }),
+        bytesOutExternal: b.bytesOutExternal,
+        longLowByteFlows: b.longLowByteFlows,
+        smallFlows: b.smallFlows,
       });
     }
     return out.sort((a, b) => a.minute - b.minute);

@@ -7,6 +7,7 @@
 // scored separately.
 import type { DispositionContext } from "@/lib/alerts/alert-disposition";
 import { alertTypeOf } from "@/lib/alerts/alert-type";
+import type { Campaign } from "@/lib/alerts/campaign-correlator";
 import type { WindowSpec } from "@/lib/alerts/maintenance-window";
 import { DEFAULT_COOLDOWN_MS } from "@/lib/alerts/record-detection";
 import type { DeviceSummary } from "@/lib/db/device-queries";
@@ -17,6 +18,7 @@ import {
   type BaselineIndex,
   type TimeRange,
 } from "@/lib/detect/hour-of-week-baseline";
+import { trainRoleModels, type RoleModelDevice } from "@/lib/detect/multivariate-outlier";
 import { STATIC_THRESHOLD_ID, staticThreshold } from "@/lib/detect/static-threshold";
 import type { ScenarioSource } from "@/lib/eval/scenario-source";
 import {
@@ -67,6 +69,8 @@ export interface ScenarioRunResult {
   elapsedMs: number;
   retrains: number;
   heldBuckets: number;
+  /** Campaigns the correlator formed (threats of different types on one device within 15 min). */
+  campaigns: Campaign[];
 }
 
 class ScenarioClock implements Clock {
@@ -112,17 +116,22 @@ class MemoryPipelineStore implements PipelineStore {
     return { byDevice: new Map<number, BaselineIndex>(), trainedAt: null };
   }
 
-  async dispositionContext() {
-    return this.context;
+  async loadSettings() {
+    return { disposition: this.context, overrides: [] };
+  }
+
+  readonly campaigns = new Map<string, Campaign>();
+  async recordCampaign(campaign: Campaign) {
+    this.campaigns.set(campaign.id, campaign);
   }
 
   // The rule of lib/alerts/record-detection.ts: a repeat of the same dedup key within the cooldown of
   // the previous occurrence updates that alert instead of creating one.
-  async recordAlert({ deviceId, detection, suppressedBy }: Parameters<PipelineStore["recordAlert"]>[0]) {
+  async recordAlert({ deviceId, detection, suppressedBy, cooldownMs }: Parameters<PipelineStore["recordAlert"]>[0]) {
     const observed = Date.parse(detection.observed.ts);
     const index = this.latest.get(detection.dedupKey);
     const existing = index === undefined ? undefined : this.alerts[index];
-    if (existing && existing.lastSeen >= observed - DEFAULT_COOLDOWN_MS) {
+    if (existing && existing.lastSeen >= observed - (cooldownMs ?? DEFAULT_COOLDOWN_MS)) {
       existing.lastSeen = Math.max(existing.lastSeen, observed);
       return { created: false, alertId: index! };
     }
@@ -225,14 +234,16 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     }
     const exclude = [...knownIncidents, ...confirmed];
     const from = at - TRAINING_WINDOW_DAYS * DAY;
+    const window: RoleModelDevice[] = [];
     for (const d of devices) {
       const samples = (store.samples.get(d.id) ?? []).filter((s) => s.ts.getTime() >= from && s.ts.getTime() < at);
       if (samples.length === 0) continue;
       const capped = capBaselineGrowth(baselines.get(d.id), trainBaselineIndex(samples, { exclude }));
       heldBuckets += capped.held.length;
       baselines.set(d.id, capped.accepted);
+      window.push({ id: d.id, role: d.role, samples, baseline: capped.accepted });
     }
-    pipeline.setBaselines(baselines, new Date(at));
+    pipeline.setBaselines(baselines, new Date(at), trainRoleModels(window, { exclude }));
     store.trim(at);
     retrains++;
   };
@@ -320,6 +331,10 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     elapsedMs: performance.now() - started,
     retrains,
     heldBuckets,
+    // the static reference runs in the same pipeline; a campaign counts when ours alone make it one
+    campaigns: [...store.campaigns.values()].filter(
+      (c) => new Set(c.members.filter((m) => store.alerts[Number(m.alertId)]?.detector !== STATIC_THRESHOLD_ID).map((m) => m.type)).size >= 2,
+    ),
   };
 }
 

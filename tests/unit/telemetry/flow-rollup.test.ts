@@ -77,6 +77,57 @@ describe("FlowRollup", () => {
     expect(host.flows).toBe(5000);
   });
 
+  it.each([
+    {
+      name: "an upload to an external peer",
+      flow: {},
+      host: { bytesOut: 1000, bytesOutExternal: 1000 },
+      exporter: { bytesOut: 1000, bytesOutExternal: 1000 },
+    },
+    {
+      name: "an upload to an internal peer (e.g. a backup to the NAS)",
+      flow: { dstAddr: "10.2.2.2" },
+      host: { bytesOut: 1000, bytesOutExternal: 0 },
+      exporter: { bytesOut: 0, bytesOutExternal: 0 },
+    },
+    {
+      name: "a download from an external peer",
+      flow: { srcAddr: "198.51.100.7", dstAddr: "10.1.1.10" },
+      host: { bytesIn: 1000, bytesOut: 0, bytesOutExternal: 0 },
+      exporter: { bytesIn: 1000, bytesOutExternal: 0 },
+    },
+  ])("counts outbound bytes leaving the internal subnets: $name", ({ flow: over, host, exporter }) => {
+    const r = new FlowRollup({ isInternal });
+    r.add(flow(over));
+    const rows = r.flushBefore(T0 + 60_000);
+    expect(rows.find((x) => x.address === "10.1.1.10")).toMatchObject(host);
+    expect(rows.find((x) => x.address === "192.0.2.1")).toMatchObject(exporter);
+  });
+
+  it.each([
+    { name: "a bare SYN probe", over: { bytes: 44, packets: 1 }, small: 1, longLowByte: 0 },
+    { name: "a probe and its retry", over: { bytes: 88, packets: 2 }, small: 1, longLowByte: 0 },
+    { name: "an ordinary short flow", over: { bytes: 40_000, packets: 30 }, small: 0, longLowByte: 0 },
+    { name: "a slow client: 58 s, 1.8 kB", over: { startMs: T0, endMs: T0 + 58_000, bytes: 1_800, packets: 15 }, small: 0, longLowByte: 1 },
+    { name: "exactly 30 s at 200 B/s", over: { startMs: T0, endMs: T0 + 30_000, bytes: 6_000, packets: 50 }, small: 0, longLowByte: 1 },
+    { name: "a 29 s trickle is not long", over: { startMs: T0, endMs: T0 + 29_000, bytes: 500, packets: 5 }, small: 0, longLowByte: 0 },
+    { name: "a long download is not low-byte", over: { startMs: T0, endMs: T0 + 58_000, bytes: 5e6, packets: 4000 }, small: 0, longLowByte: 0 },
+    { name: "exactly 256 B/s is not low-byte", over: { startMs: T0, endMs: T0 + 40_000, bytes: 10_240, packets: 20 }, small: 0, longLowByte: 0 },
+  ])("classifies $name", ({ over, small, longLowByte }) => {
+    const r = new FlowRollup({ isInternal });
+    r.add(flow(over));
+    const host = r.flushBefore(T0 + 60_000).find((x) => x.address === "10.1.1.10")!;
+    expect(host).toMatchObject({ flows: 1, smallFlows: small, longLowByteFlows: longLowByte });
+  });
+
+  it("counts a long flow's shape once, in the minute it ended, while spreading its bytes", () => {
+    const r = new FlowRollup({ isInternal });
+    r.add(flow({ startMs: T0 + 30_000, endMs: T0 + 150_000, bytes: 1200, packets: 12 }));
+    const rows = r.flushBefore(T0 + 10 * 60_000).filter((x) => x.address === "10.1.1.10");
+    expect(rows.map((x) => x.longLowByteFlows)).toEqual([0, 0, 1]);
+    expect(rows.map((x) => Math.round(x.bytesOutExternal ?? -1))).toEqual([300, 600, 300]);
+  });
+
   it("stays bounded with 50,000 hosts: one bucket per host-minute and a fixed ring of recent flows", () => {
     const r = new FlowRollup({ isInternal, recentFlowDevices: 1000 });
     for (let i = 0; i < 50_000; i++) r.add(flow({ srcAddr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }));

@@ -1,0 +1,214 @@
+// Isolation Forest over a device-minute's whole shape: each metric's deviation from the device's own
+// hour-of-week baseline (robust, squashed with asinh so one huge value cannot drown the rest) plus the
+// time of day and week. One forest per role, trained on the fleet's recent history of that role, so a
+// combination no single metric flags — a little more inbound, many more connections, busier CPU at 3
+// a.m. — still stands out, and the alert can say which metrics drove it (per-feature contributions).
+import { z } from "zod";
+import { defineDetector, type Contribution, type Detection } from "@/lib/detect/detector";
+import { formatMetricValue } from "@/lib/detect/format-metric-value";
+import { expectedFor, type BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import { severityFor } from "@/lib/detect/hour-of-week-zscore";
+import {
+  fitIsolationForest,
+  scoreWithContributions,
+  type IsolationForestModel,
+} from "@/lib/detect/isolation-forest";
+import { effectiveStd } from "@/lib/detect/std-floor";
+import { hashString, mulberry32 } from "@/lib/simulator/prng";
+import { METRIC_INFO, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
+
+export const MULTIVARIATE_OUTLIER_ID = "isolation-forest";
+
+/** The metrics every source reports; counts from flows/syslog only are left to their own detectors. */
+export const MULTIVARIATE_METRICS = [
+  "bandwidthInBps",
+  "bandwidthOutBps",
+  "packetsPerSec",
+  "flowsPerSec",
+  "connectionsPerSec",
+  "cpuPct",
+  "memoryPct",
+  "latencyMs",
+  "packetLossPct",
+] as const satisfies readonly MetricName[];
+
+const TIME_FEATURES = ["hourSin", "hourCos", "weekend"] as const;
+export const MULTIVARIATE_FEATURES = [...MULTIVARIATE_METRICS, ...TIME_FEATURES] as const;
+const COLS = MULTIVARIATE_FEATURES.length;
+/** Relative spread floor: 2 % of the level, as the z-score detector's default. */
+const MIN_STD_RELATIVE = 0.02;
+
+export interface MultivariateModel {
+  forest: IsolationForestModel;
+  /** Training rows the forest was grown from (after subsampling). */
+  rows: number;
+}
+
+/** Feature row of one device-minute against its baseline; null when the baseline knows none of the metrics. */
+export function multivariateFeatures(sample: MetricSample, baseline: BaselineIndex): Float64Array | null {
+  const row = new Float64Array(COLS);
+  let known = 0;
+  MULTIVARIATE_METRICS.forEach((metric, c) => {
+    const value = sample.values[metric];
+    const expected = expectedFor(baseline, metric, sample.ts);
+    if (value === null || !Number.isFinite(value) || !expected) return; // 0: "as usual"
+    const center = expected.median;
+    const spread = effectiveStd(metric, expected.mad / 0.6745, center, MIN_STD_RELATIVE);
+    row[c] = Math.asinh((value - center) / spread);
+    known++;
+  });
+  if (known === 0) return null;
+  const minuteOfDay = sample.ts.getUTCHours() * 60 + sample.ts.getUTCMinutes();
+  const angle = (2 * Math.PI * minuteOfDay) / 1440;
+  const day = sample.ts.getUTCDay();
+  row[COLS - 3] = Math.sin(angle);
+  row[COLS - 2] = Math.cos(angle);
+  row[COLS - 1] = day === 0 || day === 6 ? 1 : 0;
+  return row;
+}
+
+/**
+ * Grows a forest (t = 100, ψ = 256, seeded) from feature rows of normal history. At most `maxRows`
+ * rows are kept (a seeded uniform subsample): the forest only ever draws ψ per tree.
+ */
+export function trainMultivariateModel(
+  rows: readonly Float64Array[],
+  options: { seed?: number; maxRows?: number } = {},
+): MultivariateModel | undefined {
+  if (rows.length < 64) return undefined;
+  const maxRows = options.maxRows ?? 20_000;
+  let chosen = rows;
+  if (rows.length > maxRows) {
+    const rng = mulberry32(options.seed ?? 1);
+    const copy = [...rows];
+    for (let i = 0; i < maxRows; i++) {
+      const j = i + Math.floor(rng() * (copy.length - i));
+      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+    }
+    chosen = copy.slice(0, maxRows);
+  }
+  const data = new Float64Array(chosen.length * COLS);
+  chosen.forEach((r, i) => data.set(r, i * COLS));
+  const forest = fitIsolationForest(data, chosen.length, COLS, { seed: options.seed ?? hashString("multivariate") });
+  return { forest, rows: chosen.length };
+}
+
+export const multivariateOutlierConfigSchema = z.object({
+  /** Isolation score (0..1) above which a minute is an outlier; ~0.5 is ordinary. */
+  threshold: z.number().gt(0.5).lt(1),
+  /** Ignore minutes whose largest metric deviation is below this (in robust z), however rare the mix. */
+  minMetricDeviation: z.number().min(0),
+});
+export type MultivariateOutlierConfig = z.infer<typeof multivariateOutlierConfigSchema>;
+
+export const multivariateOutlier = defineDetector<MultivariateOutlierConfig>({
+  id: MULTIVARIATE_OUTLIER_ID,
+  description:
+    "Isolation Forest (per role) over every metric's deviation from the device's hour-of-week baseline plus time of day: flags unusual combinations and says which metrics drove them.",
+  configSchema: multivariateOutlierConfigSchema,
+  defaultConfig: { threshold: 0.7, minMetricDeviation: 3 },
+  detect({ sample, baseline, multivariateModel: model }, config) {
+    if (!model) return [];
+    const row = multivariateFeatures(sample, baseline);
+    if (!row) return [];
+    let largest = 0;
+    for (let c = 0; c < MULTIVARIATE_METRICS.length; c++) largest = Math.max(largest, Math.abs(Math.sinh(row[c]!)));
+    if (largest < config.minMetricDeviation) return [];
+    const { score, contributions } = scoreWithContributions(model.forest, row);
+    if (!(score > config.threshold)) return [];
+
+    const ranked: Contribution[] = MULTIVARIATE_METRICS.map((metric, c) => {
+      const expected = expectedFor(baseline, metric, sample.ts);
+      return {
+        feature: metric,
+        value: sample.values[metric] ?? Number.NaN,
+        ...(expected ? { expected: expected.median } : {}),
+        share: contributions[c] ?? 0,
+      };
+    })
+      .filter((c) => Number.isFinite(c.value) && c.share > 0)
+      .sort((a, b) => b.share - a.share);
+    const top = ranked[0];
+    if (!top) return [];
+    const metric = top.feature as MetricName;
+    const topExpected = expectedFor(baseline, metric, sample.ts);
+    // Distance past the threshold on the 0.5 (ordinary) .. 1 scale: medium, high past 1.5×, critical past 2×.
+    const relative = (score - 0.5) / (config.threshold - 0.5);
+    const direction = top.expected !== undefined && top.value < top.expected ? "drop" : "spike";
+    const detection: Detection = {
+      detector: MULTIVARIATE_OUTLIER_ID,
+      anomalyType: "multivariate_outlier",
+      metric,
+      severity: severityFor(relative, 1),
+      score,
+      observed: { value: top.value, ts: sample.ts.toISOString() },
+      expected: {
+        low: topExpected?.p05 ?? 0,
+        high: topExpected?.p95 ?? 0,
+        ...(topExpected ? { median: topExpected.median, p95: topExpected.p95, hourOfWeek: topExpected.hourOfWeek } : {}),
+      },
+      contributions: ranked.slice(0, 5),
+      explanation: explain(ranked.slice(0, 3), score, config.threshold),
+      dedupKey: `${sample.deviceId}:${MULTIVARIATE_OUTLIER_ID}:${direction}`,
+    };
+    return [detection];
+  },
+});
+
+function explain(top: readonly Contribution[], score: number, threshold: number): string {
+  const parts = top.map((c) => {
+    const metric = c.feature as MetricName;
+    const usual = c.expected === undefined ? "" : ` (usually ${formatMetricValue(metric, c.expected)})`;
+    return `${METRIC_INFO[metric].label} ${formatMetricValue(metric, c.value)}${usual}, ${Math.round(c.share * 100)}%`;
+  });
+  return (
+    `Unusual combination of metrics for this device and time (isolation score ${score.toFixed(2)}, threshold ${threshold.toFixed(2)}); ` +
+    `driven by ${parts.join("; ")}.`
+  );
+}
+
+export interface RoleModelDevice {
+  id: number;
+  role: string;
+  samples: readonly MetricSample[];
+  baseline: BaselineIndex | undefined;
+  /** This device's periods to leave out (confirmed incidents). */
+  exclude?: readonly { start: Date; end: Date }[];
+}
+
+/**
+ * One forest per role from its devices' history (every `stride`-th minute, outside `exclude`), scored
+ * against each device's own baseline; each device gets its role's model. Roles with too little
+ * history get none (the detector stays silent there).
+ */
+export function trainRoleModels(
+  devices: readonly RoleModelDevice[],
+  options: { exclude?: readonly { start: Date; end: Date }[]; stride?: number; seed?: number } = {},
+): Map<number, MultivariateModel> {
+  const stride = options.stride ?? 5;
+  const exclude = options.exclude ?? [];
+  const rowsByRole = new Map<string, Float64Array[]>();
+  for (const d of devices) {
+    if (!d.baseline) continue;
+    let rows = rowsByRole.get(d.role);
+    if (!rows) rowsByRole.set(d.role, (rows = []));
+    for (let i = 0; i < d.samples.length; i += stride) {
+      const s = d.samples[i]!;
+      const t = s.ts.getTime();
+      const outside = (w: { start: Date; end: Date }) => t < w.start.getTime() || t >= w.end.getTime();
+      if (!exclude.every(outside) || !(d.exclude ?? []).every(outside)) continue;
+      const row = multivariateFeatures(s, d.baseline);
+      if (row) rows.push(row);
+    }
+  }
+  const byRole = new Map<string, MultivariateModel | undefined>();
+  for (const [role, rows] of rowsByRole) {
+    byRole.set(role, trainMultivariateModel(rows, { seed: (options.seed ?? 1) ^ hashString(role) }));
+  }
+  const out = new Map<number, MultivariateModel>();
+  for (const d of devices) {
+    const model = byRole.get(d.role);
+    if (model) out.set(d.id, model);
+  }
+  return out;
+}
