@@ -13,6 +13,7 @@ export interface SeedDevice {
   tags: string[];
   /** Configuration facts (SNMP version, telnet, ...) for peer-group drift. */
   config?: DeviceConfigFacts;
+  capacityBps?: number;
 }
 
 export interface SeedResult {

@@ -10,15 +10,26 @@ import type { DeviceSummary } from "@/lib/db/device-queries";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import type { Detection, DetectorDevice, RunnableDetector, Severity } from "@/lib/detect/detector";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import { ewmaBand } from "@/lib/detect/ewma-band";
+import { FLOW_THREAT_DETECTORS } from "@/lib/detect/flow-threat-detectors";
 import { hourOfWeekZScore } from "@/lib/detect/hour-of-week-zscore";
-import type { MultivariateModel } from "@/lib/detect/multivariate-outlier";
+import { iqrFences } from "@/lib/detect/iqr-fences";
+import { multivariateOutlier, type MultivariateModel } from "@/lib/detect/multivariate-outlier";
+import { robustZScore } from "@/lib/detect/robust-zscore";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { Clock } from "./clock";
 import type { PipelineSettings, PipelineStore, TelemetryBatch } from "./pipeline-store";
 
 /** Every detector the worker runs on each device-minute. New detectors are added here. */
-export const MINUTE_DETECTORS: readonly RunnableDetector[] = [hourOfWeekZScore];
+export const MINUTE_DETECTORS: readonly RunnableDetector[] = [
+  hourOfWeekZScore,
+  robustZScore,
+  iqrFences,
+  ewmaBand,
+  multivariateOutlier,
+  ...FLOW_THREAT_DETECTORS,
+];
 
 export interface IngestResult {
   stored: number;
@@ -31,6 +42,11 @@ export interface DetectionPipeline {
   store(samples: readonly MetricSample[]): Promise<number>;
   ingest(batch: TelemetryBatch): Promise<IngestResult>;
   reloadBaselines(): Promise<void>;
+  /**
+   * Whether the device got an alert (raised or suppressed) observed in [from, to) in the last hours:
+   * hourly checks skip hours the minute detectors already accounted for.
+   */
+  alertedBetween(deviceId: number, from: number, to: number): boolean;
   /** Installs the role models (Isolation Forest) the latest training produced. */
   setModels(models: ReadonlyMap<number, MultivariateModel>): void;
   /**
@@ -46,6 +62,8 @@ export interface DetectionPipeline {
 
 /** How often windows, rules, the calendar and detector settings are re-read (real time). */
 const SETTINGS_REFRESH_MS = 30_000;
+/** How far back `alertedBetween` can answer. */
+const ALERT_MEMORY_MS = 6 * 3_600_000;
 
 export function detectorDevice(device: DeviceSummary): DetectorDevice {
   return { name: device.name, address: device.managementIp, role: device.role, site: device.site };
@@ -89,17 +107,35 @@ export function createDetectionPipeline(deps: {
     settingsLoadedAt = elapsed();
   };
 
+  // when each device last had findings (a few hours' worth), for alertedBetween
+  const alertTimes = new Map<number, number[]>();
+  const noteAlert = (deviceId: number, t: number) => {
+    let times = alertTimes.get(deviceId);
+    if (!times) alertTimes.set(deviceId, (times = []));
+    times.push(t);
+    const horizon = t - ALERT_MEMORY_MS;
+    while (times.length > 0 && times[0]! < horizon) times.shift();
+  };
+
   // campaign members name their devices; the campaign row stores ids
   const deviceIdOfName = new Map<string, number>();
 
-  const handle = async (device: DeviceSummary, detection: Detection, at: Date, result: IngestResult, cooldownMs?: number) => {
-    const suppression = suppressionFor(detection, device, at, settings.disposition);
+  const handle = async (
+    device: DeviceSummary,
+    detection: Detection,
+    at: Date,
+    result: IngestResult,
+    options: { cooldownMs?: number; sameMinute?: readonly Detection[] } = {},
+  ) => {
+    const { cooldownMs } = options;
+    const suppression = suppressionFor(detection, device, at, settings.disposition, options.sameMinute);
     const recorded = await store.recordAlert({
       deviceId: device.id,
       detection,
       ...(suppression ? { suppressedBy: suppression } : {}),
       ...(cooldownMs !== undefined ? { cooldownMs } : {}),
     });
+    noteAlert(device.id, at.getTime());
     if (!recorded.created) {
       result.alertsUpdated += 1;
       return;
@@ -153,7 +189,7 @@ export function createDetectionPipeline(deps: {
         const flows = flowsOf.get(`${sample.deviceId}|${sample.ts.getTime()}`);
         const { detections, failures } = engine.observe(sample, detectorDevice(device), flows);
         for (const f of failures) log.error("detector failed", { detector: f.detector, deviceId: sample.deviceId, error: f.error.message });
-        for (const detection of detections) await handle(device, detection, sample.ts, result);
+        for (const detection of detections) await handle(device, detection, sample.ts, result, { sameMinute: detections });
       }
       return result;
     },
@@ -161,6 +197,9 @@ export function createDetectionPipeline(deps: {
       const loaded = await store.loadBaselines();
       engine.setBaselines(loaded.byDevice);
       trainedAt = loaded.trainedAt;
+    },
+    alertedBetween(deviceId, from, to) {
+      return (alertTimes.get(deviceId) ?? []).some((t) => t >= from && t < to);
     },
     setModels(models) {
       engine.setModels(models);
@@ -170,7 +209,7 @@ export function createDetectionPipeline(deps: {
       await refreshSettings();
       for (const f of findings) {
         const device = deps.lookupDevice(f.deviceId);
-        if (device) await handle(device, f.detection, new Date(f.detection.observed.ts), result, f.cooldownMs);
+        if (device) await handle(device, f.detection, new Date(f.detection.observed.ts), result, { cooldownMs: f.cooldownMs });
       }
       return result;
     },

@@ -27,6 +27,8 @@ import { startDemoSimulator, type DemoSimulator } from "./demo-simulator";
 import { startDemoSnmpAgents, type RunningDemoSnmpAgents } from "./demo-snmp-agent";
 import { DemoTrafficSender } from "./demo-traffic-sender";
 import { createDetectionPipeline } from "./detection-pipeline";
+import { ForecastScheduler } from "./forecasting";
+import { trainDetectionModels } from "./model-training";
 import { postgresPipelineStore } from "./pipeline-store";
 import { DeviceRegistry } from "./device-registry";
 import { startMetricsServer } from "./metrics-server";
@@ -36,6 +38,9 @@ const log = createLogger("worker");
 const FLUSH_INTERVAL_MS = 5_000;
 /** The demo replays at up to SIM_SPEED× so the router flushes often to keep detection prompt. */
 const DEMO_FLUSH_INTERVAL_MS = 1_000;
+const TRAIN_EVERY_MS = 86_400_000;
+const TRAIN_CHECK_INTERVAL_MS = 15 * 60_000;
+const FORECAST_TICK_MS = 30_000;
 
 async function main(): Promise<void> {
   const e = env();
@@ -117,6 +122,27 @@ async function main(): Promise<void> {
   if (enabled.has("prometheus") && collectorConfig.prometheus) await startCollector(prometheusPuller, collectorConfig.prometheus);
 
   const flushTimer = setInterval(() => void router.flush(), e.SIMULATE ? DEMO_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
+
+  // Learning on a schedule: the demo simulator trains on its own replayed clock; otherwise the
+  // worker (re)trains at start and then whenever the newest training is a day old.
+  const trainIfDue = async () => {
+    const trainedAt = pipeline.baselinesTrainedAt();
+    if (e.SIMULATE || (trainedAt && clock.now() - trainedAt.getTime() < TRAIN_EVERY_MS && roleModelsTrained)) return;
+    try {
+      await trainDetectionModels({ prisma, pool: pool(), devices: registry.all(), until: new Date(clock.now()), log: log.child("training"), pipeline });
+      roleModelsTrained = true;
+    } catch (err) {
+      log.error("training failed; will retry", { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  let roleModelsTrained = false;
+  void trainIfDue();
+  const trainTimer = setInterval(() => void trainIfDue(), TRAIN_CHECK_INTERVAL_MS);
+  const forecasting = new ForecastScheduler({ prisma, pool: pool(), pipeline, log: log.child("forecast"), devices: () => registry.all() });
+  const forecastTimer = setInterval(() => {
+    // nothing to forecast from before the first baselines (the demo is still backfilling)
+    if (pipeline.baselinesTrainedAt()) void forecasting.tick(clock.now()).catch((err) => log.warn("forecasting failed", { error: String(err) }));
+  }, FORECAST_TICK_MS);
 
   let traffic: DemoTrafficSender | undefined;
   let demoAgents: RunningDemoSnmpAgents | undefined;
@@ -218,6 +244,8 @@ async function main(): Promise<void> {
     log.info("draining", { reason });
     clearInterval(heartbeatTimer);
     clearInterval(flushTimer);
+    clearInterval(trainTimer);
+    clearInterval(forecastTimer);
     await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));
     await simulator?.stop();
     await traffic?.close();

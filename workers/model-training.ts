@@ -22,6 +22,11 @@ const FOREST_STRIDE = 5;
 const PROFILE_DAYS = 7;
 /** Peer-group findings repeat at every training: one alert per device and kind lasts this long. */
 const PEER_FINDING_COOLDOWN_MS = 36 * 3_600_000;
+/**
+ * Peer-group outliers are flagged past distance z 5 (the clustering's default is 3): a fleet has many
+ * one-of-a-kind devices, and on the evaluation suite z 3–5 were ordinary single servers.
+ */
+export const PEER_GROUP_OPTIONS = { outlierZ: 5 } as const;
 
 export interface ModelTrainingSummary extends TrainingSummary {
   roleModels: number;
@@ -65,7 +70,7 @@ export async function trainDetectionModels(deps: {
 
   let peerGroups: ModelTrainingSummary["peerGroups"] = null;
   if (profiles.length >= 3) {
-    const result = clusterPeerGroups(profiles);
+    const result = clusterPeerGroups(profiles, PEER_GROUP_OPTIONS);
     await savePeerGroupRun(deps.prisma, deps.until, result);
     const idOf = new Map(deps.devices.map((d) => [d.name, d.id]));
     const detections = detectPeerGroupAnomalies(result, { at: deps.until });

@@ -27,12 +27,21 @@ export interface DispositionDevice {
 
 export const EMPTY_DISPOSITION_CONTEXT: DispositionContext = { windows: [], rules: [], calendar: [] };
 
-/** The reason to suppress `detection` on `device` at `at`, or undefined to raise it. */
+/** Load-driven metrics: a device serving an announced surge works harder, as well as carrying more. */
+const LOAD_METRICS: ReadonlySet<string> = new Set(["cpuPct", "memoryPct"]);
+
+/**
+ * The reason to suppress `detection` on `device` at `at`, or undefined to raise it. `sameMinute` are
+ * the other detections of the same device-minute: a CPU or memory rise is explained by an announced
+ * surge only when the device's traffic in that minute rose within the surge too (it is serving it);
+ * on a device whose traffic did not move, the same CPU rise is raised.
+ */
 export function suppressionFor(
   detection: Detection,
   device: DispositionDevice,
   at: Date,
   ctx: DispositionContext,
+  sameMinute: readonly Detection[] = [],
 ): Suppression | undefined {
   const window = activeMaintenanceWindow([...ctx.windows], device, at);
   if (window) return { kind: "maintenance", windowId: window.id };
@@ -50,8 +59,11 @@ export function suppressionFor(
   );
   if (rule) return { kind: "rule", ruleId: rule.id, reason: rule.reason };
   const surge = expectedSurgeAt(ctx.calendar, device, at);
-  if (surge && withinExpectedSurge(detection, surge)) {
-    return { kind: "calendar", name: surge.name, expectedIncrease: surge.expectedIncrease };
-  }
-  return undefined;
+  if (!surge) return undefined;
+  const explained =
+    withinExpectedSurge(detection, surge) ||
+    (LOAD_METRICS.has(detection.metric) &&
+      detection.anomalyType !== "metric_drop" &&
+      sameMinute.some((other) => other !== detection && withinExpectedSurge(other, surge)));
+  return explained ? { kind: "calendar", name: surge.name, expectedIncrease: surge.expectedIncrease } : undefined;
 }

@@ -91,8 +91,9 @@ function movementOf(d: Classifiable): Movement | undefined {
     case "metric_drop":
       return { metric: d.metric, direction: "down", value, normal };
     case "forecast_deviation":
-      return { metric: d.metric, direction: directionOf(value, normal), value, normal };
+    // The Isolation Forest names the metric furthest from its usual value as the detection's metric.
     case "multivariate_outlier":
+      return { metric: d.metric, direction: directionOf(value, normal), value, normal };
     case "peer_outlier": {
       // The largest contributor names what moved; without contributions, the detection's own metric.
       const top = [...(d.contributions ?? [])].sort((a, b) => b.share - a.share)[0];

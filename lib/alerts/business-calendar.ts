@@ -7,6 +7,8 @@
 // - never a drop, and never a detection typed as exfiltration, slow exfiltration, port scan, link down,
 //   CPU exhaustion, degradation or config drift: more customers do not send data to one outside
 //   destination, probe ports, take a link down or make a device slow, even if a busy device gets slow;
+// - (a CPU or memory rise on a device whose traffic rose within the surge in the same minute is also
+//   explained: lib/alerts/alert-disposition.ts applies that, since it needs the minute's other findings);
 // - and only up to the announced size: observed ≤ normal level × expectedIncrease × tolerance (1.5 by
 //   default, because announcements are estimates). A DDoS hiding behind a sale is usually far bigger.
 import { alertTypeOf } from "@/lib/alerts/alert-type";

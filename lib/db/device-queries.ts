@@ -11,9 +11,11 @@ export interface DeviceSummary {
   tags: string[];
   status: string;
   managementIp: string | null;
+  /** Interface capacity in bps (forecast capacity ETA); null/absent when unknown. */
+  capacityBps?: number | null;
 }
 
-const summary = { id: true, name: true, role: true, site: true, tags: true, status: true, managementIp: true } as const;
+const summary = { id: true, name: true, role: true, site: true, tags: true, status: true, managementIp: true, capacityBps: true } as const;
 
 export function listDevices(db: DbClient): Promise<DeviceSummary[]> {
   return db.device.findMany({ orderBy: { id: "asc" }, select: summary });

@@ -4,7 +4,7 @@
 // retries and late partial data are both safe.
 import type pg from "pg";
 import type { DeviceFlowSummary } from "../detect/detector";
-import { METRIC_INFO, METRICS, type MetricSample, type MetricValues } from "../telemetry/metrics";
+import { METRIC_INFO, METRICS, type MetricName, type MetricSample, type MetricValues } from "../telemetry/metrics";
 
 const COLUMNS = METRICS.map((m) => METRIC_INFO[m].column);
 const BATCH = 5_000;
@@ -123,4 +123,34 @@ export async function upsertSyslogRollups(pool: pg.Pool, rows: readonly SyslogRo
       rows.map((r) => JSON.stringify(r.keywords)),
     ],
   );
+}
+
+/** Hourly means of some metrics for some devices over [from, to): device → metric → points, oldest first. */
+export async function hourlyMetricMeans(
+  pool: pg.Pool,
+  deviceIds: readonly number[],
+  metrics: readonly MetricName[],
+  from: Date,
+  to: Date,
+): Promise<Map<number, Map<MetricName, { ts: Date; value: number }[]>>> {
+  const out = new Map<number, Map<MetricName, { ts: Date; value: number }[]>>();
+  if (deviceIds.length === 0 || metrics.length === 0) return out;
+  const columns = metrics.map((m, i) => `avg(${METRIC_INFO[m].column}) AS m${i}`).join(", ");
+  const res = await pool.query<Record<string, unknown> & { device_id: number; hour: Date }>(
+    `SELECT device_id, date_trunc('hour', ts) AS hour, ${columns} FROM metric_samples
+     WHERE device_id = ANY($1) AND ts >= $2 AND ts < $3 GROUP BY 1, 2 ORDER BY 1, 2`,
+    [deviceIds, from, to],
+  );
+  for (const row of res.rows) {
+    let byMetric = out.get(row.device_id);
+    if (!byMetric) out.set(row.device_id, (byMetric = new Map()));
+    metrics.forEach((m, i) => {
+      const v = row[`m${i}`];
+      if (v === null || v === undefined) return;
+      let points = byMetric.get(m);
+      if (!points) byMetric.set(m, (points = []));
+      points.push({ ts: row.hour, value: Number(v) });
+    });
+  }
+  return out;
 }

@@ -1,8 +1,10 @@
 // Flags a value outside a dynamic band around the exponentially weighted average of the device's
-// last hour: catches sudden level shifts relative to what the device was just doing, whatever the
-// hour of the week (and before any baseline exists). The band follows the data, so a shift that
-// persists stops alerting once it has become the recent normal.
+// last hour: catches sudden level shifts relative to what the device was just doing. By default the
+// value must also be unusual for the hour of the week (`minBaselineDeviation`), so ramps and jobs the
+// baseline expects stay quiet; a metric without a baseline bucket is then not judged. The band follows
+// the data, so a shift that persists stops alerting once it has become the recent normal.
 import { z } from "zod";
+import { expectedFor } from "@/lib/detect/hour-of-week-baseline";
 import { clampToMetric } from "@/lib/detect/clamp-to-metric";
 import { defineDetector, type Detection } from "@/lib/detect/detector";
 import { explainDeviation } from "@/lib/detect/explain-deviation";
@@ -28,6 +30,12 @@ export const ewmaBandConfigSchema = z.object({
    * MIN_STD_ABSOLUTE[metric]), so a flat last hour does not make a wobble an alert.
    */
   minStd: z.number().finite().min(0),
+  /**
+   * The value must also be this far (robust z against the hour-of-week bucket) from what is usual at
+   * this hour, so the daily ramps, the midnight turn and scheduled jobs the baseline already knows do
+   * not read as level shifts; 0 turns the check off.
+   */
+  minBaselineDeviation: z.number().finite().min(0),
   /** Only these metrics; all when omitted. */
   metrics: z.array(z.enum(METRICS)).optional(),
 });
@@ -45,9 +53,9 @@ export const ewmaBand = defineDetector<EwmaBandConfig>({
   description:
     "Compares each metric with an exponentially weighted average and spread of the device's last hour and flags values outside that dynamic band.",
   configSchema: ewmaBandConfigSchema,
-  // k above the z-score's 4: σ from ~20 effectively weighted minutes is itself uncertain.
-  defaultConfig: { alpha: 0.1, k: 5, minPoints: 20, windowMinutes: 60, minStd: 0.01 },
-  detect({ sample, recent }, config) {
+  // k 6 (tuned on the built-in evaluation suite): σ from ~20 effectively weighted minutes is itself uncertain.
+  defaultConfig: { alpha: 0.1, k: 6, minPoints: 20, windowMinutes: 60, minStd: 0.01, minBaselineDeviation: 3 },
+  detect({ sample, recent, baseline }, config) {
     const now = sample.ts.getTime();
     const windowStart = now - config.windowMinutes * MINUTE_MS;
     // Only strictly earlier minutes: the value under test must not pull its own band towards it.
@@ -75,6 +83,14 @@ export const ewmaBand = defineDetector<EwmaBandConfig>({
       const std = effectiveStd(metric, stats.std, stats.mean, config.minStd);
       const z = (value - stats.mean) / std;
       if (!(Math.abs(z) > config.k)) continue;
+      if (config.minBaselineDeviation > 0) {
+        const usual = expectedFor(baseline, metric, sample.ts);
+        if (!usual) continue;
+        const spread = effectiveStd(metric, usual.mad / 0.6745, usual.median, config.minStd);
+        const fromUsual = (value - usual.median) / spread;
+        // the same direction as the jump, and unusual for the hour too
+        if (!(Math.sign(fromUsual) === Math.sign(z) && Math.abs(fromUsual) > config.minBaselineDeviation)) continue;
+      }
 
       const anomalyType = z > 0 ? "metric_spike" : "metric_drop";
       const low = clampToMetric(metric, stats.mean - config.k * std);

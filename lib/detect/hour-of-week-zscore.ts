@@ -31,7 +31,7 @@ export const hourOfWeekZScore = defineDetector<HourOfWeekZScoreConfig>({
   description:
     "Compares each metric with this device's usual value for the same hour of the week and flags large z-scores.",
   configSchema: hourOfWeekZScoreConfigSchema,
-  defaultConfig: { threshold: 4, minStd: 0.01 },
+  defaultConfig: { threshold: 5, minStd: 0.01 },
   detect({ sample, baseline }, config) {
     const detections: Detection[] = [];
     const observedTs = sample.ts.toISOString();

@@ -35,7 +35,7 @@ export const iqrFences = defineDetector<IqrFencesConfig>({
   description:
     "Flags values outside Tukey's fences (quartiles ± k × IQR) of this device's usual values for the same hour of the week.",
   configSchema: iqrFencesConfigSchema,
-  defaultConfig: { k: 3, minStd: 0.01 },
+  defaultConfig: { k: 4, minStd: 0.01 },
   detect({ sample, baseline }, config) {
     const detections: Detection[] = [];
     const observedTs = sample.ts.toISOString();

@@ -14,7 +14,17 @@ export interface DeviceSpec {
   tags: string[];
   /** Management-plane configuration, for peer-group configuration drift. */
   config?: DeviceConfigFacts;
+  /** Uplink capacity in bps (forecast capacity ETA). */
+  capacityBps?: number;
 }
+
+const CAPACITY_BPS: Record<DeviceRole, number> = {
+  "core-router": 10e9,
+  "edge-router": 2e9,
+  firewall: 2e9,
+  "access-switch": 1e9,
+  server: 1e9,
+};
 
 /** The hardened configuration every demo device has… */
 const HARDENED: DeviceConfigFacts = { snmpVersion: "v3", telnetEnabled: false, sshEnabled: true, httpMgmtEnabled: false, ntpSynced: true };
@@ -102,6 +112,7 @@ export function demoFleet(count = 20, seed = 1): DeviceSpec[] {
           managementIp: ip(slot.role, roleOrdinal),
           tags: tagsFor(slot),
           config: `${prefix}-${site.name}-${n}` === DRIFTED_DEMO_DEVICE ? { ...LEGACY } : { ...HARDENED },
+          capacityBps: CAPACITY_BPS[slot.role],
         });
       }
     }

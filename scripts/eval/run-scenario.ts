@@ -18,7 +18,13 @@ import {
   type BaselineIndex,
   type TimeRange,
 } from "@/lib/detect/hour-of-week-baseline";
+import type { Detection } from "@/lib/detect/detector";
+import { buildDeviceProfile } from "@/lib/detect/device-profile";
+import { FORECAST_METRICS, ForecastWatch, hourlyMeans } from "@/lib/detect/forecast-watch";
 import { trainRoleModels, type RoleModelDevice } from "@/lib/detect/multivariate-outlier";
+import { PEER_GROUP_OPTIONS } from "@/workers/model-training";
+import { detectPeerGroupAnomalies } from "@/lib/detect/peer-group-detector";
+import { clusterPeerGroups } from "@/lib/detect/peer-groups";
 import { STATIC_THRESHOLD_ID, staticThreshold } from "@/lib/detect/static-threshold";
 import type { ScenarioSource } from "@/lib/eval/scenario-source";
 import {
@@ -40,11 +46,14 @@ import type { PipelineStore } from "@/workers/pipeline-store";
 import { TelemetryRouter } from "@/workers/telemetry-router";
 
 const MINUTE = 60_000;
+const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** An exporter address that is no device: scenario flows are attributed to their internal endpoints. */
 const SCENARIO_EXPORTER = "0.0.0.0";
 /** Confirmed alerts are left out of retraining with this margin on either side. */
 const CONFIRMED_MARGIN_MS = 15 * MINUTE;
+/** As workers/forecasting.ts: four weeks of hourly means. */
+const FORECAST_HISTORY_DAYS = 28;
 
 export interface EvalAlertRecord extends EvalAlert {
   ts: string;
@@ -156,6 +165,8 @@ class MemoryPipelineStore implements PipelineStore {
 export interface RunScenarioOptions {
   /** Detectors under evaluation (default: the worker's); the static reference is added to them. */
   detectors?: readonly RunnableDetector[];
+  /** Fleet-wide config overrides per detector id (what-if runs). */
+  detectorConfigs?: Readonly<Record<string, Record<string, unknown>>>;
   /** Called after each simulated day with progress figures. */
   onProgress?: (p: { day: number; days: number; alerts: number }) => void;
 }
@@ -191,7 +202,7 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     timezone: "UTC",
   }));
   const context: DispositionContext = { windows, rules: [], calendar: scenario.calendar };
-  const store = new MemoryPipelineStore(context, (id) => byId.get(id)?.name ?? String(id), (TRAINING_WINDOW_DAYS + 1) * DAY);
+  const store = new MemoryPipelineStore(context, (id) => byId.get(id)?.name ?? String(id), (FORECAST_HISTORY_DAYS + 1) * DAY);
 
   const clock = new ScenarioClock();
   clock.t = span.start.getTime();
@@ -201,6 +212,7 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     log,
     clock,
     detectors: [...(options.detectors ?? MINUTE_DETECTORS), staticThreshold],
+    ...(options.detectorConfigs ? { detectorConfigs: options.detectorConfigs } : {}),
     elapsedMs: () => clock.now(),
   });
   const router = new TelemetryRouter({
@@ -244,8 +256,54 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
       window.push({ id: d.id, role: d.role, samples, baseline: capped.accepted });
     }
     pipeline.setBaselines(baselines, new Date(at), trainRoleModels(window, { exclude }));
+    pendingModelWork.push(fleetModels(window, at));
     store.trim(at);
     retrains++;
+  };
+
+  // Peer groups and forecasts, as the worker's training and forecast schedule run them.
+  const forecasts = new ForecastWatch({ method: "mstl", horizonHours: 48 });
+  const pendingModelWork: Promise<void>[] = [];
+  const fleetModels = async (window: RoleModelDevice[], at: number) => {
+    const profiles = window.map((d) =>
+      buildDeviceProfile({
+        device: byId.get(d.id)!.name,
+        samples: d.samples.filter((s, i) => i % 5 === 0 && s.ts.getTime() >= at - 7 * DAY),
+      }),
+    );
+    if (profiles.length >= 3) {
+      const idOf = new Map(devices.map((d) => [d.name, d.id]));
+      const findings = detectPeerGroupAnomalies(clusterPeerGroups(profiles, PEER_GROUP_OPTIONS), { at: new Date(at) }).flatMap((detection) => {
+        const deviceId = idOf.get(String(detection.evidence?.device));
+        return deviceId === undefined ? [] : [{ deviceId, detection, cooldownMs: 36 * 3_600_000 }];
+      });
+      await pipeline.recordFindings(findings);
+    }
+    const since = at - FORECAST_HISTORY_DAYS * DAY;
+    await forecasts.refit(
+      devices.flatMap((d) => {
+        const history = (store.samples.get(d.id) ?? []).filter((s) => s.ts.getTime() >= since && s.ts.getTime() < at);
+        return FORECAST_METRICS.map((metric) => ({ deviceId: d.id, metric, history: hourlyMeans(history, metric) }));
+      }),
+    );
+  };
+  let lastCheckedHour = -Infinity;
+  const checkForecasts = async (t: number) => {
+    // the hour before the last one: its minutes are all through the router by now
+    const hour = Math.floor(t / HOUR) * HOUR - 2 * HOUR;
+    if (hour <= lastCheckedHour || baselines.size === 0) return;
+    lastCheckedHour = hour;
+    const findings: { deviceId: number; detection: Detection }[] = [];
+    for (const d of devices) {
+      const inHour = (store.samples.get(d.id) ?? []).filter((s) => s.ts.getTime() >= hour && s.ts.getTime() < hour + HOUR);
+      if (pipeline.alertedBetween(d.id, hour, hour + HOUR)) continue;
+      for (const metric of FORECAST_METRICS) {
+        const [mean] = hourlyMeans(inHour, metric);
+        const detection = mean && forecasts.check(d.id, metric, mean.ts, mean.value);
+        if (detection) findings.push({ deviceId: d.id, detection });
+      }
+    }
+    if (findings.length > 0) await pipeline.recordFindings(findings);
   };
 
   let nextTrain = tEnd.getTime();
@@ -263,8 +321,10 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     if (t >= nextTrain) {
       // the last two minutes before `nextTrain` are still open in the router: not worth waiting for
       retrain(nextTrain);
+      await Promise.all(pendingModelWork.splice(0));
       nextTrain += DAY;
     }
+    await checkForecasts(t);
     const day = Math.floor((t - span.start.getTime()) / DAY);
     if (day !== lastDay) {
       lastDay = day;

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ewmaBand, ewmaStats } from "@/lib/detect/ewma-band";
+import { buildBaselineIndex, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import { demoFleet } from "@/lib/simulator/demo-fleet";
+import { createNetworkModel } from "@/lib/simulator/network-model";
 import { mulberry32 } from "@/lib/simulator/prng";
 import { emptyMetricValues, type MetricName, type MetricSample, type MetricValues } from "@/lib/telemetry/metrics";
 
 const NOW = Date.parse("2025-01-28T14:00:00Z");
+const TUESDAY_14_HOW = 38; // NOW's hour of the week
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 const DEVICE = 42;
 
 function sampleAt(minutesAgo: number, values: Partial<MetricValues>): MetricSample {
@@ -16,11 +21,37 @@ function recentMinutes(count: number, metric: MetricName, valueAt: (i: number) =
   return Array.from({ length: count }, (_, i) => sampleAt(count - i, { [metric]: valueAt(i) }));
 }
 
+/** One hand-set bucket per metric at hour-of-week `how`; MAD / 0.6745 (the robust σ) is `mad` × 1.4826. */
+function handBaseline(how: number, buckets: Partial<Record<MetricName, { median: number; mad: number }>>): BaselineIndex {
+  return buildBaselineIndex(
+    Object.entries(buckets).map(([metric, { median, mad }]) => ({
+      metric,
+      hourOfWeek: how,
+      mean: median,
+      std: mad / 0.6745,
+      median,
+      p05: median - 2.4 * mad,
+      p25: median - mad,
+      p75: median + mad,
+      p95: median + 2.4 * mad,
+      p99: median + 3.5 * mad,
+      mad,
+      sampleCount: 60,
+    })),
+  );
+}
+
 /** 95 and 105 Mbps alternating: EWMA mean ≈ 100 Mbps, σ ≈ 5 Mbps. */
 const ALTERNATING = recentMinutes(30, "bandwidthOutBps", (i) => (i % 2 === 0 ? 95e6 : 105e6));
 
-const run = (values: Partial<MetricValues>, recent: readonly MetricSample[] | undefined, overrides?: unknown) =>
-  ewmaBand.run({ sample: sampleAt(0, values), baseline: new Map(), recent }, overrides);
+/**
+ * The band mechanics on their own: the pre-tuning k 5, and no hour-of-week cross-check (these tests
+ * have no baseline, and by default the detector says nothing without one).
+ */
+const MECHANICS = { k: 5, minBaselineDeviation: 0 };
+
+const run = (values: Partial<MetricValues>, recent: readonly MetricSample[] | undefined, overrides: Record<string, unknown> = {}) =>
+  ewmaBand.run({ sample: sampleAt(0, values), baseline: new Map(), recent }, { ...MECHANICS, ...overrides });
 
 describe("ewmaStats", () => {
   it.each([
@@ -42,7 +73,7 @@ describe("ewmaStats", () => {
 });
 
 describe("ewmaBand on a sudden level shift", () => {
-  it("flags a tripling against the last half hour, whatever the hour of the week", () => {
+  it("flags a tripling against the last half hour", () => {
     const [detection, ...rest] = run({ bandwidthOutBps: 300e6 }, ALTERNATING);
     expect(rest).toEqual([]);
     expect(detection).toMatchObject({
@@ -85,7 +116,7 @@ describe("ewmaBand on a sudden level shift", () => {
     );
     let alerts = 0;
     for (let m = 60; m < series.length; m++) {
-      alerts += ewmaBand.run({ sample: series[m]!, baseline: new Map(), recent: series.slice(m - 60, m) }).length;
+      alerts += ewmaBand.run({ sample: series[m]!, baseline: new Map(), recent: series.slice(m - 60, m) }, MECHANICS).length;
     }
     expect(alerts).toBe(0);
   });
@@ -174,12 +205,140 @@ describe("ewmaBand input handling", () => {
     { name: "fractional minPoints", overrides: { minPoints: 20.5 } },
     { name: "a window over 60 minutes", overrides: { windowMinutes: 61 } },
     { name: "negative minStd", overrides: { minStd: -0.1 } },
+    { name: "negative minBaselineDeviation", overrides: { minBaselineDeviation: -1 } },
     { name: "unknown metric", overrides: { metrics: ["temperature"] } },
   ])("rejects config with $name", ({ overrides }) => {
     expect(() => ewmaBand.resolveConfig(overrides)).toThrow();
   });
 
-  it("defaults to alpha 0.1, a 5σ band, 20 points over the last 60 minutes and a 1% floor", () => {
-    expect(ewmaBand.defaultConfig).toEqual({ alpha: 0.1, k: 5, minPoints: 20, windowMinutes: 60, minStd: 0.01 });
+  it("defaults to alpha 0.1, a 6σ band, 20 points over the last 60 minutes, a 1% floor and 3 robust σ from the hour's usual", () => {
+    expect(ewmaBand.defaultConfig).toEqual({
+      alpha: 0.1,
+      k: 6,
+      minPoints: 20,
+      windowMinutes: 60,
+      minStd: 0.01,
+      minBaselineDeviation: 3,
+    });
+  });
+
+  it("by default a jump between 5σ and 6σ of the recent band raises nothing, even where the hour's baseline finds it unusual", () => {
+    const constant = recentMinutes(30, "connectionsPerSec", () => 100); // σ is the 1 conn/s relative floor
+    const baseline = handBaseline(TUESDAY_14_HOW, { connectionsPerSec: { median: 50, mad: 0.6745 } });
+    const sample = sampleAt(0, { connectionsPerSec: 105.5 });
+    expect(ewmaBand.run({ sample, baseline, recent: constant })).toEqual([]);
+    expect(ewmaBand.run({ sample, baseline, recent: constant }, { k: 5 }).map((d) => d.anomalyType)).toEqual(["metric_spike"]);
+    expect(ewmaBand.run({ sample: sampleAt(0, { connectionsPerSec: 106.1 }), baseline, recent: constant })).toHaveLength(1);
+  });
+});
+
+describe("ewmaBand checks a jump against the hour-of-week baseline (minBaselineDeviation)", () => {
+  // The last half hour at a constant 100 conn/s (σ is the 1 conn/s relative floor), so every value
+  // below is far outside the recent band; the Tuesday 14:00 bucket is median 100, robust σ 10.
+  const flat = recentMinutes(30, "connectionsPerSec", () => 100);
+  const usual100 = handBaseline(TUESDAY_14_HOW, { connectionsPerSec: { median: 100, mad: 6.745 } });
+  const detect = (value: number, baseline: BaselineIndex, overrides?: Record<string, unknown>) =>
+    ewmaBand
+      .run({ sample: sampleAt(0, { connectionsPerSec: value }), baseline, recent: flat }, overrides)
+      .map((d) => d.anomalyType);
+
+  it.each([
+    { value: 129.9, overrides: undefined, expected: [] },
+    { value: 130.1, overrides: undefined, expected: ["metric_spike"] },
+    { value: 70.1, overrides: undefined, expected: [] },
+    { value: 69.9, overrides: undefined, expected: ["metric_drop"] },
+    { value: 149.9, overrides: { minBaselineDeviation: 5 }, expected: [] },
+    { value: 150.1, overrides: { minBaselineDeviation: 5 }, expected: ["metric_spike"] },
+    { value: 110, overrides: { minBaselineDeviation: 0 }, expected: ["metric_spike"] },
+  ])("connections $value (1 robust σ = 10 from the usual 100), $overrides → $expected", ({ value, overrides, expected }) => {
+    expect(detect(value, usual100, overrides)).toEqual(expected);
+  });
+
+  it.each([
+    {
+      name: "a fall back towards the usual level after a busy hour",
+      recentLevel: 400e6,
+      usual: { median: 100e6, mad: 6.745e6 },
+      value: 150e6,
+      unchecked: "metric_drop",
+    },
+    {
+      name: "a rise that is still below what is usual for the hour",
+      recentLevel: 100e6,
+      usual: { median: 500e6, mad: 33.725e6 },
+      value: 300e6,
+      unchecked: "metric_spike",
+    },
+  ])("$name raises nothing by default (the jump and the deviation from the usual disagree)", ({ recentLevel, usual, value, unchecked }) => {
+    const recent = recentMinutes(30, "bandwidthOutBps", (i) => recentLevel + (i % 2 === 0 ? -5e6 : 5e6));
+    const baseline = handBaseline(TUESDAY_14_HOW, { bandwidthOutBps: usual });
+    const sample = sampleAt(0, { bandwidthOutBps: value });
+    expect(ewmaBand.run({ sample, baseline, recent })).toEqual([]);
+    // the jump itself is far outside the recent band: only the baseline check holds it back
+    expect(ewmaBand.run({ sample, baseline, recent }, { minBaselineDeviation: 0 }).map((d) => d.anomalyType)).toEqual([unchecked]);
+  });
+
+  it("a collapse below what is usual for the hour is raised as a drop", () => {
+    const baseline = handBaseline(TUESDAY_14_HOW, { bandwidthOutBps: { median: 100e6, mad: 6.745e6 } });
+    const [detection, ...rest] = ewmaBand.run({ sample: sampleAt(0, { bandwidthOutBps: 10e6 }), baseline, recent: ALTERNATING });
+    expect(rest).toEqual([]);
+    expect(detection).toMatchObject({ anomalyType: "metric_drop", metric: "bandwidthOutBps", severity: "critical" });
+  });
+
+  it("says nothing about a metric the baseline has never seen, unless the check is off", () => {
+    const cpuOnly = handBaseline(TUESDAY_14_HOW, { cpuPct: { median: 20, mad: 1 } });
+    const sample = sampleAt(0, { bandwidthOutBps: 300e6 });
+    expect(ewmaBand.run({ sample, baseline: cpuOnly, recent: ALTERNATING })).toEqual([]);
+    expect(ewmaBand.run({ sample, baseline: new Map(), recent: ALTERNATING })).toEqual([]);
+    expect(ewmaBand.run({ sample, baseline: new Map(), recent: ALTERNATING }, { minBaselineDeviation: 0 })).toHaveLength(1);
+  });
+});
+
+describe("ewmaBand on the demo file server's weekly backup (Sunday 02:00–03:00 UTC)", () => {
+  const fleet = demoFleet(20, 1);
+  const model = createNetworkModel({ devices: fleet, seed: 1 });
+  const FILE_SERVER = fleet.findIndex((d) => d.name === "file-hq-1");
+  const minuteAt = (ms: number): MetricSample => ({ deviceId: FILE_SERVER, ts: new Date(ms), values: model.valuesAt(FILE_SERVER, new Date(ms)) });
+  const previousHour = (ms: number) => Array.from({ length: 60 }, (_, i) => minuteAt(ms - (60 - i) * MINUTE));
+  // Two weeks (Monday 6 – Sunday 19 January 2025): the Sunday 02:00 bucket has learned two backups.
+  const historyStart = Date.parse("2025-01-06T00:00:00Z");
+  const baseline = trainBaselineIndex(Array.from({ length: 14 * 1440 }, (_, m) => minuteAt(historyStart + m * MINUTE)));
+  const BACKUP_START = Date.parse("2025-01-26T02:00:00Z");
+
+  /** Every minute of [from, from + minutes) with its previous hour, as the detection engine feeds it. */
+  const detectOver = (from: number, minutes: number, overrides?: Record<string, unknown>) =>
+    Array.from({ length: minutes }, (_, m) => {
+      const t = from + m * MINUTE;
+      return ewmaBand.run({ sample: minuteAt(t), baseline, recent: previousHour(t) }, overrides);
+    }).flat();
+
+  it("learned a Sunday 02:00 outbound level far above the hour before it", () => {
+    const backupHour = baseline.get("bandwidthOutBps:146")?.median ?? 0;
+    const hourBefore = baseline.get("bandwidthOutBps:145")?.median ?? Number.POSITIVE_INFINITY;
+    expect(backupHour).toBeGreaterThan(5 * hourBefore);
+  });
+
+  it("raises nothing from 01:30 to 03:30 by default, though the backup's start and end leave the recent band", () => {
+    const from = BACKUP_START - 30 * MINUTE;
+    expect(detectOver(from, 120)).toEqual([]);
+    const unchecked = detectOver(from, 120, { minBaselineDeviation: 0 });
+    const outbound = unchecked.filter((d) => d.metric === "bandwidthOutBps");
+    expect(outbound.map((d) => [d.observed.ts, d.anomalyType])).toEqual(
+      expect.arrayContaining([
+        ["2025-01-26T02:00:00.000Z", "metric_spike"],
+        ["2025-01-26T03:00:00.000Z", "metric_drop"],
+      ]),
+    );
+  });
+
+  it("the same jump at Saturday 02:00, whose usual outbound is low, is raised", () => {
+    const saturday = BACKUP_START - DAY;
+    const sample: MetricSample = { ...minuteAt(BACKUP_START), ts: new Date(saturday) };
+    const detections = ewmaBand.run({ sample, baseline, recent: previousHour(saturday) });
+    expect(detections.find((d) => d.metric === "bandwidthOutBps")).toMatchObject({
+      anomalyType: "metric_spike",
+      observed: { ts: "2025-01-25T02:00:00.000Z" },
+    });
+    expect(detections.every((d) => d.anomalyType === "metric_spike")).toBe(true);
   });
 });

@@ -88,17 +88,17 @@ describe("hourOfWeekZScore on a learned daily pattern", () => {
 });
 
 describe("hourOfWeekZScore explanation and expected range", () => {
-  it("reads like the product copy", () => {
+  it("reads like the product copy, the normal range being the usual ± 5σ by default", () => {
     const baseline = handBaseline({ bandwidthOutBps: { mean: 207e6, std: 21.75e6 } });
     const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: 910.8e6 }), baseline });
     expect(detection?.explanation).toBe(
-      "Bandwidth out 911 Mbps is 340% above the usual 207 Mbps for Tuesday 14:00 UTC (z = 32.4, normal range 120–294 Mbps).",
+      "Bandwidth out 911 Mbps is 340% above the usual 207 Mbps for Tuesday 14:00 UTC (z = 32.4, normal range 98.3–316 Mbps).",
     );
     expect(detection?.expected).toEqual({
       mean: 207e6,
       std: 21.75e6,
-      low: 120e6,
-      high: 294e6,
+      low: 98.25e6,
+      high: 315.75e6,
       median: 207e6,
       p95: 207e6 + 43.5e6,
       p99: 207e6 + 65.25e6,
@@ -107,11 +107,19 @@ describe("hourOfWeekZScore explanation and expected range", () => {
     });
   });
 
+  it("draws the normal range at the configured threshold", () => {
+    const baseline = handBaseline({ bandwidthOutBps: { mean: 207e6, std: 21.75e6 } });
+    const sample = sampleAt(TUESDAY_14, { bandwidthOutBps: 910.8e6 });
+    const [detection] = hourOfWeekZScore.run({ sample, baseline }, { threshold: 4 });
+    expect(detection?.explanation).toContain("(z = 32.4, normal range 120–294 Mbps).");
+    expect(detection?.expected).toMatchObject({ low: 120e6, high: 294e6 });
+  });
+
   it("talks in percentage points for percentage metrics and clamps the range at 100", () => {
     const baseline = handBaseline({ cpuPct: { mean: 40, std: 2 } });
     const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { cpuPct: 98 }), baseline });
     expect(detection?.explanation).toBe(
-      "CPU 98.0% is 58.0 points above the usual 40.0% for Tuesday 14:00 UTC (z = 29.0, normal range 32.0–48.0%).",
+      "CPU 98.0% is 58.0 points above the usual 40.0% for Tuesday 14:00 UTC (z = 29.0, normal range 30.0–50.0%).",
     );
     const [high] = hourOfWeekZScore.run({
       sample: sampleAt(TUESDAY_14, { cpuPct: 40 }),
@@ -125,7 +133,7 @@ describe("hourOfWeekZScore explanation and expected range", () => {
     const baseline = handBaseline({ bandwidthInBps: { mean: 10e6, std: 5e6 } });
     const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthInBps: 100e6 }), baseline });
     expect(detection?.expected.low).toBe(0);
-    expect(detection?.expected.high).toBe(30e6);
+    expect(detection?.expected.high).toBe(35e6);
   });
 
   it("omits a percentage change when the usual value is zero", () => {
@@ -146,6 +154,7 @@ describe("hourOfWeekZScore explanation and expected range", () => {
 
 describe("hourOfWeekZScore severity (threshold 4, mean 100, std 10)", () => {
   const baseline = handBaseline({ connectionsPerSec: { mean: 100, std: 10 } });
+  const THRESHOLD_4 = { threshold: 4 };
   it.each([
     { value: 139.9, expected: null },
     { value: 140, expected: null },
@@ -157,7 +166,7 @@ describe("hourOfWeekZScore severity (threshold 4, mean 100, std 10)", () => {
     { value: 59.9, expected: ["metric_drop", "medium"] },
     { value: 0, expected: ["metric_drop", "critical"] },
   ])("connections $value → $expected", ({ value, expected }) => {
-    const detections = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline });
+    const detections = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline }, THRESHOLD_4);
     expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 
@@ -172,7 +181,7 @@ describe("hourOfWeekZScore severity (threshold 4, mean 100, std 10)", () => {
   });
 
   it("a higher configured threshold silences a medium deviation", () => {
-    const sample = sampleAt(TUESDAY_14, { connectionsPerSec: 150 });
+    const sample = sampleAt(TUESDAY_14, { connectionsPerSec: 160 });
     expect(hourOfWeekZScore.run({ sample, baseline })).toHaveLength(1);
     expect(hourOfWeekZScore.run({ sample, baseline }, { threshold: 8 })).toEqual([]);
   });
@@ -221,7 +230,22 @@ describe("hourOfWeekZScore input handling", () => {
     expect(() => hourOfWeekZScore.resolveConfig(overrides)).toThrow();
   });
 
-  it("defaults to threshold 4 and a 1% relative std floor", () => {
-    expect(hourOfWeekZScore.defaultConfig).toEqual({ threshold: 4, minStd: 0.01 });
+  it("defaults to threshold 5 and a 1% relative std floor", () => {
+    expect(hourOfWeekZScore.defaultConfig).toEqual({ threshold: 5, minStd: 0.01 });
+  });
+
+  // mean 100, std 10: by default 5σ is the edge, high past 7.5σ, critical past 10σ.
+  it.each([
+    { value: 149.9, expected: null },
+    { value: 150, expected: null },
+    { value: 150.1, expected: ["metric_spike", "medium"] },
+    { value: 175.1, expected: ["metric_spike", "high"] },
+    { value: 200.1, expected: ["metric_spike", "critical"] },
+    { value: 50.1, expected: null },
+    { value: 49.9, expected: ["metric_drop", "medium"] },
+  ])("by default: connections $value against 100 ± 10 → $expected", ({ value, expected }) => {
+    const baseline = handBaseline({ connectionsPerSec: { mean: 100, std: 10 } });
+    const detections = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline });
+    expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 });

@@ -36,6 +36,7 @@ const run = (values: Partial<MetricValues>, baseline: BaselineIndex, overrides?:
 
 describe("iqrFences severity (k 3, quartiles 90–110, so IQR 20 and fences 30–170)", () => {
   const baseline = handBaseline({ connectionsPerSec: { p25: 90, median: 100, p75: 110 } });
+  const K_3 = { k: 3 };
   // Score is the distance from the nearer quartile in IQRs: the fence is at 3, high past 4.5, critical past 6.
   it.each([
     { value: 100, expected: null, score: null },
@@ -48,14 +49,14 @@ describe("iqrFences severity (k 3, quartiles 90–110, so IQR 20 and fences 30�
     { value: 29.8, expected: ["metric_drop", "medium"], score: 3.01 },
     { value: 0, expected: ["metric_drop", "medium"], score: 4.5 },
   ])("connections $value → $expected", ({ value, expected, score }) => {
-    const detections = run({ connectionsPerSec: value }, baseline);
+    const detections = run({ connectionsPerSec: value }, baseline, K_3);
     expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
     if (score !== null) expect(detections[0]?.score).toBeCloseTo(score, 9);
   });
 
   it("a wider k moves the fences out", () => {
-    expect(run({ connectionsPerSec: 180 }, baseline)).toHaveLength(1);
-    expect(run({ connectionsPerSec: 180 }, baseline, { k: 4 })).toEqual([]);
+    expect(run({ connectionsPerSec: 200 }, baseline)).toHaveLength(1);
+    expect(run({ connectionsPerSec: 200 }, baseline, { k: 5 })).toEqual([]);
   });
 });
 
@@ -68,23 +69,32 @@ describe("iqrFences explanation and expected range", () => {
       detector: "iqr-fences",
       anomalyType: "metric_spike",
       metric: "bandwidthOutBps",
-      severity: "high",
+      severity: "medium",
       observed: { value: 500e6, ts: "2025-01-28T14:00:00.000Z" },
       dedupKey: "42:iqr-fences:bandwidthOutBps:metric_spike",
     });
+    // Default k 4: fences 180 − 200 (clamped to 0) and 230 + 200; 500 is 5.4 IQR above p75.
     expect(detection?.explanation).toBe(
-      "Bandwidth out 500 Mbps is 150% above the median 200 Mbps for Tuesday 14:00 UTC (2.4 IQR past the upper fence, fences 30–380 Mbps).",
+      "Bandwidth out 500 Mbps is 150% above the median 200 Mbps for Tuesday 14:00 UTC (1.4 IQR past the upper fence, fences 0–430 Mbps).",
     );
-    expect(detection?.expected).toMatchObject({ low: 30e6, high: 380e6, median: 200e6, hourOfWeek: TUESDAY_14_HOW, sampleCount: 60 });
-    expect(detection?.evidence).toMatchObject({ p25: 180e6, p75: 230e6, iqr: 50e6, k: 3 });
+    expect(detection?.expected).toMatchObject({ low: 0, high: 430e6, median: 200e6, hourOfWeek: TUESDAY_14_HOW, sampleCount: 60 });
+    expect(detection?.evidence).toMatchObject({ p25: 180e6, p75: 230e6, iqr: 50e6, k: 4 });
+  });
+
+  it("draws the fences at the configured k", () => {
+    const baseline = handBaseline({ bandwidthOutBps: { p25: 180e6, median: 200e6, p75: 230e6 } });
+    const [detection] = run({ bandwidthOutBps: 500e6 }, baseline, { k: 3 });
+    expect(detection?.severity).toBe("high");
+    expect(detection?.explanation).toContain("(2.4 IQR past the upper fence, fences 30–380 Mbps).");
+    expect(detection?.expected).toMatchObject({ low: 30e6, high: 380e6 });
   });
 
   it("follows a skewed distribution: a long upper tail widens only the upper fence", () => {
     const baseline = handBaseline({ syslogMessages: { p25: 95, median: 100, p75: 150 } });
     expect(run({ syslogMessages: 60 }, baseline)).toEqual([]); // 40 below the median, still inside
-    expect(run({ syslogMessages: 310 }, baseline)).toEqual([]);
-    expect(run({ syslogMessages: 320 }, baseline).map((d) => d.anomalyType)).toEqual(["metric_spike"]);
-    expect(run({ syslogMessages: 320 }, baseline)[0]?.expected.low).toBe(0); // clamped: counts are never negative
+    expect(run({ syslogMessages: 360 }, baseline)).toEqual([]); // upper fence 150 + 4 × 55 = 370
+    expect(run({ syslogMessages: 380 }, baseline).map((d) => d.anomalyType)).toEqual(["metric_spike"]);
+    expect(run({ syslogMessages: 380 }, baseline)[0]?.expected.low).toBe(0); // clamped: counts are never negative
   });
 
   it("explains a drop below the lower fence in percentage points for % metrics", () => {
@@ -92,7 +102,7 @@ describe("iqrFences explanation and expected range", () => {
     const [detection] = run({ memoryPct: 20 }, baseline);
     expect(detection?.anomalyType).toBe("metric_drop");
     expect(detection?.explanation).toBe(
-      "Memory 20.0% is 42.0 points below the median 62.0% for Tuesday 14:00 UTC (7.0 IQR past the lower fence, fences 48.0–76.0%).",
+      "Memory 20.0% is 42.0 points below the median 62.0% for Tuesday 14:00 UTC (6.0 IQR past the lower fence, fences 44.0–80.0%).",
     );
   });
 });
@@ -124,11 +134,12 @@ describe("iqrFences on constant and legacy baselines", () => {
     const legacy = buildBaselineIndex([
       { metric: "latencyMs", hourOfWeek: TUESDAY_14_HOW, mean: 100, std: 10, median: 100, p95: 116, p99: 123, sampleCount: 60 },
     ]);
-    // Stand-in quartiles 93.3–106.7 (IQR 13.5) put the fences at 52.8–147.2.
-    expect(run({ latencyMs: 145 }, legacy)).toEqual([]);
-    expect(run({ latencyMs: 150 }, legacy).map((d) => d.anomalyType)).toEqual(["metric_spike"]);
-    expect(run({ latencyMs: 55 }, legacy)).toEqual([]);
-    expect(run({ latencyMs: 50 }, legacy).map((d) => d.anomalyType)).toEqual(["metric_drop"]);
+    // Stand-in quartiles 93.3–106.7 (IQR 13.5) put the k = 3 fences at 52.8–147.2.
+    const k3 = { k: 3 };
+    expect(run({ latencyMs: 145 }, legacy, k3)).toEqual([]);
+    expect(run({ latencyMs: 150 }, legacy, k3).map((d) => d.anomalyType)).toEqual(["metric_spike"]);
+    expect(run({ latencyMs: 55 }, legacy, k3)).toEqual([]);
+    expect(run({ latencyMs: 50 }, legacy, k3).map((d) => d.anomalyType)).toEqual(["metric_drop"]);
   });
 });
 
@@ -158,7 +169,20 @@ describe("iqrFences input handling", () => {
     expect(() => iqrFences.resolveConfig(overrides)).toThrow();
   });
 
-  it("defaults to k 3 and a 1% relative floor", () => {
-    expect(iqrFences.defaultConfig).toEqual({ k: 3, minStd: 0.01 });
+  it("defaults to k 4 and a 1% relative floor", () => {
+    expect(iqrFences.defaultConfig).toEqual({ k: 4, minStd: 0.01 });
+  });
+
+  // Quartiles 90–110 (IQR 20): by default the fences are 10–190, high past 6 IQR, critical past 8.
+  it.each([
+    { value: 190, expected: null },
+    { value: 190.2, expected: ["metric_spike", "medium"] },
+    { value: 230.2, expected: ["metric_spike", "high"] },
+    { value: 270.2, expected: ["metric_spike", "critical"] },
+    { value: 10, expected: null },
+    { value: 9.8, expected: ["metric_drop", "medium"] },
+  ])("by default: connections $value against quartiles 90–110 → $expected", ({ value, expected }) => {
+    const quartiles = handBaseline({ connectionsPerSec: { p25: 90, median: 100, p75: 110 } });
+    expect(run({ connectionsPerSec: value }, quartiles).map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 });

@@ -74,17 +74,17 @@ describe("robustZScore against a poisoned baseline", () => {
 
 describe("robustZScore explanation and expected range", () => {
   it("names observed value, the median, the change, the hour and the robust z", () => {
-    // MAD 6.745 Mbps → robust std 10 Mbps; band 200 ± 5 × 10.
+    // MAD 6.745 Mbps → robust std 10 Mbps; band 200 ± 6 × 10 (the default threshold).
     const baseline = handBaseline({ bandwidthOutBps: { median: 200e6, mad: 6.745e6 } });
     const [detection] = robustZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: 500e6 }), baseline });
     expect(detection?.explanation).toBe(
-      "Bandwidth out 500 Mbps is 150% above the median 200 Mbps for Tuesday 14:00 UTC (robust z = 30.0, normal range 150–250 Mbps).",
+      "Bandwidth out 500 Mbps is 150% above the median 200 Mbps for Tuesday 14:00 UTC (robust z = 30.0, normal range 140–260 Mbps).",
     );
     expect(detection?.score).toBeCloseTo(30, 9);
     expect(detection?.expected).toMatchObject({ median: 200e6, hourOfWeek: TUESDAY_14_HOW, sampleCount: 60 });
     expect(detection?.expected.std).toBeCloseTo(10e6, 0);
-    expect(detection?.expected.low).toBeCloseTo(150e6, 0);
-    expect(detection?.expected.high).toBeCloseTo(250e6, 0);
+    expect(detection?.expected.low).toBeCloseTo(140e6, 0);
+    expect(detection?.expected.high).toBeCloseTo(260e6, 0);
     expect(detection?.evidence).toEqual({ mad: 6.745e6, baselineSource: "hour-of-week" });
   });
 
@@ -110,6 +110,7 @@ describe("robustZScore explanation and expected range", () => {
 
 describe("robustZScore severity (threshold 5, median 100, robust std 10)", () => {
   const baseline = handBaseline({ connectionsPerSec: { median: 100, mad: 6.745 } });
+  const THRESHOLD_5 = { threshold: 5 };
   it.each([
     { value: 149.9, expected: null },
     { value: 150, expected: null },
@@ -119,14 +120,14 @@ describe("robustZScore severity (threshold 5, median 100, robust std 10)", () =>
     { value: 49.9, expected: ["metric_drop", "medium"] },
     { value: 0, expected: ["metric_drop", "high"] },
   ])("connections $value → $expected", ({ value, expected }) => {
-    const detections = robustZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline });
+    const detections = robustZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline }, THRESHOLD_5);
     expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 
   it("a higher configured threshold silences a medium deviation", () => {
-    const sample = sampleAt(TUESDAY_14, { connectionsPerSec: 160 });
+    const sample = sampleAt(TUESDAY_14, { connectionsPerSec: 175 });
     expect(robustZScore.run({ sample, baseline })).toHaveLength(1);
-    expect(robustZScore.run({ sample, baseline }, { threshold: 7 })).toEqual([]);
+    expect(robustZScore.run({ sample, baseline }, { threshold: 8 })).toEqual([]);
   });
 });
 
@@ -179,7 +180,22 @@ describe("robustZScore input handling", () => {
     expect(() => robustZScore.resolveConfig(overrides)).toThrow();
   });
 
-  it("defaults to threshold 5 and a 1% relative floor", () => {
-    expect(robustZScore.defaultConfig).toEqual({ threshold: 5, minStd: 0.01 });
+  it("defaults to threshold 6 and a 1% relative floor", () => {
+    expect(robustZScore.defaultConfig).toEqual({ threshold: 6, minStd: 0.01 });
+  });
+
+  // median 100, robust std 10: by default 6 robust σ is the edge, high past 9, critical past 12.
+  it.each([
+    { value: 159.9, expected: null },
+    { value: 160, expected: null },
+    { value: 160.1, expected: ["metric_spike", "medium"] },
+    { value: 190.1, expected: ["metric_spike", "high"] },
+    { value: 220.1, expected: ["metric_spike", "critical"] },
+    { value: 40.1, expected: null },
+    { value: 39.9, expected: ["metric_drop", "medium"] },
+  ])("by default: connections $value against median 100, robust std 10 → $expected", ({ value, expected }) => {
+    const baseline = handBaseline({ connectionsPerSec: { median: 100, mad: 6.745 } });
+    const detections = robustZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline });
+    expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 });
