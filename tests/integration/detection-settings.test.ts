@@ -1,0 +1,181 @@
+// The worker's detection pipeline against a real database: tuned detector settings, suppression rules
+// and the business calendar take effect without a restart; alerts carry type, contributions and
+// recommended actions; threats of different types on one device become a campaign; the scheduled
+// training stores baselines, role forests and a peer-group run; forecasts are stored per device.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getAlertView } from "../../lib/db/alert-queries";
+import { saveDetectorSetting } from "../../lib/db/detection-settings-queries";
+import { listDevices, type DeviceSummary } from "../../lib/db/device-queries";
+import { getForecast } from "../../lib/db/forecast-queries";
+import { latestPeerGroupRun } from "../../lib/db/peer-group-queries";
+import { pool } from "../../lib/db/pool";
+import { insertSamples } from "../../lib/db/sample-queries";
+import { hourOfWeekZScore } from "../../lib/detect/hour-of-week-zscore";
+import { trainBaselineIndex } from "../../lib/detect/hour-of-week-baseline";
+import { createLogger } from "../../lib/log";
+import { demoFleet } from "../../lib/simulator/demo-fleet";
+import { createNetworkModel } from "../../lib/simulator/network-model";
+import { emptyMetricValues, type MetricSample } from "../../lib/telemetry/metrics";
+import type { Clock } from "../../workers/clock";
+import { createDetectionPipeline, type DetectionPipeline } from "../../workers/detection-pipeline";
+import { ForecastScheduler } from "../../workers/forecasting";
+import { trainDetectionModels } from "../../workers/model-training";
+import { postgresPipelineStore } from "../../workers/pipeline-store";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const log = createLogger("test:settings", { level: "error" });
+const T0 = Date.parse("2026-03-09T00:00:00Z"); // a Monday
+const clock: Clock = { now: () => T0 + 8 * DAY, sleep: async () => undefined };
+
+let t: TestDatabase;
+let devices: DeviceSummary[];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await t.prisma.device.createMany({
+    data: demoFleet(12, 3).map(({ config, ...d }) => ({ ...d, config: config as object })),
+  });
+  devices = await listDevices(t.prisma);
+  // a week of the demo network's ordinary behaviour for every device
+  const model = createNetworkModel({ devices: demoFleet(12, 3), seed: 3 });
+  for (let day = 0; day < 7; day++) {
+    const batch: MetricSample[] = [];
+    for (let m = T0 + day * DAY; m < T0 + (day + 1) * DAY; m += MINUTE) {
+      devices.forEach((d, i) => batch.push({ deviceId: d.id, ts: new Date(m), values: model.valuesAt(i, new Date(m)) }));
+    }
+    await insertSamples(pool(), batch);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+/** A pipeline with only the z-score detector, whose settings re-read is under the test's control. */
+function zPipeline(device: DeviceSummary) {
+  let elapsed = 0;
+  const pipeline = createDetectionPipeline({
+    store: postgresPipelineStore(t.prisma, pool()),
+    lookupDevice: (id) => devices.find((d) => d.id === id),
+    log,
+    clock,
+    detectors: [hourOfWeekZScore],
+    elapsedMs: () => elapsed,
+  });
+  // a steady CPU of 20 % ± 1, 1 Mbps ± 2 % inbound and no packet loss, every minute of the week
+  const history: MetricSample[] = [];
+  for (let m = T0; m < T0 + 7 * DAY; m += MINUTE) {
+    const wobble = ((m / MINUTE) % 3) - 1;
+    history.push({
+      deviceId: device.id,
+      ts: new Date(m),
+      values: { ...emptyMetricValues(), cpuPct: 20 + wobble, bandwidthInBps: 1e6 * (1 + 0.02 * wobble), packetLossPct: 0 },
+    });
+  }
+  pipeline.setBaselines(new Map([[device.id, trainBaselineIndex(history)]]), new Date(T0 + 7 * DAY));
+  return {
+    pipeline,
+    /** The next ingest re-reads settings. */
+    refresh: () => {
+      elapsed += 60_000;
+    },
+  };
+}
+
+function cpuMinute(device: DeviceSummary, minute: number, cpuPct: number, extra: Partial<MetricSample["values"]> = {}): MetricSample {
+  return { deviceId: device.id, ts: new Date(T0 + 7 * DAY + minute * MINUTE), values: { ...emptyMetricValues(), cpuPct, ...extra } };
+}
+
+async function ingest(pipeline: DetectionPipeline, sample: MetricSample) {
+  return pipeline.ingest({ samples: [sample], flows: [], syslog: [] });
+}
+
+describe("detection settings in the running pipeline", () => {
+  it("raises a typed alert with recommended actions, then stays quiet once a higher threshold is saved", async () => {
+    const device = devices[0]!;
+    const { pipeline, refresh } = zPipeline(device);
+    expect((await ingest(pipeline, cpuMinute(device, 0, 60))).alertsCreated).toBe(1);
+    const alert = await t.prisma.alert.findFirstOrThrow({ where: { deviceId: device.id }, orderBy: { id: "desc" } });
+    expect(alert.alertType).toBe("cpu_exhaustion");
+    const view = (await getAlertView(t.prisma, alert.id, null))!;
+    expect(view.title).toBe("CPU exhaustion");
+    expect(view.recommendedActions.length).toBeGreaterThan(1);
+
+    await saveDetectorSetting(t.prisma, { detector: "hour-of-week-zscore", scope: "device", target: device.name, config: { threshold: 1000 }, actorId: null });
+    refresh();
+    expect((await ingest(pipeline, cpuMinute(device, 30, 60))).alertsCreated).toBe(0);
+    expect(await t.prisma.auditLog.count({ where: { action: "detector_setting.save" } })).toBe(1);
+  });
+
+  it("records alerts matching a suppression rule or explained by an announced surge as suppressed", async () => {
+    const device = devices[1]!;
+    const { pipeline, refresh } = zPipeline(device);
+    const rule = await t.prisma.suppressionRule.create({ data: { device: `${device.name.slice(0, 4)}*`, type: "cpu_exhaustion", reason: "load test" } });
+    refresh();
+    await ingest(pipeline, cpuMinute(device, 0, 60));
+    const suppressed = await t.prisma.alert.findFirstOrThrow({ where: { deviceId: device.id }, orderBy: { id: "desc" } });
+    expect(suppressed.status).toBe("suppressed");
+    expect((suppressed.expected as { suppression: { kind: string; ruleId: number } }).suppression).toMatchObject({ kind: "rule", ruleId: rule.id });
+    await t.prisma.suppressionRule.delete({ where: { id: rule.id } });
+
+    // an announced surge explains a traffic spike of its size, on the devices it names only
+    const at = T0 + 7 * DAY + 120 * MINUTE;
+    await t.prisma.calendarEntry.create({
+      data: { name: "launch", startsAt: new Date(at - MINUTE), endsAt: new Date(at + 60 * MINUTE), expectedIncrease: 4, devices: [device.name] },
+    });
+    refresh();
+    const other = devices[2]!;
+    const second = zPipeline(other);
+    const spike = (d: DeviceSummary) => cpuMinute(d, 120, 20, { bandwidthInBps: 3e6, packetLossPct: 0 });
+    await ingest(pipeline, spike(device));
+    await ingest(second.pipeline, spike(other));
+    const latestBandwidthAlert = (d: DeviceSummary) =>
+      t.prisma.alert.findFirstOrThrow({ where: { deviceId: d.id, metric: "bandwidthInBps" }, orderBy: { id: "desc" } });
+    const mine = await latestBandwidthAlert(device);
+    const theirs = await latestBandwidthAlert(other);
+    expect(mine.status).toBe("suppressed");
+    expect((mine.expected as { suppression: { kind: string; name: string } }).suppression).toMatchObject({ kind: "calendar", name: "launch" });
+    expect(theirs.status).toBe("open");
+    // far beyond the announced ×4 (with its 1.5 tolerance) is raised even on the named device
+    await ingest(pipeline, cpuMinute(device, 140, 20, { bandwidthInBps: 9e6, packetLossPct: 0 }));
+    const beyond = await t.prisma.alert.findMany({ where: { deviceId: device.id, metric: "bandwidthInBps" }, orderBy: { id: "asc" } });
+    expect(beyond.map((a) => a.status)).toEqual(["suppressed", "open"]);
+  });
+
+  it("correlates threats of different types on one device into a campaign", async () => {
+    const device = devices[3]!;
+    const { pipeline } = zPipeline(device);
+    // CPU exhaustion, then five minutes later packet loss at 100 % (link down) on the same device
+    await ingest(pipeline, cpuMinute(device, 0, 70));
+    await ingest(pipeline, cpuMinute(device, 6, 20, { packetLossPct: 100 }));
+    const campaign = await t.prisma.campaign.findFirstOrThrow({ include: { alerts: true } });
+    expect(campaign.types.sort()).toEqual(["cpu_exhaustion", "link_down"]);
+    expect(campaign.alerts.map((a) => a.deviceId)).toEqual([device.id, device.id]);
+    expect(["high", "critical"]).toContain(campaign.severity);
+    expect(await t.prisma.event.count({ where: { type: "campaign.updated" } })).toBeGreaterThan(0);
+  });
+});
+
+describe("scheduled learning", () => {
+  it("trains baselines, role forests and peer groups in one pass, and stores 7-day forecasts", { timeout: 180_000 }, async () => {
+    const pipeline = createDetectionPipeline({ store: postgresPipelineStore(t.prisma, pool()), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
+    const summary = await trainDetectionModels({ prisma: t.prisma, pool: pool(), devices, until: new Date(T0 + 7 * DAY), log, pipeline });
+    expect(summary.devicesTrained).toBe(devices.length);
+    expect(summary.roleModels).toBeGreaterThan(1);
+    expect(pipeline.baselinesTrainedAt()?.toISOString()).toBe(new Date(T0 + 7 * DAY).toISOString());
+    const run = await latestPeerGroupRun(t.prisma);
+    expect(run?.result.devices.map((d) => d.device).sort()).toEqual(devices.map((d) => d.name).sort());
+    expect(run!.result.k).toBeGreaterThanOrEqual(1);
+
+    const forecasting = new ForecastScheduler({ prisma: t.prisma, pool: pool(), pipeline, log, devices: () => devices });
+    await forecasting.tick(T0 + 7 * DAY);
+    const forecast = await getForecast(t.prisma, devices[0]!.id, "bandwidthInBps");
+    expect(forecast?.method).toBe("mstl");
+    const horizon = forecast!.points.slice(forecast!.firstForecastIndex);
+    expect(horizon).toHaveLength(168);
+    for (const p of horizon) expect(p.lower).toBeLessThanOrEqual(p.upper);
+    expect(forecast!.capacity).toBe(devices[0]!.capacityBps);
+  });
+});
