@@ -11,6 +11,8 @@ import { useEffect, useState } from "react";
 import type { AlertView } from "@/lib/alerts/alert-view";
 import type { EventPayloads } from "@/lib/events/event-types";
 import { alertQueryKeys } from "@/components/alerts/alert-query-keys";
+import { campaignQueryKeys } from "@/components/campaigns/campaign-query-keys";
+import { forecastQueryKeys } from "@/components/forecasts/forecast-query-keys";
 import { findCachedAlert } from "@/components/alerts/find-cached-alert";
 import { writeAlertToCache } from "@/components/alerts/write-alert-to-cache";
 import { LiveIndicator, type LiveState } from "@/components/shell/live-indicator";
@@ -27,12 +29,18 @@ export function LiveEvents() {
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
     let countsTimer: ReturnType<typeof setTimeout> | undefined;
+    let campaignsTimer: ReturnType<typeof setTimeout> | undefined;
 
     // Bursts of events (a replay after reconnecting, an incident touching many alerts) refresh the
     // counts once.
     const refreshCounts = () => {
       clearTimeout(countsTimer);
       countsTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: alertQueryKeys.counts }), 300);
+    };
+    // Campaigns are refetched (the event carries no member summaries), once per burst.
+    const refreshCampaigns = () => {
+      clearTimeout(campaignsTimer);
+      campaignsTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: campaignQueryKeys.all }), 300);
     };
 
     const connect = () => {
@@ -63,6 +71,8 @@ export function LiveEvents() {
         if (!alert) return;
         writeAlertToCache(queryClient, alert, { addToFeed: true, keepMine: true });
         refreshCounts();
+        // A new alert is a new dot on that device's forecast charts.
+        void queryClient.invalidateQueries({ queryKey: forecastQueryKeys.device(alert.device.id) });
       });
       es.addEventListener("alert.updated", (e) => {
         const alert = parseAlert(e);
@@ -71,13 +81,16 @@ export function LiveEvents() {
         const before = findCachedAlert(queryClient, alert.id);
         writeAlertToCache(queryClient, alert, { keepMine: true });
         if (!before || before.status !== alert.status || before.severity !== alert.severity) refreshCounts();
+        if (alert.campaignId !== null) refreshCampaigns();
       });
+      es.addEventListener("campaign.updated", () => refreshCampaigns());
     };
 
     connect();
     return () => {
       clearTimeout(retryTimer);
       clearTimeout(countsTimer);
+      clearTimeout(campaignsTimer);
       source?.close();
     };
   }, [queryClient]);
@@ -88,6 +101,7 @@ export function LiveEvents() {
 function resync(queryClient: QueryClient): void {
   void queryClient.invalidateQueries({ queryKey: alertQueryKeys.all });
   void queryClient.invalidateQueries({ queryKey: alertQueryKeys.details });
+  void queryClient.invalidateQueries({ queryKey: campaignQueryKeys.all });
 }
 
 /** The AlertView carried by alert.created / alert.updated; undefined for anything malformed. */

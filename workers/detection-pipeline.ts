@@ -4,6 +4,7 @@
 // which skips detection. The evaluation harness runs this same pipeline over an in-memory store.
 import { EMPTY_DISPOSITION_CONTEXT, suppressionFor } from "@/lib/alerts/alert-disposition";
 import { resolveDetectorConfig, type DetectorOverride } from "@/lib/alerts/alert-thresholds";
+import { alertDedupKey, THREAT_TYPES } from "@/lib/alerts/alert-dedup-key";
 import { alertTypeOf } from "@/lib/alerts/alert-type";
 import { CampaignCorrelator } from "@/lib/alerts/campaign-correlator";
 import type { DeviceSummary } from "@/lib/db/device-queries";
@@ -72,6 +73,22 @@ export function detectorDevice(device: DeviceSummary): DetectorDevice {
 /** How sure a single raised alert is, for combining into a campaign's confidence. */
 const THREAT_CONFIDENCE: Record<Severity, number> = { low: 0.4, medium: 0.6, high: 0.8, critical: 0.95 };
 
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/**
+ * One finding per alert (device + type) per minute: several detectors usually see the same anomaly, and
+ * the alert records the strongest (highest severity; on a tie, the first registered detector).
+ */
+export function strongestPerAlert(deviceId: number, detections: readonly Detection[]): Detection[] {
+  const best = new Map<string, Detection>();
+  for (const d of detections) {
+    const key = alertDedupKey(deviceId, d);
+    const current = best.get(key);
+    if (!current || SEVERITY_RANK[d.severity] > SEVERITY_RANK[current.severity]) best.set(key, d);
+  }
+  return [...best.values()];
+}
+
 export function createDetectionPipeline(deps: {
   store: PipelineStore;
   /** Current inventory; devices discovered while running are found too. */
@@ -122,13 +139,14 @@ export function createDetectionPipeline(deps: {
 
   const handle = async (
     device: DeviceSummary,
-    detection: Detection,
+    found: Detection,
     at: Date,
     result: IngestResult,
     options: { cooldownMs?: number; sameMinute?: readonly Detection[] } = {},
   ) => {
     const { cooldownMs } = options;
-    const suppression = suppressionFor(detection, device, at, settings.disposition, options.sameMinute);
+    const suppression = suppressionFor(found, device, at, settings.disposition, options.sameMinute);
+    const detection: Detection = { ...found, dedupKey: alertDedupKey(device.id, found) };
     const recorded = await store.recordAlert({
       deviceId: device.id,
       detection,
@@ -149,13 +167,14 @@ export function createDetectionPipeline(deps: {
       severity: detection.severity,
       score: Number(detection.score.toFixed(2)),
     });
-    if (suppression) return;
+    const type = alertTypeOf(detection);
+    if (suppression || !THREAT_TYPES.has(type)) return;
     deviceIdOfName.set(device.name, device.id);
     const update = correlator.add({
       alertId: recorded.alertId,
       device: device.name,
       ip: device.managementIp,
-      type: alertTypeOf(detection),
+      type,
       severity: detection.severity,
       confidence: THREAT_CONFIDENCE[detection.severity],
       ts: at,
@@ -189,7 +208,9 @@ export function createDetectionPipeline(deps: {
         const flows = flowsOf.get(`${sample.deviceId}|${sample.ts.getTime()}`);
         const { detections, failures } = engine.observe(sample, detectorDevice(device), flows);
         for (const f of failures) log.error("detector failed", { detector: f.detector, deviceId: sample.deviceId, error: f.error.message });
-        for (const detection of detections) await handle(device, detection, sample.ts, result, { sameMinute: detections });
+        for (const detection of strongestPerAlert(device.id, detections)) {
+          await handle(device, detection, sample.ts, result, { sameMinute: detections });
+        }
       }
       return result;
     },

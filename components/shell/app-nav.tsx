@@ -7,6 +7,7 @@ const NAV_ITEMS = [
   { href: "/anomalies", label: "Anomalies" },
   { href: "/clusters", label: "Clusters" },
   { href: "/forecasts", label: "Forecasts" },
+  { href: "/campaigns", label: "Campaigns" },
   { href: "/tuning", label: "Tuning" },
   { href: "/maintenance", label: "Maintenance" },
   { href: "/devices", label: "Devices" },

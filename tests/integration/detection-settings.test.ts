@@ -21,6 +21,7 @@ import { createDetectionPipeline, type DetectionPipeline } from "../../workers/d
 import { ForecastScheduler } from "../../workers/forecasting";
 import { trainDetectionModels } from "../../workers/model-training";
 import { postgresPipelineStore } from "../../workers/pipeline-store";
+import { makeDetection } from "./fixtures";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 const MINUTE = 60_000;
@@ -144,17 +145,39 @@ describe("detection settings in the running pipeline", () => {
     expect(beyond.map((a) => a.status)).toEqual(["suppressed", "open"]);
   });
 
-  it("correlates threats of different types on one device into a campaign", async () => {
+  it("correlates threats of different types on one device into a campaign, and not health alerts", async () => {
     const device = devices[3]!;
     const { pipeline } = zPipeline(device);
-    // CPU exhaustion, then five minutes later packet loss at 100 % (link down) on the same device
+    const at = (minute: number) => new Date(T0 + 7 * DAY + minute * MINUTE).toISOString();
+    const threat = (anomalyType: string, minute: number, severity: "medium" | "high") => ({
+      deviceId: device.id,
+      detection: makeDetection(device.id, { detector: `flow-${anomalyType}`, anomalyType, severity, observed: { value: 1, ts: at(minute) } }),
+    });
+    // health alerts (CPU exhaustion, link down) on the same device are not threats
     await ingest(pipeline, cpuMinute(device, 0, 70));
-    await ingest(pipeline, cpuMinute(device, 6, 20, { packetLossPct: 100 }));
+    await ingest(pipeline, cpuMinute(device, 2, 20, { packetLossPct: 100 }));
+    expect(await t.prisma.campaign.count()).toBe(0);
+    // a port scan, then an exfiltration 10 minutes later: one campaign, escalated
+    await pipeline.recordFindings([threat("port_scan", 3, "high"), threat("exfiltration", 13, "high")]);
     const campaign = await t.prisma.campaign.findFirstOrThrow({ include: { alerts: true } });
-    expect(campaign.types.sort()).toEqual(["cpu_exhaustion", "link_down"]);
-    expect(campaign.alerts.map((a) => a.deviceId)).toEqual([device.id, device.id]);
-    expect(["high", "critical"]).toContain(campaign.severity);
-    expect(await t.prisma.event.count({ where: { type: "campaign.updated" } })).toBeGreaterThan(0);
+    expect(campaign.types).toEqual(["port_scan", "exfiltration"]);
+    expect(campaign.alerts.map((a) => a.alertType).sort()).toEqual(["exfiltration", "port_scan"]);
+    expect(campaign.severity).toBe("critical");
+    expect(campaign.confidence).toBeCloseTo(1 - 0.2 * 0.2, 5);
+    expect(await t.prisma.event.count({ where: { type: "campaign.updated" } })).toBe(1);
+  });
+
+  it("keeps one alert per device and type, whichever detector or metric found it", async () => {
+    const device = devices[4]!;
+    const { pipeline } = zPipeline(device);
+    const ts = new Date(T0 + 7 * DAY + 200 * MINUTE).toISOString();
+    await pipeline.recordFindings([
+      { deviceId: device.id, detection: makeDetection(device.id, { detector: "flow-ddos", anomalyType: "ddos", metric: "packetsPerSec", observed: { value: 9e5, ts } }) },
+      { deviceId: device.id, detection: makeDetection(device.id, { detector: "robust-zscore", anomalyType: "ddos", metric: "bandwidthInBps", observed: { value: 9e9, ts } }) },
+    ]);
+    const alerts = await t.prisma.alert.findMany({ where: { deviceId: device.id } });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ detector: "flow-ddos", alertType: "ddos", occurrences: 2 });
   });
 });
 

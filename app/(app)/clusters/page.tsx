@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/ui/not-built-yet";
+import { ClustersDashboard } from "@/components/clusters/clusters-dashboard";
 
 export const metadata: Metadata = { title: "Clusters" };
 
 export default function ClustersPage() {
   return (
-    <NotBuiltYet
-      title="Clusters"
-      plan="This page will show devices grouped by behaviour (k-means peer groups) with outliers and configuration drift highlighted."
-    />
+    <div className="page">
+      <header className="page-header">
+        <h1>Clusters</h1>
+        <p className="page-subtitle">Devices grouped with the peers that behave like them; outliers and configuration drift stand out.</p>
+      </header>
+      <ClustersDashboard />
+    </div>
   );
 }

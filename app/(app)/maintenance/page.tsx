@@ -1,13 +1,18 @@
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/ui/not-built-yet";
+import { MaintenanceDashboard } from "@/components/maintenance/maintenance-dashboard";
 
 export const metadata: Metadata = { title: "Maintenance" };
 
 export default function MaintenancePage() {
   return (
-    <NotBuiltYet
-      title="Maintenance"
-      plan="This page will list maintenance windows (one-off or recurring, for all devices, a site, a role or one device) during which alerts are suppressed."
-    />
+    <div className="page" data-testid="maintenance-page">
+      <header className="page-header">
+        <h1>Maintenance</h1>
+        <p className="page-subtitle">
+          Planned work, known noise and announced surges: alerts they cover are recorded as suppressed, never raised.
+        </p>
+      </header>
+      <MaintenanceDashboard />
+    </div>
   );
 }

@@ -1,13 +1,18 @@
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/ui/not-built-yet";
+import { TuningDashboard } from "@/components/tuning/tuning-dashboard";
 
 export const metadata: Metadata = { title: "Tuning" };
 
 export default function TuningPage() {
   return (
-    <NotBuiltYet
-      title="Tuning"
-      plan="This page will let admins adjust detector sensitivity and thresholds and preview how many alerts each setting would have raised."
-    />
+    <div className="page" data-testid="tuning-page">
+      <header className="page-header">
+        <h1>Threshold tuning</h1>
+        <p className="page-subtitle">
+          See what each detector runs with, try a threshold against the last week&apos;s alerts and the analysts&apos; verdicts, and apply it.
+        </p>
+      </header>
+      <TuningDashboard />
+    </div>
   );
 }

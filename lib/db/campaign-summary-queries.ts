@@ -1,0 +1,54 @@
+// The Campaigns dashboard's read: campaigns most recently active first, each with its member alerts
+// summarised (device, type, severity, time) in two queries whatever the number of campaigns.
+import { alertTypeTitle } from "../alerts/alert-type";
+import type { CampaignMemberView, CampaignSummaryView } from "../dashboards/campaign-summary";
+import { listCampaigns } from "./campaign-queries";
+import type { PrismaClient } from "./client";
+
+export async function listCampaignSummaries(db: PrismaClient, limit = 50): Promise<CampaignSummaryView[]> {
+  const campaigns = await listCampaigns(db, limit);
+  if (campaigns.length === 0) return [];
+  const alertIds = [...new Set(campaigns.flatMap((c) => c.alertIds))];
+  const deviceIds = [...new Set(campaigns.flatMap((c) => c.deviceIds))];
+  const [alerts, devices] = await Promise.all([
+    alertIds.length === 0
+      ? []
+      : db.alert.findMany({
+          where: { id: { in: alertIds } },
+          select: {
+            id: true,
+            deviceId: true,
+            alertType: true,
+            severity: true,
+            status: true,
+            observedAt: true,
+            device: { select: { name: true } },
+          },
+        }),
+    deviceIds.length === 0 ? [] : db.device.findMany({ where: { id: { in: deviceIds } }, select: { id: true, name: true } }),
+  ]);
+  const memberById = new Map(
+    alerts.map((a): [number, CampaignMemberView] => [
+      a.id,
+      {
+        id: a.id,
+        deviceId: a.deviceId,
+        deviceName: a.device.name,
+        type: a.alertType,
+        title: alertTypeTitle(a.alertType),
+        severity: a.severity,
+        status: a.status,
+        observedAt: a.observedAt.toISOString(),
+      },
+    ]),
+  );
+  const deviceById = new Map(devices.map((d) => [d.id, d]));
+  return campaigns.map((c) => ({
+    ...c,
+    typeTitles: c.types.map(alertTypeTitle),
+    devices: c.deviceIds.flatMap((id) => deviceById.get(id) ?? []),
+    members: c.alertIds
+      .flatMap((id) => memberById.get(id) ?? [])
+      .sort((a, b) => a.observedAt.localeCompare(b.observedAt) || a.id - b.id),
+  }));
+}
