@@ -146,7 +146,14 @@ export function createDetectionPipeline(deps: {
   ) => {
     const { cooldownMs } = options;
     const suppression = suppressionFor(found, device, at, settings.disposition, options.sameMinute);
-    const detection: Detection = { ...found, dedupKey: alertDedupKey(device.id, found) };
+    const detection: Detection = {
+      ...found,
+      dedupKey: alertDedupKey(device.id, found),
+      // a single-metric finding is driven by its metric alone
+      contributions: found.contributions ?? [
+        { feature: found.metric, value: found.observed.value, expected: found.expected.median ?? found.expected.mean, share: 1 },
+      ],
+    };
     const recorded = await store.recordAlert({
       deviceId: device.id,
       detection,
