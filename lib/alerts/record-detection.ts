@@ -46,7 +46,8 @@ export async function recordDetection(
                 severity: escalate ? detection.severity : existing.severity,
                 score: Math.max(existing.score, detection.score),
                 observed: detection.observed as unknown as Prisma.InputJsonValue,
-                expected: detection.expected as unknown as Prisma.InputJsonValue,
+                // a stronger repeat refreshes the numbers but keeps why the alert was suppressed
+                expected: { ...detection.expected, ...suppressionFields(existing.expected) } as unknown as Prisma.InputJsonValue,
                 explanation: detection.explanation,
                 ...(detection.contributions ? { contributions: detection.contributions as unknown as Prisma.InputJsonValue } : {}),
                 ...(detection.evidence ? { evidence: detection.evidence as Prisma.InputJsonValue } : {}),
@@ -86,4 +87,14 @@ export async function recordDetection(
     await appendEvent(tx, "alert.created", view);
     return { alert: view, created: true };
   });
+}
+
+/** The suppression reason recorded in an alert's `expected` (see the create branch), to carry over on updates. */
+function suppressionFields(expected: Prisma.JsonValue): Record<string, unknown> {
+  if (!expected || typeof expected !== "object" || Array.isArray(expected)) return {};
+  const { suppression, maintenanceWindowId } = expected as Record<string, unknown>;
+  return {
+    ...(suppression !== undefined ? { suppression } : {}),
+    ...(maintenanceWindowId !== undefined ? { maintenanceWindowId } : {}),
+  };
 }
