@@ -7,7 +7,8 @@
 import { parseArgs } from "node:util";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import { trainBaselineIndex, type BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
-import { trainRoleModels, type RoleModelDevice } from "@/lib/detect/multivariate-outlier";
+import type { RoleModelDevice } from "@/lib/detect/multivariate-outlier";
+import { trainDeviceModels } from "@/lib/detect/role-models";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import type { MetricSample } from "@/lib/telemetry/metrics";
@@ -44,7 +45,7 @@ fleet.forEach((device, d) => {
   for (const s of samples.slice(-24 * 60)) engine.observe(s, { name: device.name, address: device.managementIp, role: device.role, site: device.site });
 });
 engine.setBaselines(baselines);
-engine.setModels(trainRoleModels(forestInput, { stride: 1 }));
+engine.setModels(trainDeviceModels(forestInput, { stride: 1 }));
 const trainMs = performance.now() - t0;
 
 const cpuBefore = process.cpuUsage();

@@ -6,6 +6,7 @@
 //   npm run eval                                   the built-in labelled suite (simulator scenarios)
 //   npm run eval -- --scenario FILE [--json OUT]   a JSON Lines scenario (format in the README)
 //   npm run eval -- --export DIR                   writes the built-in suite as scenario files
+//   npm run eval -- --config '{"one-class-svm":{"enabled":true}}' [--only NAME]   a what-if run
 import { createWriteStream, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -30,6 +31,10 @@ const { values: args } = parseArgs({
     json: { type: "string" },
     export: { type: "string" },
     quiet: { type: "boolean", default: false },
+    /** Detector config overrides as JSON, e.g. '{"one-class-svm":{"enabled":true}}' (what-if runs). */
+    config: { type: "string" },
+    /** Only the built-in scenarios whose name contains this. */
+    only: { type: "string" },
   },
 });
 
@@ -121,11 +126,13 @@ async function main(): Promise<void> {
 
   const scenarios = args.scenario
     ? [{ name: path.basename(args.scenario), source: () => scenarioSourceOf(parseScenario(readFileSync(args.scenario!, "utf8"))) }]
-    : builtIn();
+    : builtIn().filter((s) => !args.only || s.name.includes(args.only));
+  const detectorConfigs = args.config ? (JSON.parse(args.config) as Record<string, Record<string, unknown>>) : undefined;
   console.log(`## Detection evaluation${args.scenario ? "" : ": built-in labelled suite"}`);
   const runs: { name: string; result: ScenarioRunResult }[] = [];
   for (const s of scenarios) {
     const result = await runScenario(s.source(), {
+      ...(detectorConfigs ? { detectorConfigs } : {}),
       onProgress: args.quiet ? undefined : ({ day, days, alerts }) => process.stderr.write(`\r${s.name}: day ${day + 1}/${days}, ${alerts} alerts `),
     });
     if (!args.quiet) process.stderr.write("\n");

@@ -8,14 +8,15 @@ import { alertDedupKey, THREAT_TYPES } from "@/lib/alerts/alert-dedup-key";
 import { alertTypeOf } from "@/lib/alerts/alert-type";
 import { CampaignCorrelator } from "@/lib/alerts/campaign-correlator";
 import type { DeviceSummary } from "@/lib/db/device-queries";
-import { DetectionEngine } from "@/lib/detect/detection-engine";
+import { DetectionEngine, type DeviceModels } from "@/lib/detect/detection-engine";
 import type { Detection, DetectorDevice, RunnableDetector, Severity } from "@/lib/detect/detector";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
 import { ewmaBand } from "@/lib/detect/ewma-band";
 import { FLOW_THREAT_DETECTORS } from "@/lib/detect/flow-threat-detectors";
 import { hourOfWeekZScore } from "@/lib/detect/hour-of-week-zscore";
 import { iqrFences } from "@/lib/detect/iqr-fences";
-import { multivariateOutlier, type MultivariateModel } from "@/lib/detect/multivariate-outlier";
+import { multivariateOutlier } from "@/lib/detect/multivariate-outlier";
+import { oneClassSvm } from "@/lib/detect/one-class-svm";
 import { robustZScore } from "@/lib/detect/robust-zscore";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
@@ -29,6 +30,8 @@ export const MINUTE_DETECTORS: readonly RunnableDetector[] = [
   iqrFences,
   ewmaBand,
   multivariateOutlier,
+  // off by default (config `enabled`): it did not earn its place in the evaluation, see the README
+  oneClassSvm,
   ...FLOW_THREAT_DETECTORS,
 ];
 
@@ -49,14 +52,14 @@ export interface DetectionPipeline {
    */
   alertedBetween(deviceId: number, from: number, to: number): boolean;
   /** Installs the role models (Isolation Forest) the latest training produced. */
-  setModels(models: ReadonlyMap<number, MultivariateModel>): void;
+  setModels(models: ReadonlyMap<number, DeviceModels>): void;
   /**
    * Records findings that come from fleet-wide or scheduled analysis (peer groups, forecasts) rather
    * than one device-minute, through the same disposition, dedup and correlation as minute detections.
    */
   recordFindings(findings: readonly { deviceId: number; detection: Detection; cooldownMs?: number }[]): Promise<IngestResult>;
   /** Installs baselines (and role models) trained elsewhere: the worker's training, the evaluation's. */
-  setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>, trainedAt: Date, models?: ReadonlyMap<number, MultivariateModel>): void;
+  setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>, trainedAt: Date, models?: ReadonlyMap<number, DeviceModels>): void;
   /** Sim/data time the newest loaded baseline was trained up to, or null without baselines. */
   baselinesTrainedAt(): Date | null;
 }

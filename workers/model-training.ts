@@ -8,7 +8,8 @@ import type { PrismaClient } from "@prisma/client";
 import { deviceConfigs, type DeviceSummary } from "@/lib/db/device-queries";
 import { savePeerGroupRun } from "@/lib/db/peer-group-queries";
 import { buildDeviceProfile, type DeviceProfile } from "@/lib/detect/device-profile";
-import { trainRoleModels, type RoleModelDevice } from "@/lib/detect/multivariate-outlier";
+import type { RoleModelDevice } from "@/lib/detect/multivariate-outlier";
+import { trainDeviceModels } from "@/lib/detect/role-models";
 import { detectPeerGroupAnomalies } from "@/lib/detect/peer-group-detector";
 import { clusterPeerGroups } from "@/lib/detect/peer-groups";
 import type { Logger } from "@/lib/log";
@@ -63,7 +64,7 @@ export async function trainDetectionModels(deps: {
   await deps.pipeline.reloadBaselines();
 
   const started = Date.now();
-  const models = trainRoleModels(forestInput, { stride: 1 });
+  const models = trainDeviceModels(forestInput, { stride: 1 });
   deps.pipeline.setModels(models);
   const roles = new Set(forestInput.filter((d) => models.has(d.id)).map((d) => d.role));
   deps.log.info("role models trained", { roles: roles.size, devices: models.size, ms: Date.now() - started });

@@ -12,8 +12,15 @@ import {
 } from "@/lib/detect/detector";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
 import type { MultivariateModel } from "@/lib/detect/multivariate-outlier";
+import type { OneClassSvmModel } from "@/lib/detect/one-class-svm";
 import { TrafficHistory } from "@/lib/detect/traffic-history";
 import type { MetricSample } from "@/lib/telemetry/metrics";
+
+/** The models a device's role has, trained at each training (not stored). */
+export interface DeviceModels {
+  multivariate?: MultivariateModel;
+  oneClassSvm?: OneClassSvmModel;
+}
 
 /** How many previous minutes detectors see (`DetectorInput.recent`). */
 export const RECENT_MINUTES = 60;
@@ -27,7 +34,7 @@ export interface DetectionEngineOptions {
 
 interface DeviceState {
   baseline: BaselineIndex | undefined;
-  model: MultivariateModel | undefined;
+  models: DeviceModels;
   recent: MetricSample[];
   history: TrafficHistory;
 }
@@ -43,7 +50,7 @@ export class DetectionEngine {
   private state(deviceId: number): DeviceState {
     let s = this.devices.get(deviceId);
     if (!s) {
-      s = { baseline: undefined, model: undefined, recent: [], history: new TrafficHistory() };
+      s = { baseline: undefined, models: {}, recent: [], history: new TrafficHistory() };
       this.devices.set(deviceId, s);
     }
     return s;
@@ -55,10 +62,10 @@ export class DetectionEngine {
     for (const [id, index] of byDevice) this.state(id).baseline = index;
   }
 
-  /** Replaces every device's multivariate model (usually its role's; devices missing lose theirs). */
-  setModels(byDevice: ReadonlyMap<number, MultivariateModel>): void {
-    for (const s of this.devices.values()) s.model = undefined;
-    for (const [id, model] of byDevice) this.state(id).model = model;
+  /** Replaces every device's models (usually its role's; devices missing lose theirs). */
+  setModels(byDevice: ReadonlyMap<number, DeviceModels>): void {
+    for (const s of this.devices.values()) s.models = {};
+    for (const [id, models] of byDevice) this.state(id).models = models;
   }
 
   baselineOf(deviceId: number): BaselineIndex | undefined {
@@ -82,7 +89,8 @@ export class DetectionEngine {
         device,
         trafficHistory: s.history,
         ...(flows ? { flows } : {}),
-        ...(s.model ? { multivariateModel: s.model } : {}),
+        ...(s.models.multivariate ? { multivariateModel: s.models.multivariate } : {}),
+        ...(s.models.oneClassSvm ? { oneClassSvmModel: s.models.oneClassSvm } : {}),
       };
       const configFor = this.options.configFor;
       const configs = configFor

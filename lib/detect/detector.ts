@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
 import type { MultivariateModel } from "@/lib/detect/multivariate-outlier";
+import type { OneClassSvmModel } from "@/lib/detect/one-class-svm";
 import type { TrafficHistoryView } from "@/lib/detect/traffic-history";
 import type { DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
 import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
@@ -76,6 +77,8 @@ export interface DetectorInput {
   trafficHistory?: TrafficHistoryView;
   /** The Isolation Forest of the device's role, when one has been trained. */
   multivariateModel?: MultivariateModel;
+  /** The One-Class SVM of the device's role, when one has been trained (comparison detector). */
+  oneClassSvmModel?: OneClassSvmModel;
 }
 
 export interface DetectorDefinition<Config, Input = DetectorInput> {

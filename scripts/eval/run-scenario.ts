@@ -21,7 +21,8 @@ import {
 import type { Detection } from "@/lib/detect/detector";
 import { buildDeviceProfile } from "@/lib/detect/device-profile";
 import { FORECAST_METRICS, ForecastWatch, hourlyMeans } from "@/lib/detect/forecast-watch";
-import { trainRoleModels, type RoleModelDevice } from "@/lib/detect/multivariate-outlier";
+import type { RoleModelDevice } from "@/lib/detect/multivariate-outlier";
+import { trainDeviceModels } from "@/lib/detect/role-models";
 import { PEER_GROUP_OPTIONS } from "@/workers/model-training";
 import { detectPeerGroupAnomalies } from "@/lib/detect/peer-group-detector";
 import { clusterPeerGroups } from "@/lib/detect/peer-groups";
@@ -255,7 +256,7 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
       baselines.set(d.id, capped.accepted);
       window.push({ id: d.id, role: d.role, samples, baseline: capped.accepted });
     }
-    pipeline.setBaselines(baselines, new Date(at), trainRoleModels(window, { exclude }));
+    pipeline.setBaselines(baselines, new Date(at), trainDeviceModels(window, { exclude }));
     pendingModelWork.push(fleetModels(window, at));
     store.trim(at);
     retrains++;

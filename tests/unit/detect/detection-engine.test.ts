@@ -247,7 +247,7 @@ describe("DetectionEngine inputs and failures", () => {
     const engine = new DetectionEngine({ detectors: [detector] });
     const model = trainMultivariateModel(Array.from({ length: 64 }, (_, i) => Float64Array.from({ length: 12 }, (_, c) => (i * 7 + c) % 13)))!;
     engine.setBaselines(new Map([[FW_ID, CPU_BASELINE]]));
-    engine.setModels(new Map([[FW_ID, model]]));
+    engine.setModels(new Map([[FW_ID, { multivariate: model }]]));
     const flows = { bytesIn: 1, bytesOut: 2, packetsIn: 1, packetsOut: 1, flows: 1, tcpSynFlows: 0, distinctPeers: 1, distinctDstPorts: 1, protocolBytes: {}, topTalkers: [] } satisfies DeviceFlowSummary;
     engine.observe(minute(FW_ID, 0), FW, flows);
     engine.observe(minute(FW_ID, 1), FW);
