@@ -52,7 +52,7 @@ const envSchema = z.object({
   /** UDP port of the demo devices' SNMP agents (one per device loopback address); 0 disables them. */
   SIM_SNMP_PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 1161),
   /** Days of ordinary history the demo simulator generates into an empty database. */
-  SIM_HISTORY_DAYS: optional(z.coerce.number().int().min(1).max(60)).transform((v) => v ?? 14),
+  SIM_HISTORY_DAYS: optional(z.coerce.number().int().min(1).max(60)).transform((v) => v ?? 16),
   /** JSON file with SNMP targets and Prometheus queries (see README). */
   TIDEWATCH_CONFIG: optional(z.string()),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
