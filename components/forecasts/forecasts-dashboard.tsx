@@ -36,13 +36,23 @@ export function ForecastsDashboard() {
   const devices = options.data?.devices ?? [];
   const metrics = options.data?.metrics ?? [];
 
-  const urlDevice = parseDeviceId(params.get("deviceId"));
-  const urlMetric = params.get("metric");
+  // The selection lives here and is mirrored to the URL: `useSearchParams` only changes once
+  // `router.replace` has landed, so a second pick right after the first must not read the URL.
+  const [picked, setPicked] = useState(() => ({ deviceId: parseDeviceId(params.get("deviceId")), metric: params.get("metric") }));
+  const urlKey = params.toString();
+  useEffect(() => {
+    // the URL changed from outside (back/forward, a link): follow it
+    const fromUrl = new URLSearchParams(urlKey);
+    setPicked({ deviceId: parseDeviceId(fromUrl.get("deviceId")), metric: fromUrl.get("metric") });
+  }, [urlKey]);
+  const urlDevice = picked.deviceId;
+  const urlMetric = picked.metric;
   const deviceId = urlDevice ?? devices[0]?.id ?? null;
   const deviceEntry = devices.find((d) => d.id === deviceId);
   const metric = urlMetric ?? deviceEntry?.metrics[0] ?? metrics[0]?.metric ?? null;
 
   const select = (next: { deviceId: number | null; metric: string | null }) => {
+    setPicked(next);
     const search = new URLSearchParams(params.toString());
     if (next.deviceId !== null) search.set("deviceId", String(next.deviceId));
     if (next.metric !== null) search.set("metric", next.metric);
