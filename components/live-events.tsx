@@ -12,6 +12,7 @@ import type { AlertView } from "@/lib/alerts/alert-view";
 import type { EventPayloads } from "@/lib/events/event-types";
 import { alertQueryKeys } from "@/components/alerts/alert-query-keys";
 import { campaignQueryKeys } from "@/components/campaigns/campaign-query-keys";
+import { deviceQueryKeys } from "@/components/devices/device-query-keys";
 import { forecastQueryKeys } from "@/components/forecasts/forecast-query-keys";
 import { findCachedAlert } from "@/components/alerts/find-cached-alert";
 import { writeAlertToCache } from "@/components/alerts/write-alert-to-cache";
@@ -30,6 +31,7 @@ export function LiveEvents() {
     let failures = 0;
     let countsTimer: ReturnType<typeof setTimeout> | undefined;
     let campaignsTimer: ReturnType<typeof setTimeout> | undefined;
+    let devicesTimer: ReturnType<typeof setTimeout> | undefined;
 
     // Bursts of events (a replay after reconnecting, an incident touching many alerts) refresh the
     // counts once.
@@ -41,6 +43,12 @@ export function LiveEvents() {
     const refreshCampaigns = () => {
       clearTimeout(campaignsTimer);
       campaignsTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: campaignQueryKeys.all }), 300);
+    };
+
+    // The inventory shows open-alert counts and status: refetched once per burst of changes.
+    const refreshDevices = () => {
+      clearTimeout(devicesTimer);
+      devicesTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: deviceQueryKeys.inventory }), 1000);
     };
 
     const connect = () => {
@@ -71,6 +79,7 @@ export function LiveEvents() {
         if (!alert) return;
         writeAlertToCache(queryClient, alert, { addToFeed: true, keepMine: true });
         refreshCounts();
+        refreshDevices();
         // A new alert is a new dot on that device's forecast charts.
         void queryClient.invalidateQueries({ queryKey: forecastQueryKeys.device(alert.device.id) });
       });
@@ -80,10 +89,14 @@ export function LiveEvents() {
         // Counts are by severity of open + acknowledged alerts: only those two fields move them.
         const before = findCachedAlert(queryClient, alert.id);
         writeAlertToCache(queryClient, alert, { keepMine: true });
-        if (!before || before.status !== alert.status || before.severity !== alert.severity) refreshCounts();
+        if (!before || before.status !== alert.status || before.severity !== alert.severity) {
+          refreshCounts();
+          refreshDevices();
+        }
         if (alert.campaignId !== null) refreshCampaigns();
       });
       es.addEventListener("campaign.updated", () => refreshCampaigns());
+      es.addEventListener("device.status", () => refreshDevices());
     };
 
     connect();
@@ -91,6 +104,7 @@ export function LiveEvents() {
       clearTimeout(retryTimer);
       clearTimeout(countsTimer);
       clearTimeout(campaignsTimer);
+      clearTimeout(devicesTimer);
       source?.close();
     };
   }, [queryClient]);

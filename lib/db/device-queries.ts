@@ -1,5 +1,8 @@
 import { Prisma, type DeviceStatus } from "@prisma/client";
+import { activeMaintenanceWindow } from "../alerts/maintenance-window";
+import type { DeviceInventoryRow } from "../dashboards/device-inventory";
 import type { DeviceConfigFacts } from "../detect/device-profile";
+import { currentMaintenanceWindows } from "./maintenance-queries";
 import { appendEvent } from "./event-queries";
 import type { DbClient, PrismaClient } from "./client";
 
@@ -65,4 +68,20 @@ export async function setDeviceStatus(db: PrismaClient, id: number, status: Devi
 export async function deviceConfigs(db: DbClient): Promise<Map<number, DeviceConfigFacts>> {
   const rows = await db.device.findMany({ where: { config: { not: Prisma.DbNull } }, select: { id: true, config: true } });
   return new Map(rows.map((r) => [r.id, r.config as unknown as DeviceConfigFacts]));
+}
+
+/** The inventory with each device's newest telemetry, open alert count and whether a window covers it at `now`. */
+export async function listDeviceInventory(db: DbClient, now: Date): Promise<DeviceInventoryRow[]> {
+  const [devices, open, windows] = await Promise.all([
+    db.device.findMany({ orderBy: { name: "asc" }, select: { ...summary, lastSeenAt: true } }),
+    db.alert.groupBy({ by: ["deviceId"], where: { status: { in: ["open", "acknowledged"] } }, _count: { _all: true } }),
+    currentMaintenanceWindows(db, now),
+  ]);
+  const openBy = new Map(open.map((o) => [o.deviceId, o._count._all]));
+  return devices.map(({ lastSeenAt, ...d }) => ({
+    ...d,
+    lastSeenAt: lastSeenAt?.toISOString() ?? null,
+    openAlerts: openBy.get(d.id) ?? 0,
+    inMaintenance: activeMaintenanceWindow(windows, d, now) !== undefined,
+  }));
 }

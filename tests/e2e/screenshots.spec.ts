@@ -70,6 +70,9 @@ test("every page, screenshotted once the demo has data", async ({ page }, testIn
 
   await page.goto("/devices");
   await expect(page.getByRole("heading", { name: "Devices", level: 1 })).toBeVisible();
+  // the inventory lists every demo device, with its newest telemetry
+  await expect(page.getByTestId("device-row")).toHaveCount(20);
+  await expect(page.getByTestId("device-row").filter({ hasText: "never" })).toHaveCount(0);
   await shoot(page, testInfo, "devices");
 
   // an alert with an expected-range chart when there is one

@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/ui/not-built-yet";
+import { DeviceInventory } from "@/components/devices/device-inventory";
 
 export const metadata: Metadata = { title: "Devices" };
 
 export default function DevicesPage() {
   return (
-    <NotBuiltYet
-      title="Devices"
-      plan="This page will list monitored devices with their role, site, status and last telemetry, and each device's recent alerts."
-    />
+    <div className="page" data-testid="devices-page">
+      <header className="page-header">
+        <h1>Devices</h1>
+        <p className="faint">Every monitored device, its newest telemetry and open alerts.</p>
+      </header>
+      <DeviceInventory />
+    </div>
   );
 }
