@@ -9,7 +9,7 @@ import { alertTypeOf } from "@/lib/alerts/alert-type";
 import { CampaignCorrelator } from "@/lib/alerts/campaign-correlator";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import { DetectionEngine, type DeviceModels } from "@/lib/detect/detection-engine";
-import type { Detection, DetectorDevice, RunnableDetector, Severity } from "@/lib/detect/detector";
+import { SEVERITY_RANK, type Detection, type DetectorDevice, type RunnableDetector, type Severity } from "@/lib/detect/detector";
 import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
 import { ewmaBand } from "@/lib/detect/ewma-band";
 import { FLOW_THREAT_DETECTORS } from "@/lib/detect/flow-threat-detectors";
@@ -76,7 +76,6 @@ export function detectorDevice(device: DeviceSummary): DetectorDevice {
 /** How sure a single raised alert is, for combining into a campaign's confidence. */
 const THREAT_CONFIDENCE: Record<Severity, number> = { low: 0.4, medium: 0.6, high: 0.8, critical: 0.95 };
 
-const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 /**
  * One finding per alert (device + type) per minute: several detectors usually see the same anomaly, and
@@ -148,6 +147,7 @@ export function createDetectionPipeline(deps: {
     options: { cooldownMs?: number; sameMinute?: readonly Detection[] } = {},
   ) => {
     const { cooldownMs } = options;
+    const type = alertTypeOf(found);
     const suppression = suppressionFor(found, device, at, settings.disposition, options.sameMinute);
     const detection: Detection = {
       ...found,
@@ -173,11 +173,10 @@ export function createDetectionPipeline(deps: {
       alertId: recorded.alertId,
       device: device.name,
       detector: detection.detector,
-      type: alertTypeOf(detection),
+      type,
       severity: detection.severity,
       score: Number(detection.score.toFixed(2)),
     });
-    const type = alertTypeOf(detection);
     if (suppression || !THREAT_TYPES.has(type)) return;
     deviceIdOfName.set(device.name, device.id);
     const update = correlator.add({

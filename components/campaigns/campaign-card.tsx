@@ -2,10 +2,10 @@ import Link from "next/link";
 import type { Severity } from "@prisma/client";
 import type { CampaignSummaryView } from "@/lib/dashboards/campaign-summary";
 import { SeverityBadge } from "@/components/alerts/severity-badge";
+import { SEVERITY_RANK } from "@/lib/detect/detector";
 import { StatusBadge } from "@/components/alerts/status-badge";
 import { formatFullTime, formatTime } from "@/components/ui/format-time";
 
-const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 /** One campaign: its escalated severity and confidence, then its member threats on a timeline, oldest first. */
@@ -15,10 +15,10 @@ export function CampaignCard({ campaign, isNew }: { campaign: CampaignSummaryVie
   const last = Date.parse(campaign.lastSeenAt);
   const span = Math.max(0, last - first);
   const strongest = campaign.members.reduce<Severity | null>(
-    (max, m) => (max === null || RANK[m.severity] > RANK[max] ? m.severity : max),
+    (max, m) => (max === null || SEVERITY_RANK[m.severity] > SEVERITY_RANK[max] ? m.severity : max),
     null,
   );
-  const escalated = strongest !== null && RANK[campaign.severity] > RANK[strongest];
+  const escalated = strongest !== null && SEVERITY_RANK[campaign.severity] > SEVERITY_RANK[strongest];
   const devices = campaign.devices.map((d) => d.name);
   const title = campaign.typeTitles.join(" + ");
 

@@ -22,7 +22,7 @@
 //   seen is dropped, so memory is bounded by the threats of one window.
 // - A threat that links to two open campaigns joins the older one; campaigns are never merged, so a
 //   campaign id once reported stays valid.
-import type { Severity } from "@/lib/detect/detector";
+import { SEVERITY_RANK, type Severity } from "@/lib/detect/detector";
 
 export const DEFAULT_CAMPAIGN_WINDOW_MS = 15 * 60_000;
 
@@ -63,7 +63,6 @@ export interface CampaignCorrelatorOptions {
 }
 
 const LEVELS: readonly Severity[] = ["low", "medium", "high", "critical"];
-const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 function clampConfidence(c: number): number {
   return Number.isNaN(c) ? 0 : Math.min(1, Math.max(0, c));
@@ -86,16 +85,16 @@ export function campaignAssessment(members: readonly Threat[]): { severity: Seve
   for (const m of members) {
     const best = bestByType.get(m.type) ?? { rank: 0, confidence: 0 };
     bestByType.set(m.type, {
-      rank: Math.max(best.rank, RANK[m.severity]),
+      rank: Math.max(best.rank, SEVERITY_RANK[m.severity]),
       confidence: Math.max(best.confidence, clampConfidence(m.confidence)),
     });
   }
   const types = [...bestByType.values()];
   const strongest = Math.max(0, ...types.map((t) => t.rank));
-  const highOrAbove = types.filter((t) => t.rank >= RANK.high).length;
+  const highOrAbove = types.filter((t) => t.rank >= SEVERITY_RANK.high).length;
   let rank = strongest;
-  if (strongest === RANK.critical || highOrAbove >= 2) rank = RANK.critical;
-  else if (types.length >= 2) rank = Math.min(RANK.high, strongest + 1);
+  if (strongest === SEVERITY_RANK.critical || highOrAbove >= 2) rank = SEVERITY_RANK.critical;
+  else if (types.length >= 2) rank = Math.min(SEVERITY_RANK.high, strongest + 1);
   const confidence = 1 - types.reduce((miss, t) => miss * (1 - t.confidence), 1);
   return { severity: LEVELS[rank]!, confidence };
 }

@@ -2,7 +2,7 @@
 // the cooldown updates the existing alert instead of raising a new one; inside a maintenance window
 // (or under a suppression rule, or within an announced surge) the alert is recorded as suppressed. The alert, its event and the NOTIFY commit together.
 import type { Prisma, PrismaClient, Severity } from "@prisma/client";
-import type { Detection } from "../detect/detector";
+import { SEVERITY_RANK, type Detection } from "../detect/detector";
 import { getAlertView } from "../db/alert-queries";
 import { appendEvent } from "../db/event-queries";
 import type { Suppression } from "./alert-disposition";
@@ -11,7 +11,6 @@ import type { AlertView } from "./alert-view";
 
 export const DEFAULT_COOLDOWN_MS = 15 * 60_000;
 
-const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface RecordedAlert {
   alert: AlertView;
@@ -35,7 +34,7 @@ export async function recordDetection(
       orderBy: { lastSeenAt: "desc" },
     });
     if (existing) {
-      const escalate = RANK[detection.severity] > RANK[existing.severity];
+      const escalate = SEVERITY_RANK[detection.severity] > SEVERITY_RANK[existing.severity];
       await tx.alert.update({
         where: { id: existing.id },
         data: {

@@ -10,6 +10,9 @@ import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
 
 export type Severity = "low" | "medium" | "high" | "critical";
 
+/** Order of severities, for "the stronger of two" and escalation. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
+
 export interface Detection {
   /** Detector id, e.g. "hour-of-week-zscore". */
   detector: string;

@@ -76,17 +76,7 @@ export function trainMultivariateModel(
   options: { seed?: number; maxRows?: number } = {},
 ): MultivariateModel | undefined {
   if (rows.length < 64) return undefined;
-  const maxRows = options.maxRows ?? 20_000;
-  let chosen = rows;
-  if (rows.length > maxRows) {
-    const rng = mulberry32(options.seed ?? 1);
-    const copy = [...rows];
-    for (let i = 0; i < maxRows; i++) {
-      const j = i + Math.floor(rng() * (copy.length - i));
-      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-    }
-    chosen = copy.slice(0, maxRows);
-  }
+  const chosen = seededSubsample(rows, options.maxRows ?? 20_000, options.seed ?? 1);
   const data = new Float64Array(chosen.length * COLS);
   chosen.forEach((r, i) => data.set(r, i * COLS));
   const forest = fitIsolationForest(data, chosen.length, COLS, { seed: options.seed ?? hashString("multivariate") });
@@ -111,61 +101,97 @@ export const multivariateOutlier = defineDetector<MultivariateOutlierConfig>({
     if (!model) return [];
     const row = multivariateFeatures(sample, baseline);
     if (!row) return [];
-    let largest = 0;
-    for (let c = 0; c < MULTIVARIATE_METRICS.length; c++) largest = Math.max(largest, Math.abs(Math.sinh(row[c]!)));
-    if (largest < config.minMetricDeviation) return [];
+    if (Math.abs(Math.sinh(row[leadMetricIndex(row)]!)) < config.minMetricDeviation) return [];
     const { score, contributions } = scoreWithContributions(model.forest, row);
     if (!(score > config.threshold)) return [];
 
-    // Contributions by isolation credit, among the metrics that actually moved (|robust z| ≥ 1): the
-    // forest also credits splits on ordinary values, which explain nothing to an analyst.
-    const ranked: Contribution[] = MULTIVARIATE_METRICS.flatMap((metric, c) => {
-      const value = sample.values[metric];
-      if (value === null || !Number.isFinite(value) || Math.abs(Math.sinh(row[c]!)) < 1) return [];
-      const expected = expectedFor(baseline, metric, sample.ts);
-      return [{ feature: metric, value, ...(expected ? { expected: expected.median } : {}), share: contributions[c] ?? 0 }];
-    }).sort((a, b) => b.share - a.share);
-    // The alert's metric is the one furthest from its usual value.
-    let lead = -1;
-    for (let c = 0; c < MULTIVARIATE_METRICS.length; c++) if (lead < 0 || Math.abs(row[c]!) > Math.abs(row[lead]!)) lead = c;
-    const metric: MetricName = MULTIVARIATE_METRICS[lead]!;
-    const value = sample.values[metric];
-    if (value === null || !Number.isFinite(value)) return [];
-    const topExpected = expectedFor(baseline, metric, sample.ts);
-    if (ranked.length === 0) ranked.push({ feature: metric, value, ...(topExpected ? { expected: topExpected.median } : {}), share: 1 });
-    // Distance past the threshold on the 0.5 (ordinary) .. 1 scale: medium, high past 1.5×, critical past 2×.
-    const relative = (score - 0.5) / (config.threshold - 0.5);
-    const direction = row[lead]! < 0 ? "drop" : "spike";
-    const detection: Detection = {
+    const detection = multivariateDetection({
       detector: MULTIVARIATE_OUTLIER_ID,
-      anomalyType: "multivariate_outlier",
-      metric,
-      severity: severityFor(relative, 1),
+      sample,
+      baseline,
+      row,
       score,
-      observed: { value, ts: sample.ts.toISOString() },
-      expected: {
-        low: topExpected?.p05 ?? 0,
-        high: topExpected?.p95 ?? 0,
-        ...(topExpected ? { median: topExpected.median, p95: topExpected.p95, hourOfWeek: topExpected.hourOfWeek } : {}),
-      },
-      contributions: ranked.slice(0, 5),
-      explanation: explain(ranked.slice(0, 3), score, config.threshold),
-      dedupKey: `${sample.deviceId}:${MULTIVARIATE_OUTLIER_ID}:${direction}`,
-    };
-    return [detection];
+      // distance past the threshold on the 0.5 (ordinary) .. 1 scale: medium, high past 1.5×, critical past 2×
+      relative: (score - 0.5) / (config.threshold - 0.5),
+      shares: contributions,
+      summary: `Unusual combination of metrics for this device and time (isolation score ${score.toFixed(2)}, threshold ${config.threshold.toFixed(2)})`,
+    });
+    return detection ? [detection] : [];
   },
 });
 
-function explain(top: readonly Contribution[], score: number, threshold: number): string {
-  const parts = top.map((c) => {
-    const metric = c.feature as MetricName;
-    const usual = c.expected === undefined ? "" : ` (usually ${formatMetricValue(metric, c.expected)})`;
-    return `${METRIC_INFO[metric].label} ${formatMetricValue(metric, c.value)}${usual}, ${Math.round(c.share * 100)}%`;
+/**
+ * The detection both multivariate detectors (Isolation Forest, one-class SVM) report for a row they
+ * flag: the metric furthest from its usual value leads; contributions are the metrics that actually
+ * moved (|robust z| ≥ 1), ranked by the detector's own per-feature `shares` (the models also credit
+ * ordinary values, which explain nothing to an analyst). Undefined when the lead metric has no value.
+ */
+export function multivariateDetection(args: {
+  detector: string;
+  sample: MetricSample;
+  baseline: BaselineIndex;
+  row: Float64Array;
+  score: number;
+  /** How far past the threshold, on severityFor's scale with threshold 1. */
+  relative: number;
+  /** Per-feature shares in row order (at least the metric columns). */
+  shares: ArrayLike<number>;
+  /** The explanation's first clause: what the model said. */
+  summary: string;
+}): Detection | undefined {
+  const { sample, baseline, row } = args;
+  const ranked: Contribution[] = MULTIVARIATE_METRICS.flatMap((metric, c) => {
+    const value = sample.values[metric];
+    if (value === null || !Number.isFinite(value) || Math.abs(Math.sinh(row[c]!)) < 1) return [];
+    const expected = expectedFor(baseline, metric, sample.ts);
+    return [{ feature: metric, value, ...(expected ? { expected: expected.median } : {}), share: args.shares[c] ?? 0 }];
+  }).sort((a, b) => b.share - a.share || a.feature.localeCompare(b.feature));
+  const lead = leadMetricIndex(row);
+  const metric: MetricName = MULTIVARIATE_METRICS[lead]!;
+  const value = sample.values[metric];
+  if (value === null || !Number.isFinite(value)) return undefined;
+  const usual = expectedFor(baseline, metric, sample.ts);
+  if (ranked.length === 0) ranked.push({ feature: metric, value, ...(usual ? { expected: usual.median } : {}), share: 1 });
+  const parts = ranked.slice(0, 3).map((c) => {
+    const m = c.feature as MetricName;
+    const was = c.expected === undefined ? "" : ` (usually ${formatMetricValue(m, c.expected)})`;
+    return `${METRIC_INFO[m].label} ${formatMetricValue(m, c.value)}${was}, ${Math.round(c.share * 100)}%`;
   });
-  return (
-    `Unusual combination of metrics for this device and time (isolation score ${score.toFixed(2)}, threshold ${threshold.toFixed(2)}); ` +
-    `driven by ${parts.join("; ")}.`
-  );
+  return {
+    detector: args.detector,
+    anomalyType: "multivariate_outlier",
+    metric,
+    severity: severityFor(args.relative, 1),
+    score: args.score,
+    observed: { value, ts: sample.ts.toISOString() },
+    expected: {
+      low: usual?.p05 ?? 0,
+      high: usual?.p95 ?? 0,
+      ...(usual ? { median: usual.median, p95: usual.p95, hourOfWeek: usual.hourOfWeek } : {}),
+    },
+    contributions: ranked.slice(0, 5),
+    explanation: `${args.summary}; driven by ${parts.join("; ")}.`,
+    dedupKey: `${sample.deviceId}:${args.detector}:${row[lead]! < 0 ? "drop" : "spike"}`,
+  };
+}
+
+/** Index of the metric column furthest from its usual value. */
+export function leadMetricIndex(row: Float64Array): number {
+  let lead = 0;
+  for (let c = 1; c < MULTIVARIATE_METRICS.length; c++) if (Math.abs(row[c]!) > Math.abs(row[lead]!)) lead = c;
+  return lead;
+}
+
+/** A seeded uniform subsample of at most `max` rows (all of them when there are fewer). */
+export function seededSubsample<T>(rows: readonly T[], max: number, seed: number): readonly T[] {
+  if (rows.length <= max) return rows;
+  const rng = mulberry32(seed);
+  const copy = [...rows];
+  for (let i = 0; i < max; i++) {
+    const j = i + Math.floor(rng() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, max);
 }
 
 export interface RoleModelDevice {

@@ -17,17 +17,15 @@
 // and well under a second of SMO, and 1,500 draws of a role's ordinary minutes already describe its
 // normal region; the support vectors (about ν of the rows) are all scoring keeps.
 import { z } from "zod";
-import { defineDetector, type Contribution, type Detection } from "@/lib/detect/detector";
-import { formatMetricValue } from "@/lib/detect/format-metric-value";
-import { expectedFor } from "@/lib/detect/hour-of-week-baseline";
-import { severityFor } from "@/lib/detect/hour-of-week-zscore";
+import { defineDetector } from "@/lib/detect/detector";
 import {
-  MULTIVARIATE_METRICS,
+  leadMetricIndex,
+  multivariateDetection,
   multivariateFeatures,
+  seededSubsample,
   type RoleModelDevice,
 } from "@/lib/detect/multivariate-outlier";
-import { hashString, mulberry32 } from "@/lib/simulator/prng";
-import { METRIC_INFO, type MetricName } from "@/lib/telemetry/metrics";
+import { hashString } from "@/lib/simulator/prng";
 
 export const ONE_CLASS_SVM_ID = "one-class-svm";
 
@@ -66,7 +64,7 @@ export function trainOneClassSvm(rows: readonly Float64Array[], options: OneClas
   if (rows.length < MIN_ROWS) return undefined;
   const nu = options.nu ?? 0.01;
   if (!(nu > 0 && nu <= 1)) throw new RangeError(`one-class SVM: nu must be in (0, 1], got ${nu}`);
-  const chosen = subsample(rows, options.maxRows ?? 1500, options.seed ?? 1);
+  const chosen = seededSubsample(rows, options.maxRows ?? 1500, options.seed ?? 1);
   const l = chosen.length;
   const cols = chosen[0]!.length;
   const x = new Float64Array(l * cols);
@@ -253,74 +251,28 @@ export const oneClassSvm = defineDetector<OneClassSvmConfig>({
     if (!config.enabled || !model) return [];
     const row = multivariateFeatures(sample, baseline);
     if (!row || row.length !== model.cols) return [];
-    let lead = -1;
-    for (let c = 0; c < MULTIVARIATE_METRICS.length; c++) if (lead < 0 || Math.abs(row[c]!) > Math.abs(row[lead]!)) lead = c;
-    if (Math.abs(Math.sinh(row[lead]!)) < config.minMetricDeviation) return [];
+    if (Math.abs(Math.sinh(row[leadMetricIndex(row)]!)) < config.minMetricDeviation) return [];
     const score = oneClassSvmScore(model, row);
     if (!(score < config.threshold)) return [];
-
     // Shares: each moved metric's part of the squared distance to the nearest support vector.
     const gap = nearestSupportGap(model, row);
     const gapTotal = gap.reduce((a, b) => a + b, 0);
-    const ranked: Contribution[] = MULTIVARIATE_METRICS.flatMap((metric, c) => {
-      const value = sample.values[metric];
-      if (value === null || !Number.isFinite(value) || Math.abs(Math.sinh(row[c]!)) < 1) return [];
-      const expected = expectedFor(baseline, metric, sample.ts);
-      const share = gapTotal > 0 ? gap[c]! / gapTotal : 0;
-      return [{ feature: metric, value, ...(expected ? { expected: expected.median } : {}), share }];
-    }).sort((a, b) => b.share - a.share || a.feature.localeCompare(b.feature));
-    const metric: MetricName = MULTIVARIATE_METRICS[lead]!;
-    const value = sample.values[metric];
-    if (value === null || !Number.isFinite(value)) return [];
-    const topExpected = expectedFor(baseline, metric, sample.ts);
-    if (ranked.length === 0) ranked.push({ feature: metric, value, ...(topExpected ? { expected: topExpected.median } : {}), share: 1 });
     // How far from the threshold towards −1 (far from every normal minute): medium in the first quarter
     // of the way, high past a quarter, critical past half.
     const depth = (config.threshold - score) / (config.threshold + 1);
-    const relative = 1 + 2 * depth;
-    const direction = row[lead]! < 0 ? "drop" : "spike";
-    const detection: Detection = {
+    const detection = multivariateDetection({
       detector: ONE_CLASS_SVM_ID,
-      anomalyType: "multivariate_outlier",
-      metric,
-      severity: severityFor(relative, 1),
+      sample,
+      baseline,
+      row,
       score,
-      observed: { value, ts: sample.ts.toISOString() },
-      expected: {
-        low: topExpected?.p05 ?? 0,
-        high: topExpected?.p95 ?? 0,
-        ...(topExpected ? { median: topExpected.median, p95: topExpected.p95, hourOfWeek: topExpected.hourOfWeek } : {}),
-      },
-      contributions: ranked.slice(0, 5),
-      explanation: explain(ranked.slice(0, 3), score, config.threshold),
-      dedupKey: `${sample.deviceId}:${ONE_CLASS_SVM_ID}:${direction}`,
-    };
-    return [detection];
+      relative: 1 + 2 * depth,
+      shares: gap.map((g) => (gapTotal > 0 ? g / gapTotal : 0)),
+      summary: `Outside the usual combinations of metrics for this device's role and time (one-class SVM decision ${score.toFixed(2)}, threshold ${config.threshold.toFixed(2)})`,
+    });
+    return detection ? [detection] : [];
   },
 });
-
-function explain(top: readonly Contribution[], score: number, threshold: number): string {
-  const parts = top.map((c) => {
-    const metric = c.feature as MetricName;
-    const usual = c.expected === undefined ? "" : ` (usually ${formatMetricValue(metric, c.expected)})`;
-    return `${METRIC_INFO[metric].label} ${formatMetricValue(metric, c.value)}${usual}, ${Math.round(c.share * 100)}%`;
-  });
-  return (
-    `Outside the usual combinations of metrics for this device's role and time (one-class SVM decision ${score.toFixed(2)}, threshold ${threshold.toFixed(2)}); ` +
-    `driven by ${parts.join("; ")}.`
-  );
-}
-
-function subsample(rows: readonly Float64Array[], maxRows: number, seed: number): readonly Float64Array[] {
-  if (rows.length <= maxRows) return rows;
-  const rng = mulberry32(seed);
-  const copy = [...rows];
-  for (let i = 0; i < maxRows; i++) {
-    const j = i + Math.floor(rng() * (copy.length - i));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy.slice(0, maxRows);
-}
 
 /** scikit-learn's gamma="scale": 1 / (features × variance of every value in the data). */
 function scaleGamma(x: Float64Array, cols: number): number {

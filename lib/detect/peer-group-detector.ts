@@ -5,7 +5,7 @@
 // Detection.metric must name a metric: a peer outlier takes the metric behind its largest difference
 // (PROFILE_FEATURE_INFO[feature].metric, e.g. cpuPctP95 → cpuPct); pure config drift has no metric of its
 // own and takes `configDriftMetric` (connections/s by default: management protocols are connections).
-import type { Contribution, Detection, Severity } from "@/lib/detect/detector";
+import { SEVERITY_RANK, type Contribution, type Detection, type Severity } from "@/lib/detect/detector";
 import { CONFIG_FEATURE_INFO, PROFILE_FEATURE_INFO, type ConfigFeature } from "@/lib/detect/device-profile";
 import { formatMetricValue } from "@/lib/detect/format-metric-value";
 import { severityFor } from "@/lib/detect/hour-of-week-zscore";
@@ -36,7 +36,6 @@ const RISKY_DRIFT_SEVERITY: Readonly<Record<ConfigFeature, Severity>> = {
   ntpSynced: "medium",
 };
 const FIRMWARE_DRIFT_SEVERITY: Severity = "medium";
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
 /** A difference carrying less of the squared distance than this is left out of the explanation text. */
 const MIN_EXPLAINED_SHARE = 0.05;
 /** Contributions per detection (the rest of the distance is still in `evidence`). */
