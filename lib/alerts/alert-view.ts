@@ -42,6 +42,10 @@ export interface AlertView {
   /** Concrete next steps for this type. */
   recommendedActions: string[];
   campaignId: number | null;
+  /** The analyst who took the alert ("assign to me"), if any. */
+  assignee: { id: number; name: string } | null;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
   occurrences: number;
   lastSeenAt: string;
   createdAt: string;

@@ -10,8 +10,16 @@ import type { DbClient } from "./client";
 export interface AlertFilter {
   status?: AlertStatus[];
   severity?: Severity[];
-  deviceId?: number;
+  /** Alert types (alert_type), e.g. ddos, exfiltration, metric_spike. */
+  type?: string[];
+  detector?: string[];
+  deviceId?: number[];
+  site?: string[];
+  /** Only alerts assigned to this user. */
+  assigneeId?: number;
+  /** Raised at or after (created_at). */
   from?: Date;
+  /** Raised before (created_at). */
   to?: Date;
   cursor?: string;
   limit?: number;
@@ -19,6 +27,7 @@ export interface AlertFilter {
 
 const alertWithDevice = {
   device: { select: { id: true, name: true, role: true, site: true } },
+  assignee: { select: { id: true, name: true } },
 } satisfies Prisma.AlertInclude;
 
 type AlertRow = Prisma.AlertGetPayload<{ include: typeof alertWithDevice }>;
@@ -79,6 +88,9 @@ function toView(row: AlertRow, feedback: AlertView["feedback"]): AlertView {
     evidence: (row.evidence ?? null) as AlertView["evidence"],
     recommendedActions: recommendedActionsFor(row.alertType),
     campaignId: row.campaignId,
+    assignee: row.assignee,
+    acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
     occurrences: row.occurrences,
     lastSeenAt: row.lastSeenAt.toISOString(),
     createdAt: row.createdAt.toISOString(),
@@ -87,17 +99,29 @@ function toView(row: AlertRow, feedback: AlertView["feedback"]): AlertView {
   };
 }
 
-export async function listAlerts(db: DbClient, filter: AlertFilter, viewerId: number | null): Promise<AlertPage> {
-  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+/** The Prisma where-clause for a filter, without the cursor (shared by the list and the CSV export). */
+export function alertWhere(filter: Omit<AlertFilter, "cursor" | "limit">): Prisma.AlertWhereInput {
   const where: Prisma.AlertWhereInput = {};
   if (filter.status?.length) where.status = { in: filter.status };
   if (filter.severity?.length) where.severity = { in: filter.severity };
-  if (filter.deviceId !== undefined) where.deviceId = filter.deviceId;
+  if (filter.type?.length) where.alertType = { in: filter.type };
+  if (filter.detector?.length) where.detector = { in: filter.detector };
+  if (filter.deviceId?.length) where.deviceId = { in: filter.deviceId };
+  if (filter.site?.length) where.device = { site: { in: filter.site } };
+  if (filter.assigneeId !== undefined) where.assigneeId = filter.assigneeId;
   if (filter.from || filter.to) where.createdAt = { gte: filter.from, lt: filter.to };
-  if (filter.cursor) {
-    const c = decodeCursor(filter.cursor);
-    where.OR = [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }];
-  }
+  return where;
+}
+
+function afterCursor(cursor: string): Prisma.AlertWhereInput {
+  const c = decodeCursor(cursor);
+  return { OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] };
+}
+
+export async function listAlerts(db: DbClient, filter: AlertFilter, viewerId: number | null): Promise<AlertPage> {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  const base = alertWhere(filter);
+  const where: Prisma.AlertWhereInput = filter.cursor ? { AND: [base, afterCursor(filter.cursor)] } : base;
   const rows = await db.alert.findMany({
     where,
     include: alertWithDevice,
@@ -118,6 +142,57 @@ export async function getAlertView(db: DbClient, id: number, viewerId: number | 
   if (!row) return null;
   const fb = await feedbackSummaries(db, [id], viewerId);
   return toView(row, fb.get(id)!);
+}
+
+/**
+ * Every alert matching a filter, newest first, in keyset pages of `batch` rows, for the CSV export:
+ * memory stays flat however many rows match. Stops after `max` rows.
+ */
+export async function* alertsForExport(
+  db: DbClient,
+  filter: Omit<AlertFilter, "cursor" | "limit">,
+  opts: { batch?: number; max: number },
+): AsyncGenerator<AlertView[]> {
+  const batch = opts.batch ?? 1000;
+  const base = alertWhere(filter);
+  let cursor: string | null = null;
+  let sent = 0;
+  while (sent < opts.max) {
+    const take = Math.min(batch, opts.max - sent);
+    const rows: AlertRow[] = await db.alert.findMany({
+      where: cursor ? { AND: [base, afterCursor(cursor)] } : base,
+      include: alertWithDevice,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take,
+    });
+    if (rows.length === 0) return;
+    const fb = await feedbackSummaries(db, rows.map((r) => r.id), null);
+    yield rows.map((r) => toView(r, fb.get(r.id)!));
+    sent += rows.length;
+    if (rows.length < take) return;
+    cursor = encodeCursor(rows[rows.length - 1]!);
+  }
+}
+
+/** The distinct values the Anomalies filters offer: types, detectors and sites present. */
+export async function alertFilterOptions(db: DbClient): Promise<{ types: string[]; detectors: string[]; sites: string[] }> {
+  // Loose index scans via recursive CTEs: DISTINCT over a million rows would read them all.
+  const distinct = async (column: "alert_type" | "detector"): Promise<string[]> => {
+    const rows = await db.$queryRawUnsafe<{ v: string }[]>(
+      `WITH RECURSIVE t(v) AS (
+         (SELECT ${column} FROM alerts ORDER BY ${column} LIMIT 1)
+         UNION ALL
+         SELECT (SELECT ${column} FROM alerts WHERE ${column} > t.v ORDER BY ${column} LIMIT 1) FROM t WHERE t.v IS NOT NULL
+       ) SELECT v FROM t WHERE v IS NOT NULL`,
+    );
+    return rows.map((r) => r.v);
+  };
+  const [types, detectors, sites] = await Promise.all([
+    distinct("alert_type"),
+    distinct("detector"),
+    db.device.findMany({ distinct: ["site"], select: { site: true }, orderBy: { site: "asc" } }).then((r) => r.map((d) => d.site)),
+  ]);
+  return { types, detectors, sites };
 }
 
 /** Alerts needing attention (open or acknowledged) by severity. */

@@ -227,3 +227,13 @@ function toBaselineRow(r: Baseline): BaselineRow {
     sampleCount: r.sampleCount,
   };
 }
+
+/** One device's active buckets of one metric from its latest version, by hour of week. */
+export async function latestDeviceMetricBaselines(db: DbClient, deviceId: number, metric: string): Promise<Baseline[]> {
+  const latest = await db.baseline.aggregate({ where: { deviceId, status: "active" }, _max: { version: true } });
+  if (latest._max.version === null) return [];
+  return db.baseline.findMany({
+    where: { deviceId, metric, version: latest._max.version, status: "active" },
+    orderBy: { hourOfWeek: "asc" },
+  });
+}

@@ -1,9 +1,11 @@
 // GET /api/alerts/:id — one alert with its feedback summary and the caller's own verdict.
+// PATCH /api/alerts/:id — triage: { status?: open|acknowledged|resolved, assignee?: "me"|null }.
 import { withSession } from "@/app/_server/session";
 import { parseAlertId } from "@/lib/alerts/alert-id";
+import { alertPatchSchema, triageAlert } from "@/lib/alerts/alert-triage";
 import { db } from "@/lib/db/client";
 import { getAlertView } from "@/lib/db/alert-queries";
-import { jsonResponse, notFound } from "@/lib/http/app-error";
+import { jsonResponse, notFound, parseJsonBody } from "@/lib/http/app-error";
 
 export const dynamic = "force-dynamic";
 
@@ -14,4 +16,13 @@ export const GET = withSession<{ id: string }>(
     return jsonResponse(alert);
   },
   { permission: "alerts:read" },
+);
+
+export const PATCH = withSession<{ id: string }>(
+  async (req, { user, params }) => {
+    const alertId = parseAlertId(params.id);
+    const patch = await parseJsonBody(req, alertPatchSchema);
+    return jsonResponse(await triageAlert(db(), { alertId, actorId: user.id, patch }));
+  },
+  { permission: "alerts:triage", action: "triage alerts" },
 );

@@ -1,0 +1,174 @@
+// Triage: analysts acknowledge, resolve, reopen and take alerts, one at a time or in bulk, and write
+// notes. Every change is audited and announced on the live stream in the same transaction, so every
+// open page sees it and nothing half-written is ever visible.
+import type { AlertStatus, PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { getAlertView } from "../db/alert-queries";
+import { recordAudit } from "../db/audit-queries";
+import { appendEvent } from "../db/event-queries";
+import { AppError, notFound } from "../http/app-error";
+import type { AlertView } from "./alert-view";
+
+/** What an analyst may set. Suppressed is the worker's verdict (maintenance, rules) and is never set by hand. */
+export const TRIAGE_STATUSES = ["open", "acknowledged", "resolved"] as const satisfies readonly AlertStatus[];
+export type TriageStatus = (typeof TRIAGE_STATUSES)[number];
+
+export const alertPatchSchema = z
+  .strictObject({
+    status: z.enum(TRIAGE_STATUSES).optional(),
+    /** "me" takes the alert, null gives it back. */
+    assignee: z.union([z.literal("me"), z.null()]).optional(),
+  })
+  .refine((v) => v.status !== undefined || v.assignee !== undefined, { message: "give status or assignee" });
+
+export type AlertPatch = z.infer<typeof alertPatchSchema>;
+
+export const BULK_LIMIT = 500;
+
+export const bulkTriageSchema = z.strictObject({
+  ids: z.array(z.number().int().positive()).min(1).max(BULK_LIMIT),
+  status: z.enum(TRIAGE_STATUSES),
+});
+
+export const alertNoteSchema = z.strictObject({
+  body: z.string().trim().min(1, "write something").max(4000),
+});
+
+export interface AlertNoteView {
+  id: number;
+  alertId: number;
+  author: { id: number; name: string } | null;
+  body: string;
+  createdAt: string;
+}
+
+const conflict = (message: string) => new AppError(409, "conflict", message);
+
+interface AlertState {
+  id: number;
+  status: AlertStatus;
+  assigneeId: number | null;
+}
+
+/** The columns a patch writes, or null when it changes nothing. Throws 409 on a suppressed alert. */
+export function triageUpdate(
+  current: AlertState,
+  patch: AlertPatch,
+  actorId: number,
+  now: Date,
+): { status?: AlertStatus; acknowledgedAt?: Date | null; resolvedAt?: Date | null; assigneeId?: number | null } | null {
+  if (current.status === "suppressed" && patch.status !== undefined) {
+    throw conflict(`alert ${current.id} was suppressed (maintenance window or rule); it cannot be triaged`);
+  }
+  const data: ReturnType<typeof triageUpdate> & object = {};
+  if (patch.status !== undefined && patch.status !== current.status) {
+    data.status = patch.status;
+    if (patch.status === "acknowledged") data.acknowledgedAt = now;
+    if (patch.status === "resolved") data.resolvedAt = now;
+    if (patch.status === "open") {
+      data.acknowledgedAt = null;
+      data.resolvedAt = null;
+    }
+  }
+  if (patch.assignee !== undefined) {
+    const assigneeId = patch.assignee === "me" ? actorId : null;
+    if (assigneeId !== current.assigneeId) data.assigneeId = assigneeId;
+  }
+  return Object.keys(data).length === 0 ? null : data;
+}
+
+async function applyPatch(
+  tx: Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0],
+  current: AlertState,
+  patch: AlertPatch,
+  actorId: number,
+  now: Date,
+): Promise<boolean> {
+  const data = triageUpdate(current, patch, actorId, now);
+  if (!data) return false;
+  await tx.alert.update({ where: { id: current.id }, data });
+  await recordAudit(tx, {
+    actorId,
+    action: "alert.triage",
+    entityType: "alert",
+    entityId: current.id,
+    before: { status: current.status, assigneeId: current.assigneeId },
+    after: { status: data.status ?? current.status, assigneeId: data.assigneeId === undefined ? current.assigneeId : data.assigneeId },
+  });
+  const shared = (await getAlertView(tx, current.id, null))!;
+  await appendEvent(tx, "alert.updated", shared);
+  return true;
+}
+
+const stateSelect = { id: true, status: true, assigneeId: true } as const;
+
+/** Changes one alert's status and/or assignee; returns the alert as the caller sees it. */
+export async function triageAlert(
+  db: PrismaClient,
+  args: { alertId: number; actorId: number; patch: AlertPatch; now?: Date },
+): Promise<AlertView> {
+  return db.$transaction(async (tx) => {
+    const current = await tx.alert.findUnique({ where: { id: args.alertId }, select: stateSelect });
+    if (!current) throw notFound("Alert");
+    await applyPatch(tx, current, args.patch, args.actorId, args.now ?? new Date());
+    return (await getAlertView(tx, args.alertId, args.actorId))!;
+  });
+}
+
+/**
+ * Sets the status of many alerts at once (bulk acknowledge). Alerts already in that status, suppressed
+ * alerts and unknown ids are skipped and reported, so one odd row never fails the whole selection.
+ */
+export async function triageAlerts(
+  db: PrismaClient,
+  args: { ids: number[]; status: TriageStatus; actorId: number; now?: Date },
+): Promise<{ changed: number[]; skipped: { id: number; reason: string }[] }> {
+  const now = args.now ?? new Date();
+  return db.$transaction(
+    async (tx) => {
+      const ids = [...new Set(args.ids)];
+      const rows = await tx.alert.findMany({ where: { id: { in: ids } }, select: stateSelect, orderBy: { id: "asc" } });
+      const found = new Map(rows.map((r) => [r.id, r]));
+      const changed: number[] = [];
+      const skipped: { id: number; reason: string }[] = [];
+      for (const id of ids) {
+        const row = found.get(id);
+        if (!row) skipped.push({ id, reason: "not found" });
+        else if (row.status === "suppressed") skipped.push({ id, reason: "suppressed" });
+        else if (row.status === args.status) skipped.push({ id, reason: `already ${args.status}` });
+        else if (await applyPatch(tx, row, { status: args.status }, args.actorId, now)) changed.push(id);
+      }
+      return { changed, skipped };
+    },
+    { timeout: 30_000 },
+  );
+}
+
+export async function listAlertNotes(db: PrismaClient, alertId: number): Promise<AlertNoteView[] | null> {
+  const alert = await db.alert.findUnique({ where: { id: alertId }, select: { id: true } });
+  if (!alert) return null;
+  const rows = await db.alertNote.findMany({
+    where: { alertId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    include: { author: { select: { id: true, name: true } } },
+  });
+  return rows.map((r) => ({ id: r.id, alertId: r.alertId, author: r.author, body: r.body, createdAt: r.createdAt.toISOString() }));
+}
+
+export async function addAlertNote(
+  db: PrismaClient,
+  args: { alertId: number; authorId: number; body: string },
+): Promise<AlertNoteView> {
+  return db.$transaction(async (tx) => {
+    const alert = await tx.alert.findUnique({ where: { id: args.alertId }, select: { id: true } });
+    if (!alert) throw notFound("Alert");
+    const row = await tx.alertNote.create({
+      data: { alertId: args.alertId, authorId: args.authorId, body: args.body },
+      include: { author: { select: { id: true, name: true } } },
+    });
+    await recordAudit(tx, { actorId: args.authorId, action: "alert.note", entityType: "alert", entityId: args.alertId, after: { noteId: row.id } });
+    // Other pages showing this alert refetch its notes when it changes.
+    await appendEvent(tx, "alert.updated", (await getAlertView(tx, args.alertId, null))!);
+    return { id: row.id, alertId: row.alertId, author: row.author, body: row.body, createdAt: row.createdAt.toISOString() };
+  });
+}
