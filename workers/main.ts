@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import { db, disconnectDb } from "@/lib/db/client";
 import { closePool, pool } from "@/lib/db/pool";
-import { beat, clearHeartbeat, HEARTBEAT_INTERVAL_MS } from "@/lib/db/worker-heartbeat-queries";
+import { beat, clearHeartbeat, HEARTBEAT_INTERVAL_MS, type HeartbeatFeed } from "@/lib/db/worker-heartbeat-queries";
 import { env, EnvError } from "@/lib/env";
 import { createLogger } from "@/lib/log";
 import { createSubnetMatcher } from "@/lib/telemetry/cidr";
@@ -15,6 +15,7 @@ import { matchFailureKeywords } from "@/lib/telemetry/syslog/failure-keywords";
 import { APP_VERSION } from "@/lib/version";
 import { ReplayClock, systemClock } from "./clock";
 import type { CollectorDefinition, RunningCollector } from "./collectors/collector";
+import { countingSink, type CountingSink } from "./collectors/counting-sink";
 import { netflowCollector } from "./collectors/netflow-collector";
 import { prometheusPuller } from "./collectors/prometheus-puller";
 import { snmpPoller } from "./collectors/snmp-poller";
@@ -54,16 +55,28 @@ async function main(): Promise<void> {
   const workerId = `worker-${crypto.randomUUID().slice(0, 8)}`;
   const startedAt = new Date();
   let simulator: DemoSimulator | undefined;
-  const collectors: { name: string; running: RunningCollector }[] = [];
+  const collectors: { name: string; running: RunningCollector; counter: CountingSink }[] = [];
+  const failedCollectors: { name: string; error: string }[] = [];
+  let simulatorCounter: CountingSink | undefined;
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
 
+  // Per-source counters for the Overview's ingest health; rates are over the last heartbeat interval.
+  const feedReport = (): HeartbeatFeed[] => {
+    const nowMs = Date.now();
+    const counted = (name: string, counter: CountingSink) => ({ name, up: true, records: counter.records(), recordsPerSec: counter.rate(nowMs) });
+    return [
+      ...collectors.map((c) => ({ ...counted(c.name, c.counter), ports: c.running.ports ?? null })),
+      ...failedCollectors.map((f) => ({ name: f.name, up: false, error: f.error })),
+      ...(simulatorCounter ? [counted("simulator", simulatorCounter)] : []),
+    ];
+  };
   const heartbeat = async () => {
     try {
       await beat(prisma, workerId, startedAt, {
         pid: process.pid,
         version: APP_VERSION,
         simulator: simulator?.status() ?? null,
-        collectors: collectors.map((c) => ({ name: c.name, ports: c.running.ports ?? null })),
+        collectors: feedReport(),
         metricsPort: metricsServer?.port ?? null,
       });
     } catch (err) {
@@ -100,17 +113,20 @@ async function main(): Promise<void> {
 
   // A collector that cannot start (port taken, bad config) is reported; the others still run.
   const startCollector = async <C>(definition: CollectorDefinition<C>, config: unknown) => {
+    const counter = countingSink(router);
     try {
       const running = await definition.start({
         config: definition.configSchema.parse(config),
-        sink: router,
+        sink: counter.sink,
         log: log.child(definition.name),
         now: () => clock.now(),
       });
-      collectors.push({ name: definition.name, running });
+      collectors.push({ name: definition.name, running, counter });
       log.info(`${definition.name} collector started`, running.ports ?? {});
     } catch (err) {
-      log.error(`${definition.name} collector could not start`, { error: err instanceof Error ? err.message : String(err) });
+      const error = err instanceof Error ? err.message : String(err);
+      failedCollectors.push({ name: definition.name, error });
+      log.error(`${definition.name} collector could not start`, { error });
     }
   };
   const enabled = new Set(e.COLLECTORS);
@@ -197,11 +213,12 @@ async function main(): Promise<void> {
         log.warn("demo SNMP agents could not start; the demo's device gauges go in-process", { error: String(err) });
       }
     };
+    simulatorCounter = countingSink(router);
     simulator = startDemoSimulator({
       prisma,
       pool: pool(),
       pipeline,
-      sink: router,
+      sink: simulatorCounter.sink,
       traffic,
       inProcessMetrics: () => (demoAgents ? ["latencyMs", "flowsPerSec", "connectionsPerSec"] : undefined),
       onIncidentsPlanned: (incidents) => {
