@@ -6,6 +6,7 @@ import {
   heatmapPosition,
   HOURS_PER_WEEK,
 } from "../../../lib/dashboards/baseline-heatmap";
+import { deviceSeriesRows } from "../../../components/devices/device-series-rows";
 import { DEVICE_SERIES_RANGES, MAX_SERIES_POINTS, SERIES_RANGE_MINUTES, seriesBinMinutes, type BaselineCellView } from "../../../lib/dashboards/device-detail";
 
 const cell = (hourOfWeek: number, mean: number): BaselineCellView => ({ hourOfWeek, mean, median: mean, p05: mean - 1, p95: mean + 1, sampleCount: 60 });
@@ -96,5 +97,32 @@ describe("describeHourOfWeek", () => {
     { how: 167, text: "Sunday 23:00–00:00 UTC" },
   ])("names bucket $how", ({ how, text }) => {
     expect(describeHourOfWeek(how)).toBe(text);
+  });
+});
+
+describe("deviceSeriesRows", () => {
+  const T0 = Date.parse("2026-11-17T12:00:00.000Z");
+  const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+  it("pairs each bin with its value", () => {
+    const rows = deviceSeriesRows({ binMinutes: 5, timestamps: [at(0), at(5), at(10)] }, [1, null, 3]);
+    expect(rows).toEqual([
+      { ts: T0, value: 1 },
+      { ts: T0 + 5 * 60_000, value: null },
+      { ts: T0 + 10 * 60_000, value: 3 },
+    ]);
+  });
+
+  it("breaks the line where bins are missing", () => {
+    const rows = deviceSeriesRows({ binMinutes: 5, timestamps: [at(0), at(30)] }, [1, 2]);
+    expect(rows).toEqual([
+      { ts: T0, value: 1 },
+      { ts: T0 + 5 * 60_000, value: null },
+      { ts: T0 + 30 * 60_000, value: 2 },
+    ]);
+  });
+
+  it("is empty without bins", () => {
+    expect(deviceSeriesRows({ binMinutes: 5, timestamps: [] }, [])).toEqual([]);
   });
 });
