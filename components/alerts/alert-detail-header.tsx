@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { AlertView } from "@/lib/alerts/alert-view";
 import { formatFullTime } from "@/components/ui/format-time";
 import { humanize } from "@/components/ui/humanize";
@@ -17,7 +18,7 @@ export function AlertDetailHeader({ alert }: { alert: AlertView }) {
       <dl className="detail-meta">
         <div>
           <dt>Device</dt>
-          <dd data-testid="alert-device">{alert.device.name}</dd>
+          <dd data-testid="alert-device"><Link href={`/devices/${alert.device.id}`}>{alert.device.name}</Link></dd>
         </div>
         <div>
           <dt>Role</dt>

@@ -1,7 +1,7 @@
 "use client";
-// The Devices page body: every monitored device with its role, site, status, newest telemetry and
-// open alerts, and a banner on devices a maintenance window covers now. The live stream refetches it
-// on device status changes and new alerts.
+// The Devices page body: every monitored device (its name opens its page) with its role, site, status,
+// newest telemetry and open alerts, and a banner on devices a maintenance window covers now. The live
+// stream refetches it on device status changes and new alerts.
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -82,7 +82,7 @@ export function DeviceInventory() {
               {shown.map((d) => (
                 <tr key={d.id} data-testid="device-row" data-device={d.name}>
                   <th scope="row" className="cell-device row-header">
-                    {d.name}{" "}
+                    <Link href={`/devices/${d.id}`}>{d.name}</Link>{" "}
                     {d.inMaintenance ? <span className="badge device-maintenance-badge">in maintenance</span> : null}
                   </th>
                   <td>{d.role}</td>
