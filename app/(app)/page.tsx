@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AlertFeed } from "@/components/alerts/alert-feed";
 import { SeveritySummary } from "@/components/alerts/severity-summary";
+import { OverviewPanels } from "@/components/overview/overview-panels";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -9,9 +10,10 @@ export default function OverviewPage() {
     <div className="page">
       <header className="page-header">
         <h1>Overview</h1>
-        <p className="page-subtitle">Alerts needing attention and the live feed, newest first.</p>
+        <p className="page-subtitle">Alerts needing attention, what the detectors raised lately, and whether telemetry is coming in.</p>
       </header>
       <SeveritySummary />
+      <OverviewPanels />
       <AlertFeed />
     </div>
   );

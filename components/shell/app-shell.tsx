@@ -5,6 +5,7 @@ import { LiveEvents } from "@/components/live-events";
 import { AppNav } from "./app-nav";
 import { BrandMark } from "./brand-mark";
 import { LogOutButton } from "./log-out-button";
+import { ThemeToggle } from "./theme-toggle";
 
 /** Sidebar (brand, navigation, live status, user) and the main area of every signed-in page. */
 export function AppShell({ user, children }: { user: PublicUser; children: ReactNode }) {
@@ -27,6 +28,7 @@ export function AppShell({ user, children }: { user: PublicUser; children: React
             </span>
             <span className="user-role">{user.role}</span>
           </div>
+          <ThemeToggle />
           <LogOutButton />
         </div>
       </header>

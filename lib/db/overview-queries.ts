@@ -57,9 +57,9 @@ export async function openAlertsByType(db: DbClient): Promise<OpenAlertsOfType[]
  */
 export async function alertsPerHourBySeverity(db: DbClient, now: Date): Promise<HourBucket[]> {
   const since = firstHourStart(now, OVERVIEW_HOURS);
-  // Hours are cut on the epoch, not date_trunc, so the buckets do not depend on the session's time zone.
+  // Hours are binned from a UTC origin, not date_trunc, so the buckets do not depend on the session's time zone.
   const rows = await db.$queryRaw<{ hour: Date; severity: string; count: bigint }[]>`
-    SELECT to_timestamp(floor(extract(epoch FROM created_at) / 3600) * 3600) AS hour, severity::text AS severity, count(*) AS count
+    SELECT date_bin('1 hour', created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour, severity::text AS severity, count(*) AS count
     FROM alerts
     WHERE created_at >= ${since} AND status <> 'suppressed'
     GROUP BY 1, 2`;

@@ -1,0 +1,90 @@
+"use client";
+// Is telemetry coming in: the worker and each collector (records/s from its heartbeat), and the
+// newest data per device with the stale ones first.
+import Link from "next/link";
+import type { IngestHealth } from "@/lib/dashboards/overview-view";
+import { formatFullTime, formatTime } from "@/components/ui/format-time";
+import { humanize } from "@/components/ui/humanize";
+import { formatBehind, formatCount, formatRate } from "./overview-format";
+
+export function IngestHealthPanel({ ingest }: { ingest: IngestHealth }) {
+  const up = ingest.feeds.filter((f) => f.up).length;
+  const { devices } = ingest;
+  return (
+    <section className="panel overview-panel overview-panel-wide" aria-labelledby="ingest-health-heading" data-testid="ingest-health">
+      <div className="panel-header">
+        <h2 id="ingest-health-heading">Ingest health</h2>
+        <span className="faint">
+          {ingest.worker === "up" ? `${up} of ${ingest.feeds.length} feeds up · ${formatRate(ingest.recordsPerSec)}` : "worker down"}
+        </span>
+      </div>
+      <div className="panel-body ingest-grid">
+        <div className="stack-tight">
+          <h3>Collectors</h3>
+          {ingest.worker === "down" ? (
+            <p className="form-error" role="status" data-testid="worker-down">
+              The worker is not running{ingest.beatAt ? ` (last heartbeat ${formatTime(ingest.beatAt)})` : ""}: no telemetry is collected.
+              Start it with <code>npm start</code> or <code>npm run worker</code>.
+            </p>
+          ) : ingest.feeds.length === 0 ? (
+            <p className="muted">The worker runs no collectors. Enable them with COLLECTORS (netflow, syslog, snmp, prometheus).</p>
+          ) : (
+            <ul className="feed-list" data-testid="collector-list">
+              {ingest.feeds.map((f) => (
+                <li key={f.name} data-testid="collector-row" data-collector={f.name} data-up={f.up}>
+                  <span className={f.up ? "feed-dot feed-up" : "feed-dot feed-down"} aria-hidden="true" />
+                  <span className="feed-name">{f.name === "simulator" ? "Demo simulator (in-process)" : humanize(f.name)}</span>
+                  {f.up ? (
+                    <span className="feed-rate" title={f.records === null ? undefined : `${formatCount(f.records)} records since the worker started`}>
+                      {formatRate(f.recordsPerSec)}
+                    </span>
+                  ) : (
+                    <span className="feed-error">down{f.error ? `: ${f.error}` : ""}</span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <div className="stack-tight">
+          <h3>Last data per device</h3>
+          {devices.total === 0 ? (
+            <p className="muted" data-testid="ingest-devices-empty">
+              No devices yet. They appear when they send telemetry or are polled; the demo (SIMULATE=1) creates its own.
+            </p>
+          ) : (
+            <>
+              <p className="faint">
+                {devices.stale === 0 ? `All ${devices.total} devices up to date` : `${devices.stale} of ${devices.total} devices stale`}
+                {devices.newestDataAt ? ` · newest data ${formatTime(devices.newestDataAt)}` : ""}. <Link href="/devices">All devices</Link>
+              </p>
+              <table className="alert-table compact-table" data-testid="device-freshness">
+                <thead>
+                  <tr>
+                    <th scope="col">Device</th>
+                    <th scope="col">Site</th>
+                    <th scope="col">Last data</th>
+                    <th scope="col">Behind newest</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {devices.rows.map((d) => (
+                    <tr key={d.id} data-testid="device-freshness-row" data-device={d.name} data-stale={d.stale}>
+                      <th scope="row" className="row-header">
+                        {d.name}
+                        {d.status !== "active" ? <span className="badge device-status-badge">{d.status}</span> : null}
+                      </th>
+                      <td>{d.site}</td>
+                      <td title={d.lastSeenAt ? formatFullTime(d.lastSeenAt) : undefined}>{d.lastSeenAt ? formatTime(d.lastSeenAt) : "never"}</td>
+                      <td className={d.stale ? "stale-cell" : undefined}>{formatBehind(d.behindMs)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
