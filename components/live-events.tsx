@@ -14,6 +14,7 @@ import { alertQueryKeys } from "@/components/alerts/alert-query-keys";
 import { campaignQueryKeys } from "@/components/campaigns/campaign-query-keys";
 import { deviceQueryKeys } from "@/components/devices/device-query-keys";
 import { forecastQueryKeys } from "@/components/forecasts/forecast-query-keys";
+import { announceAlertArrival } from "@/components/alerts/alert-arrivals";
 import { findCachedAlert } from "@/components/alerts/find-cached-alert";
 import { writeAlertToCache } from "@/components/alerts/write-alert-to-cache";
 import { LiveIndicator, type LiveState } from "@/components/shell/live-indicator";
@@ -78,6 +79,7 @@ export function LiveEvents() {
         const alert = parseAlert(e);
         if (!alert) return;
         writeAlertToCache(queryClient, alert, { addToFeed: true, keepMine: true });
+        announceAlertArrival(alert);
         refreshCounts();
         refreshDevices();
         // A new alert is a new dot on that device's forecast charts.

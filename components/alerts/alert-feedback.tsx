@@ -6,7 +6,7 @@ import type { AlertView } from "@/lib/alerts/alert-view";
 import { can } from "@/lib/auth/roles";
 import { useCurrentUser } from "@/components/current-user";
 import { asSentence } from "@/components/ui/as-sentence";
-import { feedbackSummary } from "./feedback-summary";
+import { agreementSummary, feedbackSummary } from "./feedback-summary";
 import { useAlertFeedback, type Verdict } from "./use-alert-feedback";
 
 const VERDICT_LABELS: Record<Verdict, string> = {
@@ -17,7 +17,7 @@ const VERDICT_LABELS: Record<Verdict, string> = {
 export function AlertFeedback({ alert }: { alert: AlertView }) {
   const user = useCurrentUser();
   const allowed = can(user.role, "alerts:feedback");
-  const feedback = useAlertFeedback(alert.id);
+  const feedback = useAlertFeedback();
   const [note, setNote] = useState("");
   const noteId = useId();
   const mine = alert.feedback.mine;
@@ -25,7 +25,7 @@ export function AlertFeedback({ alert }: { alert: AlertView }) {
   const give = (verdict: Verdict) => {
     if (!allowed || feedback.isPending) return;
     const trimmed = note.trim();
-    feedback.mutate({ verdict, ...(trimmed ? { note: trimmed } : {}) }, { onSuccess: () => setNote("") });
+    feedback.mutate({ alertId: alert.id, verdict, ...(trimmed ? { note: trimmed } : {}) }, { onSuccess: () => setNote("") });
   };
 
   return (
@@ -33,6 +33,9 @@ export function AlertFeedback({ alert }: { alert: AlertView }) {
       <h2 id="feedback-heading">Verdict</h2>
       <p className="muted" data-testid="feedback-counts">
         {feedbackSummary(alert.feedback)}
+      </p>
+      <p className="faint" data-testid="feedback-agreement">
+        {agreementSummary(alert.feedback)}
       </p>
       <div className="feedback-buttons" role="group" aria-label="Your verdict" aria-busy={feedback.isPending}>
         {(Object.keys(VERDICT_LABELS) as Verdict[]).map((verdict) => (

@@ -1,4 +1,4 @@
-import type { QueryClient } from "@tanstack/react-query";
+import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import type { AlertPage, AlertView } from "@/lib/alerts/alert-view";
 import { alertQueryKeys } from "./alert-query-keys";
 
@@ -9,6 +9,12 @@ export function findCachedAlert(queryClient: QueryClient, id: number): AlertView
   for (const [, page] of queryClient.getQueriesData<AlertPage>({ queryKey: alertQueryKeys.lists })) {
     const found = page?.alerts.find((a) => a.id === id);
     if (found) return found;
+  }
+  for (const [, data] of queryClient.getQueriesData<InfiniteData<AlertPage>>({ queryKey: alertQueryKeys.tables })) {
+    for (const page of data?.pages ?? []) {
+      const found = page.alerts.find((a) => a.id === id);
+      if (found) return found;
+    }
   }
   return undefined;
 }

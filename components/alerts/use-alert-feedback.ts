@@ -1,38 +1,41 @@
 "use client";
-// Records the current user's verdict on an alert. The alert's own cache changes at once
+// Records the current user's verdict on an alert. Every cached copy of the alert changes at once
 // (optimistically) and rolls back if the server refuses; the server's answer then goes everywhere.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { AlertView, VERDICTS } from "@/lib/alerts/alert-view";
 import { fetchJson } from "@/components/api/fetch-json";
 import { alertQueryKeys } from "./alert-query-keys";
+import { findCachedAlert } from "./find-cached-alert";
 import { writeAlertToCache } from "./write-alert-to-cache";
 
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface FeedbackInput {
+  alertId: number;
   verdict: Verdict;
   note?: string;
 }
 
-export function useAlertFeedback(id: number) {
+export function useAlertFeedback() {
   const queryClient = useQueryClient();
-  const key = alertQueryKeys.detail(id);
 
   return useMutation({
-    mutationKey: ["alert-feedback", id],
-    mutationFn: (input: FeedbackInput) =>
-      fetchJson<AlertView>(`/api/alerts/${id}/feedback`, { method: "POST", json: input }),
+    mutationKey: ["alert-feedback"],
+    mutationFn: ({ alertId, ...body }: FeedbackInput) =>
+      fetchJson<AlertView>(`/api/alerts/${alertId}/feedback`, { method: "POST", json: body }),
     onMutate: async (input) => {
-      await queryClient.cancelQueries({ queryKey: key });
-      const previous = queryClient.getQueryData<AlertView>(key);
-      if (previous) queryClient.setQueryData<AlertView>(key, withVerdict(previous, input.verdict));
+      await queryClient.cancelQueries({ queryKey: alertQueryKeys.detail(input.alertId), exact: true });
+      const previous = findCachedAlert(queryClient, input.alertId);
+      if (previous) writeAlertToCache(queryClient, withVerdict(previous, input.verdict));
       return { previous };
     },
     onError: (_error, _input, context) => {
-      if (context?.previous) queryClient.setQueryData<AlertView>(key, context.previous);
+      if (context?.previous) writeAlertToCache(queryClient, context.previous);
     },
     onSuccess: (alert) => {
-      if (!queryClient.getQueryData<AlertView>(key)) queryClient.setQueryData<AlertView>(key, alert);
+      if (!queryClient.getQueryData<AlertView>(alertQueryKeys.detail(alert.id))) {
+        queryClient.setQueryData<AlertView>(alertQueryKeys.detail(alert.id), alert);
+      }
       writeAlertToCache(queryClient, alert);
       void queryClient.invalidateQueries({ queryKey: alertQueryKeys.counts });
     },

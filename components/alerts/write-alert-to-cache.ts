@@ -1,7 +1,7 @@
 // Puts a newer copy of an alert into every cache that holds it. Used by the live stream (whose
 // copies carry `feedback.mine: null`, so the cached verdict is kept) and by the feedback mutation
 // (whose answer carries the real verdict).
-import type { QueryClient } from "@tanstack/react-query";
+import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import type { AlertPage, AlertView } from "@/lib/alerts/alert-view";
 import { alertQueryKeys } from "./alert-query-keys";
 import { FEED_CAP } from "./use-alert-feed";
@@ -24,17 +24,23 @@ export function writeAlertToCache(queryClient: QueryClient, incoming: AlertView,
     return options.keepMine ? withMine(incoming, cached.feedback.mine) : incoming;
   };
 
-  queryClient.setQueriesData<AlertPage>({ queryKey: alertQueryKeys.lists }, (page) => {
-    if (!page) return page;
+  const replaceIn = (page: AlertPage): AlertPage => {
     const index = page.alerts.findIndex((a) => a.id === incoming.id);
-    if (index >= 0) {
-      const next = merge(page.alerts[index]);
-      if (!next) return page;
-      const alerts = page.alerts.slice();
-      alerts[index] = next;
-      return { ...page, alerts };
-    }
-    return page;
+    if (index < 0) return page;
+    const next = merge(page.alerts[index]);
+    if (!next) return page;
+    const alerts = page.alerts.slice();
+    alerts[index] = next;
+    return { ...page, alerts };
+  };
+
+  queryClient.setQueriesData<AlertPage>({ queryKey: alertQueryKeys.lists }, (page) => (page ? replaceIn(page) : page));
+  // The Anomalies table: rows change in place; new alerts are announced, not inserted, so the row
+  // under the analyst's keyboard cursor never moves (see use-alert-arrivals).
+  queryClient.setQueriesData<InfiniteData<AlertPage>>({ queryKey: alertQueryKeys.tables }, (data) => {
+    if (!data) return data;
+    const pages = data.pages.map(replaceIn);
+    return pages.every((p, i) => p === data.pages[i]) ? data : { ...data, pages };
   });
 
   if (options.addToFeed) {

@@ -64,3 +64,11 @@ export interface AlertPage {
 }
 
 export type SeverityCounts = Record<Severity, number>;
+
+/** What the Anomalies filters offer (GET /api/alerts/filter-options). */
+export interface AlertFilterOptions {
+  types: string[];
+  detectors: string[];
+  sites: string[];
+  devices: { id: number; name: string }[];
+}

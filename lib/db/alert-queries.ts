@@ -2,7 +2,7 @@
 // pages cost the same as the first.
 import type { AlertStatus, Prisma, Severity, Verdict } from "@prisma/client";
 import { alertTypeTitle } from "../alerts/alert-type";
-import type { AlertPage, AlertView, SeverityCounts } from "../alerts/alert-view";
+import type { AlertFilterOptions, AlertPage, AlertView, SeverityCounts } from "../alerts/alert-view";
 import { recommendedActionsFor } from "../alerts/recommended-actions";
 import { badRequest } from "../http/app-error";
 import type { DbClient } from "./client";
@@ -174,8 +174,8 @@ export async function* alertsForExport(
   }
 }
 
-/** The distinct values the Anomalies filters offer: types, detectors and sites present. */
-export async function alertFilterOptions(db: DbClient): Promise<{ types: string[]; detectors: string[]; sites: string[] }> {
+/** The values the Anomalies filters offer: alert types and detectors present, sites and devices. */
+export async function alertFilterOptions(db: DbClient): Promise<AlertFilterOptions> {
   // Loose index scans via recursive CTEs: DISTINCT over a million rows would read them all.
   const distinct = async (column: "alert_type" | "detector"): Promise<string[]> => {
     const rows = await db.$queryRawUnsafe<{ v: string }[]>(
@@ -187,12 +187,13 @@ export async function alertFilterOptions(db: DbClient): Promise<{ types: string[
     );
     return rows.map((r) => r.v);
   };
-  const [types, detectors, sites] = await Promise.all([
+  const [types, detectors, devices] = await Promise.all([
     distinct("alert_type"),
     distinct("detector"),
-    db.device.findMany({ distinct: ["site"], select: { site: true }, orderBy: { site: "asc" } }).then((r) => r.map((d) => d.site)),
+    db.device.findMany({ select: { id: true, name: true, site: true }, orderBy: { name: "asc" } }),
   ]);
-  return { types, detectors, sites };
+  const sites = [...new Set(devices.map((d) => d.site))].sort();
+  return { types, detectors, sites, devices: devices.map(({ id, name }) => ({ id, name })) };
 }
 
 /** Alerts needing attention (open or acknowledged) by severity. */
