@@ -30,8 +30,9 @@ export function IngestHealthPanel({ ingest }: { ingest: IngestHealth }) {
             <p className="muted">The worker runs no collectors. Enable them with COLLECTORS (netflow, syslog, snmp, prometheus).</p>
           ) : (
             <ul className="feed-list" data-testid="collector-list">
-              {ingest.feeds.map((f) => (
-                <li key={f.name} data-testid="collector-row" data-collector={f.name} data-up={f.up}>
+              {ingest.feeds.map((f, i) => (
+                // two workers may each run a collector of the same name
+                <li key={`${i}:${f.name}`} data-testid="collector-row" data-collector={f.name} data-up={f.up}>
                   <span className={f.up ? "feed-dot feed-up" : "feed-dot feed-down"} aria-hidden="true" />
                   <span className="feed-name">{f.name === "simulator" ? "Demo simulator (in-process)" : humanize(f.name)}</span>
                   {f.up ? (
