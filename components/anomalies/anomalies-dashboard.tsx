@@ -69,12 +69,20 @@ export function AnomaliesDashboard() {
   // New alerts matching the view, announced until the analyst asks to see them.
   const [arrived, setArrived] = useState<ReadonlySet<number>>(new Set());
   useEffect(() => setArrived(new Set()), [filterKey]);
+  const empty = table.isSuccess && alerts.length === 0;
+  const refetchTable = table.refetch;
   const onArrival = useCallback(
     (alert: AlertView) => {
       if (!alertMatchesFilter(alert, filter, user.id, Date.now())) return;
+      // An empty table has no cursor to disturb: just show what arrived.
+      if (empty) {
+        setAnchor(Date.now());
+        void refetchTable();
+        return;
+      }
       setArrived((prev) => (prev.has(alert.id) ? prev : new Set(prev).add(alert.id)));
     },
-    [filter, user.id],
+    [empty, filter, refetchTable, user.id],
   );
   useAlertArrivals(onArrival);
   const showArrived = () => {
