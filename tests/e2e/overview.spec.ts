@@ -1,0 +1,88 @@
+// The Overview's panels drawn from the running demo: open alerts by type linking to the Anomalies
+// page, the alerts-per-hour bars, ingest health from the worker's heartbeat, and the false-positive
+// rate updating live after a verdict; then the light theme, kept across a reload.
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import type { OverviewView } from "../../lib/dashboards/overview-view";
+import { logInWithForm } from "./session";
+
+const SCREENSHOTS = path.join("test-results", "screenshots");
+
+test("the overview panels show the demo's alerts, ingest and verdicts live, and the light theme sticks", async ({ page }, testInfo) => {
+  test.setTimeout(360_000);
+  await logInWithForm(page);
+  await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
+
+  // the demo raises its first alerts a little after start; the worker's first rates come with its second heartbeat
+  let view: OverviewView | undefined;
+  await expect
+    .poll(
+      async () => {
+        view = (await (await page.request.get("/api/overview")).json()) as OverviewView;
+        return view.openByType.length > 0 && view.alertsPerHour.some((h) => h.total > 0) && view.ingest.recordsPerSec !== null;
+      },
+      { timeout: 240_000, intervals: [2_000] },
+    )
+    .toBe(true);
+  await page.reload();
+
+  // open alerts by type: one row per type the API counted, each a link to the filtered Anomalies page
+  const typeRows = page.getByTestId("open-type-row");
+  await expect(typeRows.first()).toBeVisible();
+  expect(await typeRows.count()).toBeGreaterThanOrEqual(1);
+  const firstType = await typeRows.first().getAttribute("data-type");
+  expect(view!.openByType.map((t) => t.type)).toContain(firstType);
+  await expect(typeRows.first().getByRole("link")).toHaveAttribute("href", `/anomalies?type=${encodeURIComponent(firstType!)}&status=open,acknowledged`);
+
+  // alerts per hour: bars drawn from real counts
+  const hourChart = page.getByTestId("alerts-per-hour-chart");
+  await expect(hourChart).toBeVisible();
+  expect(Number(await hourChart.getAttribute("data-total"))).toBeGreaterThan(0);
+  await expect.poll(() => hourChart.locator("svg .recharts-bar-rectangle path").count()).toBeGreaterThan(0);
+
+  // ingest health: the worker's collectors with a rate, and devices with their newest data
+  const ingest = page.getByTestId("ingest-health");
+  await expect(ingest.getByTestId("worker-down")).toHaveCount(0);
+  await expect(ingest.locator('[data-testid="collector-row"][data-up="true"]').first()).toBeVisible();
+  await expect(ingest.getByTestId("device-freshness-row").first()).toBeVisible();
+
+  // a verdict reaches the false-positive panel through the live stream, without a reload
+  let reloaded = false;
+  page.on("framenavigated", (f) => {
+    if (f === page.mainFrame()) reloaded = true;
+  });
+  const { alerts } = (await (await page.request.get("/api/alerts?limit=1")).json()) as { alerts: { id: number }[] };
+  expect(alerts.length).toBe(1);
+  const verdict = await page.request.post(`/api/alerts/${alerts[0]!.id}/feedback`, { data: { verdict: "false_positive" } });
+  expect(verdict.ok()).toBe(true);
+  const fpRate = page.getByTestId("fp-rate");
+  await expect(fpRate).toBeVisible({ timeout: 30_000 });
+  expect(Number(await fpRate.getAttribute("data-judged"))).toBeGreaterThanOrEqual(1);
+  expect(Number(await fpRate.getAttribute("data-rate"))).toBeGreaterThan(0);
+  await expect.poll(() => page.getByTestId("fp-rate-chart").locator("svg .recharts-line path").count()).toBeGreaterThan(0);
+  expect(reloaded, "the verdict showed without a page load").toBe(false);
+
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const darkShot = path.join(SCREENSHOTS, "overview-panels.png");
+  await page.screenshot({ path: darkShot, fullPage: true });
+  await testInfo.attach("overview-panels", { path: darkShot, contentType: "image/png" });
+
+  // light theme: the toggle switches it, and it is applied again after a reload
+  const toggle = page.getByRole("button", { name: "Light theme" });
+  await expect(toggle).toHaveAttribute("aria-pressed", "false");
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
+  await page.reload();
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
+  await expect(page.getByRole("button", { name: "Light theme" })).toHaveAttribute("aria-pressed", "true");
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background, "the light theme's background").toBe("rgb(244, 246, 249)");
+
+  await expect(page.getByTestId("alerts-per-hour-chart")).toBeVisible();
+  const lightShot = path.join(SCREENSHOTS, "overview-light.png");
+  await page.screenshot({ path: lightShot, fullPage: true });
+  await testInfo.attach("overview-light", { path: lightShot, contentType: "image/png" });
+});
