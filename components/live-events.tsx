@@ -14,6 +14,8 @@ import { alertQueryKeys } from "@/components/alerts/alert-query-keys";
 import { campaignQueryKeys } from "@/components/campaigns/campaign-query-keys";
 import { deviceQueryKeys } from "@/components/devices/device-query-keys";
 import { forecastQueryKeys } from "@/components/forecasts/forecast-query-keys";
+import { maintenanceQueryKeys } from "@/components/maintenance/maintenance-query-keys";
+import { tuningQueryKeys } from "@/components/tuning/tuning-query-keys";
 import { announceAlertArrival } from "@/components/alerts/alert-arrivals";
 import { findCachedAlert } from "@/components/alerts/find-cached-alert";
 import { writeAlertToCache } from "@/components/alerts/write-alert-to-cache";
@@ -98,6 +100,18 @@ export function LiveEvents() {
         if (alert.campaignId !== null) refreshCampaigns();
       });
       es.addEventListener("campaign.updated", () => refreshCampaigns());
+      es.addEventListener("settings.changed", (e) => {
+        const change = parseJson<EventPayloads["settings.changed"]>(e);
+        if (!change) return;
+        // Someone changed a setting: the pages showing it refetch (our own change too; harmless).
+        const keys = {
+          maintenance_window: [maintenanceQueryKeys.windows, deviceQueryKeys.inventory],
+          suppression_rule: [maintenanceQueryKeys.rules],
+          calendar_entry: [maintenanceQueryKeys.calendar],
+          detector_setting: [tuningQueryKeys.all],
+        }[change.entityType];
+        for (const queryKey of keys ?? []) void queryClient.invalidateQueries({ queryKey });
+      });
       es.addEventListener("device.status", () => refreshDevices());
     };
 
@@ -118,6 +132,15 @@ function resync(queryClient: QueryClient): void {
   void queryClient.invalidateQueries({ queryKey: alertQueryKeys.all });
   void queryClient.invalidateQueries({ queryKey: alertQueryKeys.details });
   void queryClient.invalidateQueries({ queryKey: campaignQueryKeys.all });
+}
+
+function parseJson<T>(event: Event): T | undefined {
+  if (!(event instanceof MessageEvent) || typeof event.data !== "string") return undefined;
+  try {
+    return JSON.parse(event.data) as T;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The AlertView carried by alert.created / alert.updated; undefined for anything malformed. */

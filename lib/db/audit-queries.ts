@@ -1,8 +1,11 @@
 // The audit log: who changed what, with the values before and after. Written in the same transaction
-// as the change; read back for the dashboards ("recent changes").
+// as the change; read back for the dashboards ("recent changes"). Settings changes also go out on
+// the live stream.
 import type { Prisma } from "@prisma/client";
 import type { AuditEntryView } from "../alerts/settings-views";
+import { isSettingsEntity } from "../events/event-types";
 import type { DbClient } from "./client";
+import { appendEvent } from "./event-queries";
 
 export interface AuditInput {
   actorId: number | null;
@@ -49,6 +52,10 @@ export async function recordAudit(db: DbClient, entry: AuditInput): Promise<Audi
     },
     include: withActor,
   });
+  // Settings pages update live: every audited settings change is also an event, in the same transaction.
+  if (isSettingsEntity(entry.entityType)) {
+    await appendEvent(db, "settings.changed", { entityType: entry.entityType, entityId: String(entry.entityId), action: entry.action });
+  }
   return toView(row);
 }
 

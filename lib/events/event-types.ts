@@ -11,6 +11,16 @@ export interface EventPayloads {
   "alert.updated": AlertView;
   "device.status": { deviceId: number; name: string; status: string; lastSeenAt: string | null };
   "campaign.updated": CampaignView;
+  /** A setting others may be looking at changed (maintenance, rules, calendar, detector thresholds). */
+  "settings.changed": { entityType: SettingsEntity; entityId: string; action: string };
+}
+
+/** The audited entities whose changes every open dashboard should see at once. */
+export const SETTINGS_ENTITIES = ["maintenance_window", "suppression_rule", "calendar_entry", "detector_setting"] as const;
+export type SettingsEntity = (typeof SETTINGS_ENTITIES)[number];
+
+export function isSettingsEntity(value: string): value is SettingsEntity {
+  return (SETTINGS_ENTITIES as readonly string[]).includes(value);
 }
 
 export type EventType = keyof EventPayloads;

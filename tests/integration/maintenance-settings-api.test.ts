@@ -168,6 +168,14 @@ describe("maintenance windows", () => {
     ]);
     expect(audit[1]!.before).toMatchObject({ scope: "device", reason: "patch Tuesday" });
     expect(audit[1]!.after).toMatchObject({ scope: "site", scopeValue: "hq" });
+
+    // every open maintenance page hears of each change on the live stream
+    const events = await t.prisma.event.findMany({ where: { type: "settings.changed" }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.payload)).toEqual([
+      { entityType: "maintenance_window", entityId: String(w.id), action: "maintenance_window.create" },
+      { entityType: "maintenance_window", entityId: String(w.id), action: "maintenance_window.update" },
+      { entityType: "maintenance_window", entityId: String(w.id), action: "maintenance_window.delete" },
+    ]);
   });
 
   it.each([
