@@ -76,7 +76,7 @@ function HeatmapTable({ baselines, metric }: { baselines: DeviceBaselines; metri
   return (
     <div className="panel-body stack">
       <p className="faint">
-        Mean {label.toLowerCase()} of each hour (UTC) in the newest training
+        Mean {label} of each hour (UTC) in the newest training
         {baselines.version !== null ? ` (version ${baselines.version}` : ""}
         {baselines.trainedAt ? `, trained ${formatFullTime(baselines.trainedAt)}` : ""}
         {baselines.version !== null ? ")" : ""}. Hover a cell for its median, 5th–95th percentile band and sample count.

@@ -113,8 +113,8 @@ function MetricChart({ series, metric }: { series: DeviceSeries; metric: DeviceM
               domain={hardMax !== undefined ? [0, (max: number) => Math.min(hardMax, Math.max(max, 1))] : [0, "auto"]}
               tickFormatter={(v: number) => format(v)}
               stroke={COLORS.axis}
-              tick={{ fill: COLORS.axis, fontSize: 11 }}
-              width={74}
+              tick={{ fill: COLORS.axis, fontSize: 10 }}
+              width={88}
               tickCount={3}
             />
             <Tooltip content={<MetricTooltip format={format} binMinutes={series.binMinutes} />} cursor={{ stroke: COLORS.axis, strokeDasharray: "3 3" }} />

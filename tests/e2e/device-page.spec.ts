@@ -33,7 +33,7 @@ async function expectFilledHeatmap(page: Page): Promise<void> {
   expect(await heatmap.locator('[data-testid="heatmap-cell"][data-filled="true"]').count()).toBeGreaterThan(0);
 }
 
-test("a device opened from the inventory charts its metrics and its baselines by hour of week", async ({ page }) => {
+test("a device opened from the inventory charts its metrics and its baselines by hour of week", async ({ page }, testInfo) => {
   test.setTimeout(360_000);
   await logInWithForm(page);
   const id = await openDeviceFromInventory(page);
@@ -77,6 +77,7 @@ test("a device opened from the inventory charts its metrics and its baselines by
   const alertLinks = page.getByTestId("device-alert-row").getByRole("link");
   if ((await alertLinks.count()) > 0) await expect(alertLinks.first()).toHaveAttribute("href", /^\/alerts\/\d+$/);
   await expect(page.getByRole("heading", { name: "Maintenance windows" })).toBeVisible();
+  await testInfo.attach("device-page", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 });
 
 test("a viewer sees a device's page too", async ({ page, baseURL }) => {
