@@ -59,29 +59,31 @@ export function IngestHealthPanel({ ingest }: { ingest: IngestHealth }) {
                 {devices.stale === 0 ? `All ${devices.total} devices up to date` : `${devices.stale} of ${devices.total} devices stale`}
                 {devices.newestDataAt ? ` · newest data ${formatTime(devices.newestDataAt)}` : ""}. <Link href="/devices">All devices</Link>
               </p>
-              <table className="alert-table compact-table" data-testid="device-freshness">
-                <thead>
-                  <tr>
-                    <th scope="col">Device</th>
-                    <th scope="col">Site</th>
-                    <th scope="col">Last data</th>
-                    <th scope="col">Behind newest</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {devices.rows.map((d) => (
-                    <tr key={d.id} data-testid="device-freshness-row" data-device={d.name} data-stale={d.stale}>
-                      <th scope="row" className="row-header">
-                        {d.name}
-                        {d.status !== "active" ? <span className="badge device-status-badge">{d.status}</span> : null}
-                      </th>
-                      <td>{d.site}</td>
-                      <td title={d.lastSeenAt ? formatFullTime(d.lastSeenAt) : undefined}>{d.lastSeenAt ? formatTime(d.lastSeenAt) : "never"}</td>
-                      <td className={d.stale ? "stale-cell" : undefined}>{formatBehind(d.behindMs)}</td>
+              <div className="table-wrap">
+                <table className="alert-table compact-table" data-testid="device-freshness">
+                  <thead>
+                    <tr>
+                      <th scope="col">Device</th>
+                      <th scope="col">Site</th>
+                      <th scope="col">Last data</th>
+                      <th scope="col">Behind newest</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {devices.rows.map((d) => (
+                      <tr key={d.id} data-testid="device-freshness-row" data-device={d.name} data-stale={d.stale}>
+                        <th scope="row" className="row-header">
+                          {d.name}
+                          {d.status !== "active" ? <span className="badge device-status-badge">{d.status}</span> : null}
+                        </th>
+                        <td>{d.site}</td>
+                        <td title={d.lastSeenAt ? formatFullTime(d.lastSeenAt) : undefined}>{d.lastSeenAt ? formatTime(d.lastSeenAt) : "never"}</td>
+                        <td className={d.stale ? "stale-cell" : undefined}>{formatBehind(d.behindMs)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </>
           )}
         </div>

@@ -12,7 +12,7 @@ export const OVERVIEW_FP_DAYS = 7;
 /** A device whose newest telemetry is this far behind the fleet's newest is listed as stale. */
 export const STALE_BEHIND_MS = 10 * 60_000;
 /** Devices listed in the "last data per device" panel (stalest first). */
-export const OVERVIEW_DEVICE_ROWS = 12;
+export const OVERVIEW_DEVICE_ROWS = 8;
 
 export interface OpenAlertsOfType {
   /** The alert_type column (ddos, exfiltration, port_scan, metric_spike, ...). */
