@@ -6,6 +6,21 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWith
 
 const ANALYST = { email: "triage-analyst@tidewatch.local", name: "Tess Triage", role: "analyst" as const, password: "triage-analyst-password" };
 
+/** Waits for at least `n` rows, showing announced arrivals (a table with rows announces new alerts). */
+async function waitForRows(page: Page, n: number, timeout: number): Promise<void> {
+  const rows = page.getByTestId("anomaly-row");
+  const show = page.getByRole("status").getByRole("button", { name: "Show" });
+  await expect
+    .poll(
+      async () => {
+        if (await show.isVisible()) await show.click();
+        return rows.count();
+      },
+      { timeout, intervals: [2_000] },
+    )
+    .toBeGreaterThanOrEqual(n);
+}
+
 async function activeRowId(page: Page): Promise<string> {
   const id = await page.locator('[data-testid="anomaly-row"][data-active="true"]').getAttribute("data-alert-id");
   expect(id).toBeTruthy();
@@ -24,16 +39,7 @@ test("keyboard triage: f marks a false positive everywhere live, a acknowledges,
   await expect(page.getByRole("heading", { name: "Anomalies" })).toBeVisible();
   const rows = page.getByTestId("anomaly-row");
   // An empty table fills itself as alerts arrive; a table with rows announces them ("Show").
-  const show = page.getByRole("status").getByRole("button", { name: "Show" });
-  await expect
-    .poll(
-      async () => {
-        if (await show.isVisible()) await show.click();
-        return rows.count();
-      },
-      { timeout: 240_000, intervals: [2_000] },
-    )
-    .toBeGreaterThanOrEqual(2);
+  await waitForRows(page, 2, 240_000);
 
   await expect(rows.first()).toHaveAttribute("data-active", "true");
   await page.keyboard.press("j");
@@ -83,7 +89,7 @@ test("filters live in the URL; bulk acknowledge and the CSV export follow them",
   await logInWithForm(page);
   await page.goto("/anomalies");
   const rows = page.getByTestId("anomaly-row");
-  await expect.poll(() => rows.count(), { timeout: 120_000, intervals: [2_000] }).toBeGreaterThanOrEqual(1);
+  await waitForRows(page, 1, 120_000);
 
   await page.getByRole("group", { name: "Status" }).getByRole("button", { name: "open" }).click();
   await expect(page).toHaveURL(/[?&]status=open/);
@@ -92,7 +98,7 @@ test("filters live in the URL; bulk acknowledge and the CSV export follow them",
   await page.reload();
   await expect(page.getByRole("group", { name: "Status" }).getByRole("button", { name: "open" })).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByLabel("Time range")).toHaveValue("24h");
-  await expect.poll(() => rows.count(), { timeout: 120_000, intervals: [2_000] }).toBeGreaterThanOrEqual(2);
+  await waitForRows(page, 2, 240_000);
   for (const status of await rows.locator(".status-badge").allTextContents()) expect(status).toBe("open");
 
   // select two with x and acknowledge them together
