@@ -1,7 +1,8 @@
 "use client";
-// Keeps the device page current: alert.created / alert.updated for this device and its device.status
-// events refetch the page's data, at most once per THROTTLE_MS so a burst (an incident, a replay after
-// reconnecting) costs one request.
+// Keeps the device page current: alert.created / alert.updated for this device, its device.status
+// events and any change to a maintenance window (which may start or stop covering it) refetch the
+// page's data, at most once per THROTTLE_MS so a burst (an incident, a replay after reconnecting)
+// costs one request.
 //
 // It reads the same stream as LiveEvents (components/live-events.tsx), which only refreshes the
 // shared caches it knows about and is not this page's to change; folding these invalidations into
@@ -37,6 +38,9 @@ export function useDeviceLiveRefresh(deviceId: number): void {
     source.addEventListener("alert.created", onAlert);
     source.addEventListener("alert.updated", onAlert);
     source.addEventListener("device.status", onStatus);
+    source.addEventListener("settings.changed", (event) => {
+      if (parsePayload<EventPayloads["settings.changed"]>(event)?.entityType === "maintenance_window") refresh();
+    });
     return () => {
       clearTimeout(timer);
       source.close();

@@ -80,16 +80,41 @@ test("a device opened from the inventory charts its metrics and its baselines by
   await testInfo.attach("device-page", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 });
 
-test("a viewer sees a device's page too", async ({ page, baseURL }) => {
+test("a viewer sees a device's page too, and a window scheduled for it appears live", async ({ page, baseURL }) => {
   test.setTimeout(300_000);
   const admin = await newRequest.newContext({ baseURL });
   await logInWithApi(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
   await createUserAsAdmin(admin, VIEWER);
-  await admin.dispose();
 
   await logInWithForm(page, VIEWER.email, VIEWER.password);
-  await openDeviceFromInventory(page);
+  const id = await openDeviceFromInventory(page);
   await expect(page.getByTestId("metric-chart").first()).toBeVisible();
   await reloadUntil(page, () => expectFilledHeatmap(page), 240_000);
   await expect(page.getByRole("heading", { name: "Alerts", exact: true })).toBeVisible();
+  await expect(page.getByTestId("device-in-maintenance")).toHaveCount(0);
+
+  // an admin puts the device in maintenance now: the open page shows it without a reload
+  const reason = `E2E device page ${Date.now()}`;
+  const now = Date.now();
+  const created = await admin.post("/api/maintenance-windows", {
+    data: {
+      scope: "device",
+      deviceIds: [id],
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 10 * 60_000).toISOString(),
+      recurrence: "none",
+      timezone: "UTC",
+      reason,
+    },
+  });
+  expect(created.status()).toBe(201);
+  const windowId = ((await created.json()) as { window: { id: number } }).window.id;
+  try {
+    await expect(page.getByTestId("device-in-maintenance")).toContainText(reason);
+    await expect(page.locator(`[data-testid="device-maintenance-window"][data-window-id="${windowId}"]`)).toContainText("in progress");
+  } finally {
+    await admin.delete(`/api/maintenance-windows/${windowId}`);
+  }
+  await expect(page.getByTestId("device-in-maintenance")).toHaveCount(0);
+  await admin.dispose();
 });
