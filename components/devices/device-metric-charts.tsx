@@ -10,7 +10,7 @@ import {
   type DeviceSeriesRange,
 } from "@/lib/dashboards/device-detail";
 import { formatMetricValue } from "@/lib/detect/format-metric-value";
-import { isMetricName, METRIC_INFO } from "@/lib/telemetry/metrics";
+import { isMetricName } from "@/lib/telemetry/metrics";
 import { formatFullTime } from "@/components/ui/format-time";
 import { deviceSeriesRows, type SeriesChartRow } from "./device-series-rows";
 
@@ -84,7 +84,6 @@ function MetricChart({ series, metric }: { series: DeviceSeries; metric: DeviceM
   const from = series.from ? Date.parse(series.from) : (rows[0]?.ts ?? 0);
   const to = series.to ? Date.parse(series.to) : (rows.at(-1)?.ts ?? 0);
   const tick = to - from > 36 * 3_600_000 ? weekday : hourMinute;
-  const hardMax = isMetricName(metric.metric) ? METRIC_INFO[metric.metric].max : undefined;
   const headingId = `metric-${metric.metric}-heading`;
   return (
     <figure className="device-metric-figure" data-testid="metric-chart" data-metric={metric.metric} aria-labelledby={headingId}>
@@ -110,7 +109,7 @@ function MetricChart({ series, metric }: { series: DeviceSeries; metric: DeviceM
             />
             <YAxis
               type="number"
-              domain={hardMax !== undefined ? [0, (max: number) => Math.min(hardMax, Math.max(max, 1))] : [0, "auto"]}
+              domain={[0, "auto"]}
               tickFormatter={(v: number) => format(v)}
               stroke={COLORS.axis}
               tick={{ fill: COLORS.axis, fontSize: 10 }}
