@@ -12,10 +12,13 @@ import type { AlertView } from "@/lib/alerts/alert-view";
 import type { EventPayloads } from "@/lib/events/event-types";
 import { alertQueryKeys } from "@/components/alerts/alert-query-keys";
 import { campaignQueryKeys } from "@/components/campaigns/campaign-query-keys";
+import { deviceDetailQueryKeys } from "@/components/devices/device-detail-query-keys";
 import { deviceQueryKeys } from "@/components/devices/device-query-keys";
 import { forecastQueryKeys } from "@/components/forecasts/forecast-query-keys";
 import { maintenanceQueryKeys } from "@/components/maintenance/maintenance-query-keys";
+import { overviewQueryKeys } from "@/components/overview/overview-query-keys";
 import { tuningQueryKeys } from "@/components/tuning/tuning-query-keys";
+import { throttle } from "@/components/ui/throttle";
 import { announceAlertArrival } from "@/components/alerts/alert-arrivals";
 import { findCachedAlert } from "@/components/alerts/find-cached-alert";
 import { writeAlertToCache } from "@/components/alerts/write-alert-to-cache";
@@ -23,6 +26,8 @@ import { LiveIndicator, type LiveState } from "@/components/shell/live-indicator
 
 const STREAM_URL = "/api/stream";
 const MAX_RETRY_MS = 30_000;
+/** Aggregates (Overview panels, device pages) are refetched at most this often however busy the stream. */
+const AGGREGATE_REFRESH_MS = 2_000;
 
 export function LiveEvents() {
   const queryClient = useQueryClient();
@@ -54,6 +59,25 @@ export function LiveEvents() {
       devicesTimer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: deviceQueryKeys.inventory }), 1000);
     };
 
+    // The Overview panels are aggregates no event can be applied to in place: refetched, throttled.
+    const refreshOverview = throttle(() => void queryClient.invalidateQueries({ queryKey: overviewQueryKeys.all }), AGGREGATE_REFRESH_MS);
+    // Device pages touched by events since the last refresh (null: all of them, e.g. a maintenance change).
+    let touchedDevices: Set<number> | null = new Set();
+    const flushDevicePages = throttle(() => {
+      if (touchedDevices === null) void queryClient.invalidateQueries({ queryKey: deviceDetailQueryKeys.all });
+      else
+        for (const id of touchedDevices) {
+          void queryClient.invalidateQueries({ queryKey: deviceDetailQueryKeys.device(id) });
+          void queryClient.invalidateQueries({ queryKey: deviceDetailQueryKeys.alerts(id) });
+        }
+      touchedDevices = new Set();
+    }, AGGREGATE_REFRESH_MS);
+    const refreshDevicePage = (deviceId: number | null) => {
+      if (deviceId === null) touchedDevices = null;
+      else touchedDevices?.add(deviceId);
+      flushDevicePages();
+    };
+
     const connect = () => {
       const es = new EventSource(STREAM_URL);
       source = es;
@@ -82,6 +106,8 @@ export function LiveEvents() {
         if (!alert) return;
         writeAlertToCache(queryClient, alert, { addToFeed: true, keepMine: true });
         announceAlertArrival(alert);
+        refreshOverview();
+        refreshDevicePage(alert.device.id);
         refreshCounts();
         refreshDevices();
         // A new alert is a new dot on that device's forecast charts.
@@ -93,6 +119,8 @@ export function LiveEvents() {
         // Counts are by severity of open + acknowledged alerts: only those two fields move them.
         const before = findCachedAlert(queryClient, alert.id);
         writeAlertToCache(queryClient, alert, { keepMine: true });
+        refreshOverview();
+        refreshDevicePage(alert.device.id);
         if (!before || before.status !== alert.status || before.severity !== alert.severity) {
           refreshCounts();
           refreshDevices();
@@ -111,8 +139,15 @@ export function LiveEvents() {
           detector_setting: [tuningQueryKeys.all],
         }[change.entityType];
         for (const queryKey of keys ?? []) void queryClient.invalidateQueries({ queryKey });
+        // a window may start or stop covering any device
+        if (change.entityType === "maintenance_window") refreshDevicePage(null);
       });
-      es.addEventListener("device.status", () => refreshDevices());
+      es.addEventListener("device.status", (e) => {
+        refreshDevices();
+        refreshOverview();
+        const deviceId = parseJson<EventPayloads["device.status"]>(e)?.deviceId;
+        if (typeof deviceId === "number") refreshDevicePage(deviceId);
+      });
     };
 
     connect();
@@ -121,6 +156,8 @@ export function LiveEvents() {
       clearTimeout(countsTimer);
       clearTimeout(campaignsTimer);
       clearTimeout(devicesTimer);
+      refreshOverview.cancel();
+      flushDevicePages.cancel();
       source?.close();
     };
   }, [queryClient]);
@@ -130,6 +167,8 @@ export function LiveEvents() {
 
 function resync(queryClient: QueryClient): void {
   void queryClient.invalidateQueries({ queryKey: alertQueryKeys.all });
+  void queryClient.invalidateQueries({ queryKey: overviewQueryKeys.all });
+  void queryClient.invalidateQueries({ queryKey: deviceDetailQueryKeys.all });
   void queryClient.invalidateQueries({ queryKey: alertQueryKeys.details });
   void queryClient.invalidateQueries({ queryKey: campaignQueryKeys.all });
 }

@@ -8,6 +8,7 @@ import type { DeviceSeriesRange } from "@/lib/dashboards/device-detail";
 export const DEVICE_ALERTS_LIMIT = 20;
 
 export const deviceDetailQueryKeys = {
+  all: ["devices", "detail"] as const,
   device: (deviceId: number) => ["devices", "detail", deviceId] as const,
   view: (deviceId: number, range: DeviceSeriesRange, baselineMetric: string | null) =>
     ["devices", "detail", deviceId, { range, baselineMetric }] as const,

@@ -14,13 +14,11 @@ import { DeviceAlerts } from "./device-alerts";
 import { DeviceMaintenanceWindows } from "./device-maintenance-windows";
 import { DeviceMetricCharts } from "./device-metric-charts";
 import { useDeviceDetail } from "./use-device-detail";
-import { useDeviceLiveRefresh } from "./use-device-live-refresh";
 
 export function DeviceDetail({ id }: { id: number }) {
   const [range, setRange] = useState<DeviceSeriesRange>(DEFAULT_SERIES_RANGE);
   const [baselineMetric, setBaselineMetric] = useState<string | null>(null);
   const { data, isError, error, refetch, isFetching, isPlaceholderData } = useDeviceDetail(id, range, baselineMetric);
-  useDeviceLiveRefresh(id);
 
   if (isError && !data) {
     if (error instanceof ApiError && error.status === 404) return <DeviceNotFound />;

@@ -7,7 +7,6 @@ import { FalsePositivePanel } from "./false-positive-panel";
 import { IngestHealthPanel } from "./ingest-health-panel";
 import { OpenByTypePanel } from "./open-by-type-panel";
 import { useOverview } from "./use-overview";
-import { useOverviewLiveRefresh } from "./use-overview-live-refresh";
 
 const PANEL_SKELETONS = [
   { key: "types", wide: false },
@@ -17,7 +16,6 @@ const PANEL_SKELETONS = [
 ];
 
 export function OverviewPanels() {
-  useOverviewLiveRefresh();
   const { data, isPending, isError, error, refetch, isFetching } = useOverview();
 
   if (isPending) {

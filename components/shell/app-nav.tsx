@@ -1,6 +1,8 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { can } from "@/lib/auth/roles";
+import { useCurrentUser } from "@/components/current-user";
 
 const NAV_ITEMS = [
   { href: "/", label: "Overview" },
@@ -13,16 +15,23 @@ const NAV_ITEMS = [
   { href: "/devices", label: "Devices" },
 ] as const;
 
-/** The main navigation; the current section is marked with aria-current. Alert pages belong to Overview. */
+/** Shown to admins only (everyone else would find a page that says they may not). */
+const ADMIN_ITEMS = [{ href: "/users", label: "Users" }] as const;
+
+/** The main navigation; the current section is marked with aria-current. Alert pages belong to Anomalies. */
 export function AppNav() {
   const pathname = usePathname() ?? "/";
+  const user = useCurrentUser();
+  const items = can(user.role, "users:manage") ? [...NAV_ITEMS, ...ADMIN_ITEMS] : NAV_ITEMS;
   const isCurrent = (href: string) =>
-    href === "/" ? pathname === "/" || pathname.startsWith("/alerts/") : pathname === href || pathname.startsWith(`${href}/`);
+    href === "/"
+      ? pathname === "/"
+      : pathname === href || pathname.startsWith(`${href}/`) || (href === "/anomalies" && pathname.startsWith("/alerts/"));
 
   return (
     <nav aria-label="Main">
       <ul className="nav-list">
-        {NAV_ITEMS.map((item) => (
+        {items.map((item) => (
           <li key={item.href}>
             <Link className="nav-link" href={item.href} aria-current={isCurrent(item.href) ? "page" : undefined}>
               {item.label}

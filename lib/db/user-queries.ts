@@ -2,7 +2,10 @@
 import { z } from "zod";
 import type { UserRole } from "@prisma/client";
 import { hashPassword } from "../auth/password";
+import { AppError } from "../http/app-error";
+import { recordAudit } from "./audit-queries";
 import type { DbClient } from "./client";
+import { inTransaction } from "./in-transaction";
 
 export const newUserSchema = z.strictObject({
   email: z.email().transform((e) => e.toLowerCase()),
@@ -44,5 +47,25 @@ export function listUsers(db: DbClient): Promise<(PublicUser & { createdAt: Date
   return db.user.findMany({
     orderBy: { id: "asc" },
     select: { id: true, email: true, name: true, role: true, createdAt: true },
+  });
+}
+
+export const userRolePatchSchema = z.strictObject({ role: z.enum(["viewer", "analyst", "admin"]) });
+
+/**
+ * Changes a user's role, audited. An admin cannot change their own role, so the last admin can never
+ * lock everyone out of user management. Null when the user does not exist.
+ */
+export async function changeUserRole(
+  db: DbClient,
+  args: { id: number; role: UserRole; actorId: number },
+): Promise<PublicUser | null> {
+  if (args.id === args.actorId) throw new AppError(409, "conflict", "role: you cannot change your own role; ask another admin", "role");
+  return inTransaction(db, async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: args.id }, select: { role: true } });
+    if (!before) return null;
+    const user = await tx.user.update({ where: { id: args.id }, data: { role: args.role }, select: { id: true, email: true, name: true, role: true } });
+    await recordAudit(tx, { actorId: args.actorId, action: "user.role", entityType: "user", entityId: args.id, before, after: { role: args.role } });
+    return user;
   });
 }

@@ -41,6 +41,7 @@ test("every page, screenshotted once the demo has data", async ({ page }, testIn
 
   await page.goto("/anomalies");
   await expect(page.getByRole("heading", { name: "Anomalies", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("anomaly-row").first()).toBeVisible();
   await shoot(page, testInfo, "anomalies");
 
   await page.goto("/clusters");
@@ -75,9 +76,20 @@ test("every page, screenshotted once the demo has data", async ({ page }, testIn
   await expect(page.getByTestId("device-row").filter({ hasText: "never" })).toHaveCount(0);
   await shoot(page, testInfo, "devices");
 
+  // a device page: its metrics and the hour-of-week baseline heatmap
+  await page.getByTestId("device-row").filter({ hasText: "edge-rtr-hq-1" }).getByRole("link", { name: "edge-rtr-hq-1" }).click();
+  await expect(page.getByRole("heading", { name: "edge-rtr-hq-1", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("heatmap-cell")).toHaveCount(168);
+  await shoot(page, testInfo, "device");
+
+  await page.goto("/users");
+  await expect(page.getByTestId("user-row").first()).toBeVisible();
+  await shoot(page, testInfo, "users");
+
   // an alert with an expected-range chart when there is one
   const alert = alerts.find((a) => a.detector === "hour-of-week-zscore") ?? alerts[0]!;
   await page.goto(`/alerts/${alert.id}`);
   await expect(page.getByTestId("alert-detail")).toHaveAttribute("data-alert-id", String(alert.id));
+  if (alert.metric) await expect(page.getByTestId("alert-context-chart").locator("path.recharts-line-curve").first()).toBeVisible();
   await shoot(page, testInfo, "alert-detail");
 });

@@ -1,7 +1,7 @@
 // The Overview's refetch throttle: a burst of live events is one refetch now and at most one more
 // at the end of the pause, never one per event.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { throttle } from "../../../components/overview/throttle";
+import { throttle } from "../../../components/ui/throttle";
 
 describe("throttle", () => {
   beforeEach(() => {
