@@ -9,8 +9,8 @@ import { formatAlertRange, formatAlertValue } from "./format-alert-value";
 const COLORS = {
   band: "#4fb3d9",
   axis: "#6b7a8e",
-  mean: "#e3e9f1",
-  median: "#93a1b3",
+  mean: "var(--text, #e3e9f1)",
+  median: "var(--text-muted, #93a1b3)",
   p95: "#e8b04b",
 } as const;
 
@@ -114,7 +114,7 @@ function ObservedMarker({ cx, cy, color, label }: { cx?: number; cy?: number; co
   const r = 9;
   return (
     <g>
-      <path d={`M${cx} ${cy - r} L${cx + r} ${cy} L${cx} ${cy + r} L${cx - r} ${cy} Z`} fill={color} stroke="#0b1017" strokeWidth={2} />
+      <path d={`M${cx} ${cy - r} L${cx + r} ${cy} L${cx} ${cy + r} L${cx - r} ${cy} Z`} fill={color} stroke="var(--bg, #0b1017)" strokeWidth={2} />
       <text x={cx} y={cy - r - 8} textAnchor="middle" fill={color} fontSize={13} fontWeight={600}>
         {label}
       </text>

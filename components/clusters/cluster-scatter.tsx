@@ -143,7 +143,7 @@ function DevicePoint({
           strokeWidth={2}
         />
       ) : (
-        <circle cx={cx} cy={cy} r={r} fill={fill} fillOpacity={0.85} stroke="#0b1017" strokeWidth={1} />
+        <circle cx={cx} cy={cy} r={r} fill={fill} fillOpacity={0.85} stroke="var(--bg, #0b1017)" strokeWidth={1} />
       )}
     </g>
   );

@@ -21,7 +21,7 @@ import { isMetricName, METRIC_INFO } from "@/lib/telemetry/metrics";
 import { buildForecastChartData, dayTicks, forecastYDomain, type AlertMarkPoint, type ForecastChartRow } from "./forecast-chart-data";
 
 export const FORECAST_COLORS = {
-  actual: "#e3e9f1",
+  actual: "var(--text, #e3e9f1)",
   fit: "#6b7a8e",
   forecast: "#4fb3d9",
   band: "#4fb3d9",
@@ -197,7 +197,7 @@ function AlertDot({
       cy={cy}
       r={5.5}
       fill={SEVERITY_COLORS[payload.alert.severity]}
-      stroke="#0b1017"
+      stroke="var(--bg, #0b1017)"
       strokeWidth={1.5}
       style={{ cursor: "pointer" }}
       onClick={() => onOpen(payload.alert.id)}

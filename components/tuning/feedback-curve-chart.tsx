@@ -8,8 +8,8 @@ export const CURVE_COLORS = {
   precision: "#4fb3d9",
   recall: "#e8b04b",
   f1: "#4cc38a",
-  current: "#93a1b3",
-  chosen: "#e3e9f1",
+  current: "var(--text-muted, #93a1b3)",
+  chosen: "var(--text, #e3e9f1)",
   axis: "#6b7a8e",
   grid: "#243041",
 } as const;
