@@ -10,6 +10,7 @@ import { useDeviceOptions } from "@/components/maintenance/use-maintenance-data"
 import { LoadError } from "@/components/ui/load-error";
 import { describeChange } from "./describe-change";
 import { DetectorOverrides } from "./detector-overrides";
+import { HeldBaselines } from "./held-baselines";
 import { ThresholdTuner } from "./threshold-tuner";
 import { useDetectorSettings } from "./use-tuning-data";
 
@@ -21,6 +22,7 @@ export function TuningDashboard() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const detectors = useMemo(() => settings.data?.detectors ?? [], [settings.data]);
   const selected = detectors.find((d) => d.id === selectedId) ?? detectors[0] ?? null;
+  const deviceNames = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
 
   if (settings.isPending) {
     return (
@@ -105,6 +107,7 @@ export function TuningDashboard() {
           <span>The worker registers its detectors in MINUTE_DETECTORS; none of them has settings to tune.</span>
         </div>
       )}
+      <HeldBaselines canManage={canManage} deviceNames={deviceNames} />
       <section className="panel" aria-labelledby="changes-heading">
         <div className="panel-header">
           <h2 id="changes-heading">Recent changes</h2>
