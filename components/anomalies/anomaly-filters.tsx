@@ -32,7 +32,7 @@ export function AnomalyFilters({
   };
   const on = (key: "status" | "severity", value: string) => (filter[key] ?? "").split(",").includes(value);
   const rangeValue = filter.from || filter.to ? "custom" : (filter.range ?? "");
-  const ids = { type: useId(), detector: useId(), device: useId(), site: useId(), range: useId(), from: useId(), to: useId() };
+  const ids = { range: useId(), from: useId(), to: useId() };
   const active = Object.keys(filter).length > 0;
 
   return (
@@ -60,53 +60,37 @@ export function AnomalyFilters({
         </label>
       </div>
       <div className="toolbar">
-        <div className="field-inline">
-          <label htmlFor={ids.type}>Type</label>
-          <select id={ids.type} className="input" value={filter.type ?? ""} onChange={(e) => set("type", e.target.value)}>
-            <option value="">Any type</option>
-            {withCurrent(options?.types, filter.type).map((t) => (
-              <option key={t} value={t}>
-                {humanize(t)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field-inline">
-          <label htmlFor={ids.detector}>Detector</label>
-          <select id={ids.detector} className="input" value={filter.detector ?? ""} onChange={(e) => set("detector", e.target.value)}>
-            <option value="">Any detector</option>
-            {withCurrent(options?.detectors, filter.detector).map((d) => (
-              <option key={d} value={d}>
-                {humanize(d)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field-inline">
-          <label htmlFor={ids.device}>Device</label>
-          <select id={ids.device} className="input" value={filter.deviceId ?? ""} onChange={(e) => set("deviceId", e.target.value)}>
-            <option value="">Any device</option>
-            {(options?.devices ?? []).map((d) => (
-              <option key={d.id} value={String(d.id)}>
-                {d.name}
-              </option>
-            ))}
-            {filter.deviceId && !options?.devices.some((d) => String(d.id) === filter.deviceId) ? (
-              <option value={filter.deviceId}>Device #{filter.deviceId}</option>
-            ) : null}
-          </select>
-        </div>
-        <div className="field-inline">
-          <label htmlFor={ids.site}>Site</label>
-          <select id={ids.site} className="input" value={filter.site ?? ""} onChange={(e) => set("site", e.target.value)}>
-            <option value="">Any site</option>
-            {withCurrent(options?.sites, filter.site).map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          label="Type"
+          anyLabel="Any type"
+          value={filter.type}
+          options={withCurrent(options?.types, filter.type).map((t) => ({ value: t, label: humanize(t) }))}
+          onChange={(v) => set("type", v)}
+        />
+        <FilterSelect
+          label="Detector"
+          anyLabel="Any detector"
+          value={filter.detector}
+          options={withCurrent(options?.detectors, filter.detector).map((d) => ({ value: d, label: humanize(d) }))}
+          onChange={(v) => set("detector", v)}
+        />
+        <FilterSelect
+          label="Device"
+          anyLabel="Any device"
+          value={filter.deviceId}
+          options={[
+            ...(options?.devices ?? []).map((d) => ({ value: String(d.id), label: d.name })),
+            ...(filter.deviceId && !options?.devices.some((d) => String(d.id) === filter.deviceId) ? [{ value: filter.deviceId, label: `Device #${filter.deviceId}` }] : []),
+          ]}
+          onChange={(v) => set("deviceId", v)}
+        />
+        <FilterSelect
+          label="Site"
+          anyLabel="Any site"
+          value={filter.site}
+          options={withCurrent(options?.sites, filter.site).map((site) => ({ value: site, label: site }))}
+          onChange={(v) => set("site", v)}
+        />
         <div className="field-inline">
           <label htmlFor={ids.range}>Time range</label>
           <select
@@ -150,6 +134,35 @@ export function AnomalyFilters({
           </button>
         ) : null}
       </div>
+    </div>
+  );
+}
+
+function FilterSelect({
+  label,
+  anyLabel,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  anyLabel: string;
+  value: string | undefined;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="field-inline">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} className="input" value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
