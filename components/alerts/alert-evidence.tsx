@@ -2,8 +2,9 @@
 // Why the detector fired and what to do: the metrics that drove the score (largest first), the
 // supporting evidence (top talkers, focused destination, …) and the recommended next steps.
 import type { AlertView } from "@/lib/alerts/alert-view";
+import { isMetricName } from "@/lib/telemetry/metrics";
 import { humanize } from "@/components/ui/humanize";
-import { formatAlertValue } from "./format-alert-value";
+import { formatAlertValue, metricLabel } from "./format-alert-value";
 
 export function AlertEvidence({ alert }: { alert: AlertView }) {
   const evidence = alert.evidence ? Object.entries(alert.evidence) : [];
@@ -24,7 +25,7 @@ export function AlertEvidence({ alert }: { alert: AlertView }) {
             <tbody>
               {alert.contributions.map((c) => (
                 <tr key={c.feature}>
-                  <td>{humanize(c.feature)}</td>
+                  <td>{isMetricName(c.feature) ? metricLabel(c.feature) : humanize(c.feature)}</td>
                   <td className="cell-number">{formatAlertValue(c.feature, c.value)}</td>
                   <td className="cell-number">{c.expected === undefined ? "—" : formatAlertValue(c.feature, c.expected)}</td>
                   <td className="cell-number">{Math.round(c.share * 100)}%</td>
