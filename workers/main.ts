@@ -14,6 +14,7 @@ import { loadCollectorConfig } from "@/lib/telemetry/collector-config";
 import { matchFailureKeywords } from "@/lib/telemetry/syslog/failure-keywords";
 import { APP_VERSION } from "@/lib/version";
 import { ReplayClock, systemClock } from "./clock";
+import { startDemoLabelling, type DemoLabelling } from "./demo-labelling";
 import type { CollectorDefinition, RunningCollector } from "./collectors/collector";
 import { countingSink, type CountingSink } from "./collectors/counting-sink";
 import { netflowCollector } from "./collectors/netflow-collector";
@@ -162,8 +163,10 @@ async function main(): Promise<void> {
 
   let traffic: DemoTrafficSender | undefined;
   let demoAgents: RunningDemoSnmpAgents | undefined;
+  let demoLabelling: DemoLabelling | undefined;
   if (e.SIMULATE) {
     const devices = registry.all().filter((d) => d.tags.includes("demo"));
+    demoLabelling = startDemoLabelling({ prisma, deviceNames: () => devices.map((d) => d.name), now: () => new Date(clock.now()), log: log.child("demo-labelling") });
     const portOf = (name: string) => collectors.find((c) => c.name === name)?.running.ports?.udp;
     traffic = new DemoTrafficSender({ host: "127.0.0.1", netflowPort: portOf("netflow"), syslogPort: portOf("syslog") }, log.child("demo-traffic"));
     try {
@@ -223,7 +226,9 @@ async function main(): Promise<void> {
       inProcessMetrics: () => (demoAgents ? ["latencyMs", "flowsPerSec", "connectionsPerSec"] : undefined),
       onIncidentsPlanned: (incidents) => {
         const file = path.join(e.DATA_DIR, "demo-ground-truth.jsonl");
-        const lines = groundTruthLabels(incidents, devices.map((d) => d.name)).map((l) => JSON.stringify(l));
+        const truth = groundTruthLabels(incidents, devices.map((d) => d.name));
+        demoLabelling?.setLabels(truth.map((l) => ({ start: new Date(l.start), end: new Date(l.end), device: l.device, type: l.type })));
+        const lines = truth.map((l) => JSON.stringify(l));
         try {
           fs.writeFileSync(file, lines.join("\n") + "\n");
           log.info("demo ground truth recorded", { file, incidents: lines.length });
@@ -233,6 +238,7 @@ async function main(): Promise<void> {
       },
       onReplayStart: (simStart) => {
         replayClock?.startReplay(simStart);
+        demoLabelling?.setScoredFrom(new Date(simStart));
         if (useSnmp && simulator) void startDemoSnmp(simulator);
       },
       devices,
@@ -263,6 +269,7 @@ async function main(): Promise<void> {
     clearInterval(flushTimer);
     clearInterval(trainTimer);
     clearInterval(forecastTimer);
+    demoLabelling?.stop();
     await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));
     await simulator?.stop();
     await traffic?.close();

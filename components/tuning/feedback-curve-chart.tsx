@@ -1,5 +1,5 @@
 "use client";
-// Precision, recall and F1 of a detector against its threshold (from analysts' verdicts), with the
+// Precision, recall and F1 of a detector against its threshold (from analysts' verdicts and scenario labels), with the
 // F1-, precision- and recall-optimal thresholds, the current setting and the chosen value marked.
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { FeedbackCurveResponse } from "@/lib/alerts/settings-views";
@@ -25,7 +25,7 @@ export function FeedbackCurveChart({ curve, chosen }: { curve: FeedbackCurveResp
   const pad = (hi - lo || 1) * 0.05;
   const domain: [number, number] = [lo - pad, hi + pad];
   const summary =
-    `Precision, recall and F1 against the ${curve.field ?? "threshold"} from ${curve.labelled} alerts with verdicts (${curve.positives} true positives). ` +
+    `Precision, recall and F1 against the ${curve.field ?? "threshold"} from ${curve.labelled} labelled alerts (${curve.sources.verdicts} with verdicts, ${curve.sources.scenarios} from scenario ground truth; ${curve.positives} true positives). ` +
     `F1 is best at ${optimal.f1 === null ? "—" : formatThreshold(optimal.f1)}, precision at ${optimal.precision === null ? "—" : formatThreshold(optimal.precision)}, ` +
     `recall at ${optimal.recall === null ? "—" : formatThreshold(optimal.recall)}.`;
   const markers = [

@@ -249,17 +249,17 @@ function ThresholdFields({
         )}
       </div>
       <div className="stack settings-wide">
-        <h3>Precision, recall and F1 from verdicts</h3>
+        <h3>Precision, recall and F1 from verdicts and labelled scenarios</h3>
         {curve.isPending ? (
           <span className="skeleton" style={{ height: "300px" }} role="status" aria-label="Loading the verdict curve" />
         ) : curve.isError ? (
           <LoadError what="the verdict curve" error={curve.error} onRetry={() => void curve.refetch()} retrying={curve.isFetching} />
         ) : curve.data.labelled === 0 ? (
           <div className="empty-state">
-            <strong>No verdicts on this detector's alerts yet.</strong>
+            <strong>No labelled alerts for this detector yet.</strong>
             <span>
-              Mark its alerts “True positive” or “False positive” on the alert pages; the curve and the optimal thresholds appear once there are
-              verdicts.
+              Mark its alerts “True positive” or “False positive” on the alert pages (the demo also labels its alerts with the incidents it
+              injected); the curve and the optimal thresholds appear once there are labels.
             </span>
           </div>
         ) : (
@@ -290,8 +290,10 @@ function ThresholdFields({
               </div>
             ) : null}
             <p className="faint">
-              From {curve.data.labelled} alerts with verdicts ({curve.data.positives} true positives); an alert counts as raised when its score is at
-              or above the threshold. Recall is relative to the confirmed threats this detector alerted on.
+              From {curve.data.labelled} labelled alerts: {curve.data.sources.verdicts} with analysts&apos; verdicts and {curve.data.sources.scenarios}{" "}
+              labelled by scenario ground truth ({curve.data.positives} true positives; a verdict wins over the ground truth on the same alert).
+              An alert counts as raised when its score is at or above the threshold. Recall is relative to the confirmed threats this detector
+              alerted on.
             </p>
           </>
         )}

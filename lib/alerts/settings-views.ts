@@ -117,4 +117,6 @@ export interface FeedbackCurveResponse extends ThresholdCurve {
   scope: OverrideScope;
   target: string | null;
   currentThreshold: number | null;
+  /** How many labels came from analysts' verdicts and how many from scenario ground truth. */
+  sources: { verdicts: number; scenarios: number };
 }

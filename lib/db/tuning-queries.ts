@@ -1,5 +1,6 @@
 // What the tuning page asks of stored alerts: how many a detector would have raised per day at a
-// threshold ("what if"), and the analysts' verdicts on its alerts (precision / recall / F1).
+// threshold ("what if"), and the labels on its alerts (precision / recall / F1): analysts' verdicts and
+// scenario ground truth.
 import { Prisma } from "@prisma/client";
 import type { OverrideScope } from "../alerts/alert-thresholds";
 import { verdictLabel, type LabelledScore } from "../alerts/threshold-curve";
@@ -66,6 +67,27 @@ export async function labelledScores(db: DbClient, args: AlertScope): Promise<La
     const positive = verdictLabel(Number(r.tp), Number(r.fp));
     return positive === undefined ? [] : [{ score: Number(r.score), positive }];
   });
+}
+
+/**
+ * Scores labelled by scenario ground truth (the live demo's incidents, evaluation runs), leaving out
+ * alerts an analyst has judged: their verdict is the label that counts.
+ */
+export async function scenarioLabelledScores(db: DbClient, args: AlertScope): Promise<LabelledScore[]> {
+  const { scope, target } = args;
+  const filter =
+    scope === "role" && target
+      ? Prisma.sql`AND lower(s.device_role) = lower(${target})`
+      : scope === "device" && target
+        ? Prisma.sql`AND lower(s.device_name) = lower(${target})`
+        : Prisma.empty;
+  const rows = await db.$queryRaw<{ score: number; positive: boolean }[]>`
+    SELECT s.score, s.positive
+    FROM scenario_labels s
+    WHERE s.detector = ${args.detector}
+      AND (s.alert_id IS NULL OR NOT EXISTS (SELECT 1 FROM feedback f WHERE f.alert_id = s.alert_id))
+      ${filter}`;
+  return rows.map((r) => ({ score: Number(r.score), positive: r.positive }));
 }
 
 /** The device with this name (case-insensitive, as overrides match), or null. */

@@ -479,5 +479,39 @@ describe("what if and the feedback curve", () => {
     expect(curve.body).toMatchObject({ detector: "robust-zscore", field: "threshold", labelled: 5, positives: 3, currentThreshold: 6 });
     expect(curve.body.points.map((p: { threshold: number }) => p.threshold)).toEqual([6, 6.5, 7, 8, 9, 12]);
     expect(curve.body.optimal).toEqual({ f1: 8, precision: 8, recall: 8 });
+    expect(curve.body.sources).toEqual({ verdicts: 5, scenarios: 0 });
+  });
+
+  it("adds the demo's ground-truth labels to the curve, an analyst's verdict winning on the same alert", async () => {
+    const { startDemoLabelling } = await import("../../workers/demo-labelling");
+    const hit = await seedAlert(fw.id, 10, new Date(now - 2 * 3_600_000));
+    await seedAlert(srv.id, 6.2, new Date(now - 3 * 3_600_000));
+    const labelling = startDemoLabelling({
+      prisma: t.prisma,
+      deviceNames: () => ["fw-hq-1", "srv-dc-1"],
+      now: () => new Date(now + 60_000),
+      log: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } } as never,
+      intervalMs: 3_600_000,
+    });
+    try {
+      labelling.setScoredFrom(daysAgo(4));
+      // the incident the demo injected: fw-hq-1, around the score-10 alert
+      labelling.setLabels([{ start: new Date(now - 2 * 3_600_000 - 60_000), end: new Date(now - 2 * 3_600_000 + 300_000), device: "fw-hq-1", type: "metric_spike" }]);
+      expect(await labelling.runOnce()).toBeGreaterThanOrEqual(2);
+    } finally {
+      labelling.stop();
+    }
+    const stored = await t.prisma.scenarioLabel.findMany({ where: { scenario: "demo", detector: "robust-zscore" } });
+    expect(stored.find((r) => r.alertId === hit.id)).toMatchObject({ positive: true, deviceName: "fw-hq-1", deviceRole: "firewall" });
+    // suppressed alerts are never labelled
+    expect(stored.some((r) => r.score === 20)).toBe(false);
+
+    as("viewer");
+    const curve = await call(curveRoute.GET, "GET", "/api/detector-settings/feedback-curve?detector=robust-zscore");
+    // five verdicts, plus the two unjudged alerts labelled by the ground truth (10: hit, 6.2: false alarm)
+    expect(curve.body.sources).toEqual({ verdicts: 5, scenarios: 2 });
+    expect(curve.body).toMatchObject({ labelled: 7, positives: 4 });
+    const roleCurve = await call(curveRoute.GET, "GET", "/api/detector-settings/feedback-curve?detector=robust-zscore&scope=role&target=server");
+    expect(roleCurve.body.sources.scenarios).toBe(1);
   });
 });

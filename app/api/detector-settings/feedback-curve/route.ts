@@ -1,6 +1,7 @@
 // GET /api/detector-settings/feedback-curve?detector=[&scope=&target=] — precision, recall and F1 of the
-// detector against its threshold from analysts' verdicts on its stored alerts, with the F1-, precision-
-// and recall-optimal thresholds.
+// detector against its threshold from analysts' verdicts on its stored alerts and from alerts labelled by
+// scenario ground truth (the live demo, evaluation runs), with the F1-, precision- and recall-optimal
+// thresholds.
 import { z } from "zod";
 import { checkScopeTarget, effectiveConfigAt, findTunableDetector, tuningScopeQuery } from "@/app/_server/tunable-detectors";
 import { withSession } from "@/app/_server/session";
@@ -8,7 +9,7 @@ import type { FeedbackCurveResponse } from "@/lib/alerts/settings-views";
 import { thresholdCurve } from "@/lib/alerts/threshold-curve";
 import { db } from "@/lib/db/client";
 import { listDetectorSettings } from "@/lib/db/detection-settings-queries";
-import { labelledScores } from "@/lib/db/tuning-queries";
+import { labelledScores, scenarioLabelledScores } from "@/lib/db/tuning-queries";
 import { jsonResponse } from "@/lib/http/app-error";
 
 export const dynamic = "force-dynamic";
@@ -21,9 +22,11 @@ export const GET = withSession(
     checkScopeTarget(q.scope, q.target);
     const { info } = findTunableDetector(q.detector);
     const prisma = db();
-    const [overrides, labels] = await Promise.all([
+    const scope = { detector: info.id, scope: q.scope, target: q.target ?? null };
+    const [overrides, verdicts, scenarios] = await Promise.all([
       listDetectorSettings(prisma),
-      labelledScores(prisma, { detector: info.id, scope: q.scope, target: q.target ?? null }),
+      labelledScores(prisma, scope),
+      scenarioLabelledScores(prisma, scope),
     ]);
     const effective = await effectiveConfigAt(prisma, info, overrides, q.scope, q.target);
     const current = info.scoreField && typeof effective[info.scoreField] === "number" ? (effective[info.scoreField] as number) : null;
@@ -33,7 +36,8 @@ export const GET = withSession(
       scope: q.scope,
       target: q.target ?? null,
       currentThreshold: current,
-      ...thresholdCurve(labels, { extraThresholds: current === null ? [] : [current] }),
+      sources: { verdicts: verdicts.length, scenarios: scenarios.length },
+      ...thresholdCurve([...verdicts, ...scenarios], { extraThresholds: current === null ? [] : [current] }),
     };
     return jsonResponse(body);
   },
