@@ -143,6 +143,10 @@ test(`an admin's ${DETECTOR} threshold is audited and used by the worker, then r
     await expect(page.getByTestId("tuning-page")).toBeVisible();
     await page.getByRole("button", { name: `Tune ${DETECTOR}` }).click();
     await expect(page.getByTestId("tuning-detector")).toHaveAttribute("data-detector", DETECTOR);
+    // the curve has labels before any analyst judged: the worker labels the demo's alerts with its ground truth
+    await expect
+      .poll(async () => (await (await admin.get(`/api/detector-settings/feedback-curve?detector=${DETECTOR}`)).json()).sources.scenarios, { timeout: 180_000 })
+      .toBeGreaterThan(0);
 
     const tuner = page.getByRole("region", { name: "Apply a threshold" });
     await expect(tuner.getByLabel("Applies to")).toHaveValue("global");
