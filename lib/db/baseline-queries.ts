@@ -228,12 +228,15 @@ function toBaselineRow(r: Baseline): BaselineRow {
   };
 }
 
-/** One device's active buckets of one metric from its latest version, by hour of week. */
+/** The device's newest baseline version, or null before its first training. */
+export async function latestBaselineVersion(db: DbClient, deviceId: number): Promise<number | null> {
+  const latest = await db.baseline.aggregate({ where: { deviceId }, _max: { version: true } });
+  return latest._max.version;
+}
+
+/** One device's active buckets of one metric from its newest version, by hour of week. */
 export async function latestDeviceMetricBaselines(db: DbClient, deviceId: number, metric: string): Promise<Baseline[]> {
-  const latest = await db.baseline.aggregate({ where: { deviceId, status: "active" }, _max: { version: true } });
-  if (latest._max.version === null) return [];
-  return db.baseline.findMany({
-    where: { deviceId, metric, version: latest._max.version, status: "active" },
-    orderBy: { hourOfWeek: "asc" },
-  });
+  const version = await latestBaselineVersion(db, deviceId);
+  if (version === null) return [];
+  return db.baseline.findMany({ where: { deviceId, metric, version, status: "active" }, orderBy: { hourOfWeek: "asc" } });
 }

@@ -14,6 +14,7 @@ import {
   type DeviceSeriesRange,
 } from "../dashboards/device-detail";
 import { METRIC_INFO, METRICS, type MetricName } from "../telemetry/metrics";
+import { latestBaselineVersion } from "./baseline-queries";
 import type { DbClient } from "./client";
 import { listMaintenanceWindows } from "./maintenance-queries";
 import { latestSampleTime } from "./sample-queries";
@@ -104,8 +105,7 @@ export async function readDeviceSeries(pool: pg.Pool, deviceId: number, range: D
 
 /** The active buckets of the device's newest baseline version for one metric (held proposals are not in use, so not shown). */
 export async function readDeviceBaselines(db: DbClient, deviceId: number, requested?: MetricName): Promise<DeviceBaselines> {
-  const latest = await db.baseline.aggregate({ where: { deviceId }, _max: { version: true } });
-  const version = latest._max.version;
+  const version = await latestBaselineVersion(db, deviceId);
   const none: DeviceBaselines = { metrics: [], metric: null, version: null, trainedAt: null, cells: [] };
   if (version === null) return none;
   const trained = await db.baseline.groupBy({ by: ["metric"], where: { deviceId, version, status: "active" } });
