@@ -7,6 +7,8 @@
 //   npm run eval -- --scenario FILE [--json OUT]   a JSON Lines scenario (format in the README)
 //   npm run eval -- --export DIR                   writes the built-in suite as scenario files
 //   npm run eval -- --config '{"one-class-svm":{"enabled":true}}' [--only NAME]   a what-if run
+//   DATABASE_URL=… npm run eval -- --save-labels    also stores each run's labelled alerts (true or
+//                                                  false positive by score) for the tuning page's curves
 import { createWriteStream, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -35,6 +37,8 @@ const { values: args } = parseArgs({
     config: { type: "string" },
     /** Only the built-in scenarios whose name contains this. */
     only: { type: "string" },
+    /** Store each run's labelled alerts in DATABASE_URL (scenario labels for the tuning curves). */
+    "save-labels": { type: "boolean", default: false },
   },
 });
 
@@ -150,6 +154,8 @@ async function main(): Promise<void> {
     console.log(`\nFalse positives reduced against the static thresholds: ${pct(reduction)}`);
   }
 
+  if (args["save-labels"]) await saveLabels(runs);
+
   if (args.json) {
     const report = {
       scenarios: runs.map(({ name, result: r }) => ({
@@ -168,6 +174,37 @@ async function main(): Promise<void> {
     };
     await writeFile(args.json, JSON.stringify(report, null, 2));
     console.log(`\nwrote ${args.json}`);
+  }
+}
+
+/** Each run's raised alerts, labelled by the scoring, as scenario labels named after the scenario. */
+async function saveLabels(runs: { name: string; result: ScenarioRunResult }[]): Promise<void> {
+  if (!process.env.DATABASE_URL) throw new Error("--save-labels needs DATABASE_URL (the Tidewatch database to store the labels in)");
+  const { createPrismaClient } = await import("@/lib/db/client");
+  const { replaceScenarioLabels } = await import("@/lib/db/scenario-label-queries");
+  const prisma = createPrismaClient(process.env.DATABASE_URL, 2);
+  try {
+    for (const { name, result } of runs) {
+      const rows = result.ours.alerts.flatMap(({ alert, outcome }) =>
+        outcome === "tp" || outcome === "fp"
+          ? [
+              {
+                alertId: null,
+                detector: alert.detector,
+                deviceName: alert.device,
+                deviceRole: result.deviceRoles[alert.device] ?? "unknown",
+                score: alert.score,
+                positive: outcome === "tp",
+                observedAt: new Date(alert.ts),
+              },
+            ]
+          : [],
+      );
+      await replaceScenarioLabels(prisma, `eval:${name}`, rows);
+      console.log(`stored ${rows.length} labelled alerts of ${name} as scenario "eval:${name}"`);
+    }
+  } finally {
+    await prisma.$disconnect();
   }
 }
 

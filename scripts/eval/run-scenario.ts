@@ -72,6 +72,8 @@ export interface ScenarioRunResult {
   trainingEnd: Date;
   span: { start: Date; end: Date };
   devices: number;
+  /** Each scenario device's role by name (for storing labelled results per role). */
+  deviceRoles: Record<string, string>;
   labels: number;
   deviceMinutes: number;
   flows: number;
@@ -386,6 +388,7 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     trainingEnd: tEnd,
     span,
     devices: devices.length,
+    deviceRoles: Object.fromEntries(scenario.config.devices.flatMap((d) => [[d.name, d.role], [d.ip, d.role]])),
     labels: scenario.labels.length,
     deviceMinutes,
     flows,
