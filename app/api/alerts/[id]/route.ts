@@ -1,7 +1,7 @@
 // GET /api/alerts/:id — one alert with its feedback summary and the caller's own verdict.
 // PATCH /api/alerts/:id — triage: { status?: open|acknowledged|resolved, assignee?: "me"|null }.
 import { withSession } from "@/app/_server/session";
-import { parseAlertId } from "@/lib/alerts/alert-id";
+import { parseRowId } from "@/lib/http/parse-row-id";
 import { alertPatchSchema, triageAlert } from "@/lib/alerts/alert-triage";
 import { db } from "@/lib/db/client";
 import { getAlertView } from "@/lib/db/alert-queries";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = withSession<{ id: string }>(
   async (_req, { user, params }) => {
-    const alert = await getAlertView(db(), parseAlertId(params.id), user.id);
+    const alert = await getAlertView(db(), parseRowId(params.id), user.id);
     if (!alert) throw notFound("Alert");
     return jsonResponse(alert);
   },
@@ -20,7 +20,7 @@ export const GET = withSession<{ id: string }>(
 
 export const PATCH = withSession<{ id: string }>(
   async (req, { user, params }) => {
-    const alertId = parseAlertId(params.id);
+    const alertId = parseRowId(params.id);
     const patch = await parseJsonBody(req, alertPatchSchema);
     return jsonResponse(await triageAlert(db(), { alertId, actorId: user.id, patch }));
   },

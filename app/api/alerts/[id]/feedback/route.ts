@@ -1,6 +1,6 @@
 // POST /api/alerts/:id/feedback — record the caller's verdict (analysts and admins).
 import { withSession } from "@/app/_server/session";
-import { parseAlertId } from "@/lib/alerts/alert-id";
+import { parseRowId } from "@/lib/http/parse-row-id";
 import { feedbackInputSchema, recordFeedback } from "@/lib/alerts/record-feedback";
 import { db } from "@/lib/db/client";
 import { jsonResponse, parseJsonBody } from "@/lib/http/app-error";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export const POST = withSession<{ id: string }>(
   async (req, { user, params }) => {
-    const alertId = parseAlertId(params.id);
+    const alertId = parseRowId(params.id);
     const input = await parseJsonBody(req, feedbackInputSchema);
     return jsonResponse(await recordFeedback(db(), { alertId, userId: user.id, ...input }));
   },

@@ -1,7 +1,7 @@
 // GET /api/alerts/:id/notes — the alert's notes, oldest first.
 // POST /api/alerts/:id/notes — add a note { body } (analysts and admins).
 import { withSession } from "@/app/_server/session";
-import { parseAlertId } from "@/lib/alerts/alert-id";
+import { parseRowId } from "@/lib/http/parse-row-id";
 import { addAlertNote, alertNoteSchema, listAlertNotes } from "@/lib/alerts/alert-triage";
 import { db } from "@/lib/db/client";
 import { jsonResponse, notFound, parseJsonBody } from "@/lib/http/app-error";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = withSession<{ id: string }>(
   async (_req, { params }) => {
-    const notes = await listAlertNotes(db(), parseAlertId(params.id));
+    const notes = await listAlertNotes(db(), parseRowId(params.id));
     if (!notes) throw notFound("Alert");
     return jsonResponse({ notes });
   },
@@ -19,7 +19,7 @@ export const GET = withSession<{ id: string }>(
 
 export const POST = withSession<{ id: string }>(
   async (req, { user, params }) => {
-    const alertId = parseAlertId(params.id);
+    const alertId = parseRowId(params.id);
     const input = await parseJsonBody(req, alertNoteSchema);
     return jsonResponse(await addAlertNote(db(), { alertId, authorId: user.id, body: input.body }), 201);
   },
