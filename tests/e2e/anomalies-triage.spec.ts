@@ -123,3 +123,27 @@ test("filters live in the URL; bulk acknowledge and the CSV export follow them",
   for (const line of lines.slice(1)) expect(line.split(",")[4]).toBe("open");
   await api.dispose();
 });
+
+test("a verdict the server refuses shows at once, then rolls back with a message", async ({ page }) => {
+  test.setTimeout(240_000);
+  await logInWithForm(page);
+  await page.goto("/anomalies?status=open,acknowledged");
+  await waitForRows(page, 1, 180_000);
+  const id = await activeRowId(page);
+  const row = page.locator(`[data-testid="anomaly-row"][data-alert-id="${id}"]`);
+  const before = await row.getByTestId("row-verdict").textContent();
+  expect(before).not.toBe("True positive");
+
+  // the server is slow and then refuses: the row shows the verdict while waiting, then the old one
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(`**/api/alerts/${id}/feedback`, async (route) => {
+    await held;
+    await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "unavailable", message: "database is restarting" } }) });
+  });
+  await page.keyboard.press("t");
+  await expect(row.getByTestId("row-verdict")).toHaveText("True positive");
+  release();
+  await expect(row.getByTestId("row-verdict")).toHaveText(before!);
+  await expect(page.getByTestId("triage-message")).toHaveText(`Could not record the verdict on alert #${id}: database is restarting.`);
+});
