@@ -9,7 +9,8 @@
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { AlertView } from "@/lib/alerts/alert-view";
-import type { EventPayloads } from "@/lib/events/event-types";
+import type { OverviewView } from "@/lib/dashboards/overview-view";
+import type { EventPayloads, PulsePayloads } from "@/lib/events/event-types";
 import { alertQueryKeys } from "@/components/alerts/alert-query-keys";
 import { campaignQueryKeys } from "@/components/campaigns/campaign-query-keys";
 import { deviceDetailQueryKeys } from "@/components/devices/device-detail-query-keys";
@@ -128,6 +129,12 @@ export function LiveEvents() {
         if (alert.campaignId !== null) refreshCampaigns();
       });
       es.addEventListener("campaign.updated", () => refreshCampaigns());
+      es.addEventListener("ingest.health", (e) => {
+        const ingest = parseJson<PulsePayloads["ingest.health"]>(e);
+        if (!ingest || !Array.isArray(ingest.feeds)) return;
+        // applied in place: the worker's rates change every beat and need no refetch
+        queryClient.setQueryData<OverviewView>(overviewQueryKeys.all, (old) => (old ? { ...old, ingest: { ...old.ingest, ...ingest } } : old));
+      });
       es.addEventListener("settings.changed", (e) => {
         const change = parseJson<EventPayloads["settings.changed"]>(e);
         if (!change) return;

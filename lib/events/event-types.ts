@@ -3,6 +3,7 @@
 // and NOTIFY the channel below so the web app's stream wakes up. The map below is the whole set.
 import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
+import type { IngestHealth } from "../dashboards/overview-view";
 
 export const EVENTS_CHANNEL = "tidewatch_events";
 
@@ -30,4 +31,9 @@ export interface StreamEvent<T extends EventType = EventType> {
   type: T;
   payload: EventPayloads[T];
   createdAt: string;
+}
+
+/** Sent by the stream itself with each heartbeat, never stored in the event log (no id). */
+export interface PulsePayloads {
+  "ingest.health": Pick<IngestHealth, "worker" | "beatAt" | "feeds" | "recordsPerSec">;
 }

@@ -1,6 +1,8 @@
 // A server-sent-events stream over the event log. Each event goes out with its log id; a client
 // that reconnects with Last-Event-ID first receives everything after that id, in order, then new
-// events as they are committed. A comment line every 15 s keeps proxies from closing the connection.
+// events as they are committed. Every 15 s a heartbeat keeps proxies from closing the connection; it
+// carries a "pulse" when the caller gives one: state that changes all the time and is not worth an
+// event-log row (ingest rates), sent without an id so resuming is unaffected.
 import type { StreamEvent } from "./event-types";
 
 export interface EventLogReader {
@@ -14,6 +16,8 @@ export interface SseStreamOptions {
   reader: EventLogReader;
   subscribe: (wake: () => void) => () => void;
   heartbeatMs?: number;
+  /** Sent with each heartbeat as an id-less event; null sends a plain comment. */
+  pulse?: () => Promise<{ type: string; payload: unknown } | null>;
   signal?: AbortSignal;
   onError?: (err: unknown) => void;
 }
@@ -86,8 +90,18 @@ export function createSseStream(options: SseStreamOptions): ReadableStream<Uint8
       send("retry: 3000\n\n");
       unsubscribe = options.subscribe(() => void pump());
       void pump();
+      const beat = async () => {
+        let pulse: { type: string; payload: unknown } | null = null;
+        try {
+          pulse = (await options.pulse?.()) ?? null;
+        } catch (err) {
+          options.onError?.(err);
+        }
+        send(pulse ? `event: ${pulse.type}\ndata: ${JSON.stringify(pulse.payload)}\n\n` : ": heartbeat\n\n");
+      };
+      if (options.pulse) void beat();
       heartbeat = setInterval(() => {
-        send(": heartbeat\n\n");
+        void beat();
         void pump();
       }, options.heartbeatMs ?? 15_000);
       options.signal?.addEventListener("abort", () => {

@@ -63,6 +63,28 @@ function openStream(lastEventId: bigint | null, signal?: AbortSignal) {
 }
 
 describe("event stream", () => {
+  it("carries a pulse with each heartbeat as an id-less event, leaving the resume point alone", async () => {
+    const abort = new AbortController();
+    let pulses = 0;
+    const stream = createSseStream({
+      lastEventId: null,
+      reader: { after: (id, limit) => eventsAfter(db(), id, limit), latestId: () => latestEventId(db()) },
+      subscribe: (wake) => listener.subscribe(wake),
+      heartbeatMs: 50,
+      pulse: async () => ({ type: "ingest.health", payload: { worker: "up", recordsPerSec: ++pulses } }),
+      signal: abort.signal,
+    });
+    const reader = stream.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while ((text.match(/event: ingest\.health/g) ?? []).length < 2) text += decoder.decode((await reader.read()).value, { stream: true });
+    reader.releaseLock();
+    abort.abort();
+    const blocks = text.split("\n\n").filter((b) => b.includes("event: ingest.health"));
+    expect(blocks[0]).toBe('event: ingest.health\ndata: {"worker":"up","recordsPerSec":1}');
+    expect(blocks.every((b) => !b.includes("id: "))).toBe(true);
+  });
+
   it("resumes after Last-Event-ID with every missed event, in order, then delivers new ones live", async () => {
     const ids: bigint[] = [];
     for (let i = 1; i <= 3; i++) ids.push(await appendEvent(t.prisma, "device.status", statusEvent(i)));

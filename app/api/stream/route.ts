@@ -5,6 +5,9 @@ import { eventsAfter, latestEventId } from "@/lib/db/event-queries";
 import { newDbConnection } from "@/lib/db/pool";
 import { createEventListener, type EventListener } from "@/lib/events/event-listener";
 import { createSseStream, parseLastEventId } from "@/lib/events/sse-stream";
+import { ingestFeeds } from "@/lib/dashboards/overview-view";
+import { HEARTBEAT_STALE_MS, listHeartbeats } from "@/lib/db/worker-heartbeat-queries";
+import type { PulsePayloads } from "@/lib/events/event-types";
 import { createLogger } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
@@ -25,6 +28,11 @@ export const GET = withSession(
       lastEventId,
       reader: { after: (id, limit) => eventsAfter(db(), id, limit), latestId: () => latestEventId(db()) },
       subscribe: (wake) => listener().subscribe(wake),
+      // the Overview's ingest rates stay live on a quiet network, without an event-log row every 15 s
+      pulse: async () => {
+        const payload: PulsePayloads["ingest.health"] = ingestFeeds(await listHeartbeats(db()), new Date(), HEARTBEAT_STALE_MS);
+        return { type: "ingest.health", payload };
+      },
       signal: req.signal,
       onError: (err) => log.warn("stream read failed; retrying on the next wake-up", { error: String(err) }),
     });
