@@ -5,6 +5,7 @@
 // flushed), a second one exits at once.
 import crypto from "node:crypto";
 import { db, disconnectDb } from "@/lib/db/client";
+import { pruneEvents } from "@/lib/db/event-queries";
 import { closePool, pool } from "@/lib/db/pool";
 import { beat, clearHeartbeat, HEARTBEAT_INTERVAL_MS, type HeartbeatFeed } from "@/lib/db/worker-heartbeat-queries";
 import { env, EnvError } from "@/lib/env";
@@ -43,6 +44,7 @@ const DEMO_FLUSH_INTERVAL_MS = 1_000;
 const TRAIN_EVERY_MS = 86_400_000;
 const TRAIN_CHECK_INTERVAL_MS = 15 * 60_000;
 const FORECAST_TICK_MS = 30_000;
+const PRUNE_EVENTS_EVERY_MS = 3_600_000;
 
 async function main(): Promise<void> {
   const e = env();
@@ -139,6 +141,13 @@ async function main(): Promise<void> {
   if (enabled.has("prometheus") && collectorConfig.prometheus) await startCollector(prometheusPuller, collectorConfig.prometheus);
 
   const flushTimer = setInterval(() => void router.flush(), e.SIMULATE ? DEMO_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
+  // The event log only serves live streams and their resumption: old events go (wall clock, not data time).
+  const pruneOldEvents = () =>
+    void pruneEvents(prisma, new Date(systemClock.now()))
+      .then((count) => count > 0 && log.info("old events pruned", { count }))
+      .catch((err) => log.warn("pruning old events failed", { error: String(err) }));
+  pruneOldEvents();
+  const pruneTimer = setInterval(pruneOldEvents, PRUNE_EVENTS_EVERY_MS);
 
   // Learning on a schedule: the demo simulator trains on its own replayed clock; otherwise the
   // worker (re)trains at start and then whenever the newest training is a day old.
@@ -267,6 +276,7 @@ async function main(): Promise<void> {
     log.info("draining", { reason });
     clearInterval(heartbeatTimer);
     clearInterval(flushTimer);
+    clearInterval(pruneTimer);
     clearInterval(trainTimer);
     clearInterval(forecastTimer);
     demoLabelling?.stop();

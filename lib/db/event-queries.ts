@@ -42,3 +42,15 @@ export async function latestEventId(db: DbClient): Promise<bigint> {
   const row = await db.event.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
   return row?.id ?? 0n;
 }
+
+/** How long the event log keeps events: enough for any browser to resume after a night offline. */
+export const EVENT_RETENTION_MS = 7 * 86_400_000;
+
+/**
+ * Deletes events older than the retention. A browser resuming from a pruned id receives what is left,
+ * and a brand-new stream refetches its pages anyway (components/live-events.tsx). Returns the count.
+ */
+export async function pruneEvents(db: DbClient, now: Date): Promise<number> {
+  const res = await db.event.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - EVENT_RETENTION_MS) } } });
+  return res.count;
+}

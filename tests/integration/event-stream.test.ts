@@ -62,6 +62,19 @@ function openStream(lastEventId: bigint | null, signal?: AbortSignal) {
   });
 }
 
+describe("event retention", () => {
+  it("prunes events older than seven days and keeps the rest", async () => {
+    const { pruneEvents, EVENT_RETENTION_MS } = await import("../../lib/db/event-queries");
+    const old = await appendEvent(t.prisma, "device.status", statusEvent(90));
+    const kept = await appendEvent(t.prisma, "device.status", statusEvent(91));
+    const now = new Date();
+    await t.prisma.event.update({ where: { id: old }, data: { createdAt: new Date(now.getTime() - EVENT_RETENTION_MS - 60_000) } });
+    expect(await pruneEvents(t.prisma, now)).toBe(1);
+    expect(await t.prisma.event.findUnique({ where: { id: old } })).toBeNull();
+    expect(await t.prisma.event.findUnique({ where: { id: kept } })).not.toBeNull();
+  });
+});
+
 describe("event stream", () => {
   it("carries a pulse with each heartbeat as an id-less event, leaving the resume point alone", async () => {
     const abort = new AbortController();
