@@ -3,9 +3,9 @@
 // open page sees it and nothing half-written is ever visible.
 import type { AlertStatus, PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { getAlertView } from "../db/alert-queries";
+import { getAlertView, getAlertViews } from "../db/alert-queries";
 import { recordAudit } from "../db/audit-queries";
-import { appendEvent } from "../db/event-queries";
+import { appendEvent, appendEvents } from "../db/event-queries";
 import { AppError, notFound } from "../http/app-error";
 import type { AlertView } from "./alert-view";
 
@@ -118,6 +118,8 @@ export async function triageAlert(
 /**
  * Sets the status of many alerts at once (bulk acknowledge). Alerts already in that status, suppressed
  * alerts and unknown ids are skipped and reported, so one odd row never fails the whole selection.
+ * The writes are batched (one update per status, one audit insert, one event insert): 500 alerts
+ * one by one took over 5 s.
  */
 export async function triageAlerts(
   db: PrismaClient,
@@ -129,16 +131,32 @@ export async function triageAlerts(
       const ids = [...new Set(args.ids)];
       const rows = await tx.alert.findMany({ where: { id: { in: ids } }, select: stateSelect, orderBy: { id: "asc" } });
       const found = new Map(rows.map((r) => [r.id, r]));
-      const changed: number[] = [];
+      const changing: AlertState[] = [];
       const skipped: { id: number; reason: string }[] = [];
       for (const id of ids) {
         const row = found.get(id);
         if (!row) skipped.push({ id, reason: "not found" });
         else if (row.status === "suppressed") skipped.push({ id, reason: "suppressed" });
         else if (row.status === args.status) skipped.push({ id, reason: `already ${args.status}` });
-        else if (await applyPatch(tx, row, { status: args.status }, args.actorId, now)) changed.push(id);
+        else changing.push(row);
       }
-      return { changed, skipped };
+      // every changing row gets the same columns (the patch has a status and no assignee)
+      const data = changing[0] ? triageUpdate(changing[0], { status: args.status }, args.actorId, now) : null;
+      if (data) {
+        await tx.alert.updateMany({ where: { id: { in: changing.map((r) => r.id) } }, data });
+        await tx.auditLog.createMany({
+          data: changing.map((r) => ({
+            actorId: args.actorId,
+            action: "alert.triage",
+            entityType: "alert",
+            entityId: String(r.id),
+            before: { status: r.status, assigneeId: r.assigneeId },
+            after: { status: args.status, assigneeId: r.assigneeId },
+          })),
+        });
+        await appendEvents(tx, "alert.updated", await getAlertViews(tx, changing.map((r) => r.id), null));
+      }
+      return { changed: changing.map((r) => r.id), skipped };
     },
     { timeout: 30_000 },
   );

@@ -137,6 +137,14 @@ export async function listAlerts(db: DbClient, filter: AlertFilter, viewerId: nu
   };
 }
 
+/** Several alerts as the API shows them, in the order of `ids` (unknown ids left out). */
+export async function getAlertViews(db: DbClient, ids: readonly number[], viewerId: number | null): Promise<AlertView[]> {
+  const rows = await db.alert.findMany({ where: { id: { in: [...ids] } }, include: alertWithDevice });
+  const fb = await feedbackSummaries(db, rows.map((r) => r.id), viewerId);
+  const byId = new Map(rows.map((r) => [r.id, toView(r, fb.get(r.id)!)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function getAlertView(db: DbClient, id: number, viewerId: number | null): Promise<AlertView | null> {
   const row = await db.alert.findUnique({ where: { id }, include: alertWithDevice });
   if (!row) return null;

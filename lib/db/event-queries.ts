@@ -24,6 +24,15 @@ export async function appendEvent<T extends EventType>(
   return row.id;
 }
 
+/** Appends many events of one type in one statement (bulk changes), in the order given. */
+export async function appendEvents<T extends EventType>(db: DbClient, type: T, payloads: readonly EventPayloads[T][]): Promise<void> {
+  if (payloads.length === 0) return;
+  if ("$transaction" in db) return db.$transaction((tx) => appendEvents(tx, type, payloads));
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
+  await db.event.createMany({ data: payloads.map((p) => ({ type, payload: p as unknown as Prisma.InputJsonValue })) });
+  await db.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, 'batch')`;
+}
+
 export async function eventsAfter(db: DbClient, afterId: bigint, limit = 500): Promise<StreamEvent[]> {
   const rows = await db.event.findMany({
     where: { id: { gt: afterId } },

@@ -171,6 +171,7 @@ describe("PATCH /api/alerts/:id (triage)", () => {
 
 describe("POST /api/alerts/bulk", () => {
   it("acknowledges the selection and reports what it skipped", async () => {
+    const eventsBefore = await t.prisma.event.count({ where: { type: "alert.updated" } });
     const res = await bulkRoute(send("POST", "/api/alerts/bulk", { ids: [ids.mem, ids.ddos, ids.suppressed, 999999], status: "acknowledged" }), ctx(0));
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -180,6 +181,12 @@ describe("POST /api/alerts/bulk", () => {
       { id: 999999, reason: "not found" },
     ]);
     expect((await list("status=acknowledged")).body.alerts.map((a: { id: number }) => a.id)).toEqual([ids.mem, ids.ddos]);
+    // each changed alert is audited and announced once, carrying its new status
+    const events = await t.prisma.event.findMany({ where: { type: "alert.updated" }, orderBy: { id: "asc" }, skip: eventsBefore });
+    expect(events.map((e) => (e.payload as { id: number; status: string }).status)).toEqual(["acknowledged", "acknowledged"]);
+    expect(new Set(events.map((e) => (e.payload as { id: number }).id))).toEqual(new Set([ids.mem, ids.ddos]));
+    const audits = await t.prisma.auditLog.findMany({ where: { action: "alert.triage", entityId: { in: [String(ids.mem), String(ids.ddos)] } } });
+    expect(audits).toHaveLength(2);
   });
 
   it("refuses a viewer and more than 500 ids", async () => {
