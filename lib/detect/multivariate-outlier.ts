@@ -204,14 +204,16 @@ export interface RoleModelDevice {
 }
 
 /**
- * One forest per role from its devices' history (every `stride`-th minute, outside `exclude`), scored
- * against each device's own baseline; each device gets its role's model. Roles with too little
- * history get none (the detector stays silent there).
+ * One model per role from its devices' history (every `stride`-th minute, outside `exclude`), each row
+ * scored against the device's own baseline; each device gets its role's model. `train` gets the role's
+ * rows and a seed derived from the role; it returns undefined when the history is too short (the
+ * detector then stays silent for that role). Shared by the Isolation Forest and the one-class SVM.
  */
-export function trainRoleModels(
+export function trainPerRole<M>(
   devices: readonly RoleModelDevice[],
-  options: { exclude?: readonly { start: Date; end: Date }[]; stride?: number; seed?: number } = {},
-): Map<number, MultivariateModel> {
+  options: { exclude?: readonly { start: Date; end: Date }[]; stride?: number; seed?: number },
+  train: (rows: Float64Array[], seed: number) => M | undefined,
+): Map<number, M> {
   const stride = options.stride ?? 5;
   const exclude = options.exclude ?? [];
   const rowsByRole = new Map<string, Float64Array[]>();
@@ -228,14 +230,20 @@ export function trainRoleModels(
       if (row) rows.push(row);
     }
   }
-  const byRole = new Map<string, MultivariateModel | undefined>();
-  for (const [role, rows] of rowsByRole) {
-    byRole.set(role, trainMultivariateModel(rows, { seed: (options.seed ?? 1) ^ hashString(role) }));
-  }
-  const out = new Map<number, MultivariateModel>();
+  const byRole = new Map<string, M | undefined>();
+  for (const [role, rows] of rowsByRole) byRole.set(role, train(rows, (options.seed ?? 1) ^ hashString(role)));
+  const out = new Map<number, M>();
   for (const d of devices) {
     const model = byRole.get(d.role);
     if (model) out.set(d.id, model);
   }
   return out;
+}
+
+/** One forest per role (see trainPerRole). */
+export function trainRoleModels(
+  devices: readonly RoleModelDevice[],
+  options: { exclude?: readonly { start: Date; end: Date }[]; stride?: number; seed?: number } = {},
+): Map<number, MultivariateModel> {
+  return trainPerRole(devices, options, (rows, seed) => trainMultivariateModel(rows, { seed }));
 }

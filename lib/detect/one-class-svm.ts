@@ -23,9 +23,9 @@ import {
   multivariateDetection,
   multivariateFeatures,
   seededSubsample,
+  trainPerRole,
   type RoleModelDevice,
 } from "@/lib/detect/multivariate-outlier";
-import { hashString } from "@/lib/simulator/prng";
 
 export const ONE_CLASS_SVM_ID = "one-class-svm";
 
@@ -204,31 +204,8 @@ export function trainRoleSvmModels(
   devices: readonly RoleModelDevice[],
   options: OneClassSvmOptions & { exclude?: readonly { start: Date; end: Date }[]; stride?: number } = {},
 ): Map<number, OneClassSvmModel> {
-  const { exclude = [], stride = 5, ...svm } = options;
-  const rowsByRole = new Map<string, Float64Array[]>();
-  for (const d of devices) {
-    if (!d.baseline) continue;
-    let rows = rowsByRole.get(d.role);
-    if (!rows) rowsByRole.set(d.role, (rows = []));
-    for (let i = 0; i < d.samples.length; i += stride) {
-      const s = d.samples[i]!;
-      const t = s.ts.getTime();
-      const outside = (w: { start: Date; end: Date }) => t < w.start.getTime() || t >= w.end.getTime();
-      if (!exclude.every(outside) || !(d.exclude ?? []).every(outside)) continue;
-      const row = multivariateFeatures(s, d.baseline);
-      if (row) rows.push(row);
-    }
-  }
-  const byRole = new Map<string, OneClassSvmModel | undefined>();
-  for (const [role, rows] of rowsByRole) {
-    byRole.set(role, trainOneClassSvm(rows, { ...svm, seed: (svm.seed ?? 1) ^ hashString(role) }));
-  }
-  const out = new Map<number, OneClassSvmModel>();
-  for (const d of devices) {
-    const model = byRole.get(d.role);
-    if (model) out.set(d.id, model);
-  }
-  return out;
+  const { exclude, stride, ...svm } = options;
+  return trainPerRole(devices, { exclude, stride, seed: svm.seed }, (rows, seed) => trainOneClassSvm(rows, { ...svm, seed }));
 }
 
 export const oneClassSvmConfigSchema = z.object({
