@@ -7,8 +7,7 @@ import { ApiError } from "@/components/api/api-error";
 import { asSentence } from "@/components/ui/as-sentence";
 import { ConfirmDelete } from "@/components/ui/confirm-delete";
 import { formatFullTime } from "@/components/ui/format-time";
-import { LoadError } from "@/components/ui/load-error";
-import { SkeletonRows } from "./skeleton-rows";
+import { QueryList } from "@/components/ui/query-list";
 import { useCalendarEntries, useCreateCalendarEntry, useDeleteRow } from "./use-maintenance-data";
 
 function scopeOf(e: CalendarEntryView): string {
@@ -41,21 +40,21 @@ export function BusinessCalendarSection({ canManage, now }: { canManage: boolean
           Announced surges: a traffic rise up to the expected multiplier (with 50% tolerance) on the affected devices is recorded as suppressed. Drops,
           exfiltration, scans and outages are always raised.
         </p>
-        <div aria-busy={entries.isPending}>
-          {entries.isPending ? (
-            <SkeletonRows label="Loading the business calendar" />
-          ) : entries.isError ? (
-            <LoadError what="the business calendar" error={entries.error} onRetry={() => void entries.refetch()} retrying={entries.isFetching} />
-          ) : entries.data.length === 0 ? (
-            <div className="empty-state">
+        <QueryList
+          query={entries}
+          what="the business calendar"
+          empty={
+            <>
               <strong>No announced surges.</strong>
               <span>
                 {canManage
                   ? "Add one below before a sale or campaign, with the traffic multiplier the business expects."
                   : "Admins announce sales and campaigns here; they will show in this list."}
               </span>
-            </div>
-          ) : (
+            </>
+          }
+        >
+          {(items) => (
             <div className="table-wrap">
               <table className="alert-table" data-testid="calendar-entry-list">
                 <thead>
@@ -71,7 +70,7 @@ export function BusinessCalendarSection({ canManage, now }: { canManage: boolean
                   </tr>
                 </thead>
                 <tbody>
-                  {entries.data.map((e) => (
+                  {items.map((e) => (
                     <tr key={e.id} data-entry-id={e.id}>
                       <td>
                         {e.name}
@@ -90,7 +89,7 @@ export function BusinessCalendarSection({ canManage, now }: { canManage: boolean
               </table>
             </div>
           )}
-        </div>
+        </QueryList>
         <NewEntryForm canManage={canManage} />
       </div>
     </section>

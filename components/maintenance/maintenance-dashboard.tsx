@@ -11,7 +11,7 @@ import { BusinessCalendarSection } from "./business-calendar-section";
 import { MaintenanceTimeline } from "./maintenance-timeline";
 import { MaintenanceWindowForm } from "./maintenance-window-form";
 import { MaintenanceWindowList } from "./maintenance-window-list";
-import { SkeletonRows } from "./skeleton-rows";
+import { SkeletonRows } from "@/components/ui/skeleton-rows";
 import { SuppressionRulesSection } from "./suppression-rules-section";
 import { useDeviceOptions, useMaintenanceWindows } from "./use-maintenance-data";
 import { startOfWeek } from "./week-range";

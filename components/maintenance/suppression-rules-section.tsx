@@ -8,8 +8,7 @@ import { ApiError } from "@/components/api/api-error";
 import { asSentence } from "@/components/ui/as-sentence";
 import { ConfirmDelete } from "@/components/ui/confirm-delete";
 import { formatFullTime } from "@/components/ui/format-time";
-import { LoadError } from "@/components/ui/load-error";
-import { SkeletonRows } from "./skeleton-rows";
+import { QueryList } from "@/components/ui/query-list";
 import { useCreateRule, useDeleteRow, useSuppressionRules, useToggleRule, type RuleBody } from "./use-maintenance-data";
 
 const FIELD_LABELS: Record<SuppressionPatternField, { label: string; example: string }> = {
@@ -41,21 +40,21 @@ export function SuppressionRulesSection({ canManage }: { canManage: boolean }) {
           An alert matching every pattern of an enabled rule is recorded as suppressed, not raised. Patterns match whole values, case-insensitively;
           <code>*</code> is any run of characters and <code>?</code> exactly one.
         </p>
-        <div aria-busy={rules.isPending}>
-          {rules.isPending ? (
-            <SkeletonRows label="Loading suppression rules" />
-          ) : rules.isError ? (
-            <LoadError what="the suppression rules" error={rules.error} onRetry={() => void rules.refetch()} retrying={rules.isFetching} />
-          ) : rules.data.length === 0 ? (
-            <div className="empty-state">
+        <QueryList
+          query={rules}
+          what="the suppression rules"
+          empty={
+            <>
               <strong>No suppression rules.</strong>
               <span>
                 {canManage
                   ? "Add one below for known noise, e.g. device scanner-* with type port_scan for your vulnerability scanner."
                   : "Admins add rules for known noise; they will show here."}
               </span>
-            </div>
-          ) : (
+            </>
+          }
+        >
+          {(items) => (
             <div className="table-wrap">
               <table className="alert-table" data-testid="suppression-rule-list">
                 <thead>
@@ -70,7 +69,7 @@ export function SuppressionRulesSection({ canManage }: { canManage: boolean }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {rules.data.map((r) => (
+                  {items.map((r) => (
                     <tr key={r.id} data-rule-id={r.id}>
                       <td className="mono">{patternsOf(r)}</td>
                       <td>{r.reason}</td>
@@ -98,7 +97,7 @@ export function SuppressionRulesSection({ canManage }: { canManage: boolean }) {
               </table>
             </div>
           )}
-        </div>
+        </QueryList>
         {toggle.isError ? (
           <p className="form-error" role="alert">
             Could not change the rule: {asSentence(toggle.error.message)}
