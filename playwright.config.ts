@@ -4,22 +4,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "./tests/chromium-launch";
 
 const PORT = Number(process.env.E2E_PORT ?? 3217);
 // Chosen once in the runner process; Playwright's workers inherit it through the environment.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "tidewatch-e2e-"));
 fs.chmodSync(process.env.E2E_DATA_DIR, 0o755);
 process.env.E2E_ADMIN_PASSWORD ??= "e2e-admin-password";
-
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -34,7 +25,7 @@ export default defineConfig({
     baseURL: `http://localhost:${PORT}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: {
     command: "npm start",

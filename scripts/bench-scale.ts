@@ -18,6 +18,7 @@ import { ensureDatabase, freePort, startEmbeddedPostgres } from "@/lib/db/embedd
 import { migrateDeploy } from "@/lib/db/migrate";
 import { createUser } from "@/lib/db/user-queries";
 import { createLogger } from "@/lib/log";
+import { CHROMIUM_LAUNCH } from "@/tests/chromium-launch";
 import { seedScale } from "./seed-scale";
 
 const { values: args } = parseArgs({
@@ -30,7 +31,6 @@ const { values: args } = parseArgs({
 });
 const REQUESTS = Number(args.requests);
 const ADMIN = { email: "scale-admin@tidewatch.local", password: "scale-admin-password", name: "Scale Admin", role: "admin" as const };
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 const log = createLogger("bench:scale", { level: "warn" });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidewatch-scale-"));
@@ -82,7 +82,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 500));
   }
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   const context = await browser.newContext({ baseURL: base });
   const page = await context.newPage();
   await page.goto("/login");
@@ -112,7 +112,7 @@ async function main() {
     ["alerts, open + acknowledged", "/api/alerts?limit=50&status=open,acknowledged"],
     ["alerts, critical", "/api/alerts?limit=50&severity=critical"],
     ["alerts, type ddos", "/api/alerts?limit=50&type=ddos"],
-    ["alerts, detector port-scan", "/api/alerts?limit=50&detector=port-scan"],
+    ["alerts, detector flow-port-scan", "/api/alerts?limit=50&detector=flow-port-scan"],
     ["alerts, one device", `/api/alerts?limit=50&deviceId=${device.id}`],
     ["alerts, one site", `/api/alerts?limit=50&site=${device.site}`],
     ["alerts, open + high + site", `/api/alerts?limit=50&status=open&severity=high&site=${device.site}`],

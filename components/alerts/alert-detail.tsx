@@ -6,6 +6,7 @@ import { can } from "@/lib/auth/roles";
 import { ApiError } from "@/components/api/api-error";
 import { useCurrentUser } from "@/components/current-user";
 import { asSentence } from "@/components/ui/as-sentence";
+import { ownsKeys } from "@/components/ui/hotkey-target";
 import { AlertContextChart } from "./alert-context-chart";
 import { AlertDetailHeader } from "./alert-detail-header";
 import { AlertEvidence } from "./alert-evidence";
@@ -85,8 +86,7 @@ function useDetailKeys(alert: ReturnType<typeof useAlert>["data"]) {
     if (!alert) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-      const t = e.target;
-      if (t instanceof HTMLElement && (t.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(t.tagName))) return;
+      if (ownsKeys(e.target)) return;
       if ((e.key === "t" || e.key === "f") && can(user.role, "alerts:feedback")) {
         feedback.mutate({ alertId: alert.id, verdict: e.key === "t" ? "true_positive" : "false_positive" });
       } else if (e.key === "a" && can(user.role, "alerts:triage") && alert.status === "open") {

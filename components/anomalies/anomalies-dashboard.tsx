@@ -18,17 +18,12 @@ import { useAlertTriage, useBulkTriage } from "@/components/alerts/use-alert-tri
 import { fetchJson } from "@/components/api/fetch-json";
 import { useCurrentUser } from "@/components/current-user";
 import { asSentence } from "@/components/ui/as-sentence";
+import { ownsKeys } from "@/components/ui/hotkey-target";
 import { LoadError } from "@/components/ui/load-error";
 import { AnomalyFilters } from "./anomaly-filters";
 import { AnomalyRow } from "./anomaly-row";
 
 export const TABLE_PAGE_SIZE = 50;
-
-/** Keys that must not trigger triage while typing or working a control. */
-function typingIn(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA", "BUTTON", "A"].includes(target.tagName);
-}
 
 export function AnomaliesDashboard() {
   const router = useRouter();
@@ -158,7 +153,7 @@ export function AnomaliesDashboard() {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
       const onRow = e.target instanceof HTMLTableRowElement;
-      if (!onRow && typingIn(e.target)) return;
+      if (!onRow && ownsKeys(e.target, { controls: true })) return;
       if (e.key === "j" || e.key === "ArrowDown") {
         e.preventDefault();
         moveTo(cursor + 1);

@@ -4,7 +4,7 @@
 import type { AlertStatus, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { getAlertView, getAlertViews } from "../db/alert-queries";
-import { recordAudit } from "../db/audit-queries";
+import { recordAudit, recordAudits } from "../db/audit-queries";
 import { appendEvent, appendEvents } from "../db/event-queries";
 import { AppError, notFound } from "../http/app-error";
 import type { AlertView } from "./alert-view";
@@ -144,16 +144,17 @@ export async function triageAlerts(
       const data = changing[0] ? triageUpdate(changing[0], { status: args.status }, args.actorId, now) : null;
       if (data) {
         await tx.alert.updateMany({ where: { id: { in: changing.map((r) => r.id) } }, data });
-        await tx.auditLog.createMany({
-          data: changing.map((r) => ({
+        await recordAudits(
+          tx,
+          changing.map((r) => ({
             actorId: args.actorId,
             action: "alert.triage",
             entityType: "alert",
-            entityId: String(r.id),
+            entityId: r.id,
             before: { status: r.status, assigneeId: r.assigneeId },
             after: { status: args.status, assigneeId: r.assigneeId },
           })),
-        });
+        );
         await appendEvents(tx, "alert.updated", await getAlertViews(tx, changing.map((r) => r.id), null));
       }
       return { changed: changing.map((r) => r.id), skipped };

@@ -59,6 +59,22 @@ export async function recordAudit(db: DbClient, entry: AuditInput): Promise<Audi
   return toView(row);
 }
 
+/** Many audit entries in one insert (bulk changes); settings entities are not expected here. */
+export async function recordAudits(db: DbClient, entries: readonly AuditInput[]): Promise<void> {
+  if (entries.some((e) => isSettingsEntity(e.entityType))) throw new Error("recordAudits: settings changes go through recordAudit (they are events too)");
+  if (entries.length === 0) return;
+  await db.auditLog.createMany({
+    data: entries.map((e) => ({
+      actorId: e.actorId,
+      action: e.action,
+      entityType: e.entityType,
+      entityId: String(e.entityId),
+      before: auditJson(e.before),
+      after: auditJson(e.after),
+    })),
+  });
+}
+
 /** The newest audit entries about one kind of entity, newest first. */
 export async function listAuditEntries(db: DbClient, args: { entityType: string; limit?: number }): Promise<AuditEntryView[]> {
   const rows = await db.auditLog.findMany({
