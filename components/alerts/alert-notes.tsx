@@ -1,6 +1,6 @@
 "use client";
 // The analysts' notes on an alert, oldest first, and a box to add one. Refetched when the live
-// stream reports the alert changed (a note by someone else announces it).
+// stream brings the alert with more notes than are shown (someone else added one).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import type { AlertNoteView } from "@/lib/alerts/alert-triage";
@@ -22,11 +22,12 @@ export function AlertNotes({ alert }: { alert: AlertView }) {
     queryKey: key,
     queryFn: ({ signal }) => fetchJson<{ notes: AlertNoteView[] }>(`/api/alerts/${alert.id}/notes`, { signal }).then((r) => r.notes),
   });
+  // A note added elsewhere arrives as an alert.updated event with a higher count: fetch the notes then.
+  const shown = notes.data?.length;
   useEffect(() => {
-    void queryClient.invalidateQueries({ queryKey: key });
-    // the alert's updatedAt moves on every change, including a note added elsewhere
+    if (shown !== undefined && alert.noteCount > shown) void queryClient.invalidateQueries({ queryKey: key });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [alert.updatedAt]);
+  }, [alert.noteCount, shown]);
   const [body, setBody] = useState("");
   const add = useMutation({
     mutationFn: (text: string) => fetchJson<AlertNoteView>(`/api/alerts/${alert.id}/notes`, { method: "POST", json: { body: text } }),

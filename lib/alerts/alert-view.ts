@@ -44,6 +44,8 @@ export interface AlertView {
   campaignId: number | null;
   /** The analyst who took the alert ("assign to me"), if any. */
   assignee: { id: number; name: string } | null;
+  /** Analysts' notes on the alert (GET /api/alerts/:id/notes has them). */
+  noteCount: number;
   acknowledgedAt: string | null;
   resolvedAt: string | null;
   occurrences: number;

@@ -28,6 +28,7 @@ export interface AlertFilter {
 const alertWithDevice = {
   device: { select: { id: true, name: true, role: true, site: true } },
   assignee: { select: { id: true, name: true } },
+  _count: { select: { notes: true } },
 } satisfies Prisma.AlertInclude;
 
 type AlertRow = Prisma.AlertGetPayload<{ include: typeof alertWithDevice }>;
@@ -89,6 +90,7 @@ function toView(row: AlertRow, feedback: AlertView["feedback"]): AlertView {
     recommendedActions: recommendedActionsFor(row.alertType),
     campaignId: row.campaignId,
     assignee: row.assignee,
+    noteCount: row._count.notes,
     acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
     occurrences: row.occurrences,

@@ -212,6 +212,10 @@ describe("notes", () => {
       ["analyst user", "Checked upstream, scrubbing engaged."],
       ["admin user", "Escalated to ISP."],
     ]);
+    // the alert (and its live event) carries the count, so other open pages know to fetch the notes
+    expect((await (await getRoute(get(`/api/alerts/${ids.ddos}`), ctx(ids.ddos))).json()).noteCount).toBe(2);
+    const event = await t.prisma.event.findFirst({ where: { type: "alert.updated" }, orderBy: { id: "desc" } });
+    expect(event?.payload).toMatchObject({ id: ids.ddos, noteCount: 2 });
   });
 
   it("answers 400 for an empty note and 404 for an unknown alert", async () => {
