@@ -12,6 +12,8 @@
 // - Suppressed alerts are never raised: they are neither TP nor FP and detect no label.
 // - Alerts and labels before `trainingEnd` are not scored (a label is scored when it starts at or
 //   after trainingEnd).
+// The grace, the long-label type rule and the window's end are `matching` options: labelled datasets
+// of row segments score event-level with SEGMENT_MATCHING (only inside the segment, any type).
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -21,6 +23,29 @@ const DAY_MS = 24 * HOUR_MS;
 export const LABEL_GRACE_MS = 10 * MINUTE_MS;
 /** Labels longer than this only match alerts of their own type. */
 export const LONG_LABEL_MS = 2 * HOUR_MS;
+
+/** How alerts match labels; each default is the rule above. */
+export interface LabelMatching {
+  /** How late after a label's end an alert still matches it (default LABEL_GRACE_MS). */
+  graceMs?: number;
+  /** Labels longer than this only match alerts of their own type (default LONG_LABEL_MS; Infinity: never). */
+  longLabelMs?: number;
+  /** Whether the window's end (label end + grace) is excluded: [start, end + grace) (default false: included). */
+  endExclusive?: boolean;
+}
+
+/**
+ * Event-level matching for labelled row segments (KPI datasets, NAB-style series): an alert of any type
+ * matches a segment only inside the segment's own [first row, last row + row interval); no grace.
+ */
+export const SEGMENT_MATCHING = { graceMs: 0, longLabelMs: Infinity, endExclusive: true } as const satisfies Required<LabelMatching>;
+
+/** Whether an alert at `t` (ms) on the label's device falls in the label's matching window. */
+export function inLabelWindow(t: number, label: { start: Date; end: Date }, matching: LabelMatching = {}): boolean {
+  const s = label.start.getTime();
+  const last = label.end.getTime() + (matching.graceMs ?? LABEL_GRACE_MS);
+  return t >= s && (matching.endExclusive ? t < last : t <= last);
+}
 
 /** End of the unscored training period: the first 30 days or the first 70%, whichever is shorter. */
 export function trainingEnd(spanStart: Date, spanEnd: Date): Date {
@@ -70,6 +95,8 @@ export interface ScoreInput {
   devices: readonly EvalDevice[];
   /** Whether an alert type counts as a label type (long labels); default equality. */
   typeMatches?: (alertType: string, labelType: string) => boolean;
+  /** Grace, long-label rule and window end (default: the rules at the top of this file). */
+  matching?: LabelMatching;
 }
 
 export interface ScoreCounts {
@@ -126,6 +153,8 @@ export interface AlertScore {
 export function scoreAlerts(input: ScoreInput): AlertScore {
   const { trainingEnd: tEnd, evalEnd } = input;
   const typeMatches = input.typeMatches ?? ((a: string, l: string) => a === l);
+  const matching = input.matching ?? {};
+  const longLabelMs = matching.longLabelMs ?? LONG_LABEL_MS;
   const nameByIp = new Map(input.devices.map((d) => [d.ip, d.name]));
   const canon = (device: string) => nameByIp.get(device) ?? device;
   const start = tEnd.getTime();
@@ -166,8 +195,8 @@ export function scoreAlerts(input: ScoreInput): AlertScore {
     overall.raised++;
     let matched = false;
     labels.forEach((l, i) => {
-      if (l.device !== device || t < l.s || t > l.e + LABEL_GRACE_MS) return;
-      if (l.e - l.s > LONG_LABEL_MS && !typeMatches(alert.type, l.label.type)) return;
+      if (l.device !== device || !inLabelWindow(t, l.label, matching)) return;
+      if (l.e - l.s > longLabelMs && !typeMatches(alert.type, l.label.type)) return;
       matched = true;
       const fm = firstMatch[i]!;
       fm.any = Math.min(fm.any, t);

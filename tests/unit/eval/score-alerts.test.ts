@@ -7,6 +7,7 @@ import {
   median,
   percentile,
   scoreAlerts,
+  SEGMENT_MATCHING,
   trainingEnd,
 } from "@/lib/eval/score-alerts";
 
@@ -174,6 +175,33 @@ describe("scoreAlerts rules", () => {
       latencyP95S: null,
       alertsPerDeviceDay: 0,
     });
+  });
+});
+
+describe("scoreAlerts with segment matching (event-level, labelled datasets)", () => {
+  // a 3-hour segment: long, so the default rules would demand the label's type
+  const segment = label({ start: at(DAY), end: at(DAY + 3 * HOUR), type: "degradation" });
+  it.each([
+    { name: "alert of any type inside the segment is a TP", ts: at(DAY + HOUR), type: "metric_spike", tp: 1 },
+    { name: "alert at the segment's first row is a TP", ts: at(DAY), type: "metric_spike", tp: 1 },
+    { name: "alert at the segment's end (the next row) is a FP", ts: at(DAY + 3 * HOUR), type: "degradation", tp: 0 },
+    { name: "alert 5 min after the end is a FP (no grace)", ts: at(DAY + 3 * HOUR + 5 * MIN), type: "degradation", tp: 0 },
+  ])("$name", ({ ts, type, tp }) => {
+    const r = scoreAlerts({
+      labels: [segment],
+      alerts: [alert({ ts, type })],
+      maintenance: [],
+      trainingEnd: TRAIN_END,
+      evalEnd: EVAL_END,
+      devices: DEVICES,
+      matching: SEGMENT_MATCHING,
+    });
+    expect(r.overall).toMatchObject({ tp, fp: 1 - tp, detected: tp });
+  });
+
+  it("the default rules still take the 10-minute grace and demand the long label's type", () => {
+    expect(score([segment], [alert({ ts: at(DAY + 3 * HOUR + 5 * MIN), type: "degradation" })]).overall.tp).toBe(1);
+    expect(score([segment], [alert({ ts: at(DAY + HOUR), type: "metric_spike" })]).overall.tp).toBe(0);
   });
 });
 
