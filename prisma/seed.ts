@@ -2,7 +2,7 @@
 // fills what is empty, so a second start on the same database changes nothing.
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { generatePassword } from "../lib/db/secrets";
-import type { DeviceConfigFacts } from "../lib/detect/device-profile";
+import type { DeviceConfigFacts } from "../lib/detect/peers/device-profile";
 import { createUser } from "../lib/db/user-queries";
 
 export interface SeedDevice {

@@ -6,9 +6,9 @@
 //   node --import tsx scripts/bench-fleet-scoring.ts [--devices 1000] [--minutes 30] [--history-days 7]
 import { parseArgs } from "node:util";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
-import { trainBaselineIndex, type BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
-import type { RoleModelDevice } from "@/lib/detect/multivariate-outlier";
-import { trainDeviceModels } from "@/lib/detect/role-models";
+import { trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
+import type { RoleModelDevice } from "@/lib/detect/models/multivariate-outlier";
+import { trainDeviceModels } from "@/lib/detect/models/role-models";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import type { MetricSample } from "@/lib/telemetry/metrics";

@@ -5,8 +5,8 @@
 // --project series and the process RSS (WebAssembly memory included) before and after the batch.
 //   node --import tsx scripts/bench-forecast.ts [--series 100] [--reps 5] [--days 14,28] [--project 5000]
 import { parseArgs } from "node:util";
-import { loadAugurs } from "@/lib/detect/augurs-runtime";
-import { forecastMetric, type ForecastMethod, type HistoryPoint } from "@/lib/detect/metric-forecast";
+import { loadAugurs } from "@/lib/detect/models/augurs-runtime";
+import { forecastMetric, type ForecastMethod, type HistoryPoint } from "@/lib/detect/models/metric-forecast";
 import { mulberry32 } from "@/lib/simulator/prng";
 
 const { values } = parseArgs({

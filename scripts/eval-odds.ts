@@ -6,8 +6,8 @@
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { mean, sampleStandardDeviation } from "simple-statistics";
-import { fitIsolationForest, scoreIsolationForest } from "@/lib/detect/isolation-forest";
-import { averagePrecision, rocAuc } from "@/lib/detect/roc-auc";
+import { fitIsolationForest, scoreIsolationForest } from "@/lib/detect/models/isolation-forest";
+import { averagePrecision, rocAuc } from "@/lib/detect/models/roc-auc";
 import { mulberry32 } from "@/lib/simulator/prng";
 import { listOddsDatasets, loadOddsDataset, loadPublishedResults, type OddsDataset } from "@/scripts/lib/odds-datasets";
 

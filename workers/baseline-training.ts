@@ -17,7 +17,7 @@ import {
   type BaselineKey,
   type BaselineRow,
   type TimeRange,
-} from "@/lib/detect/hour-of-week-baseline";
+} from "@/lib/detect/baseline/hour-of-week-baseline";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { Logger } from "@/lib/log";
 

@@ -8,7 +8,7 @@ import type { DeviceSummary } from "@/lib/db/device-queries";
 import { saveForecast } from "@/lib/db/forecast-queries";
 import { hourlyMetricMeans } from "@/lib/db/sample-queries";
 import type { Detection } from "@/lib/detect/detector";
-import { FORECAST_METRICS, ForecastWatch, type ForecastTarget } from "@/lib/detect/forecast-watch";
+import { FORECAST_METRICS, ForecastWatch, type ForecastTarget } from "@/lib/detect/models/forecast-watch";
 import type { Logger } from "@/lib/log";
 import type { DetectionPipeline } from "./detection-pipeline";
 

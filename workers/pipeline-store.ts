@@ -19,7 +19,7 @@ import {
   type SyslogRollupRow,
 } from "@/lib/db/sample-queries";
 import type { Detection } from "@/lib/detect/detector";
-import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
+import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 /** Complete device-minutes from the telemetry router: merged samples and the rollups behind them. */

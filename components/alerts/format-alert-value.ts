@@ -1,6 +1,6 @@
 // Numbers of an alert in the unit of its metric ("912 Mbps", "42.3%"), or plainly when the alert
 // is not about one known metric.
-import { formatMetricRange, formatMetricValue } from "@/lib/detect/format-metric-value";
+import { formatMetricRange, formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { isMetricName, METRIC_INFO } from "@/lib/telemetry/metrics";
 
 const plain = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });

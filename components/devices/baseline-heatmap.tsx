@@ -12,7 +12,7 @@ import {
   HOURS_PER_DAY,
 } from "@/lib/dashboards/baseline-heatmap";
 import type { BaselineCellView, DeviceBaselines } from "@/lib/dashboards/device-detail";
-import { formatMetricRange, formatMetricValue } from "@/lib/detect/format-metric-value";
+import { formatMetricRange, formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { isMetricName, METRIC_INFO, type MetricName } from "@/lib/telemetry/metrics";
 import { formatFullTime } from "@/components/ui/format-time";
 

@@ -5,7 +5,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { DEFAULT_SERIES_RANGE, type DeviceDetailDevice, type DeviceMaintenanceWindow, type DeviceSeriesRange } from "@/lib/dashboards/device-detail";
-import { formatMetricValue } from "@/lib/detect/format-metric-value";
+import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { ApiError } from "@/components/api/api-error";
 import { formatFullTime, formatTime } from "@/components/ui/format-time";
 import { LoadError } from "@/components/ui/load-error";

@@ -9,7 +9,7 @@ import {
   type DeviceSeries,
   type DeviceSeriesRange,
 } from "@/lib/dashboards/device-detail";
-import { formatMetricValue } from "@/lib/detect/format-metric-value";
+import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { isMetricName } from "@/lib/telemetry/metrics";
 import { formatFullTime } from "@/components/ui/format-time";
 import { deviceSeriesRows, type SeriesChartRow } from "./device-series-rows";

@@ -16,7 +16,7 @@ import {
   YAxis,
 } from "recharts";
 import type { ForecastAlertMark, ForecastResponse } from "@/lib/dashboards/forecast-view";
-import { formatMetricValue } from "@/lib/detect/format-metric-value";
+import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { isMetricName, METRIC_INFO } from "@/lib/telemetry/metrics";
 import { buildForecastChartData, dayTicks, forecastYDomain, type AlertMarkPoint, type ForecastChartRow } from "./forecast-chart-data";
 

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useState } from "react";
 import type { ForecastOptionsResponse, ForecastResponse } from "@/lib/dashboards/forecast-view";
-import { formatMetricValue } from "@/lib/detect/format-metric-value";
+import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { isMetricName } from "@/lib/telemetry/metrics";
 import { SeverityBadge } from "@/components/alerts/severity-badge";
 import { StatusBadge } from "@/components/alerts/status-badge";

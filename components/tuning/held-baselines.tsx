@@ -4,8 +4,8 @@
 // (the proposal becomes the baseline) and reject (it is dropped) for admins. Decisions are audited.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { PendingBaseline } from "@/lib/db/baseline-queries";
-import { describeHourOfWeek } from "@/lib/detect/hour-of-week";
-import { formatMetricValue } from "@/lib/detect/format-metric-value";
+import { describeHourOfWeek } from "@/lib/detect/baseline/hour-of-week";
+import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { isMetricName } from "@/lib/telemetry/metrics";
 import { fetchJson } from "@/components/api/fetch-json";
 import { asSentence } from "@/components/ui/as-sentence";

@@ -2,7 +2,7 @@
 // baseline expected for each hour of the week (p5–p95), the forecast interval where one was stored,
 // and when the alert fired. Pure: the query module gathers rows, this lines them up.
 import type { Baseline } from "@prisma/client";
-import { hourOfWeek } from "../detect/hour-of-week";
+import { hourOfWeek } from "../detect/baseline/hour-of-week";
 
 export interface AlertContextPoint {
   /** ms since the epoch (data time) */

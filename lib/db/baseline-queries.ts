@@ -3,7 +3,7 @@
 // the previous statistics as "active" (what detection uses) and the proposal as "pending" until an
 // analyst approves it (it becomes the active row) or rejects it (it is dropped).
 import type { Baseline } from "@prisma/client";
-import { bucketGrowth, type BaselineRow, type TimeRange } from "../detect/hour-of-week-baseline";
+import { bucketGrowth, type BaselineRow, type TimeRange } from "../detect/baseline/hour-of-week-baseline";
 import { isMetricName } from "../telemetry/metrics";
 import type { DbClient } from "./client";
 

@@ -1,7 +1,7 @@
 import { Prisma, type DeviceStatus } from "@prisma/client";
 import { activeMaintenanceWindow } from "../alerts/maintenance-window";
 import type { DeviceInventoryRow } from "../dashboards/device-inventory";
-import type { DeviceConfigFacts } from "../detect/device-profile";
+import type { DeviceConfigFacts } from "../detect/peers/device-profile";
 import { currentMaintenanceWindows } from "./maintenance-queries";
 import { appendEvent } from "./event-queries";
 import type { DbClient, PrismaClient } from "./client";

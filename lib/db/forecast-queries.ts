@@ -1,7 +1,7 @@
 // The newest forecast per device and metric, for the Forecasts dashboard; the worker replaces it at
 // every refit.
 import type { Prisma } from "@prisma/client";
-import type { ForecastPoint, MetricForecast } from "../detect/metric-forecast";
+import type { ForecastPoint, MetricForecast } from "../detect/models/metric-forecast";
 import type { DbClient } from "./client";
 
 /** History fit kept before the horizon: enough for the chart to show the last week against its fit. */

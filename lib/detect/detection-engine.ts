@@ -10,10 +10,10 @@ import {
   type RunDetectorsResult,
   type RunnableDetector,
 } from "@/lib/detect/detector";
-import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
-import type { MultivariateModel } from "@/lib/detect/multivariate-outlier";
-import type { OneClassSvmModel } from "@/lib/detect/one-class-svm";
-import { TrafficHistory } from "@/lib/detect/traffic-history";
+import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
+import type { MultivariateModel } from "@/lib/detect/models/multivariate-outlier";
+import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm";
+import { TrafficHistory } from "@/lib/detect/baseline/traffic-history";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 /** The models a device's role has, trained at each training (not stored). */

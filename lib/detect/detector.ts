@@ -1,10 +1,10 @@
 // The detector contract: pure functions from telemetry (+ baselines) to detections, each with a
 // validated config, run side by side so one failing detector never silences the others.
 import type { z } from "zod";
-import type { BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
-import type { MultivariateModel } from "@/lib/detect/multivariate-outlier";
-import type { OneClassSvmModel } from "@/lib/detect/one-class-svm";
-import type { TrafficHistoryView } from "@/lib/detect/traffic-history";
+import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
+import type { MultivariateModel } from "@/lib/detect/models/multivariate-outlier";
+import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm";
+import type { TrafficHistoryView } from "@/lib/detect/baseline/traffic-history";
 import type { DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
 import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
 

@@ -1,6 +1,6 @@
 // The demo network: readable, unique device names grouped into sites. Device i is the same for any
 // count ≥ i + 1 (the fleet is a prefix of one endless sequence), so growing the demo keeps indexes.
-import type { DeviceConfigFacts } from "@/lib/detect/device-profile";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import { mulberry32, noise } from "@/lib/simulator/prng";
 
 export type DeviceRole = "core-router" | "edge-router" | "access-switch" | "firewall" | "server";

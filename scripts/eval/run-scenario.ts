@@ -17,16 +17,16 @@ import {
   trainBaselineIndex,
   type BaselineIndex,
   type TimeRange,
-} from "@/lib/detect/hour-of-week-baseline";
+} from "@/lib/detect/baseline/hour-of-week-baseline";
 import type { Detection } from "@/lib/detect/detector";
-import { buildDeviceProfile } from "@/lib/detect/device-profile";
-import { FORECAST_METRICS, ForecastWatch, hourlyMeans } from "@/lib/detect/forecast-watch";
-import type { RoleModelDevice } from "@/lib/detect/multivariate-outlier";
-import { trainDeviceModels } from "@/lib/detect/role-models";
+import { buildDeviceProfile } from "@/lib/detect/peers/device-profile";
+import { FORECAST_METRICS, ForecastWatch, hourlyMeans } from "@/lib/detect/models/forecast-watch";
+import type { RoleModelDevice } from "@/lib/detect/models/multivariate-outlier";
+import { trainDeviceModels } from "@/lib/detect/models/role-models";
 import { PEER_GROUP_OPTIONS } from "@/workers/model-training";
-import { detectPeerGroupAnomalies } from "@/lib/detect/peer-group-detector";
-import { clusterPeerGroups } from "@/lib/detect/peer-groups";
-import { STATIC_THRESHOLD_ID, staticThreshold } from "@/lib/detect/static-threshold";
+import { detectPeerGroupAnomalies } from "@/lib/detect/peers/peer-group-detector";
+import { clusterPeerGroups } from "@/lib/detect/peers/peer-groups";
+import { STATIC_THRESHOLD_ID, staticThreshold } from "@/lib/detect/detectors/static-threshold";
 import type { ScenarioSource } from "@/lib/eval/scenario-source";
 import {
   falsePositiveReduction,

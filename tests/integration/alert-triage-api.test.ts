@@ -22,7 +22,7 @@ const { insertSamples } = await import("../../lib/db/sample-queries");
 const { saveBaselines } = await import("../../lib/db/baseline-queries");
 const { pool } = await import("../../lib/db/pool");
 const { emptyMetricValues } = await import("../../lib/telemetry/metrics");
-const { hourOfWeek } = await import("../../lib/detect/hour-of-week");
+const { hourOfWeek } = await import("../../lib/detect/baseline/hour-of-week");
 
 let t: TestDatabase;
 let users: { viewer: number; analyst: number; admin: number };

@@ -10,7 +10,7 @@ import {
 } from "../../lib/db/baseline-queries";
 import { pool } from "../../lib/db/pool";
 import { insertSamples } from "../../lib/db/sample-queries";
-import { buildBaselineIndex, trainBaselineIndex } from "../../lib/detect/hour-of-week-baseline";
+import { buildBaselineIndex, trainBaselineIndex } from "../../lib/detect/baseline/hour-of-week-baseline";
 import { createLogger } from "../../lib/log";
 import { emptyMetricValues, type MetricSample } from "../../lib/telemetry/metrics";
 import { trainBaselines } from "../../workers/baseline-training";

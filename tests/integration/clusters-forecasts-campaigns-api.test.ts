@@ -23,8 +23,8 @@ const { saveForecast } = await import("../../lib/db/forecast-queries");
 const { savePeerGroupRun } = await import("../../lib/db/peer-group-queries");
 const { insertSamples } = await import("../../lib/db/sample-queries");
 const { pool } = await import("../../lib/db/pool");
-const { clusterPeerGroups } = await import("../../lib/detect/peer-groups");
-const { forecastMetric } = await import("../../lib/detect/metric-forecast");
+const { clusterPeerGroups } = await import("../../lib/detect/peers/peer-groups");
+const { forecastMetric } = await import("../../lib/detect/models/metric-forecast");
 const { emptyMetricValues } = await import("../../lib/telemetry/metrics");
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;

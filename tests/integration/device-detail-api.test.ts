@@ -3,7 +3,7 @@
 // maintenance windows that cover it (and none that do not).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DeviceDetailResponse } from "../../lib/dashboards/device-detail";
-import type { BaselineRow } from "../../lib/detect/hour-of-week-baseline";
+import type { BaselineRow } from "../../lib/detect/baseline/hour-of-week-baseline";
 import { emptyMetricValues, type MetricSample } from "../../lib/telemetry/metrics";
 import { makeDevice, makeUser } from "./fixtures";
 import { createTestDatabase, type TestDatabase } from "./test-database";

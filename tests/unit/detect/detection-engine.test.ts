@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DetectionEngine, RECENT_MINUTES } from "@/lib/detect/detection-engine";
 import type { Detection, DetectorDevice, DetectorInput, DeviceFlowSummary, RunnableDetector } from "@/lib/detect/detector";
-import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/hour-of-week-baseline";
-import { hourOfWeekZScore } from "@/lib/detect/hour-of-week-zscore";
-import { trainMultivariateModel } from "@/lib/detect/multivariate-outlier";
+import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
+import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { trainMultivariateModel } from "@/lib/detect/models/multivariate-outlier";
 import { emptyMetricValues, type MetricSample, type MetricValues } from "@/lib/telemetry/metrics";
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 // The simulator and the detector together, as the demo runs them: history → baseline → live minutes.
 import { describe, expect, it } from "vitest";
-import { trainBaselineIndex } from "@/lib/detect/hour-of-week-baseline";
-import { hourOfWeekZScore } from "@/lib/detect/hour-of-week-zscore";
+import { trainBaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
+import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { applyIncidents, type Incident } from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";

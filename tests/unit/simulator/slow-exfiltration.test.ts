@@ -1,7 +1,7 @@
 // A slow exfiltration is invisible minute by minute but shows in the days' totals.
 import { describe, expect, it } from "vitest";
-import { trainBaselineIndex } from "@/lib/detect/hour-of-week-baseline";
-import { hourOfWeekZScore } from "@/lib/detect/hour-of-week-zscore";
+import { trainBaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
+import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { applyIncidents, incidentActiveWindows, type Incident } from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";

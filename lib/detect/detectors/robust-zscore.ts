@@ -1,0 +1,92 @@
+// Flags a metric far from this device's median for the hour of the week, measured in MADs. Median
+// and MAD barely move when a few wild values slip into training (a missed attack, a counter glitch),
+// so unlike the plain z-score a poisoned bucket does not widen the band and hide the next anomaly.
+import { z } from "zod";
+import { clampToMetric } from "@/lib/detect/explain/clamp-to-metric";
+import { defineDetector, type Detection } from "@/lib/detect/detector";
+import { describeBaselineTime, explainDeviation } from "@/lib/detect/explain/explain-deviation";
+import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
+import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { effectiveStd } from "@/lib/detect/baseline/std-floor";
+import { METRICS } from "@/lib/telemetry/metrics";
+
+export const ROBUST_ZSCORE_ID = "robust-zscore";
+
+/** MAD of a normal series is 0.6745 σ; dividing by it puts robust z on the plain z scale. */
+export const MAD_TO_STD = 1 / 0.6745;
+
+export const robustZScoreConfigSchema = z.object({
+  /** Alert when |robust z| exceeds this. */
+  threshold: z.number().finite().positive(),
+  /**
+   * Relative floor as a fraction of |median|: the spread used is max(MAD / 0.6745,
+   * minStd × |median|, MIN_STD_ABSOLUTE[metric]), so near-constant series (MAD 0) stay quiet.
+   */
+  minStd: z.number().finite().min(0),
+  /** Only these metrics; all when omitted. */
+  metrics: z.array(z.enum(METRICS)).optional(),
+});
+
+export type RobustZScoreConfig = z.infer<typeof robustZScoreConfigSchema>;
+
+export const robustZScore = defineDetector<RobustZScoreConfig>({
+  id: ROBUST_ZSCORE_ID,
+  description:
+    "Compares each metric with this device's median for the same hour of the week, in robust (MAD-based) z-scores that a few outliers in training cannot inflate.",
+  configSchema: robustZScoreConfigSchema,
+  // Above the plain z-score's 5 (both tuned on the built-in evaluation suite): MAD-based spreads are
+  // tighter on the heavy-tailed series networks produce.
+  defaultConfig: { threshold: 6, minStd: 0.01 },
+  detect({ sample, baseline }, config) {
+    const detections: Detection[] = [];
+    const observedTs = sample.ts.toISOString();
+    for (const metric of config.metrics ?? METRICS) {
+      const value = sample.values[metric];
+      if (value === null || !Number.isFinite(value)) continue;
+      const expected = expectedFor(baseline, metric, sample.ts);
+      if (!expected || !Number.isFinite(expected.median) || !Number.isFinite(expected.mad)) continue;
+
+      const robustStd = effectiveStd(metric, expected.mad * MAD_TO_STD, expected.median, config.minStd);
+      const robustZ = (value - expected.median) / robustStd;
+      if (!(Math.abs(robustZ) > config.threshold)) continue;
+
+      const anomalyType = robustZ > 0 ? "metric_spike" : "metric_drop";
+      const low = clampToMetric(metric, expected.median - config.threshold * robustStd);
+      const high = clampToMetric(metric, expected.median + config.threshold * robustStd);
+      detections.push({
+        detector: ROBUST_ZSCORE_ID,
+        anomalyType,
+        metric,
+        severity: severityFor(Math.abs(robustZ), config.threshold),
+        score: Math.abs(robustZ),
+        observed: { value, ts: observedTs },
+        expected: {
+          mean: expected.mean,
+          // The spread the score was computed with, so score = |value − median| / std holds for readers.
+          std: robustStd,
+          low,
+          high,
+          median: expected.median,
+          p95: expected.p95,
+          p99: expected.p99,
+          hourOfWeek: expected.hourOfWeek,
+          sampleCount: expected.sampleCount,
+        },
+        explanation: explainDeviation({
+          metric,
+          value,
+          reference: expected.median,
+          referenceLabel: "the median",
+          context: `for ${describeBaselineTime(expected)}`,
+          score: `robust z = ${robustZ.toFixed(1)}`,
+          rangeLabel: "normal range",
+          low,
+          high,
+        }),
+        evidence: { mad: expected.mad, baselineSource: expected.source },
+        dedupKey: `${sample.deviceId}:${ROBUST_ZSCORE_ID}:${metric}:${anomalyType}`,
+      });
+    }
+    return detections;
+  },
+});
