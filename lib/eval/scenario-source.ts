@@ -11,6 +11,14 @@ export interface ScenarioSource extends Omit<Scenario, "metrics" | "flows"> {
   telemetry(): Iterable<ScenarioTelemetry>;
 }
 
+/**
+ * A source whose telemetry is read from files as the run consumes it (labelled KPI datasets, CSV
+ * series): the evaluation run takes either kind.
+ */
+export interface StreamedScenarioSource extends Omit<ScenarioSource, "telemetry"> {
+  telemetry(): AsyncIterable<ScenarioTelemetry>;
+}
+
 export function scenarioSourceOf(scenario: Scenario): ScenarioSource {
   const { metrics, flows, ...rest } = scenario;
   return {
