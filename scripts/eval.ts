@@ -5,6 +5,10 @@
 // Usage:
 //   npm run eval                                   the built-in labelled suite (simulator scenarios)
 //   npm run eval -- --scenario FILE [--json OUT]   a JSON Lines scenario (format in the README)
+//   npm run eval -- --kpi DIR [--json OUT]         a labelled KPI dataset (train/, test/, test_label/;
+//                                                  lib/eval/kpi-dataset.ts), scored event-level
+//   npm run eval -- --csv FILE… [--json OUT]       NAB-style series timestamp,value[,label]
+//                                                  (lib/eval/csv-series.ts), scored event-level
 //   npm run eval -- --export DIR                   writes the built-in suite as scenario files
 //   npm run eval -- --config '{"one-class-svm":{"enabled":true}}' [--only NAME]   a what-if run
 //   DATABASE_URL=… npm run eval -- --save-labels    also stores each run's labelled alerts (true or
@@ -14,11 +18,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { parseScenario } from "@/lib/eval/scenario";
-import { scenarioLines, scenarioSourceOf, type ScenarioSource } from "@/lib/eval/scenario-source";
-import { median, percentile, type ScoreMetrics } from "@/lib/eval/score-alerts";
+import { CSV_SERIES_METRIC, loadCsvSeries, PROBATION_SHARE } from "@/lib/eval/csv-series";
+import { KPI_COLUMN_METRICS, KPI_ROW_MS, KPI_START, loadKpiDataset } from "@/lib/eval/kpi-dataset";
+import { parseScenario, SCENARIO_METRIC_KEYS } from "@/lib/eval/scenario";
+import { scenarioLines, scenarioSourceOf, type ScenarioSource, type StreamedScenarioSource } from "@/lib/eval/scenario-source";
+import { median, percentile, SEGMENT_MATCHING, type ScoreMetrics } from "@/lib/eval/score-alerts";
 import { labelledScenario } from "@/lib/simulator/labelled-scenario";
-import { figuresOf, runScenario, type ScenarioRunResult } from "@/scripts/eval/run-scenario";
+import { figuresOf, runScenario, type RunScenarioOptions, type ScenarioRunResult } from "@/scripts/eval/run-scenario";
 
 /** The built-in suite. Its seeds are the ones detectors were developed against; tests hold out others. */
 export const BUILT_IN_SUITE = [
@@ -27,9 +33,14 @@ export const BUILT_IN_SUITE = [
 ] as const;
 const SUITE_START = new Date("2026-01-05T00:00:00Z");
 
-const { values: args } = parseArgs({
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     scenario: { type: "string" },
+    /** A labelled KPI dataset folder (train/, test/, test_label/). */
+    kpi: { type: "string" },
+    /** NAB-style CSV series; further files may follow as plain arguments (`--csv data/*.csv`). */
+    csv: { type: "string", multiple: true },
     json: { type: "string" },
     export: { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -61,13 +72,23 @@ const HEADER =
   "| detector | precision | recall | F1 | FP share | alerts/device-day | latency median | latency p95 | TP | FP | suppressed | labels detected |\n" +
   "|---|---|---|---|---|---|---|---|---|---|---|---|";
 
-function printRun(name: string, r: ScenarioRunResult): void {
+/** A run to make: its source, options, and (labelled datasets) what the output must say about them. */
+interface RunSpec {
+  name: string;
+  load: () => Promise<{ source: ScenarioSource | StreamedScenarioSource; options?: RunScenarioOptions; notes?: string[] }>;
+}
+
+/** Labelled datasets (KPI, CSV series): rows and labelled segments rather than device-minutes and labels. */
+function printRun(name: string, r: ScenarioRunResult, notes?: readonly string[]): void {
+  const dataset = notes !== undefined;
   console.log(`\n### ${name}`);
   console.log(
-    `${r.devices} devices, ${r.deviceMinutes.toLocaleString("en")} device-minutes, ${r.flows.toLocaleString("en")} flows, ` +
-      `${r.labels} labels (${r.ours.overall.labels} scored); scored from ${r.trainingEnd.toISOString()} to ${r.span.end.toISOString()}; ` +
+    `${r.devices} devices, ${r.deviceMinutes.toLocaleString("en")} ${dataset ? "metric rows" : "device-minutes"}, ${r.flows.toLocaleString("en")} flows, ` +
+      `${r.labels} ${dataset ? "labelled segments" : "labels"} (${r.ours.overall.labels} scored); scored from ${r.trainingEnd.toISOString()} to ${r.span.end.toISOString()}; ` +
       `${r.retrains} trainings, ${r.heldBuckets} baseline buckets held by the growth cap; ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
   );
+  for (const note of notes ?? []) console.log(`- ${note}`);
+  if (dataset) console.log("");
   console.log(HEADER);
   for (const [detector, m] of Object.entries(r.ours.byDetector)) console.log(row(detector, m));
   console.log(row("**overall (ours)**", r.ours.overall));
@@ -75,6 +96,11 @@ function printRun(name: string, r: ScenarioRunResult): void {
   console.log(`\nFalse positives reduced against the static thresholds: ${pct(r.falsePositiveReduction)}`);
   console.log(`Campaigns correlated: ${r.campaigns.length} (${r.campaigns.map((c) => `${c.devices.join("+")}: ${c.types.join("+")} → ${c.severity}`).join("; ") || "none"})`);
   const missed = r.ours.labels.filter((l) => !l.detected);
+  if (dataset) {
+    // the segments carry no type: no recall by type
+    if (missed.length > 0) console.log(`Missed segments (device, first row): ${missed.map((l) => `${l.label.device} ${l.label.start.toISOString()}`).join(", ")}`);
+    return;
+  }
   if (missed.length > 0) {
     console.log(`Missed labels: ${missed.map((l) => `${l.label.type}@${l.label.device} ${l.label.start.toISOString()}`).join(", ")}`);
   }
@@ -128,20 +154,34 @@ async function main(): Promise<void> {
     return;
   }
 
-  const scenarios = args.scenario
-    ? [{ name: path.basename(args.scenario), source: () => scenarioSourceOf(parseScenario(readFileSync(args.scenario!, "utf8"))) }]
-    : builtIn().filter((s) => !args.only || s.name.includes(args.only));
+  const csvFiles = [...(args.csv ?? []), ...(args.csv ? positionals : [])];
+  if (positionals.length > 0 && !args.csv) throw new Error(`unexpected argument "${positionals[0]}"`);
+  if ([args.scenario, args.kpi, args.csv].filter((x) => x !== undefined).length > 1) {
+    throw new Error("give one of --scenario, --kpi and --csv");
+  }
+  const scenarios: RunSpec[] = args.scenario
+    ? [{ name: path.basename(args.scenario), load: async () => ({ source: scenarioSourceOf(parseScenario(readFileSync(args.scenario!, "utf8"))) }) }]
+    : args.kpi
+      ? [kpiRun(args.kpi)]
+      : args.csv
+        ? [csvRun(csvFiles)]
+        : builtIn()
+            .filter((s) => !args.only || s.name.includes(args.only))
+            .map((s) => ({ name: s.name, load: async () => ({ source: s.source() }) }));
   const detectorConfigs = args.config ? (JSON.parse(args.config) as Record<string, Record<string, unknown>>) : undefined;
-  console.log(`## Detection evaluation${args.scenario ? "" : ": built-in labelled suite"}`);
-  const runs: { name: string; result: ScenarioRunResult }[] = [];
+  const builtInSuite = !args.scenario && !args.kpi && !args.csv;
+  console.log(`## Detection evaluation${builtInSuite ? ": built-in labelled suite" : ""}`);
+  const runs: { name: string; result: ScenarioRunResult; notes?: string[] }[] = [];
   for (const s of scenarios) {
-    const result = await runScenario(s.source(), {
+    const { source, options, notes } = await s.load();
+    const result = await runScenario(source, {
+      ...options,
       ...(detectorConfigs ? { detectorConfigs } : {}),
       onProgress: args.quiet ? undefined : ({ day, days, alerts }) => process.stderr.write(`\r${s.name}: day ${day + 1}/${days}, ${alerts} alerts `),
     });
     if (!args.quiet) process.stderr.write("\n");
-    printRun(s.name, result);
-    runs.push({ name: s.name, result });
+    printRun(s.name, result, notes);
+    runs.push({ name: s.name, result, ...(notes ? { notes } : {}) });
   }
   let suite: { ours: ScoreMetrics; reference: ScoreMetrics } | undefined;
   if (runs.length > 1) {
@@ -158,12 +198,14 @@ async function main(): Promise<void> {
 
   if (args.json) {
     const report = {
-      scenarios: runs.map(({ name, result: r }) => ({
+      scenarios: runs.map(({ name, result: r, notes }) => ({
         name,
+        ...(notes ? { notes } : {}),
         trainingEnd: r.trainingEnd,
         span: r.span,
         devices: r.devices,
         labels: r.labels,
+        heldBuckets: r.heldBuckets,
         overall: figuresOf(r.ours.overall),
         byDetector: Object.fromEntries(Object.entries(r.ours.byDetector).map(([d, m]) => [d, figuresOf(m)])),
         staticThreshold: figuresOf(r.reference.overall),
@@ -175,6 +217,62 @@ async function main(): Promise<void> {
     await writeFile(args.json, JSON.stringify(report, null, 2));
     console.log(`\nwrote ${args.json}`);
   }
+}
+
+const SEGMENT_SCORING =
+  "event-level scoring, no point-adjust: a labelled segment is detected when a raised alert of any type on its device falls inside " +
+  "[first row, last row + row interval), no grace after it; a raised alert inside no segment is a false positive";
+
+/** A labelled KPI dataset: train rows unscored, scoring from the first test row. */
+function kpiRun(dir: string): RunSpec {
+  return {
+    name: path.basename(path.resolve(dir)),
+    load: async () => {
+      const source = await loadKpiDataset(dir);
+      const keys = Object.keys(SCENARIO_METRIC_KEYS);
+      const used = Math.min(source.columns, KPI_COLUMN_METRICS.length);
+      const mapping = keys.slice(0, used).map((k, i) => `c${i + 1}→${k}`).join(", ");
+      return {
+        source,
+        options: { trainingEnd: source.scoredFrom, matching: SEGMENT_MATCHING },
+        notes: [
+          `${source.rows.train.toLocaleString("en")} train rows (unscored history) then ${source.rows.test.toLocaleString("en")} test rows per service, ` +
+            `one every ${KPI_ROW_MS / 60_000} min from ${KPI_START.toISOString()} (a Monday; the files carry no timestamps)`,
+          `columns → metrics: ${mapping}` +
+            (source.columns > used ? `; columns ${used + 1}–${source.columns} ignored` : "") +
+            ". Which column is which metric is not published: this is the mapping the issue's figures were measured with",
+          `${source.labels.length} labelled segments; scoring starts at the first test row, ${source.scoredFrom.toISOString()}`,
+          SEGMENT_SCORING,
+        ],
+      };
+    },
+  };
+}
+
+/** NAB-style series: scoring after the first 15% of each file's rows. */
+function csvRun(files: string[]): RunSpec {
+  return {
+    name: files.length === 1 ? path.basename(files[0]!) : `${files.length} CSV series`,
+    load: async () => {
+      const source = await loadCsvSeries(files);
+      const key = Object.entries(SCENARIO_METRIC_KEYS).find(([, m]) => m === CSV_SERIES_METRIC)![0];
+      return {
+        source,
+        options: { trainingEnd: source.scoredFrom, matching: SEGMENT_MATCHING },
+        notes: [
+          ...source.files.map(
+            (f) =>
+              `${f.device}: ${f.rows.toLocaleString("en")} rows, usually ${f.stepMs / 60_000} min apart, ` +
+              `${f.labelled ? `${source.labels.filter((l) => l.device === f.device).length} labelled segments` : "no label column (nothing to detect: every raised alert counts as false)"}`,
+          ),
+          `value → ${key} (${CSV_SERIES_METRIC}): a rate with no 0–100 clamp`,
+          `scoring starts at ${source.scoredFrom.toISOString()}: after the first ${PROBATION_SHARE * 100}% of each file's rows ` +
+            "(NAB's probationary period, without NAB's 750-row cap: the hour-of-week baseline needs days of history)",
+          SEGMENT_SCORING,
+        ],
+      };
+    },
+  };
 }
 
 /** Each run's raised alerts, labelled by the scoring, as scenario labels named after the scenario. */

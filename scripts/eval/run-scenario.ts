@@ -4,7 +4,7 @@
 // Baselines are trained the way the worker trains them: over the last 14 days, first when the
 // scenario's training period ends and then daily, leaving out labelled history and confirmed alerts,
 // with the growth cap. The static-threshold reference detector runs in the same pipeline and is
-// scored separately.
+// scored separately. Labelled datasets (KPI, CSV series) set their own training end and label matching.
 import type { DispositionContext } from "@/lib/alerts/alert-disposition";
 import { alertTypeOf } from "@/lib/alerts/alert-type";
 import type { Campaign } from "@/lib/alerts/campaign-correlator";
@@ -27,13 +27,15 @@ import { PEER_GROUP_OPTIONS } from "@/workers/model-training";
 import { detectPeerGroupAnomalies } from "@/lib/detect/peers/peer-group-detector";
 import { clusterPeerGroups } from "@/lib/detect/peers/peer-groups";
 import { STATIC_THRESHOLD_ID, staticThreshold } from "@/lib/detect/detectors/static-threshold";
-import type { ScenarioSource } from "@/lib/eval/scenario-source";
+import type { ScenarioSource, ScenarioTelemetry, StreamedScenarioSource } from "@/lib/eval/scenario-source";
 import {
   falsePositiveReduction,
+  inLabelWindow,
   scoreAlerts,
   trainingEnd,
   type AlertScore,
   type EvalAlert,
+  type LabelMatching,
   type ScoreMetrics,
 } from "@/lib/eval/score-alerts";
 import { createLogger } from "@/lib/log";
@@ -172,13 +174,23 @@ export interface RunScenarioOptions {
   detectorConfigs?: Readonly<Record<string, Record<string, unknown>>>;
   /** Called after each simulated day with progress figures. */
   onProgress?: (p: { day: number; days: number; alerts: number }) => void;
+  /**
+   * End of the unscored training period (first training, scoring start) instead of the default rule
+   * (`trainingEnd` of score-alerts: 30 days or 70%), e.g. a dataset's first test row.
+   */
+  trainingEnd?: Date;
+  /** How alerts match labels, for scoring and for the confirmed alerts left out of retraining. */
+  matching?: LabelMatching;
 }
 
-export async function runScenario(scenario: ScenarioSource, options: RunScenarioOptions = {}): Promise<ScenarioRunResult> {
+export async function runScenario(
+  scenario: ScenarioSource | StreamedScenarioSource,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioRunResult> {
   const started = performance.now();
   const log = createLogger("eval", { level: "warn" });
   const span = scenario.span;
-  const tEnd = trainingEnd(span.start, span.end);
+  const tEnd = options.trainingEnd ?? trainingEnd(span.start, span.end);
 
   const devices: DeviceSummary[] = scenario.config.devices.map((d, i) => ({
     id: i + 1,
@@ -244,7 +256,7 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     for (const a of store.alerts) {
       const t = Date.parse(a.ts);
       if (a.status === "suppressed" || a.detector === STATIC_THRESHOLD_ID) continue;
-      const label = scenario.labels.find((l) => l.device === a.device && t >= l.start.getTime() && t <= l.end.getTime() + 10 * MINUTE);
+      const label = scenario.labels.find((l) => l.device === a.device && inLabelWindow(t, l, options.matching));
       if (label) confirmed.push({ start: new Date(Math.min(t, label.start.getTime()) - CONFIRMED_MARGIN_MS), end: new Date(label.end.getTime() + CONFIRMED_MARGIN_MS) });
     }
     const exclude = [...knownIncidents, ...confirmed];
@@ -335,7 +347,7 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     }
   };
 
-  for (const item of scenario.telemetry()) {
+  const feed = async (item: ScenarioTelemetry) => {
     if (item.kind === "metric") {
       const m = item.metric;
       await advanceTo(m.ts.getTime());
@@ -364,7 +376,10 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
       router.flows([record]);
       flows++;
     }
-  }
+  };
+  const telemetry = scenario.telemetry();
+  if (Symbol.asyncIterator in telemetry) for await (const item of telemetry) await feed(item);
+  else for (const item of telemetry) await feed(item);
   clock.t = span.end.getTime() + 10 * MINUTE;
   await router.drain();
 
@@ -377,6 +392,7 @@ export async function runScenario(scenario: ScenarioSource, options: RunScenario
     trainingEnd: tEnd,
     evalEnd: span.end,
     devices: scenario.config.devices,
+    ...(options.matching ? { matching: options.matching } : {}),
   };
   const ours = scoreAlerts({ ...scoreInput, alerts: alerts.filter((a) => a.detector !== STATIC_THRESHOLD_ID) });
   const reference = scoreAlerts({ ...scoreInput, alerts: alerts.filter((a) => a.detector === STATIC_THRESHOLD_ID) });
