@@ -216,50 +216,38 @@ export function normaliseNabTally(t: NabTally, cost: NabCostMatrix): number | nu
   return perfect === nullScore ? null : (100 * (t.score - nullScore)) / (perfect - nullScore);
 }
 
-/** Every scored row of the corpus, sorted by anomaly score, highest first. */
+/** Every scored row of the corpus with a score (NaN never detects), sorted by anomaly score, highest first. */
 interface SweepRows {
-  score: Float64Array;
+  score: number[];
   /** Corpus-wide window id, or OUTSIDE. */
-  window: Int32Array;
-  value: Float64Array;
+  window: number[];
+  value: number[];
   scoredWindows: number;
 }
 
 function sweepRows(prepared: readonly PreparedSeries[], series: readonly NabScoredSeries[]): SweepRows {
-  let count = 0;
-  let scoredWindows = 0;
-  for (const p of prepared) {
-    for (const w of p.windowOf) if (w !== PROBATION) count++;
-    scoredWindows += p.scoredWindows;
-  }
-  const score = new Float64Array(count);
-  const window = new Int32Array(count);
-  const value = new Float64Array(count);
-  let k = 0;
+  const score: number[] = [];
+  const window: number[] = [];
+  const value: number[] = [];
   let windowBase = 0;
+  let scoredWindows = 0;
   prepared.forEach((p, f) => {
     const scores = series[f]!.scores;
-    for (let i = 0; i < p.windowOf.length; i++) {
-      const w = p.windowOf[i]!;
-      if (w === PROBATION) continue;
-      // NaN never reaches a threshold: it sorts last and is never counted (see the sweep).
-      score[k] = scores[i]!;
-      window[k] = w === OUTSIDE ? OUTSIDE : windowBase + w;
-      value[k] = p.value[i]!;
-      k++;
-    }
+    p.windowOf.forEach((w, i) => {
+      const x = scores[i]!;
+      if (w === PROBATION || Number.isNaN(x)) return;
+      score.push(x);
+      window.push(w === OUTSIDE ? OUTSIDE : windowBase + w);
+      value.push(p.value[i]!);
+    });
     windowBase += p.windows;
+    scoredWindows += p.scoredWindows;
   });
-  // Highest first; NaN (never detected) last.
-  const order = new Uint32Array(count).map((_, j) => j).sort((a, b) => {
-    const x = score[a]!;
-    const y = score[b]!;
-    return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : Number.isNaN(y) ? -1 : y - x;
-  });
+  const order = Array.from(score.keys()).sort((a, b) => score[b]! - score[a]!);
   return {
-    score: Float64Array.from(order, (j) => score[j]!),
-    window: Int32Array.from(order, (j) => window[j]!),
-    value: Float64Array.from(order, (j) => value[j]!),
+    score: order.map((j) => score[j]!),
+    window: order.map((j) => window[j]!),
+    value: order.map((j) => value[j]!),
     scoredWindows,
   };
 }
@@ -269,7 +257,7 @@ function sweep(rows: SweepRows, cost: NabCostMatrix): { threshold: number; score
   const part = new Map<number, number>();
   let total = -cost.fnWeight * rows.scoredWindows;
   let best = { threshold: NAB_NO_DETECTION_THRESHOLD, score: total };
-  for (let k = 0; k < rows.score.length && !Number.isNaN(rows.score[k]); ) {
+  for (let k = 0; k < rows.score.length; ) {
     const threshold = rows.score[k]!;
     for (; k < rows.score.length && rows.score[k] === threshold; k++) {
       const w = rows.window[k]!;
