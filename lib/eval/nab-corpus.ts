@@ -1,0 +1,92 @@
+// Loads the NAB v1.1 corpus directory (data/<category>/<file>.csv, labels/combined_windows.json,
+// config/profiles.json, results/final_results.json) into plain typed data for lib/eval/nab-scorer.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { NabRow } from "@/lib/eval/nab-detection";
+import { NAB_PROFILE_NAMES, type NabProfileName, type NabProfiles, type NabWindow } from "@/lib/eval/nab-scorer";
+
+export interface NabCorpusFile {
+  /** Path relative to data/, as in combined_windows.json: "realKnownCause/nyc_taxi.csv". */
+  name: string;
+  category: string;
+  /** The rows as in the file (timestamps as written, UTC). */
+  rows: NabRow[];
+  /** The rows' timestamps in epoch ms. */
+  timestamps: number[];
+  windows: NabWindow[];
+}
+
+export interface NabCorpus {
+  files: NabCorpusFile[];
+  profiles: NabProfiles;
+  /** results/final_results.json: detector → profile → published normalised score. */
+  published: Record<string, Record<NabProfileName, number>>;
+}
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
+
+/** NAB's "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) → epoch ms. */
+export function parseNabTimestamp(text: string): number {
+  const m = TIMESTAMP.exec(text.trim());
+  if (!m) throw new Error(`not a NAB timestamp: "${text}"`);
+  const [, y, mo, d, h, mi, s, frac = "0"] = m;
+  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.floor(Number(`0.${frac}`) * 1000));
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, "utf8")) as T;
+}
+
+function parseCsv(name: string, text: string): NabRow[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  if (lines[0]?.trim() !== "timestamp,value") throw new Error(`${name}: expected the header "timestamp,value"`);
+  return lines.slice(1).map((line, i) => {
+    const [timestamp = "", value = ""] = line.split(",");
+    const v = Number(value);
+    if (value.trim() === "" || !Number.isFinite(v)) throw new Error(`${name}: row ${i + 1} has value "${value}"`);
+    return { timestamp: timestamp.trim(), value: v };
+  });
+}
+
+function parseProfiles(raw: Record<string, { CostMatrix?: Record<string, number> }>): NabProfiles {
+  const entries = NAB_PROFILE_NAMES.map((name) => {
+    const m = raw[name]?.CostMatrix;
+    if (!m || ![m.tpWeight, m.fpWeight, m.fnWeight].every((w) => typeof w === "number")) {
+      throw new Error(`profiles.json: no cost matrix for "${name}"`);
+    }
+    return [name, { tpWeight: m.tpWeight!, fpWeight: m.fpWeight!, fnWeight: m.fnWeight! }] as const;
+  });
+  return Object.fromEntries(entries) as NabProfiles;
+}
+
+/** Reads the whole corpus; every data file must have an entry in combined_windows.json and vice versa. */
+export async function loadNabCorpus(dir: string): Promise<NabCorpus> {
+  const windows = await readJson<Record<string, [string, string][]>>(path.join(dir, "labels", "combined_windows.json"));
+  const profiles = parseProfiles(await readJson(path.join(dir, "config", "profiles.json")));
+  const published = await readJson<NabCorpus["published"]>(path.join(dir, "results", "final_results.json"));
+
+  const dataDir = path.join(dir, "data");
+  const names = (await readdir(dataDir, { recursive: true }))
+    .filter((f) => f.endsWith(".csv"))
+    .map((f) => f.split(path.sep).join("/"))
+    .sort();
+  const unlabelled = names.filter((n) => !(n in windows));
+  const missing = Object.keys(windows).filter((n) => !names.includes(n));
+  if (unlabelled.length > 0 || missing.length > 0) {
+    throw new Error(`NAB corpus mismatch: no windows for [${unlabelled.join(", ")}]; no data for [${missing.join(", ")}]`);
+  }
+
+  const files = await Promise.all(
+    names.map(async (name): Promise<NabCorpusFile> => {
+      const rows = parseCsv(name, await readFile(path.join(dataDir, name), "utf8"));
+      return {
+        name,
+        category: name.split("/")[0] ?? "",
+        rows,
+        timestamps: rows.map((r) => parseNabTimestamp(r.timestamp)),
+        windows: (windows[name] ?? []).map(([start, end]) => ({ start: parseNabTimestamp(start), end: parseNabTimestamp(end) })),
+      };
+    }),
+  );
+  return { files, profiles, published };
+}
