@@ -30,7 +30,7 @@ function file(name: string, rows: number, windows: [number, number][]): NabSerie
   };
 }
 const detections = (rows: number, on: number[]) => Array.from({ length: rows }, (_, i) => on.includes(i));
-const scores = (rows: number, set: Record<number, number>) => Array.from({ length: rows }, (_, i) => set[i] ?? 0);
+const scores = (rows: number, set: Partial<Record<number, number>>) => Array.from({ length: rows }, (_, i) => set[i] ?? 0);
 
 // The hand-worked file: 20 rows, so the probationary period is floor(0.15 × 20) = 3 rows (0–2); one window on
 // rows 10–14 (width 5). σ is NAB's scaled sigmoid 2/(1 + e^(5x)) − 1, σ(−1) = 0.986614.
