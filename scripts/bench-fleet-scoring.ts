@@ -7,12 +7,12 @@
 import { parseArgs } from "node:util";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import { trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import type { RoleModelDevice } from "@/lib/detect/models/multivariate-outlier";
+import type { RoleModelDevice } from "@/lib/detect/models/multivariate-model";
 import { trainDeviceModels } from "@/lib/detect/models/role-models";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import type { MetricSample } from "@/lib/telemetry/metrics";
-import { MINUTE_DETECTORS } from "@/workers/detection-pipeline";
+import { DETECTORS } from "@/lib/detect/registry";
 
 const { values: args } = parseArgs({
   options: {
@@ -29,7 +29,7 @@ const MINUTE = 60_000;
 const start = Date.parse("2026-03-02T00:00:00Z");
 const fleet = demoFleet(DEVICES, 11);
 const model = createNetworkModel({ devices: fleet, seed: 11 });
-const engine = new DetectionEngine({ detectors: MINUTE_DETECTORS });
+const engine = new DetectionEngine({ detectors: DETECTORS });
 const baselines = new Map<number, BaselineIndex>();
 const forestInput: RoleModelDevice[] = [];
 const live = start + HISTORY_DAYS * 86_400_000;
@@ -62,6 +62,6 @@ const cpu = process.cpuUsage(cpuBefore);
 const cpuMsPerMinute = (cpu.user + cpu.system) / 1000 / MINUTES;
 const wallMsPerMinute = (performance.now() - wallBefore) / MINUTES;
 
-console.log(`fleet: ${DEVICES} devices, ${MINUTE_DETECTORS.length} detectors (${MINUTE_DETECTORS.map((d) => d.id).join(", ")})`);
+console.log(`fleet: ${DEVICES} devices, ${DETECTORS.length} detectors (${DETECTORS.map((d) => d.id).join(", ")})`);
 console.log(`setup (history, baselines, role forests): ${(trainMs / 1000).toFixed(1)} s`);
 console.log(`scoring: ${cpuMsPerMinute.toFixed(0)} ms CPU per fleet-minute (${wallMsPerMinute.toFixed(0)} ms wall) = ${((cpuMsPerMinute / 60_000) * 100).toFixed(2)}% of one core; ${detections} detections over ${MINUTES} minutes of ordinary traffic`);

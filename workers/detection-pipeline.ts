@@ -4,36 +4,19 @@
 // which skips detection. The evaluation harness runs this same pipeline over an in-memory store.
 import { EMPTY_DISPOSITION_CONTEXT, suppressionFor } from "@/lib/alerts/alert-disposition";
 import { resolveDetectorConfig, type DetectorOverride } from "@/lib/alerts/alert-thresholds";
-import { alertDedupKey, THREAT_TYPES } from "@/lib/alerts/alert-dedup-key";
+import { alertDedupKey } from "@/lib/alerts/alert-dedup-key";
 import { alertTypeOf } from "@/lib/alerts/alert-type";
 import { CampaignCorrelator } from "@/lib/alerts/campaign-correlator";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import { DetectionEngine, type DeviceModels } from "@/lib/detect/detection-engine";
-import { SEVERITY_RANK, type Detection, type DetectorDevice, type RunnableDetector, type Severity } from "@/lib/detect/detector";
+import type { Detection, DetectorDevice, RunnableDetector } from "@/lib/detect/detector";
+import { SEVERITY_RANK, type Severity } from "@/lib/detect/severity";
 import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import { ewmaBand } from "@/lib/detect/detectors/ewma-band";
-import { FLOW_THREAT_DETECTORS } from "@/lib/detect/detectors/flow/flow-threat-detectors";
-import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
-import { iqrFences } from "@/lib/detect/detectors/iqr-fences";
-import { multivariateOutlier } from "@/lib/detect/models/multivariate-outlier";
-import { oneClassSvm } from "@/lib/detect/models/one-class-svm";
-import { robustZScore } from "@/lib/detect/detectors/robust-zscore";
+import { DETECTORS, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { Clock } from "./clock";
 import type { PipelineSettings, PipelineStore, TelemetryBatch } from "./pipeline-store";
-
-/** Every detector the worker runs on each device-minute. New detectors are added here. */
-export const MINUTE_DETECTORS: readonly RunnableDetector[] = [
-  hourOfWeekZScore,
-  robustZScore,
-  iqrFences,
-  ewmaBand,
-  multivariateOutlier,
-  // off by default (config `enabled`): it did not earn its place in the evaluation, see the README
-  oneClassSvm,
-  ...FLOW_THREAT_DETECTORS,
-];
 
 export interface IngestResult {
   stored: number;
@@ -113,7 +96,7 @@ export function createDetectionPipeline(deps: {
   let settings: PipelineSettings = { disposition: EMPTY_DISPOSITION_CONTEXT, overrides: fixed };
   let settingsLoadedAt = -Infinity;
   const engine = new DetectionEngine({
-    detectors: deps.detectors ?? MINUTE_DETECTORS,
+    detectors: deps.detectors ?? DETECTORS,
     configFor: (id, device) => resolveDetectorConfig(settings.overrides, id, device),
   });
   const correlator = new CampaignCorrelator();
@@ -149,7 +132,7 @@ export function createDetectionPipeline(deps: {
     const { cooldownMs } = options;
     const type = alertTypeOf(found);
     const suppression = suppressionFor(found, device, at, settings.disposition, options.sameMinute);
-    const detection: Detection = {
+    const detection: Detection & { dedupKey: string } = {
       ...found,
       dedupKey: alertDedupKey(device.id, found),
       // a single-metric finding is driven by its metric alone
@@ -177,7 +160,7 @@ export function createDetectionPipeline(deps: {
       severity: detection.severity,
       score: Number(detection.score.toFixed(2)),
     });
-    if (suppression || !THREAT_TYPES.has(type)) return;
+    if (suppression || !THREAT_ALERT_TYPES.has(type)) return;
     deviceIdOfName.set(device.name, device.id);
     const update = correlator.add({
       alertId: recorded.alertId,

@@ -8,7 +8,7 @@ import type { PrismaClient } from "@prisma/client";
 import { deviceConfigs, type DeviceSummary } from "@/lib/db/device-queries";
 import { savePeerGroupRun } from "@/lib/db/peer-group-queries";
 import { buildDeviceProfile, type DeviceProfile } from "@/lib/detect/peers/device-profile";
-import type { RoleModelDevice } from "@/lib/detect/models/multivariate-outlier";
+import type { RoleModelDevice } from "@/lib/detect/models/multivariate-model";
 import { trainDeviceModels } from "@/lib/detect/models/role-models";
 import { detectPeerGroupAnomalies } from "@/lib/detect/peers/peer-group-detector";
 import { clusterPeerGroups } from "@/lib/detect/peers/peer-groups";

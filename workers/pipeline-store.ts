@@ -31,7 +31,8 @@ export interface TelemetryBatch {
 
 export interface AlertRecord {
   deviceId: number;
-  detection: Detection;
+  /** With the dedup key the pipeline set (`alertDedupKey`). */
+  detection: Detection & { dedupKey: string };
   /** Why the alert is recorded as suppressed instead of raised; absent when raised. */
   suppressedBy?: Suppression;
   /** Dedup cooldown (default 15 min); fleet-wide daily findings use a longer one. */

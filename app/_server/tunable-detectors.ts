@@ -1,14 +1,14 @@
-// The detectors the worker runs (MINUTE_DETECTORS) as the tuning API sees them. Web-only: the registry
-// lives with the worker, which re-reads stored settings every 30 s.
+// The detectors the worker runs (`DETECTORS`, lib/detect/registry.ts) as the tuning API sees them. Web-only:
+// the worker re-reads stored settings every 30 s.
 import { z } from "zod";
 import { OVERRIDE_SCOPES, resolveDetectorConfig, type DetectorOverride, type OverrideScope } from "@/lib/alerts/alert-thresholds";
 import { describeDetector, isTunable, type DetectorInfo, type TunableDetector } from "@/lib/detect/detector-catalog";
+import { DETECTORS } from "@/lib/detect/registry";
 import type { DbClient } from "@/lib/db/client";
 import { findDeviceByName } from "@/lib/db/tuning-queries";
 import { badRequest } from "@/lib/http/app-error";
-import { MINUTE_DETECTORS } from "@/workers/detection-pipeline";
 
-const TUNABLE: readonly TunableDetector[] = MINUTE_DETECTORS.filter(isTunable);
+const TUNABLE: readonly TunableDetector[] = DETECTORS.filter(isTunable);
 
 export function tunableDetectors(): readonly TunableDetector[] {
   return TUNABLE;

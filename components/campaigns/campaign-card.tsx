@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { Severity } from "@prisma/client";
 import type { CampaignSummaryView } from "@/lib/dashboards/campaign-summary";
 import { SeverityBadge } from "@/components/alerts/severity-badge";
-import { SEVERITY_RANK } from "@/lib/detect/detector";
+import { SEVERITY_RANK } from "@/lib/detect/severity";
 import { StatusBadge } from "@/components/alerts/status-badge";
 import { formatFullTime, formatTime } from "@/components/ui/format-time";
 

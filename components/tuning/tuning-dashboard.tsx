@@ -104,7 +104,7 @@ export function TuningDashboard() {
       ) : (
         <div className="panel empty-state">
           <strong>No tunable detectors.</strong>
-          <span>The worker registers its detectors in MINUTE_DETECTORS; none of them has settings to tune.</span>
+          <span>The worker runs the detectors of lib/detect/registry.ts; none of them has settings to tune.</span>
         </div>
       )}
       <HeldBaselines canManage={canManage} deviceNames={deviceNames} />

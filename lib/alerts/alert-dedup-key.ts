@@ -7,14 +7,3 @@ import type { Detection } from "@/lib/detect/detector";
 export function alertDedupKey(deviceId: number, detection: Detection): string {
   return `${deviceId}:${alertTypeOf(detection)}`;
 }
-
-/** Alert types that are threats for campaign correlation (attack behaviour, not health or capacity). */
-export const THREAT_TYPES: ReadonlySet<string> = new Set([
-  "ddos",
-  "app_ddos",
-  "port_scan",
-  "exfiltration",
-  "slow_exfiltration",
-  "unusual_peers",
-  "upload_ratio",
-]);

@@ -22,7 +22,7 @@
 //   seen is dropped, so memory is bounded by the threats of one window.
 // - A threat that links to two open campaigns joins the older one; campaigns are never merged, so a
 //   campaign id once reported stays valid.
-import { SEVERITY_RANK, type Severity } from "@/lib/detect/detector";
+import { SEVERITY_RANK, type Severity } from "@/lib/detect/severity";
 
 export const DEFAULT_CAMPAIGN_WINDOW_MS = 15 * 60_000;
 

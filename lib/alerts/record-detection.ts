@@ -2,7 +2,8 @@
 // the cooldown updates the existing alert instead of raising a new one; inside a maintenance window
 // (or under a suppression rule, or within an announced surge) the alert is recorded as suppressed. The alert, its event and the NOTIFY commit together.
 import type { Prisma, PrismaClient, Severity } from "@prisma/client";
-import { SEVERITY_RANK, type Detection } from "../detect/detector";
+import type { Detection } from "../detect/detector";
+import { SEVERITY_RANK } from "../detect/severity";
 import { getAlertView } from "../db/alert-queries";
 import { appendEvent } from "../db/event-queries";
 import type { Suppression } from "./alert-disposition";
@@ -19,7 +20,7 @@ export interface RecordedAlert {
 
 export async function recordDetection(
   db: PrismaClient,
-  args: { deviceId: number; detection: Detection; cooldownMs?: number; suppressedBy?: Suppression },
+  args: { deviceId: number; detection: Detection & { dedupKey: string }; cooldownMs?: number; suppressedBy?: Suppression },
 ): Promise<RecordedAlert> {
   const { deviceId, detection } = args;
   const observedAt = new Date(detection.observed.ts);

@@ -11,8 +11,8 @@ import {
   type RunnableDetector,
 } from "@/lib/detect/detector";
 import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import type { MultivariateModel } from "@/lib/detect/models/multivariate-outlier";
-import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm";
+import type { MultivariateModel } from "@/lib/detect/models/multivariate-model";
+import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm-model";
 import { TrafficHistory } from "@/lib/detect/baseline/traffic-history";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 

@@ -22,35 +22,18 @@ export interface DetectorInfo {
   defaults: Record<string, unknown>;
   /** The numeric settings, in the schema's order. */
   fields: ConfigField[];
-  /**
-   * The setting an alert's score is compared with (raised when score > it), e.g. "threshold" for the
-   * z-score detectors (score = |z|), "k" for IQR fences and EWMA; null if the detector has none.
-   */
+  /** The setting an alert's score is compared with (raised when score > it), as the detector declares it. */
   scoreField: string | null;
 }
 
-export type TunableDetector = RunnableDetector & Pick<Detector<unknown>, "configSchema" | "defaultConfig" | "resolveConfig">;
+export type TunableDetector = RunnableDetector &
+  Pick<Detector<unknown>, "configSchema" | "defaultConfig" | "resolveConfig" | "scoreField">;
 
-/** The score each detector writes, by the setting it is compared with; others fall back to the first known name. */
-const SCORE_FIELDS: Readonly<Record<string, string>> = {
-  "hour-of-week-zscore": "threshold",
-  "robust-zscore": "threshold",
-  "iqr-fences": "k",
-  "ewma-band": "k",
-  "isolation-forest": "threshold",
-  "flow-ddos": "minZ",
-  "flow-app-ddos": "minZ",
-  "flow-port-scan": "minZ",
-  "flow-exfiltration": "minZ",
-  "flow-unusual-peers": "minZ",
-  "flow-slow-exfiltration": "minMeanZ",
-  "flow-upload-ratio": "minRatioShift",
-};
-const SCORE_FIELD_FALLBACKS = ["threshold", "k", "minZ"];
-
-export function isTunable(detector: RunnableDetector): detector is TunableDetector {
+export function isTunable<D extends RunnableDetector>(detector: D): detector is D & TunableDetector {
   const d = detector as Partial<TunableDetector>;
-  return typeof d.resolveConfig === "function" && d.configSchema !== undefined && typeof d.defaultConfig === "object";
+  return (
+    typeof d.resolveConfig === "function" && d.configSchema !== undefined && typeof d.defaultConfig === "object" && d.scoreField !== undefined
+  );
 }
 
 interface JsonSchemaProperty {
@@ -87,10 +70,7 @@ export function describeDetector(detector: TunableDetector): DetectorInfo {
       ...(p.exclusiveMaximum !== undefined ? { exclusiveMaximum: p.exclusiveMaximum } : {}),
     });
   }
-  const names = new Set(fields.map((f) => f.name));
-  const known = SCORE_FIELDS[detector.id];
-  const scoreField = known && names.has(known) ? known : (SCORE_FIELD_FALLBACKS.find((n) => names.has(n)) ?? null);
-  return { id: detector.id, description: detector.description, defaults, fields, scoreField };
+  return { id: detector.id, description: detector.description, defaults, fields, scoreField: detector.scoreField };
 }
 
 /**

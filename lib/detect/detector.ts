@@ -2,16 +2,12 @@
 // validated config, run side by side so one failing detector never silences the others.
 import type { z } from "zod";
 import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import type { MultivariateModel } from "@/lib/detect/models/multivariate-outlier";
-import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm";
+import type { MultivariateModel } from "@/lib/detect/models/multivariate-model";
+import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm-model";
 import type { TrafficHistoryView } from "@/lib/detect/baseline/traffic-history";
 import type { DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
+import type { Severity } from "@/lib/detect/severity";
 import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
-
-export type Severity = "low" | "medium" | "high" | "critical";
-
-/** Order of severities, for "the stronger of two" and escalation. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface Detection {
   /** Detector id, e.g. "hour-of-week-zscore". */
@@ -42,8 +38,8 @@ export interface Detection {
   contributions?: Contribution[];
   /** Supporting facts, e.g. top talkers or the focused destination of an exfiltration. */
   evidence?: Record<string, unknown>;
-  /** `${deviceId}:${detector}:${metric}:${anomalyType}` */
-  dedupKey: string;
+  /** Set by the pipeline when it records the finding (`alertDedupKey`: device + alert type); detectors leave it out. */
+  dedupKey?: string;
 }
 
 /** A device-minute's flow rollup without the rollup's own bookkeeping fields. */
@@ -84,9 +80,22 @@ export interface DetectorInput {
   oneClassSvmModel?: OneClassSvmModel;
 }
 
-export interface DetectorDefinition<Config, Input = DetectorInput> {
-  readonly id: string;
+/** What the registry, the tuning dashboard and the alert pipeline know about a detector besides running it. */
+export interface DetectorMeta<Id extends string = string> {
+  readonly id: Id;
   readonly description: string;
+  /**
+   * The setting its score is compared with (raised when score > it), e.g. "threshold" for the z-score
+   * detectors (score = |z|), "k" for IQR fences and EWMA, "minZ" for most flow threats; null if none.
+   */
+  readonly scoreField: string | null;
+  /** The anomaly types its findings carry (before `alertTypeOf` maps metric-shaped ones to a label). */
+  readonly alertTypes: readonly string[];
+  /** The alert type campaign correlation treats as a threat (attack behaviour); absent for health and capacity. */
+  readonly threatType?: string;
+}
+
+export interface DetectorDefinition<Config, Input = DetectorInput, Id extends string = string> extends DetectorMeta<Id> {
   readonly configSchema: z.ZodType<Config>;
   readonly defaultConfig: Config;
   detect(input: Input, config: Config): Detection[];
@@ -100,9 +109,9 @@ export interface RunnableDetector<Input = DetectorInput> {
   run(input: Input, overrides?: unknown): Detection[];
 }
 
-export interface Detector<Config, Input = DetectorInput>
-  extends DetectorDefinition<Config, Input>,
-    RunnableDetector<Input> {
+export interface Detector<Config, Input = DetectorInput, Id extends string = string>
+  extends DetectorDefinition<Config, Input, Id>,
+    Omit<RunnableDetector<Input>, "id" | "description"> {
   /** Defaults overlaid with `overrides` (a plain object, e.g. stored settings), validated. */
   resolveConfig(overrides?: unknown): Config;
 }
@@ -123,9 +132,9 @@ export interface RunDetectorsOptions {
 }
 
 /** Wraps a definition with config resolution; throws at definition time if the default is invalid. */
-export function defineDetector<Config, Input = DetectorInput>(
-  definition: DetectorDefinition<Config, Input>,
-): Detector<Config, Input> {
+export function defineDetector<Config, Input = DetectorInput, const Id extends string = string>(
+  definition: DetectorDefinition<Config, Input, Id>,
+): Detector<Config, Input, Id> {
   const defaultConfig = definition.configSchema.parse(definition.defaultConfig);
 
   const resolveConfig = (overrides?: unknown): Config => {

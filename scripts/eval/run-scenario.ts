@@ -21,7 +21,8 @@ import {
 import type { Detection } from "@/lib/detect/detector";
 import { buildDeviceProfile } from "@/lib/detect/peers/device-profile";
 import { FORECAST_METRICS, ForecastWatch, hourlyMeans } from "@/lib/detect/models/forecast-watch";
-import type { RoleModelDevice } from "@/lib/detect/models/multivariate-outlier";
+import type { RoleModelDevice } from "@/lib/detect/models/multivariate-model";
+import { DETECTORS } from "@/lib/detect/registry";
 import { trainDeviceModels } from "@/lib/detect/models/role-models";
 import { PEER_GROUP_OPTIONS } from "@/workers/model-training";
 import { detectPeerGroupAnomalies } from "@/lib/detect/peers/peer-group-detector";
@@ -44,7 +45,7 @@ import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import { TRAINING_WINDOW_DAYS } from "@/workers/baseline-training";
 import type { Clock } from "@/workers/clock";
-import { createDetectionPipeline, MINUTE_DETECTORS } from "@/workers/detection-pipeline";
+import { createDetectionPipeline } from "@/workers/detection-pipeline";
 import type { PipelineStore } from "@/workers/pipeline-store";
 import { TelemetryRouter } from "@/workers/telemetry-router";
 
@@ -226,7 +227,7 @@ export async function runScenario(
     lookupDevice: (id) => byId.get(id),
     log,
     clock,
-    detectors: [...(options.detectors ?? MINUTE_DETECTORS), staticThreshold],
+    detectors: [...(options.detectors ?? DETECTORS), staticThreshold],
     ...(options.detectorConfigs ? { detectorConfigs: options.detectorConfigs } : {}),
     elapsedMs: () => clock.now(),
   });

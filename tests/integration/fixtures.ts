@@ -11,7 +11,7 @@ export function makeDevice(db: PrismaClient, name = `dev-${Math.random().toStrin
   return db.device.create({ data: { name, role: extra.role ?? "server", site: extra.site ?? "hq", managementIp: "10.0.0.1" } });
 }
 
-export function makeDetection(deviceId: number, overrides: Partial<Detection> = {}): Detection {
+export function makeDetection(deviceId: number, overrides: Partial<Detection> = {}): Detection & { dedupKey: string } {
   const ts = overrides.observed?.ts ?? "2026-11-17T14:05:00.000Z";
   return {
     detector: "hour-of-week-zscore",

@@ -8,7 +8,7 @@ import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { clampToMetric } from "@/lib/detect/explain/clamp-to-metric";
 import { defineDetector, type Detection } from "@/lib/detect/detector";
 import { explainDeviation } from "@/lib/detect/explain/explain-deviation";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
 import { METRICS } from "@/lib/telemetry/metrics";
 
@@ -53,6 +53,8 @@ export const ewmaBand = defineDetector<EwmaBandConfig>({
   description:
     "Compares each metric with an exponentially weighted average and spread of the device's last hour and flags values outside that dynamic band.",
   configSchema: ewmaBandConfigSchema,
+  scoreField: "k",
+  alertTypes: ["metric_spike", "metric_drop"],
   // k 6 (tuned on the built-in evaluation suite): σ from ~20 effectively weighted minutes is itself uncertain.
   defaultConfig: { alpha: 0.1, k: 6, minPoints: 20, windowMinutes: 60, minStd: 0.01, minBaselineDeviation: 3 },
   detect({ sample, recent, baseline }, config) {
@@ -123,7 +125,6 @@ export const ewmaBand = defineDetector<EwmaBandConfig>({
           high,
         }),
         evidence: { alpha: config.alpha, windowMinutes: spanMinutes },
-        dedupKey: `${sample.deviceId}:${EWMA_BAND_ID}:${metric}:${anomalyType}`,
       });
     }
     return detections;

@@ -1,10 +1,11 @@
 // Flags a metric that is far from what is normal for this device at this hour of the week.
 import { z } from "zod";
 import { clampToMetric } from "@/lib/detect/explain/clamp-to-metric";
-import { defineDetector, type Detection, type Severity } from "@/lib/detect/detector";
+import { defineDetector, type Detection } from "@/lib/detect/detector";
 import { describeBaselineTime, explainDeviation } from "@/lib/detect/explain/explain-deviation";
 import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
+import { severityFor } from "@/lib/detect/severity";
 import { METRICS } from "@/lib/telemetry/metrics";
 
 export const HOUR_OF_WEEK_ZSCORE_ID = "hour-of-week-zscore";
@@ -31,6 +32,8 @@ export const hourOfWeekZScore = defineDetector<HourOfWeekZScoreConfig>({
   description:
     "Compares each metric with this device's usual value for the same hour of the week and flags large z-scores.",
   configSchema: hourOfWeekZScoreConfigSchema,
+  scoreField: "threshold",
+  alertTypes: ["metric_spike", "metric_drop"],
   defaultConfig: { threshold: 5, minStd: 0.01 },
   detect({ sample, baseline }, config) {
     const detections: Detection[] = [];
@@ -78,16 +81,8 @@ export const hourOfWeekZScore = defineDetector<HourOfWeekZScoreConfig>({
           low,
           high,
         }),
-        dedupKey: `${sample.deviceId}:${HOUR_OF_WEEK_ZSCORE_ID}:${metric}:${anomalyType}`,
       });
     }
     return detections;
   },
 });
-
-/** medium past the threshold, high past 1.5×, critical past 2×. */
-export function severityFor(absZ: number, threshold: number): Severity {
-  if (absZ > 2 * threshold) return "critical";
-  if (absZ > 1.5 * threshold) return "high";
-  return "medium";
-}

@@ -6,7 +6,7 @@ import { clampToMetric } from "@/lib/detect/explain/clamp-to-metric";
 import { defineDetector, type Detection } from "@/lib/detect/detector";
 import { describeBaselineTime, explainDeviation } from "@/lib/detect/explain/explain-deviation";
 import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
 import { METRICS } from "@/lib/telemetry/metrics";
 
@@ -35,6 +35,8 @@ export const iqrFences = defineDetector<IqrFencesConfig>({
   description:
     "Flags values outside Tukey's fences (quartiles ± k × IQR) of this device's usual values for the same hour of the week.",
   configSchema: iqrFencesConfigSchema,
+  scoreField: "k",
+  alertTypes: ["metric_spike", "metric_drop"],
   defaultConfig: { k: 4, minStd: 0.01 },
   detect({ sample, baseline }, config) {
     const detections: Detection[] = [];
@@ -87,7 +89,6 @@ export const iqrFences = defineDetector<IqrFencesConfig>({
           high,
         }),
         evidence: { p25: expected.p25, p75: expected.p75, iqr, k, baselineSource: expected.source },
-        dedupKey: `${sample.deviceId}:${IQR_FENCES_ID}:${metric}:${anomalyType}`,
       });
     }
     return detections;

@@ -6,7 +6,7 @@ import { clampToMetric } from "@/lib/detect/explain/clamp-to-metric";
 import { defineDetector, type Detection } from "@/lib/detect/detector";
 import { describeBaselineTime, explainDeviation } from "@/lib/detect/explain/explain-deviation";
 import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
 import { METRICS } from "@/lib/telemetry/metrics";
 
@@ -34,6 +34,8 @@ export const robustZScore = defineDetector<RobustZScoreConfig>({
   description:
     "Compares each metric with this device's median for the same hour of the week, in robust (MAD-based) z-scores that a few outliers in training cannot inflate.",
   configSchema: robustZScoreConfigSchema,
+  scoreField: "threshold",
+  alertTypes: ["metric_spike", "metric_drop"],
   // Above the plain z-score's 5 (both tuned on the built-in evaluation suite): MAD-based spreads are
   // tighter on the heavy-tailed series networks produce.
   defaultConfig: { threshold: 6, minStd: 0.01 },
@@ -84,7 +86,6 @@ export const robustZScore = defineDetector<RobustZScoreConfig>({
           high,
         }),
         evidence: { mad: expected.mad, baselineSource: expected.source },
-        dedupKey: `${sample.deviceId}:${ROBUST_ZSCORE_ID}:${metric}:${anomalyType}`,
       });
     }
     return detections;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { defineDetector, type Detection } from "@/lib/detect/detector";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import { METRIC_INFO, type MetricName } from "@/lib/telemetry/metrics";
 
 export const STATIC_THRESHOLD_ID = "static-threshold";
@@ -24,6 +24,8 @@ export const staticThreshold = defineDetector<StaticThresholdConfig>({
   id: STATIC_THRESHOLD_ID,
   description: "Fixed limits: 100 Mbps either way, 10k packets/s, 500 connections/s, 1 GB uploaded in 5 minutes.",
   configSchema: staticThresholdConfigSchema,
+  scoreField: null,
+  alertTypes: ["bandwidth_threshold", "packet_rate_threshold", "connection_rate_threshold", "large_upload"],
   defaultConfig: { bandwidthBps: 100e6, packetsPerSec: 10_000, connectionsPerSec: 500, uploadBytes: 1e9, uploadWindowMinutes: 5 },
   detect({ sample, recent }, config) {
     const out: Detection[] = [];
@@ -39,7 +41,6 @@ export const staticThreshold = defineDetector<StaticThresholdConfig>({
         observed: { value, ts },
         expected: { low: 0, high: limit },
         explanation: `${METRIC_INFO[metric].label} ${formatMetricValue(metric, value)} is over the fixed limit of ${formatMetricValue(metric, limit)}.`,
-        dedupKey: `${sample.deviceId}:${STATIC_THRESHOLD_ID}:${metric}:${anomalyType}`,
       });
     };
     over("bandwidthInBps", config.bandwidthBps, "bandwidth_threshold");
@@ -64,7 +65,6 @@ export const staticThreshold = defineDetector<StaticThresholdConfig>({
         observed: { value: uploaded, ts },
         expected: { low: 0, high: config.uploadBytes },
         explanation: `${(uploaded / 1e9).toFixed(2)} GB uploaded in ${config.uploadWindowMinutes} minutes, over the fixed limit of ${(config.uploadBytes / 1e9).toFixed(2)} GB.`,
-        dedupKey: `${sample.deviceId}:${STATIC_THRESHOLD_ID}:upload:large_upload`,
       });
     }
     return out;

@@ -4,7 +4,8 @@
 // findings, and only when the hour is also far from the forecast itself (by default 50 % of it): a 95 %
 // band is left by chance one hour in twenty, hourly means make bands narrow, and a fleet has thousands
 // of series. Forecasts answer capacity questions first; the minute detectors catch sudden attacks.
-import type { Detection, Severity } from "@/lib/detect/detector";
+import type { Detection } from "@/lib/detect/detector";
+import type { Severity } from "@/lib/detect/severity";
 import {
   detectForecastDeviation,
   forecastMetric,

@@ -10,16 +10,25 @@
 // forecasts; the "interval" is [lower, upper] at `level` (0.95 by default).
 import { z } from "zod";
 import { loadAugurs, type AugursRuntime } from "@/lib/detect/models/augurs-runtime";
-import type { Detection, Severity } from "@/lib/detect/detector";
+import type { Detection, DetectorMeta } from "@/lib/detect/detector";
+import type { Severity } from "@/lib/detect/severity";
 import { explainDeviation } from "@/lib/detect/explain/explain-deviation";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { describeHourOfWeek, hourOfWeek } from "@/lib/detect/baseline/hour-of-week";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import { MIN_STD_ABSOLUTE } from "@/lib/detect/baseline/std-floor";
 import type { MetricName } from "@/lib/telemetry/metrics";
 
 export const FORECAST_DETECTOR_ID = "forecast";
 export const FORECAST_DEVIATION = "forecast_deviation";
+
+/** The registry's entry: checked hourly against scheduled forecasts, so it has no minute config and no score setting. */
+export const forecastDetector: DetectorMeta<typeof FORECAST_DETECTOR_ID> = {
+  id: FORECAST_DETECTOR_ID,
+  description: "Checks each completed hour against the device's seasonal forecast (Prophet or MSTL) and flags hours far outside its interval.",
+  scoreField: null,
+  alertTypes: [FORECAST_DEVIATION],
+};
 
 const HOUR_MS = 3_600_000;
 const DAY_HOURS = 24;
@@ -236,7 +245,6 @@ export function detectForecastDeviation(
       forecast: { yhat, lower: point.lower, upper: point.upper },
       excessOfHalfWidth: excess,
     },
-    dedupKey: `${deviceId}:${FORECAST_DETECTOR_ID}:${metric}:${FORECAST_DEVIATION}`,
   };
 }
 

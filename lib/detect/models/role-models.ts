@@ -2,8 +2,8 @@
 // one-class SVM (off by default, kept for comparison), so the worker, the evaluation and the benchmark
 // train exactly the same thing.
 import type { DeviceModels } from "@/lib/detect/detection-engine";
-import { trainRoleModels, type RoleModelDevice } from "@/lib/detect/models/multivariate-outlier";
-import { trainRoleSvmModels } from "@/lib/detect/models/one-class-svm";
+import { trainRoleModels, type RoleModelDevice } from "@/lib/detect/models/multivariate-model";
+import { trainRoleSvmModels } from "@/lib/detect/models/one-class-svm-model";
 
 export function trainDeviceModels(
   devices: readonly RoleModelDevice[],

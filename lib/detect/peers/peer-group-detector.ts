@@ -5,14 +5,22 @@
 // Detection.metric must name a metric: a peer outlier takes the metric behind its largest difference
 // (PROFILE_FEATURE_INFO[feature].metric, e.g. cpuPctP95 → cpuPct); pure config drift has no metric of its
 // own and takes `configDriftMetric` (connections/s by default: management protocols are connections).
-import { SEVERITY_RANK, type Contribution, type Detection, type Severity } from "@/lib/detect/detector";
+import type { Contribution, Detection, DetectorMeta } from "@/lib/detect/detector";
 import { CONFIG_FEATURE_INFO, PROFILE_FEATURE_INFO, type ConfigFeature } from "@/lib/detect/peers/device-profile";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { SEVERITY_RANK, severityFor, type Severity } from "@/lib/detect/severity";
 import type { ConfigDrift, FeatureDifference, PeerGroupDevice, PeerGroupResult } from "@/lib/detect/peers/peer-groups";
 import { isMetricName, type MetricName } from "@/lib/telemetry/metrics";
 
 export const PEER_GROUP_DETECTOR_ID = "peer-group";
+
+/** The registry's entry: scheduled fleet-wide, so it has no minute config and no score setting. */
+export const peerGroupDetector: DetectorMeta<typeof PEER_GROUP_DETECTOR_ID> = {
+  id: PEER_GROUP_DETECTOR_ID,
+  description: "Clusters the fleet by behaviour and configuration and flags devices unlike their peers (peer_outlier) or configured unlike them (config_drift).",
+  scoreField: null,
+  alertTypes: ["peer_outlier", "config_drift"],
+};
 
 export interface PeerGroupDetectionOptions {
   /** When the clustering ran (the end of the profile window); every detection's `observed.ts`. */
@@ -44,8 +52,7 @@ const MAX_CONTRIBUTIONS = 5;
 /**
  * One "peer_outlier" detection per behavioural outlier (score = distance z, severity by how far past the
  * clustering's outlierZ) and one "config_drift" per device with configuration drift (score = surprise in
- * bits, see `driftScore`). Devices in result order, outlier before drift. dedupKey
- * `${device}:peer-group:${anomalyType}`: one open alert per device and kind, whatever metric leads.
+ * bits, see `driftScore`). Devices in result order, outlier before drift.
  */
 export function detectPeerGroupAnomalies(result: PeerGroupResult, opts: PeerGroupDetectionOptions): Detection[] {
   const ts = opts.at.getTime();
@@ -153,7 +160,6 @@ function peerOutlier(
       topDifferences: device.topDifferences,
       configDrift: device.configDrift,
     },
-    dedupKey: `${device.device}:${PEER_GROUP_DETECTOR_ID}:peer_outlier`,
   };
 }
 
@@ -194,7 +200,6 @@ function configDriftDetection(
       configDrift: device.configDrift,
       distanceZ: device.distanceZ,
     },
-    dedupKey: `${device.device}:${PEER_GROUP_DETECTOR_ID}:config_drift`,
   };
 }
 

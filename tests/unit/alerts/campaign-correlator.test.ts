@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CampaignCorrelator, campaignAssessment, correlateThreats, type Threat } from "@/lib/alerts/campaign-correlator";
-import type { Severity } from "@/lib/detect/detector";
+import type { Severity } from "@/lib/detect/severity";
 
 const T0 = Date.parse("2026-11-17T02:00:00Z");
 const MIN = 60_000;

@@ -3,7 +3,7 @@ import { DetectionEngine, RECENT_MINUTES } from "@/lib/detect/detection-engine";
 import type { Detection, DetectorDevice, DetectorInput, DeviceFlowSummary, RunnableDetector } from "@/lib/detect/detector";
 import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
-import { trainMultivariateModel } from "@/lib/detect/models/multivariate-outlier";
+import { trainMultivariateModel } from "@/lib/detect/models/multivariate-model";
 import { emptyMetricValues, type MetricSample, type MetricValues } from "@/lib/telemetry/metrics";
 
 const MINUTE = 60_000;

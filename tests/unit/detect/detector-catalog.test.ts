@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { describeDetector, isTunable, validateDetectorConfig, type TunableDetector } from "@/lib/detect/detector-catalog";
 import { AppError } from "@/lib/http/app-error";
-import { MINUTE_DETECTORS } from "@/workers/detection-pipeline";
+import { DETECTORS } from "@/lib/detect/registry";
 
-const tunable = MINUTE_DETECTORS.filter(isTunable);
+const tunable = DETECTORS.filter(isTunable);
 const byId = (id: string): TunableDetector => tunable.find((d) => d.id === id)!;
 
 function fieldOf(fn: () => unknown): string | undefined {
@@ -18,7 +18,7 @@ function fieldOf(fn: () => unknown): string | undefined {
 
 describe("describeDetector", () => {
   it("covers every detector the worker runs, each with a score field among its numeric settings", () => {
-    expect(tunable.map((d) => d.id)).toEqual(MINUTE_DETECTORS.map((d) => d.id));
+    expect(tunable.map((d) => d.id)).toEqual(DETECTORS.map((d) => d.id));
     for (const d of tunable) {
       const info = describeDetector(d);
       expect(info.scoreField, d.id).not.toBeNull();

@@ -26,6 +26,8 @@ const echo = (id: string) =>
   defineDetector({
     id,
     description: "emits one detection per `count`",
+    scoreField: null,
+    alertTypes: ["metric_spike"],
     configSchema: z.object({ count: z.number().int().min(0) }),
     defaultConfig: { count: 1 },
     detect: (_input, config) => Array.from({ length: config.count }, () => fakeDetection(id)),
@@ -35,6 +37,8 @@ const throwing = (id: string, thrown: unknown) =>
   defineDetector({
     id,
     description: "always fails",
+    scoreField: null,
+    alertTypes: ["metric_spike"],
     configSchema: z.object({}),
     defaultConfig: {},
     detect: () => {
@@ -48,7 +52,9 @@ describe("defineDetector", () => {
       defineDetector({
         id: "bad-default",
         description: "",
-        configSchema: z.object({ threshold: z.number().positive() }),
+        scoreField: null,
+    alertTypes: ["metric_spike"],
+    configSchema: z.object({ threshold: z.number().positive() }),
         defaultConfig: { threshold: -1 },
         detect: () => [],
       }),

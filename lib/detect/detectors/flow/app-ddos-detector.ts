@@ -17,12 +17,11 @@ import {
   ratioWeight,
   relativeRatio,
   round2,
-  threatDedupKey,
   type Deviations,
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const APP_DDOS_DETECTOR_ID = "flow-app-ddos";
@@ -77,6 +76,9 @@ export const appDdosDetector = defineDetector<AppDdosConfig>({
   description:
     "Slow application-layer DDoS: connections/s and flows/s far above this hour of the week's usual while bandwidth and packets barely move.",
   configSchema: appDdosConfigSchema,
+  scoreField: "minZ",
+  alertTypes: [APP_DDOS_ANOMALY_TYPE],
+  threatType: APP_DDOS_ANOMALY_TYPE,
   defaultConfig: {
     minConnectionRatio: 4,
     minFlowRatio: 3,
@@ -158,7 +160,6 @@ export const appDdosDetector = defineDetector<AppDdosConfig>({
         explanation,
         contributions: contributionsOf(signals),
         evidence,
-        dedupKey: threatDedupKey(sample.deviceId, APP_DDOS_DETECTOR_ID, APP_DDOS_ANOMALY_TYPE),
       },
     ];
   },

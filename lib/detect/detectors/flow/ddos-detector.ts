@@ -17,12 +17,11 @@ import {
   ratioWeight,
   relativeRatio,
   round2,
-  threatDedupKey,
   type Deviations,
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const DDOS_DETECTOR_ID = "flow-ddos";
@@ -72,6 +71,9 @@ export const ddosDetector = defineDetector<DdosConfig>({
   description:
     "Volumetric DDoS: packets/s and inbound bandwidth far above this hour of the week's usual, with flows or connections up, while outbound traffic stays usual.",
   configSchema: ddosConfigSchema,
+  scoreField: "minZ",
+  alertTypes: [DDOS_ANOMALY_TYPE],
+  threatType: DDOS_ANOMALY_TYPE,
   defaultConfig: { minPacketRatio: 3, minInboundRatio: 3, minRateRatio: 3, minZ: 6, confirmMinutes: 2 },
   detect(input, config) {
     const { sample } = input;
@@ -144,7 +146,6 @@ export const ddosDetector = defineDetector<DdosConfig>({
       explanation,
       contributions: contributionsOf(signals),
       evidence,
-      dedupKey: threatDedupKey(sample.deviceId, DDOS_DETECTOR_ID, DDOS_ANOMALY_TYPE),
     };
     return [detection];
   },

@@ -20,11 +20,10 @@ import {
   relativeRatio,
   round2,
   sustainedMinutes,
-  threatDedupKey,
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const EXFILTRATION_DETECTOR_ID = "flow-exfiltration";
@@ -66,6 +65,9 @@ export const exfiltrationDetector = defineDetector<ExfiltrationConfig>({
   description:
     "Data exfiltration: outbound bandwidth far above this hour of the week's usual while inbound stays usual, with a lower bar outside working hours; flows must show the bytes leaving the internal subnets.",
   configSchema: exfiltrationConfigSchema,
+  scoreField: "minZ",
+  alertTypes: [EXFILTRATION_ANOMALY_TYPE],
+  threatType: EXFILTRATION_ANOMALY_TYPE,
   defaultConfig: { minOutboundRatio: 4, minOutboundRatioOffHours: 3, minZ: 6, minExternalShare: 0.5, confirmMinutes: 2 },
   detect(input, config) {
     const { sample } = input;
@@ -144,7 +146,6 @@ export const exfiltrationDetector = defineDetector<ExfiltrationConfig>({
         explanation,
         contributions: contributionsOf(signals),
         evidence,
-        dedupKey: threatDedupKey(sample.deviceId, EXFILTRATION_DETECTOR_ID, EXFILTRATION_ANOMALY_TYPE),
       },
     ];
   },

@@ -180,11 +180,6 @@ export function flowFacts(flows: DeviceFlowSummary, top = 5): FlowFacts {
   };
 }
 
-/** `${deviceId}:${detector}:${anomalyType}`: one alert per device, detector and threat. */
-export function threatDedupKey(deviceId: number, detector: string, anomalyType: string): string {
-  return `${deviceId}:${detector}:${anomalyType}`;
-}
-
 /** Four significant digits: enough for a reader, stable in snapshots. */
 export function round(x: number): number {
   if (!Number.isFinite(x) || x === 0) return x;

@@ -17,12 +17,11 @@ import {
   ratioWeight,
   relativeRatio,
   round2,
-  threatDedupKey,
   type Deviations,
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const PORT_SCAN_DETECTOR_ID = "flow-port-scan";
@@ -72,6 +71,9 @@ export const portScanDetector = defineDetector<PortScanConfig>({
   description:
     "Port scan: flows/s far above this hour of the week's usual with hardly any bytes or packets per flow, and far fewer new connections than flows.",
   configSchema: portScanConfigSchema,
+  scoreField: "minZ",
+  alertTypes: [PORT_SCAN_ANOMALY_TYPE],
+  threatType: PORT_SCAN_ANOMALY_TYPE,
   defaultConfig: { minFlowRatio: 5, maxConnectionShare: 0.6, maxInboundRatio: 2, maxPacketRatio: 2.5, minZ: 6, confirmMinutes: 2 },
   detect(input, config) {
     const { sample } = input;
@@ -145,7 +147,6 @@ export const portScanDetector = defineDetector<PortScanConfig>({
         explanation,
         contributions: contributionsOf(signals),
         evidence,
-        dedupKey: threatDedupKey(sample.deviceId, PORT_SCAN_DETECTOR_ID, PORT_SCAN_ANOMALY_TYPE),
       },
     ];
   },

@@ -12,11 +12,11 @@
 import { median } from "simple-statistics";
 import { z } from "zod";
 import { defineDetector, type Contribution, type Detection, type DetectorInput } from "@/lib/detect/detector";
-import { flowFacts, round, round2, threatDedupKey } from "@/lib/detect/detectors/flow/flow-threat-signals";
+import { flowFacts, round, round2 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { hourOfWeek } from "@/lib/detect/baseline/hour-of-week";
 import { expectedFor, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import { epochHour, type TrafficHistoryView } from "@/lib/detect/baseline/traffic-history";
 
 export const SLOW_EXFILTRATION_DETECTOR_ID = "flow-slow-exfiltration";
@@ -196,6 +196,9 @@ export const slowExfiltrationDetector = defineDetector<SlowExfiltrationConfig>({
   description:
     "Slow exfiltration: the same hours of the day uploading a few percent more than usual on several days in a row (hour totals from the device's traffic history against earlier days), while the hours away from that window stay normal.",
   configSchema: slowExfiltrationConfigSchema,
+  scoreField: "minMeanZ",
+  alertTypes: [SLOW_EXFILTRATION_ANOMALY_TYPE],
+  threatType: SLOW_EXFILTRATION_ANOMALY_TYPE,
   defaultConfig: {
     blockHours: 3,
     days: 3,
@@ -372,7 +375,6 @@ function describe(
     explanation,
     contributions,
     evidence,
-    dedupKey: threatDedupKey(sample.deviceId, SLOW_EXFILTRATION_DETECTOR_ID, SLOW_EXFILTRATION_ANOMALY_TYPE),
   };
 }
 

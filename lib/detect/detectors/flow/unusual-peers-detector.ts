@@ -16,11 +16,10 @@ import {
   metricDeviations,
   ratioWeight,
   round2,
-  threatDedupKey,
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const UNUSUAL_PEERS_DETECTOR_ID = "flow-unusual-peers";
@@ -53,6 +52,9 @@ export const unusualPeersDetector = defineDetector<UnusualPeersConfig>({
   description:
     "Unusual peers: far more distinct peers than this hour of the week's usual without a matching rise in flows (fan-out to new hosts). Needs flow data.",
   configSchema: unusualPeersConfigSchema,
+  scoreField: "minZ",
+  alertTypes: [UNUSUAL_PEERS_ANOMALY_TYPE],
+  threatType: UNUSUAL_PEERS_ANOMALY_TYPE,
   defaultConfig: { minPeerRatio: 3, minExtraPeers: 20, minZ: 6, maxFlowShare: 0.5, confirmMinutes: 3 },
   detect(input, config) {
     const { sample } = input;
@@ -98,7 +100,6 @@ export const unusualPeersDetector = defineDetector<UnusualPeersConfig>({
         explanation,
         contributions: contributionsOf(signals),
         evidence,
-        dedupKey: threatDedupKey(sample.deviceId, UNUSUAL_PEERS_DETECTOR_ID, UNUSUAL_PEERS_ANOMALY_TYPE),
       },
     ];
   },

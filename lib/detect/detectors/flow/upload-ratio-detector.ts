@@ -17,11 +17,10 @@ import {
   relativeRatio,
   round2,
   sustainedMinutes,
-  threatDedupKey,
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const UPLOAD_RATIO_DETECTOR_ID = "flow-upload-ratio";
@@ -56,6 +55,9 @@ export const uploadRatioDetector = defineDetector<UploadRatioConfig>({
   description:
     "Upload/download ratio: outbound/inbound balance well above this hour of the week's usual for a sustained period, below the exfiltration detector's bar.",
   configSchema: uploadRatioConfigSchema,
+  scoreField: "minRatioShift",
+  alertTypes: [UPLOAD_RATIO_ANOMALY_TYPE],
+  threatType: UPLOAD_RATIO_ANOMALY_TYPE,
   defaultConfig: { minRatioShift: 2, maxRatioShift: 4, maxRatioShiftOffHours: 3, minOutboundRatio: 1.5, minZ: 4, minMinutes: 15 },
   detect(input, config) {
     const { sample } = input;
@@ -110,7 +112,6 @@ export const uploadRatioDetector = defineDetector<UploadRatioConfig>({
         explanation,
         contributions: contributionsOf(signals),
         evidence,
-        dedupKey: threatDedupKey(sample.deviceId, UPLOAD_RATIO_DETECTOR_ID, UPLOAD_RATIO_ANOMALY_TYPE),
       },
     ];
   },

@@ -82,7 +82,6 @@ describe("ewmaBand on a sudden level shift", () => {
       metric: "bandwidthOutBps",
       severity: "critical",
       observed: { value: 300e6, ts: "2025-01-28T14:00:00.000Z" },
-      dedupKey: "42:ewma-band:bandwidthOutBps:metric_spike",
     });
     expect(detection?.explanation).toBe(
       "Bandwidth out 300 Mbps is 200% above the recent average 100 Mbps of the last 30 minutes (EWMA z = 40.0, recent band 75–125 Mbps).",

@@ -71,7 +71,6 @@ describe("iqrFences explanation and expected range", () => {
       metric: "bandwidthOutBps",
       severity: "medium",
       observed: { value: 500e6, ts: "2025-01-28T14:00:00.000Z" },
-      dedupKey: "42:iqr-fences:bandwidthOutBps:metric_spike",
     });
     // Default k 4: fences 180 − 200 (clamped to 0) and 230 + 200; 500 is 5.4 IQR above p75.
     expect(detection?.explanation).toBe(

@@ -60,7 +60,6 @@ describe("robustZScore against a poisoned baseline", () => {
       anomalyType: "metric_spike",
       metric: "connectionsPerSec",
       severity: "critical",
-      dedupKey: "42:robust-zscore:connectionsPerSec:metric_spike",
     });
     expect(detection?.expected.median).toBeGreaterThan(95);
     expect(detection?.expected.median).toBeLessThan(105);

@@ -314,7 +314,6 @@ describe("detectForecastDeviation", () => {
       explanation:
         "Bandwidth in 200 Mbps is 43% above the forecast upper bound 140 Mbps for Tuesday 14:00 UTC (forecast 100 Mbps, interval 60–140 Mbps).",
       evidence: { direction: "above", forecast: { yhat: 100e6, lower: 60e6, upper: 140e6 }, excessOfHalfWidth: 1.5 },
-      dedupKey: "42:forecast:bandwidthInBps:forecast_deviation",
     });
   });
 

@@ -7,12 +7,12 @@ import {
   MULTIVARIATE_FEATURES,
   MULTIVARIATE_METRICS,
   multivariateFeatures,
-  multivariateOutlier,
   trainMultivariateModel,
   trainRoleModels,
   type MultivariateModel,
   type RoleModelDevice,
-} from "@/lib/detect/models/multivariate-outlier";
+} from "@/lib/detect/models/multivariate-model";
+import { multivariateOutlier } from "@/lib/detect/detectors/multivariate-outlier";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { createNetworkModel } from "@/lib/simulator/network-model";
@@ -212,7 +212,6 @@ describe("multivariateOutlier", () => {
       expect(detection).toMatchObject({
         detector: "isolation-forest",
         anomalyType: "multivariate_outlier",
-        dedupKey: `${FW}:isolation-forest:spike`,
         observed: { ts: "2025-01-21T14:00:00.000Z" },
       });
       expect(detection.score).toBeGreaterThan(MECHANICS.threshold);

@@ -3,14 +3,14 @@
 import { describe, expect, it } from "vitest";
 import type { Detection } from "@/lib/detect/detector";
 import { expectedFor, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import { MULTIVARIATE_FEATURES, MULTIVARIATE_METRICS, multivariateFeatures, type RoleModelDevice } from "@/lib/detect/models/multivariate-outlier";
+import { MULTIVARIATE_FEATURES, MULTIVARIATE_METRICS, multivariateFeatures, type RoleModelDevice } from "@/lib/detect/models/multivariate-model";
+import { oneClassSvm } from "@/lib/detect/detectors/one-class-svm";
 import {
-  oneClassSvm,
   oneClassSvmScore,
   trainOneClassSvm,
   trainRoleSvmModels,
   type OneClassSvmModel,
-} from "@/lib/detect/models/one-class-svm";
+} from "@/lib/detect/models/one-class-svm-model";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { createNetworkModel } from "@/lib/simulator/network-model";
@@ -163,7 +163,6 @@ describe("oneClassSvm", () => {
       expect(detection).toMatchObject({
         detector: "one-class-svm",
         anomalyType: "multivariate_outlier",
-        dedupKey: `${FW}:one-class-svm:spike`,
         observed: { ts: "2025-01-21T14:00:00.000Z" },
       });
       expect(detection.score).toBeLessThan(oneClassSvm.defaultConfig.threshold);

@@ -37,7 +37,6 @@ describe("ddosDetector", () => {
       anomalyType: DDOS_ANOMALY_TYPE,
       metric: "packetsPerSec",
       severity: "critical",
-      dedupKey: `${FIREWALL}:flow-ddos:ddos`,
     });
     expect(first.evidence!.packetRatio as number).toBeGreaterThan(factor * 0.8);
     expect(first.evidence!.outboundRatio as number).toBeCloseTo(1, 0);

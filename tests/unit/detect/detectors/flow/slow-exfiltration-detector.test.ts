@@ -79,7 +79,6 @@ describe("slowExfiltrationDetector", () => {
       detector: SLOW_EXFILTRATION_DETECTOR_ID,
       anomalyType: SLOW_EXFILTRATION_ANOMALY_TYPE,
       metric: "bandwidthOutBps",
-      dedupKey: `${d}:flow-slow-exfiltration:slow_exfiltration`,
     });
     const evidence = alert.evidence as { days: { excessPct: number }[]; window: string; extraBytes: number; trailing7Days: unknown };
     expect(evidence.days).toHaveLength(3);

@@ -16,18 +16,8 @@
 // training uses a seeded subsample of at most `maxRows` (default 1,500) rows: 1,500² doubles = 18 MB
 // and well under a second of SMO, and 1,500 draws of a role's ordinary minutes already describe its
 // normal region; the support vectors (about ν of the rows) are all scoring keeps.
-import { z } from "zod";
-import { defineDetector } from "@/lib/detect/detector";
-import {
-  leadMetricIndex,
-  multivariateDetection,
-  multivariateFeatures,
-  seededSubsample,
-  trainPerRole,
-  type RoleModelDevice,
-} from "@/lib/detect/models/multivariate-outlier";
+import { seededSubsample, trainPerRole, type RoleModelDevice } from "@/lib/detect/models/multivariate-model";
 
-export const ONE_CLASS_SVM_ID = "one-class-svm";
 
 export interface OneClassSvmOptions {
   /** ν: upper bound on the share of training rows left outside, lower bound on the share of support vectors. Default 0.01. */
@@ -182,7 +172,7 @@ export function oneClassSvmScore(model: OneClassSvmModel, row: ArrayLike<number>
 }
 
 /** Per-feature squared distance from the row to its nearest support vector: what sets it apart. */
-function nearestSupportGap(model: OneClassSvmModel, row: ArrayLike<number>): Float64Array {
+export function nearestSupportGap(model: OneClassSvmModel, row: ArrayLike<number>): Float64Array {
   const { cols, supportVectors: sv } = model;
   let best = -1;
   let bestD = Infinity;
@@ -207,49 +197,6 @@ export function trainRoleSvmModels(
   const { exclude, stride, ...svm } = options;
   return trainPerRole(devices, { exclude, stride, seed: svm.seed }, (rows, seed) => trainOneClassSvm(rows, { ...svm, seed }));
 }
-
-export const oneClassSvmConfigSchema = z.object({
-  /** Off by default: a comparison detector until the evaluation says otherwise. */
-  enabled: z.boolean(),
-  /** Fires below this decision value (relative to ρ: 0 = boundary, −1 = far from all normal minutes). */
-  threshold: z.number().gt(-1).lte(0),
-  /** Ignore minutes whose largest metric deviation is below this (in robust z). */
-  minMetricDeviation: z.number().min(0),
-});
-export type OneClassSvmConfig = z.infer<typeof oneClassSvmConfigSchema>;
-
-export const oneClassSvm = defineDetector<OneClassSvmConfig>({
-  id: ONE_CLASS_SVM_ID,
-  description:
-    "One-Class SVM (per role, RBF kernel) over every metric's deviation from the device's hour-of-week baseline plus time of day: flags minutes outside the learned region of normal combinations. Off by default (comparison with the Isolation Forest).",
-  configSchema: oneClassSvmConfigSchema,
-  defaultConfig: { enabled: false, threshold: -0.5, minMetricDeviation: 5 },
-  detect({ sample, baseline, oneClassSvmModel: model }, config) {
-    if (!config.enabled || !model) return [];
-    const row = multivariateFeatures(sample, baseline);
-    if (!row || row.length !== model.cols) return [];
-    if (Math.abs(Math.sinh(row[leadMetricIndex(row)]!)) < config.minMetricDeviation) return [];
-    const score = oneClassSvmScore(model, row);
-    if (!(score < config.threshold)) return [];
-    // Shares: each moved metric's part of the squared distance to the nearest support vector.
-    const gap = nearestSupportGap(model, row);
-    const gapTotal = gap.reduce((a, b) => a + b, 0);
-    // How far from the threshold towards −1 (far from every normal minute): medium in the first quarter
-    // of the way, high past a quarter, critical past half.
-    const depth = (config.threshold - score) / (config.threshold + 1);
-    const detection = multivariateDetection({
-      detector: ONE_CLASS_SVM_ID,
-      sample,
-      baseline,
-      row,
-      score,
-      relative: 1 + 2 * depth,
-      shares: gap.map((g) => (gapTotal > 0 ? g / gapTotal : 0)),
-      summary: `Outside the usual combinations of metrics for this device's role and time (one-class SVM decision ${score.toFixed(2)}, threshold ${config.threshold.toFixed(2)})`,
-    });
-    return detection ? [detection] : [];
-  },
-});
 
 /** scikit-learn's gamma="scale": 1 / (features × variance of every value in the data). */
 function scaleGamma(x: Float64Array, cols: number): number {
