@@ -263,7 +263,10 @@ function csvRun(files: string[]): RunSpec {
           ...source.files.map(
             (f) =>
               `${f.device}: ${f.rows.toLocaleString("en")} rows, usually ${f.stepMs / 60_000} min apart, ` +
-              `${f.labelled ? `${source.labels.filter((l) => l.device === f.device).length} labelled segments` : "no label column (nothing to detect: every raised alert counts as false)"}`,
+              `${f.labelled ? `${source.labels.filter((l) => l.device === f.device).length} labelled segments` : "no label column (nothing to detect: every raised alert counts as false)"}` +
+              (f.skipped.rows > 0
+                ? `; ${f.skipped.rows} rows skipped for being earlier than a row before them (the clock stepped back; first at line ${f.skipped.firstLine})`
+                : ""),
           ),
           `value → ${key} (${CSV_SERIES_METRIC}): a rate with no 0–100 clamp`,
           `scoring starts at ${source.scoredFrom.toISOString()}: after the first ${PROBATION_SHARE * 100}% of each file's rows ` +

@@ -2,7 +2,10 @@
 // for the evaluation run:
 // - each file is one device named after the file (without `.csv`/`.gz`), role "series", site "csv",
 //   with a made-up unique 10.x address;
-// - timestamps are "2014-02-14 14:30:00" (UTC) or ISO 8601 with a zone; rows must be in time order;
+// - timestamps are "2014-02-14 14:30:00" (UTC) or ISO 8601 with a zone; a row earlier than a row
+//   before it (a clock stepped back, e.g. an hour written twice) is skipped and counted, as the worker
+//   drops telemetry that arrives for minutes already passed on; rows of the same time are kept (the
+//   router averages a minute's values);
 // - the value becomes the one metric `packetsPerSec` (scenario key `pps`): a rate with no upper bound.
 //   The percentage metrics (cpu, memory, loss) are clamped to 0–100 where bands are drawn, which a
 //   temperature or a request count would break, and the bandwidth metrics also feed the upload and
@@ -31,8 +34,19 @@ const DEFAULT_STEP_MS = 60_000;
 export interface CsvSeries extends StreamedScenarioSource {
   /** Scoring starts here: after the first 15% of rows of every file. */
   scoredFrom: Date;
-  /** Per file (device name): rows, probation rows, the most common row interval, whether it has labels. */
-  files: { device: string; file: string; rows: number; probationRows: number; stepMs: number; labelled: boolean }[];
+  /**
+   * Per file (device name): rows used, probation rows, the most common row interval, whether it has
+   * labels, and the rows skipped for being out of time order (with the first one's line).
+   */
+  files: {
+    device: string;
+    file: string;
+    rows: number;
+    probationRows: number;
+    stepMs: number;
+    labelled: boolean;
+    skipped: { rows: number; firstLine: number | undefined };
+  }[];
 }
 
 interface Columns {
@@ -64,7 +78,7 @@ export async function loadCsvSeries(files: readonly string[]): Promise<CsvSeries
     const probationRows = Math.floor(PROBATION_SHARE * s.rows);
     scoredFrom = Math.max(scoredFrom, await s.probationEnd(probationRows));
     for (const [first, last] of s.segments) labels.push({ start: new Date(first), end: new Date(last + s.stepMs), device: name, target: name, type: CSV_LABEL_TYPE });
-    scanned.push({ device: name, file, rows: s.rows, probationRows, stepMs: s.stepMs, labelled: s.labelled });
+    scanned.push({ device: name, file, rows: s.rows, probationRows, stepMs: s.stepMs, labelled: s.labelled, skipped: s.skipped });
     spans.push({ first: s.first, last: s.last });
   }
   spans.forEach((s, i) => {
@@ -116,7 +130,8 @@ async function scanSeries(file: string) {
   let previousTs: number | undefined;
   const segments: [number, number][] = [];
   const steps = new Map<number, number>();
-  for await (const row of readRows(file)) {
+  const skipped = { rows: 0, firstLine: undefined as number | undefined };
+  for await (const row of readRows(file, skipped)) {
     if (rows === 0) first = row.ts;
     if (previousTs !== undefined && row.ts > previousTs) steps.set(row.ts - previousTs, (steps.get(row.ts - previousTs) ?? 0) + 1);
     if (row.label !== undefined) labelled = true;
@@ -140,6 +155,7 @@ async function scanSeries(file: string) {
     labelled,
     segments,
     stepMs,
+    skipped,
     /** The time of the first row after the probation rows (the last row when it would be past it). */
     probationEnd: (probationRows: number) => timeOfRow(file, probationRows, last),
   };
@@ -151,8 +167,8 @@ async function timeOfRow(file: string, index: number, fallback: number): Promise
   return fallback;
 }
 
-/** The data rows of a file, validated. */
-async function* readRows(file: string): AsyncGenerator<Row> {
+/** The data rows of a file, validated; rows out of time order are left out and counted in `skipped`. */
+async function* readRows(file: string, skipped?: { rows: number; firstLine: number | undefined }): AsyncGenerator<Row> {
   let columns: Columns | undefined;
   let previous = -Infinity;
   for await (const line of readTextLines(file)) {
@@ -162,7 +178,13 @@ async function* readRows(file: string): AsyncGenerator<Row> {
     }
     if (line.text.trim() === "") continue;
     const row = parseRow(file, line, columns);
-    if (row.ts < previous) throw new Error(`${file}, line ${line.no}: out of time order (before ${new Date(previous).toISOString()})`);
+    if (row.ts < previous) {
+      if (skipped) {
+        skipped.rows++;
+        skipped.firstLine ??= line.no;
+      }
+      continue;
+    }
     previous = row.ts;
     yield row;
   }
