@@ -4,13 +4,13 @@
 // which skips detection. The evaluation harness runs this same pipeline over an in-memory store.
 import { EMPTY_DISPOSITION_CONTEXT, suppressionFor } from "@/lib/alerts/alert-disposition";
 import { resolveDetectorConfig, type DetectorOverride } from "@/lib/alerts/alert-thresholds";
-import { alertDedupKey } from "@/lib/alerts/alert-dedup-key";
+import { alertDedupKey, isStrongerFinding } from "@/lib/alerts/alert-dedup-key";
 import { alertTypeOf } from "@/lib/alerts/alert-type";
 import { CampaignCorrelator } from "@/lib/alerts/campaign-correlator";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import { DetectionEngine, type DeviceModels } from "@/lib/detect/detection-engine";
 import type { Detection, DetectorDevice, RunnableDetector } from "@/lib/detect/detector";
-import { SEVERITY_RANK, type Severity } from "@/lib/detect/severity";
+import type { Severity } from "@/lib/detect/severity";
 import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { DETECTORS, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
 import type { Logger } from "@/lib/log";
@@ -62,14 +62,15 @@ const THREAT_CONFIDENCE: Record<Severity, number> = { low: 0.4, medium: 0.6, hig
 
 /**
  * One finding per alert (device + type) per minute: several detectors usually see the same anomaly, and
- * the alert records the strongest (highest severity; on a tie, the first registered detector).
+ * the alert records the strongest by the same rule as its repeats (`isStrongerFinding`: highest
+ * severity, then highest score; on a full tie, the first registered detector).
  */
 export function strongestPerAlert(deviceId: number, detections: readonly Detection[]): Detection[] {
   const best = new Map<string, Detection>();
   for (const d of detections) {
     const key = alertDedupKey(deviceId, d);
     const current = best.get(key);
-    if (!current || SEVERITY_RANK[d.severity] > SEVERITY_RANK[current.severity]) best.set(key, d);
+    if (!current || isStrongerFinding(d, current)) best.set(key, d);
   }
   return [...best.values()];
 }

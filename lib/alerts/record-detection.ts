@@ -1,12 +1,16 @@
-// Turns a detector's result into an alert: a repeat of the same device+detector+metric+type within
-// the cooldown updates the existing alert instead of raising a new one; inside a maintenance window
-// (or under a suppression rule, or within an announced surge) the alert is recorded as suppressed. The alert, its event and the NOTIFY commit together.
-import type { Prisma, PrismaClient, Severity } from "@prisma/client";
+// Turns a detector's result into an alert: a repeat of the same dedup key (device + alert type, see
+// alert-dedup-key.ts) within the cooldown updates the existing alert instead of raising a new one;
+// inside a maintenance window (or under a suppression rule, or within an announced surge) the alert is
+// recorded as suppressed. The alert, its event and the NOTIFY commit together.
+// An alert describes one finding, the strongest so far: a stronger repeat replaces every column that
+// comes from the finding (detector, type, metric, severity, score, observed, expected, explanation,
+// contributions, evidence) at once, from `findingColumns`; a weaker or equal one only counts.
+import { Prisma, type PrismaClient } from "@prisma/client";
 import type { Detection } from "../detect/detector";
-import { SEVERITY_RANK } from "../detect/severity";
 import { getAlertView } from "../db/alert-queries";
 import { appendEvent } from "../db/event-queries";
 import type { Suppression } from "./alert-disposition";
+import { isStrongerFinding } from "./alert-dedup-key";
 import { alertTypeOf } from "./alert-type";
 import type { AlertView } from "./alert-view";
 
@@ -35,24 +39,13 @@ export async function recordDetection(
       orderBy: { lastSeenAt: "desc" },
     });
     if (existing) {
-      const escalate = SEVERITY_RANK[detection.severity] > SEVERITY_RANK[existing.severity];
       await tx.alert.update({
         where: { id: existing.id },
         data: {
           occurrences: { increment: 1 },
           lastSeenAt: observedAt > existing.lastSeenAt ? observedAt : existing.lastSeenAt,
-          ...(escalate || detection.score > existing.score
-            ? {
-                severity: escalate ? detection.severity : existing.severity,
-                score: Math.max(existing.score, detection.score),
-                observed: detection.observed as unknown as Prisma.InputJsonValue,
-                // a stronger repeat refreshes the numbers but keeps why the alert was suppressed
-                expected: { ...detection.expected, ...suppressionFields(existing.expected) } as unknown as Prisma.InputJsonValue,
-                explanation: detection.explanation,
-                ...(detection.contributions ? { contributions: detection.contributions as unknown as Prisma.InputJsonValue } : {}),
-                ...(detection.evidence ? { evidence: detection.evidence as Prisma.InputJsonValue } : {}),
-              }
-            : {}),
+          // the stronger finding replaces the whole description; why the alert was suppressed stays
+          ...(isStrongerFinding(detection, existing) ? findingColumns(detection, suppressionFields(existing.expected)) : {}),
         },
       });
       const view = (await getAlertView(tx, existing.id, null))!;
@@ -62,23 +55,12 @@ export async function recordDetection(
     const created = await tx.alert.create({
       data: {
         deviceId,
-        detector: detection.detector,
-        anomalyType: detection.anomalyType,
-        severity: detection.severity,
-        score: detection.score,
         status: args.suppressedBy ? "suppressed" : "open",
-        metric: detection.metric,
         observedAt,
-        observed: detection.observed as unknown as Prisma.InputJsonValue,
-        expected: {
-          ...detection.expected,
+        ...findingColumns(detection, {
           ...(args.suppressedBy ? { suppression: args.suppressedBy } : {}),
           ...(args.suppressedBy?.kind === "maintenance" ? { maintenanceWindowId: args.suppressedBy.windowId } : {}),
-        } as unknown as Prisma.InputJsonValue,
-        explanation: detection.explanation,
-        alertType: alertTypeOf(detection),
-        ...(detection.contributions ? { contributions: detection.contributions as unknown as Prisma.InputJsonValue } : {}),
-        ...(detection.evidence ? { evidence: detection.evidence as Prisma.InputJsonValue } : {}),
+        }),
         dedupKey: detection.dedupKey,
         lastSeenAt: observedAt,
       },
@@ -87,6 +69,27 @@ export async function recordDetection(
     await appendEvent(tx, "alert.created", view);
     return { alert: view, created: true };
   });
+}
+
+/**
+ * Every alert column that describes the finding, all from `detection`, so an alert never shows one
+ * finding's metric with another's explanation. A finding without contributions or evidence clears
+ * those of the finding it replaces. `expectedExtra` adds the suppression reason to `expected`.
+ */
+function findingColumns(detection: Detection, expectedExtra: Record<string, unknown>) {
+  return {
+    detector: detection.detector,
+    anomalyType: detection.anomalyType,
+    alertType: alertTypeOf(detection),
+    severity: detection.severity,
+    score: detection.score,
+    metric: detection.metric,
+    observed: detection.observed as unknown as Prisma.InputJsonValue,
+    expected: { ...detection.expected, ...expectedExtra } as unknown as Prisma.InputJsonValue,
+    explanation: detection.explanation,
+    contributions: detection.contributions ? (detection.contributions as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
+    evidence: detection.evidence ? (detection.evidence as Prisma.InputJsonValue) : Prisma.DbNull,
+  } satisfies Prisma.AlertUncheckedUpdateInput;
 }
 
 /** The suppression reason recorded in an alert's `expected` (see the create branch), to carry over on updates. */
