@@ -14,7 +14,8 @@ import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline"
 import type { MultivariateModel } from "@/lib/detect/models/multivariate-model";
 import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm-model";
 import { TrafficHistory } from "@/lib/detect/baseline/traffic-history";
-import type { MetricSample } from "@/lib/telemetry/metrics";
+import { MetricStream, type ScoredSample } from "@/lib/detect/streaming/metric-stream";
+import { METRICS, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 
 /** The models a device's role has, trained at each training (not stored). */
 export interface DeviceModels {
@@ -32,8 +33,17 @@ export interface DetectionEngineOptions {
   recentMinutes?: number;
 }
 
+/** What one device-minute gave: the detectors' findings and each reported metric scored by its stream. */
+export interface ObservedMinute extends RunDetectorsResult {
+  streams: ReadonlyMap<MetricName, ScoredSample>;
+}
+
+const NO_BASELINE: BaselineIndex = new Map();
+
 interface DeviceState {
   baseline: BaselineIndex | undefined;
+  /** The online model of each metric the device reports (created at its first value). */
+  streams: Map<MetricName, MetricStream>;
   models: DeviceModels;
   recent: MetricSample[];
   history: TrafficHistory;
@@ -50,7 +60,7 @@ export class DetectionEngine {
   private state(deviceId: number): DeviceState {
     let s = this.devices.get(deviceId);
     if (!s) {
-      s = { baseline: undefined, models: {}, recent: [], history: new TrafficHistory() };
+      s = { baseline: undefined, streams: new Map(), models: {}, recent: [], history: new TrafficHistory() };
       this.devices.set(deviceId, s);
     }
     return s;
@@ -73,37 +83,44 @@ export class DetectionEngine {
   }
 
   /**
-   * Runs the detectors on one device-minute (nothing without a baseline: a device is not judged
-   * before the worker has learnt what is normal for it), then adds the minute to the device's window.
-   * Minutes must arrive in time order per device; a repeated or older minute is detected on but not
-   * added to the window.
+   * Scores the device-minute with each metric's online model (learning from it), then runs the
+   * detectors — from the device's first sample: detectors that need the trained baseline or a role model
+   * skip what they lack, while the online models judge a new device once they have seen a few samples
+   * (cold start). Then adds the minute to the device's window. Minutes must arrive in time order per
+   * device; a repeated or older minute is detected on (its metrics unscored) but not learnt from.
    */
-  observe(sample: MetricSample, device: DetectorDevice, flows?: DeviceFlowSummary): RunDetectorsResult {
+  observe(sample: MetricSample, device: DetectorDevice, flows?: DeviceFlowSummary): ObservedMinute {
     const s = this.state(sample.deviceId);
-    let result: RunDetectorsResult = { detections: [], failures: [] };
-    if (s.baseline) {
-      const input: DetectorInput = {
-        sample,
-        baseline: s.baseline,
-        recent: s.recent,
-        device,
-        trafficHistory: s.history,
-        ...(flows ? { flows } : {}),
-        ...(s.models.multivariate ? { multivariateModel: s.models.multivariate } : {}),
-        ...(s.models.oneClassSvm ? { oneClassSvmModel: s.models.oneClassSvm } : {}),
-      };
-      const configFor = this.options.configFor;
-      const configs = configFor
-        ? Object.fromEntries(this.options.detectors.map((d) => [d.id, configFor(d.id, device)]))
-        : undefined;
-      result = runDetectors(this.options.detectors, input, { configs });
+    const streams = new Map<MetricName, ScoredSample>();
+    const t = sample.ts.getTime();
+    for (const metric of METRICS) {
+      const value = sample.values[metric];
+      if (value === null || !Number.isFinite(value)) continue;
+      let stream = s.streams.get(metric);
+      if (!stream) s.streams.set(metric, (stream = new MetricStream()));
+      const scored = stream.observe(t, value);
+      if (scored) streams.set(metric, scored);
     }
+    const input: DetectorInput = {
+      sample,
+      baseline: s.baseline ?? NO_BASELINE,
+      streams,
+      recent: s.recent,
+      device,
+      trafficHistory: s.history,
+      ...(flows ? { flows } : {}),
+      ...(s.models.multivariate ? { multivariateModel: s.models.multivariate } : {}),
+      ...(s.models.oneClassSvm ? { oneClassSvmModel: s.models.oneClassSvm } : {}),
+    };
+    const configFor = this.options.configFor;
+    const configs = configFor ? Object.fromEntries(this.options.detectors.map((d) => [d.id, configFor(d.id, device)])) : undefined;
+    const result = runDetectors(this.options.detectors, input, { configs });
     const last = s.recent[s.recent.length - 1];
-    if (!last || sample.ts.getTime() > last.ts.getTime()) {
+    if (!last || t > last.ts.getTime()) {
       s.recent.push(sample);
       if (s.recent.length > this.recentMinutes) s.recent.shift();
       s.history.add(sample, flows);
     }
-    return result;
+    return { ...result, streams };
   }
 }

@@ -8,6 +8,7 @@ import type { TrafficHistoryView } from "@/lib/detect/baseline/traffic-history";
 import type { DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
 import type { Severity } from "@/lib/detect/severity";
 import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
+import type { ScoredSample } from "@/lib/detect/streaming/metric-stream";
 
 export interface Detection {
   /** Detector id, e.g. "hour-of-week-zscore". */
@@ -66,7 +67,10 @@ export interface DetectorDevice {
 /** What the worker has for one device-minute. */
 export interface DetectorInput {
   sample: MetricSample;
+  /** The device's trained hour-of-week baseline; empty before its first training (cold start). */
   baseline: BaselineIndex;
+  /** This sample scored by the device's online model, per metric reported (after the warm-up). */
+  streams?: ReadonlyMap<MetricName, ScoredSample>;
   /** The device's previous minutes, oldest first, for detectors that look at a window. */
   recent?: readonly MetricSample[];
   device?: DetectorDevice;

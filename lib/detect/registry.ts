@@ -5,6 +5,7 @@
 // does not compile. Adding a detector: define it with `defineDetector`, add its id to `DetectorId`, its
 // entry to `BY_ID` and, for a minute detector, to `DETECTORS`.
 import type { DetectorMeta, RunnableDetector } from "@/lib/detect/detector";
+import { adaptiveBaseline } from "@/lib/detect/detectors/adaptive-baseline";
 import { ewmaBand } from "@/lib/detect/detectors/ewma-band";
 import { appDdosDetector } from "@/lib/detect/detectors/flow/app-ddos-detector";
 import { ddosDetector } from "@/lib/detect/detectors/flow/ddos-detector";
@@ -24,6 +25,7 @@ import { peerGroupDetector } from "@/lib/detect/peers/peer-group-detector";
 
 /** The ids of every detector; stored in alerts, so an id never changes. */
 export type DetectorId =
+  | "adaptive-baseline"
   | "hour-of-week-zscore"
   | "robust-zscore"
   | "iqr-fences"
@@ -48,6 +50,7 @@ export type DetectorId =
 export type RegisteredDetector = DetectorMeta & Partial<RunnableDetector>;
 
 const BY_ID = {
+  "adaptive-baseline": adaptiveBaseline,
   "hour-of-week-zscore": hourOfWeekZScore,
   "robust-zscore": robustZScore,
   "iqr-fences": iqrFences,
@@ -68,10 +71,7 @@ const BY_ID = {
 
 /** Every detector the worker runs on each device-minute, in order. */
 export const DETECTORS: readonly (RunnableDetector & DetectorMeta)[] = [
-  BY_ID["hour-of-week-zscore"],
-  BY_ID["robust-zscore"],
-  BY_ID["iqr-fences"],
-  BY_ID["ewma-band"],
+  BY_ID["adaptive-baseline"],
   BY_ID["isolation-forest"],
   // off by default (config `enabled`): it did not earn its place in the evaluation, see the README
   BY_ID["one-class-svm"],

@@ -1,0 +1,109 @@
+// Flags the metric of a device that is most surprising against its own online model (what the device
+// has been doing lately, at this time of day and of the week: lib/detect/streaming/metric-stream.ts),
+// from the device's first hours on. One detection per device-minute at most: when several metrics
+// move together (an incident usually moves several), the most surprising names the alert and the
+// others are its contributions, so an analyst gets one alert per incident rather than one per metric.
+import { z } from "zod";
+import { defineDetector, type Contribution, type Detection } from "@/lib/detect/detector";
+import { clampToMetric } from "@/lib/detect/explain/clamp-to-metric";
+import { explainDeviation } from "@/lib/detect/explain/explain-deviation";
+import { MIN_STD_ABSOLUTE } from "@/lib/detect/baseline/std-floor";
+import { severityFor } from "@/lib/detect/severity";
+import type { ScoredSample } from "@/lib/detect/streaming/metric-stream";
+import { METRICS, type MetricName } from "@/lib/telemetry/metrics";
+
+export const ADAPTIVE_BASELINE_ID = "adaptive-baseline";
+
+export const adaptiveBaselineConfigSchema = z.object({
+  /**
+   * Alert when the sample (or the run of recent samples) is this surprising for the series: −log10 of
+   * its tail probability against the series' own recent scores (3 = one sample in a thousand).
+   */
+  minSurprise: z.number().finite().positive(),
+  /** …and the value is at least this many normal spreads from what was expected (practical size). */
+  minDeviation: z.number().finite().min(0),
+  /** …and at least this many times the metric's smallest meaningful change (MIN_STD_ABSOLUTE). */
+  minAbsoluteChange: z.number().finite().min(0),
+  /** Only these metrics; all when omitted. */
+  metrics: z.array(z.enum(METRICS)).optional(),
+});
+
+export type AdaptiveBaselineConfig = z.infer<typeof adaptiveBaselineConfigSchema>;
+
+/** The band drawn as "usual": expected ± this many spreads (mean absolute errors). */
+const BAND_SPREADS = 3;
+
+export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
+  id: ADAPTIVE_BASELINE_ID,
+  description:
+    "Learns each metric online from the device's first samples (recent level, time of day, day of week) and flags values far more surprising than the device's own history of deviations.",
+  configSchema: adaptiveBaselineConfigSchema,
+  // Tuned on NAB, jumpstarter-d3 and the simulator suite at once (README, "Detection on real data").
+  defaultConfig: { minSurprise: 3, minDeviation: 3, minAbsoluteChange: 1 },
+  scoreField: "minSurprise",
+  alertTypes: ["metric_spike", "metric_drop"],
+  detect({ sample, streams }, config) {
+    if (!streams) return [];
+    const hits: { metric: MetricName; scored: ScoredSample }[] = [];
+    for (const metric of config.metrics ?? METRICS) {
+      const scored = streams.get(metric);
+      if (!scored) continue;
+      if (scored.surprise < config.minSurprise || scored.raw < config.minDeviation) continue;
+      if (Math.abs(scored.residual) < config.minAbsoluteChange * MIN_STD_ABSOLUTE[metric]) continue;
+      hits.push({ metric, scored });
+    }
+    if (hits.length === 0) return [];
+    hits.sort((a, b) => b.scored.surprise - a.scored.surprise);
+    const { metric, scored } = hits[0]!;
+    const low = clampToMetric(metric, scored.expected - BAND_SPREADS * scored.spread);
+    const high = clampToMetric(metric, scored.expected + BAND_SPREADS * scored.spread);
+    const total = hits.reduce((sum, h) => sum + h.scored.surprise, 0);
+    const contributions: Contribution[] = hits.map((h) => ({
+      feature: h.metric,
+      value: h.scored.value,
+      expected: h.scored.expected,
+      share: h.scored.surprise / total,
+    }));
+    const rarity = Math.round(10 ** Math.min(scored.surprise, 12));
+    const detection: Detection = {
+      detector: ADAPTIVE_BASELINE_ID,
+      anomalyType: scored.residual > 0 ? "metric_spike" : "metric_drop",
+      metric,
+      severity: severityFor(scored.surprise, config.minSurprise),
+      score: scored.surprise,
+      observed: { value: scored.value, ts: sample.ts.toISOString() },
+      expected: { low, high, mean: scored.expected, median: scored.expected, std: scored.spread },
+      explanation: explainDeviation({
+        metric,
+        value: scored.value,
+        reference: scored.expected,
+        referenceLabel: "the expected",
+        context: `from ${describeBasis(scored)}`,
+        score: `${scored.persistent ? "a run of deviations" : "a deviation"} seen about once in ${rarity.toLocaleString("en")} samples`,
+        rangeLabel: "usual range",
+        low,
+        high,
+      }),
+      contributions,
+      evidence: {
+        surprise: Number(scored.surprise.toFixed(2)),
+        deviationSpreads: Number(scored.raw.toFixed(1)),
+        basis: scored.basis,
+        persistent: scored.persistent,
+        ...(hits.length > 1 ? { alsoUnusual: hits.slice(1).map((h) => h.metric) } : {}),
+      },
+    };
+    return [detection];
+  },
+});
+
+function describeBasis(scored: ScoredSample): string {
+  switch (scored.basis) {
+    case "day profile":
+      return "this time of day";
+    case "week profile":
+      return "this hour of the week";
+    case "level":
+      return "its recent level";
+  }
+}
