@@ -11,7 +11,7 @@ import { buildDeviceProfile, type DeviceProfile } from "@/lib/detect/peers/devic
 import type { RoleModelDevice } from "@/lib/detect/models/multivariate-model";
 import { trainDeviceModels } from "@/lib/detect/models/role-models";
 import { detectPeerGroupAnomalies } from "@/lib/detect/peers/peer-group-detector";
-import { clusterPeerGroups } from "@/lib/detect/peers/peer-groups";
+import { clusterPeerGroups } from "@/lib/detect/peers/cluster-peer-groups";
 import type { Logger } from "@/lib/log";
 import { trainBaselines, type TrainingSummary } from "./baseline-training";
 import type { DetectionPipeline } from "./detection-pipeline";

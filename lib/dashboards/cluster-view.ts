@@ -2,12 +2,12 @@
 // value already labelled and formatted in its original unit, so the browser needs no detector code.
 // Client components import the types only; `buildClusterRunView` runs on the server.
 //
-// Terms follow lib/detect/peers/peer-groups.ts: a device's *peers* are the members of the cluster it is
+// Terms follow lib/detect/peers/cluster-peer-groups.ts: a device's *peers* are the members of the cluster it is
 // compared with (its own, or the nearest large one); *differences* are standardized (σ of the fleet on
 // the feature's scale) from the peers' centroid; *drift* is a configuration fact unlike the peers' majority.
 import { CONFIG_FEATURE_INFO, PROFILE_FEATURE_INFO } from "../detect/peers/device-profile";
 import { describeDifference, describeDrift, formatFeatureValue } from "../detect/peers/peer-group-detector";
-import type { PeerGroupResult } from "../detect/peers/peer-groups";
+import type { PeerGroupResult } from "../detect/peers/peer-group-result";
 
 /** Columns of the cluster profile table, when the run has them: traffic both ways, connections, CPU, peers. */
 export const KEY_PROFILE_FEATURES = [

@@ -1,7 +1,7 @@
 // Peer-group clustering results: the worker saves one run per training, the Clusters dashboard reads
 // the newest. Older runs are kept a while for comparison and then pruned.
 import type { Prisma } from "@prisma/client";
-import type { PeerGroupResult } from "../detect/peers/peer-groups";
+import type { PeerGroupResult } from "../detect/peers/peer-group-result";
 import type { DbClient } from "./client";
 
 const KEEP_RUNS = 30;

@@ -23,7 +23,7 @@ const { saveForecast } = await import("../../lib/db/forecast-queries");
 const { savePeerGroupRun } = await import("../../lib/db/peer-group-queries");
 const { insertSamples } = await import("../../lib/db/sample-queries");
 const { pool } = await import("../../lib/db/pool");
-const { clusterPeerGroups } = await import("../../lib/detect/peers/peer-groups");
+const { clusterPeerGroups } = await import("../../lib/detect/peers/cluster-peer-groups");
 const { forecastMetric } = await import("../../lib/detect/models/metric-forecast");
 const { emptyMetricValues } = await import("../../lib/telemetry/metrics");
 

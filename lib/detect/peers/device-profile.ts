@@ -2,7 +2,7 @@
 // configuration facts encoded as numbers, the input of peer-group clustering. Pure: no DB, no clock.
 //
 // Terms: a *feature* is one number per device (e.g. `bandwidthOutBpsMean`), always in the original unit of
-// its metric; a feature with no data is null (peer-groups.ts imputes it with the fleet median for
+// its metric; a feature with no data is null (feature-matrix.ts imputes it with the fleet median for
 // clustering only, and never reports an imputed value as observed). A *config feature* is a 0/1 flag where
 // 1 means the fact is true (`telnetEnabled` = 1: telnet is on); null when the fact is unknown.
 import { mean, quantileSorted } from "simple-statistics";

@@ -9,7 +9,7 @@ import type { Contribution, Detection, DetectorMeta } from "@/lib/detect/detecto
 import { CONFIG_FEATURE_INFO, PROFILE_FEATURE_INFO, type ConfigFeature } from "@/lib/detect/peers/device-profile";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { SEVERITY_RANK, severityFor, type Severity } from "@/lib/detect/severity";
-import type { ConfigDrift, FeatureDifference, PeerGroupDevice, PeerGroupResult } from "@/lib/detect/peers/peer-groups";
+import type { ConfigDrift, FeatureDifference, PeerGroupDevice, PeerGroupResult } from "@/lib/detect/peers/peer-group-result";
 import { isMetricName, type MetricName } from "@/lib/telemetry/metrics";
 
 export const PEER_GROUP_DETECTOR_ID = "peer-group";

@@ -8,15 +8,15 @@ import {
   driftScore,
   PEER_GROUP_DETECTOR_ID,
 } from "@/lib/detect/peers/peer-group-detector";
-import {
-  clusterPeerGroups,
-  type ConfigDrift,
-  type FeatureDifference,
-  type PeerGroupCluster,
-  type PeerGroupDevice,
-  type PeerGroupInput,
-  type PeerGroupResult,
-} from "@/lib/detect/peers/peer-groups";
+import { clusterPeerGroups } from "@/lib/detect/peers/cluster-peer-groups";
+import type {
+  ConfigDrift,
+  FeatureDifference,
+  PeerGroupCluster,
+  PeerGroupDevice,
+  PeerGroupInput,
+  PeerGroupResult,
+} from "@/lib/detect/peers/peer-group-result";
 import { mulberry32 } from "@/lib/simulator/prng";
 
 const AT = new Date("2025-01-13T06:00:00Z");
