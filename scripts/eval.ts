@@ -1,7 +1,8 @@
 // The detection evaluation harness. Runs a labelled scenario through the worker's pipeline on a
 // simulated clock (scripts/eval/run-scenario.ts) and prints, per detector and overall, precision,
 // recall, F1, false-positive share, alerts per device-day and detection latency, with the
-// static-threshold reference from the same run and the false-positive reduction against it.
+// static-threshold reference from the same run, the false-positive reduction against it and the
+// raised alerts per device-day on ordinary traffic (device-days with no label and no maintenance).
 // Usage:
 //   npm run eval                                   the built-in labelled suite (simulator scenarios)
 //   npm run eval -- --scenario FILE [--json OUT]   a JSON Lines scenario (format in the README)
@@ -68,6 +69,19 @@ function row(name: string, m: ScoreMetrics): string {
   return `| ${name} | ${pct(m.precision)} | ${pct(m.recall)} | ${num(m.f1)} | ${pct(m.falsePositiveShare)} | ${num(m.alertsPerDeviceDay, 3)} | ${secs(m.latencyMedianS)} | ${secs(m.latencyP95S)} | ${m.tp} | ${m.fp} | ${m.suppressed} | ${m.detected}/${m.labels} |`;
 }
 
+/** The alert volume on ordinary traffic, ours and the static reference (same device-days for both). */
+function ordinaryLine(ours: ScoreMetrics, reference: ScoreMetrics, scoredDeviceDays: number): string {
+  const days = (x: number) => (Number.isInteger(x) ? x.toLocaleString("en") : x.toLocaleString("en", { maximumFractionDigits: 1 }));
+  return (
+    `Raised alerts per device-day on ordinary traffic (device-days with no label and no maintenance window): ` +
+    `ours ${num(ours.ordinaryAlertsPerDeviceDay, 3)} (${ours.ordinaryRaised} alerts), ` +
+    `static thresholds ${num(reference.ordinaryAlertsPerDeviceDay, 3)} (${reference.ordinaryRaised} alerts), ` +
+    `over ${days(ours.ordinaryDeviceDays)} ordinary device-days of ${days(scoredDeviceDays)} scored`
+  );
+}
+
+const scoredDeviceDaysOf = (r: ScenarioRunResult) => r.devices * (Math.max(0, r.span.end.getTime() - r.trainingEnd.getTime()) / 86_400_000);
+
 const HEADER =
   "| detector | precision | recall | F1 | FP share | alerts/device-day | latency median | latency p95 | TP | FP | suppressed | labels detected |\n" +
   "|---|---|---|---|---|---|---|---|---|---|---|---|";
@@ -94,6 +108,7 @@ function printRun(name: string, r: ScenarioRunResult, notes?: readonly string[])
   console.log(row("**overall (ours)**", r.ours.overall));
   console.log(row("static thresholds (reference)", r.reference.overall));
   console.log(`\nFalse positives reduced against the static thresholds: ${pct(r.falsePositiveReduction)}`);
+  console.log(ordinaryLine(r.ours.overall, r.reference.overall, scoredDeviceDaysOf(r)));
   console.log(`Campaigns correlated: ${r.campaigns.length} (${r.campaigns.map((c) => `${c.devices.join("+")}: ${c.types.join("+")} → ${c.severity}`).join("; ") || "none"})`);
   const missed = r.ours.labels.filter((l) => !l.detected);
   if (dataset) {
@@ -116,21 +131,23 @@ function printRun(name: string, r: ScenarioRunResult, notes?: readonly string[])
 
 /** Sums the counts of several runs and recomputes the ratios (latencies pooled over all labels). */
 function combine(runs: ScenarioRunResult[], pick: (r: ScenarioRunResult) => ScenarioRunResult["ours"]): ScoreMetrics {
-  let tp = 0, fp = 0, raised = 0, suppressed = 0, labels = 0, detected = 0, deviceDays = 0;
+  let tp = 0, fp = 0, raised = 0, suppressed = 0, labels = 0, detected = 0, deviceDays = 0, ordinaryRaised = 0, ordinaryDeviceDays = 0;
   const latencies: number[] = [];
   for (const r of runs) {
     const m = pick(r).overall;
     tp += m.tp; fp += m.fp; raised += m.raised; suppressed += m.suppressed; labels += m.labels; detected += m.detected;
+    ordinaryRaised += m.ordinaryRaised; ordinaryDeviceDays += m.ordinaryDeviceDays;
     deviceDays += r.devices * ((r.span.end.getTime() - r.trainingEnd.getTime()) / 86_400_000);
     for (const l of pick(r).labels) if (l.latencyS !== null) latencies.push(l.latencyS);
   }
   const precision = raised === 0 ? null : tp / raised;
   const recall = labels === 0 ? null : detected / labels;
   return {
-    tp, fp, raised, suppressed, labels, detected, precision, recall,
+    tp, fp, raised, suppressed, labels, detected, ordinaryRaised, ordinaryDeviceDays, precision, recall,
     f1: precision === null || recall === null ? null : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     falsePositiveShare: raised === 0 ? null : fp / raised,
     alertsPerDeviceDay: deviceDays > 0 ? raised / deviceDays : null,
+    ordinaryAlertsPerDeviceDay: ordinaryDeviceDays > 0 ? ordinaryRaised / ordinaryDeviceDays : null,
     latencyMedianS: median(latencies),
     latencyP95S: percentile(latencies, 95),
   };
@@ -187,11 +204,13 @@ async function main(): Promise<void> {
   if (runs.length > 1) {
     const results = runs.map((r) => r.result);
     suite = { ours: combine(results, (r) => r.ours), reference: combine(results, (r) => r.reference) };
-    console.log(`\n### Whole suite\n\n${HEADER}`);
+    const held = results.reduce((n, r) => n + r.heldBuckets, 0);
+    console.log(`\n### Whole suite\n\n${results.length} runs, ${held} baseline buckets held by the growth cap\n\n${HEADER}`);
     console.log(row("**overall (ours)**", suite.ours));
     console.log(row("static thresholds (reference)", suite.reference));
     const reduction = suite.reference.fp === 0 ? null : 1 - suite.ours.fp / suite.reference.fp;
     console.log(`\nFalse positives reduced against the static thresholds: ${pct(reduction)}`);
+    console.log(ordinaryLine(suite.ours, suite.reference, results.reduce((n, r) => n + scoredDeviceDaysOf(r), 0)));
   }
 
   if (args["save-labels"]) await saveLabels(runs);
@@ -212,7 +231,9 @@ async function main(): Promise<void> {
         falsePositiveReduction: r.falsePositiveReduction,
         alerts: r.alerts.map((a) => ({ ts: a.ts, device: a.device, detector: a.detector, type: a.type, severity: a.severity, score: a.score, status: a.status })),
       })),
-      ...(suite ? { suite: { overall: figuresOf(suite.ours), staticThreshold: figuresOf(suite.reference) } } : {}),
+      ...(suite
+        ? { suite: { heldBuckets: runs.reduce((n, r) => n + r.result.heldBuckets, 0), overall: figuresOf(suite.ours), staticThreshold: figuresOf(suite.reference) } }
+        : {}),
     };
     await writeFile(args.json, JSON.stringify(report, null, 2));
     console.log(`\nwrote ${args.json}`);

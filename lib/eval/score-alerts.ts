@@ -12,6 +12,11 @@
 // - Suppressed alerts are never raised: they are neither TP nor FP and detect no label.
 // - Alerts and labels before `trainingEnd` are not scored (a label is scored when it starts at or
 //   after trainingEnd).
+// - Ordinary traffic: a device-day (device × UTC day, within [trainingEnd, evalEnd)) that no label's
+//   matching window (start to end + grace) on that device touches, labels of the training period
+//   included, and no maintenance window of that device touches. Raised alerts on such device-days per
+//   such device-day is the alert volume on ordinary traffic; a UTC day only partly in the scored
+//   period counts by the part of it that is scored.
 // The grace, the long-label type rule and the window's end are `matching` options: labelled datasets
 // of row segments score event-level with SEGMENT_MATCHING (only inside the segment, any type).
 
@@ -112,6 +117,10 @@ export interface ScoreCounts {
   labels: number;
   /** Scored labels matched by at least one raised alert (of this detector, per detector). */
   detected: number;
+  /** Scored raised alerts on ordinary device-days (no label, no maintenance on the device that UTC day). */
+  ordinaryRaised: number;
+  /** Ordinary device-days in the scored period (a partly scored UTC day counts by its scored fraction). */
+  ordinaryDeviceDays: number;
 }
 
 export interface ScoreMetrics extends ScoreCounts {
@@ -124,6 +133,8 @@ export interface ScoreMetrics extends ScoreCounts {
   falsePositiveShare: number | null;
   /** raised / (devices × scored days); null when either is zero. */
   alertsPerDeviceDay: number | null;
+  /** ordinaryRaised / ordinaryDeviceDays: alert volume on ordinary traffic; null with no ordinary device-day. */
+  ordinaryAlertsPerDeviceDay: number | null;
   /** Label start → first matching alert, seconds, over detected labels; null when none. */
   latencyMedianS: number | null;
   /** Nearest-rank 95th percentile of the same latencies. */
@@ -168,14 +179,25 @@ export function scoreAlerts(input: ScoreInput): AlertScore {
     devices: new Set(m.devices.map(canon)),
   }));
 
+  const ordinary = ordinaryDeviceDays(input, canon);
+  const emptyCounts = (): ScoreCounts => ({
+    tp: 0,
+    fp: 0,
+    raised: 0,
+    suppressed: 0,
+    labels: labels.length,
+    detected: 0,
+    ordinaryRaised: 0,
+    ordinaryDeviceDays: ordinary.deviceDays,
+  });
   const detectors = new Set<string>();
   const counts = new Map<string, ScoreCounts>();
   const countsOf = (detector: string): ScoreCounts => {
     let c = counts.get(detector);
-    if (!c) counts.set(detector, (c = { tp: 0, fp: 0, raised: 0, suppressed: 0, labels: labels.length, detected: 0 }));
+    if (!c) counts.set(detector, (c = emptyCounts()));
     return c;
   };
-  const overall: ScoreCounts = { tp: 0, fp: 0, raised: 0, suppressed: 0, labels: labels.length, detected: 0 };
+  const overall: ScoreCounts = emptyCounts();
   // Per label: first matching time overall and per detector.
   const firstMatch = labels.map(() => ({ any: Infinity, byDetector: new Map<string, number>() }));
 
@@ -193,6 +215,10 @@ export function scoreAlerts(input: ScoreInput): AlertScore {
     }
     c.raised++;
     overall.raised++;
+    if (ordinary.days.get(device)?.has(Math.floor(t / DAY_MS))) {
+      c.ordinaryRaised++;
+      overall.ordinaryRaised++;
+    }
     let matched = false;
     labels.forEach((l, i) => {
       if (l.device !== device || !inLabelWindow(t, l.label, matching)) return;
@@ -234,6 +260,50 @@ export function scoreAlerts(input: ScoreInput): AlertScore {
   return { overall: metricsOf(overall, overallLatencies, deviceDays), byDetector, labels: labelOutcomes, alerts };
 }
 
+/**
+ * The ordinary device-days of a scoring (rule at the top): per device name, the UTC day numbers
+ * (floor(ms / day)) that are ordinary, and their count weighted by the scored part of each day.
+ */
+export function ordinaryDeviceDays(
+  input: Pick<ScoreInput, "labels" | "maintenance" | "trainingEnd" | "evalEnd" | "devices" | "matching">,
+  canon: (device: string) => string = (d) => d,
+): { days: Map<string, Set<number>>; deviceDays: number } {
+  const start = input.trainingEnd.getTime();
+  const end = input.evalEnd.getTime();
+  const matching = input.matching ?? {};
+  const grace = matching.graceMs ?? LABEL_GRACE_MS;
+  // busy intervals per device: [s, e] (e exclusive when `exclusive`)
+  const busy = new Map<string, { s: number; e: number; exclusive: boolean }[]>();
+  const addBusy = (device: string, s: number, e: number, exclusive: boolean) => {
+    let list = busy.get(device);
+    if (!list) busy.set(device, (list = []));
+    list.push({ s, e, exclusive });
+  };
+  for (const l of input.labels) addBusy(canon(l.device), l.start.getTime(), l.end.getTime() + grace, matching.endExclusive ?? false);
+  for (const m of input.maintenance) for (const d of m.devices) addBusy(canon(d), m.start.getTime(), m.end.getTime(), false);
+
+  const days = new Map<string, Set<number>>();
+  let deviceDays = 0;
+  if (end <= start) return { days, deviceDays };
+  const firstDay = Math.floor(start / DAY_MS);
+  const lastDay = Math.ceil(end / DAY_MS) - 1;
+  for (const name of new Set(input.devices.map((d) => d.name))) {
+    const set = new Set<number>();
+    days.set(name, set);
+    const intervals = busy.get(name) ?? [];
+    for (let day = firstDay; day <= lastDay; day++) {
+      const ds = day * DAY_MS;
+      const de = ds + DAY_MS;
+      if (intervals.some((b) => b.s < de && (b.exclusive ? b.e > ds : b.e >= ds))) continue;
+      const scored = Math.min(de, end) - Math.max(ds, start);
+      if (scored <= 0) continue;
+      set.add(day);
+      deviceDays += scored / DAY_MS;
+    }
+  }
+  return { days, deviceDays };
+}
+
 /** 1 − ours/static: the share of the static baseline's false positives we avoid; null when static is 0. */
 export function falsePositiveReduction(staticFp: number, oursFp: number): number | null {
   return staticFp === 0 ? null : 1 - oursFp / staticFp;
@@ -267,6 +337,7 @@ function metricsOf(c: ScoreCounts, latencies: readonly number[], deviceDays: num
     f1,
     falsePositiveShare: c.raised === 0 ? null : c.fp / c.raised,
     alertsPerDeviceDay: deviceDays > 0 ? c.raised / deviceDays : null,
+    ordinaryAlertsPerDeviceDay: c.ordinaryDeviceDays > 0 ? c.ordinaryRaised / c.ordinaryDeviceDays : null,
     latencyMedianS: median(latencies),
     latencyP95S: percentile(latencies, 95),
   };

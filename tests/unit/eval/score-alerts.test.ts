@@ -174,7 +174,90 @@ describe("scoreAlerts rules", () => {
       latencyMedianS: null,
       latencyP95S: null,
       alertsPerDeviceDay: 0,
+      ordinaryAlertsPerDeviceDay: 0,
     });
+  });
+});
+
+describe("alert volume on ordinary traffic (raised alerts per device-day without label or maintenance)", () => {
+  // TRAIN_END and EVAL_END are UTC midnights: 2 devices × 10 days = 20 device-days.
+  it("with no labels and no maintenance every scored device-day is ordinary; suppressed alerts are not raised", () => {
+    const r = score([], [alert({ ts: at(HOUR) }), alert({ ts: at(5 * DAY), device: "core-01" }), alert({ ts: at(9 * DAY + 23 * HOUR) }), alert({ status: "suppressed" })]);
+    expect(r.overall).toMatchObject({ ordinaryRaised: 3, ordinaryDeviceDays: 20 });
+    expect(r.overall.ordinaryAlertsPerDeviceDay).toBeCloseTo(3 / 20);
+  });
+
+  it.each([
+    { name: "the labelled device's day is not ordinary, even hours away from the label", ts: at(DAY + 20 * HOUR), device: "web-01", counted: 0 },
+    { name: "a TP alert on the labelled day is not counted", ts: at(DAY + 5 * MIN), device: "web-01", counted: 0 },
+    { name: "another device on the labelled day is ordinary", ts: at(DAY + 5 * MIN), device: "core-01", counted: 1 },
+    { name: "the labelled device on the next day is ordinary", ts: at(2 * DAY + HOUR), device: "web-01", counted: 1 },
+    { name: "the device's maintenance day is not ordinary, outside the window too", ts: at(2 * DAY + 20 * HOUR), device: "core-01", counted: 0 },
+    { name: "an alert naming the device by IP is placed on its device-day", ts: at(2 * DAY + 20 * HOUR), device: "10.0.0.1", counted: 0 },
+    { name: "an alert in the training period is not counted", ts: at(-HOUR), device: "core-01", counted: 0 },
+  ])("$name", ({ ts, device, counted }) => {
+    const r = score([label()], [alert({ ts, device })], [maintenanceWindow]);
+    expect(r.overall).toMatchObject({ ordinaryRaised: counted, ordinaryDeviceDays: 18 });
+  });
+
+  it.each([
+    { name: "a label given by IP excludes its device's day", labels: [label({ device: "10.1.50.10" })], maintenance: [], days: 19 },
+    { name: "maintenance given by IP excludes its device's day", labels: [], maintenance: [{ ...maintenanceWindow, devices: ["10.0.0.1"] }], days: 19 },
+    {
+      name: "a label whose grace runs past midnight touches the next day too",
+      labels: [label({ start: at(DAY + 23 * HOUR), end: at(DAY + 23 * HOUR + 55 * MIN) })],
+      maintenance: [],
+      days: 18,
+    },
+    {
+      name: "a maintenance window over midnight touches both days",
+      labels: [],
+      maintenance: [{ ...maintenanceWindow, start: at(2 * DAY + 22 * HOUR), end: at(3 * DAY + 2 * HOUR) }],
+      days: 18,
+    },
+    {
+      name: "a training-period label running into the scored period excludes that day",
+      labels: [label({ start: at(-2 * HOUR), end: at(HOUR) })],
+      maintenance: [],
+      days: 19,
+    },
+    { name: "a training-period label that ended before it does not", labels: [label({ start: at(-3 * DAY), end: at(-3 * DAY + HOUR) })], maintenance: [], days: 20 },
+    { name: "a label on a device outside the scenario changes nothing", labels: [label({ device: "edge-99" })], maintenance: [], days: 20 },
+  ])("$name", ({ labels, maintenance, days }) => {
+    expect(score(labels, [], maintenance).overall.ordinaryDeviceDays).toBe(days);
+  });
+
+  it("segment matching: a segment ending at midnight (exclusive, no grace) leaves the next day ordinary", () => {
+    const segment = label({ start: at(DAY + 20 * HOUR), end: at(2 * DAY) });
+    const r = scoreAlerts({ labels: [segment], alerts: [alert({ ts: at(2 * DAY + HOUR) })], maintenance: [], trainingEnd: TRAIN_END, evalEnd: EVAL_END, devices: DEVICES, matching: SEGMENT_MATCHING });
+    expect(r.overall).toMatchObject({ ordinaryDeviceDays: 19, ordinaryRaised: 1 });
+  });
+
+  it("UTC days partly in the scored period count by their scored part", () => {
+    // scored from noon of day 0 to 06:00 of day 3: 0.5 + 1 + 1 + 0.25 days per device
+    const r = scoreAlerts({
+      labels: [],
+      alerts: [alert({ ts: new Date(T0 + 12 * HOUR + MIN) }), alert({ ts: new Date(T0 + 3 * DAY + HOUR), device: "core-01" })],
+      maintenance: [],
+      trainingEnd: new Date(T0 + 12 * HOUR),
+      evalEnd: new Date(T0 + 3 * DAY + 6 * HOUR),
+      devices: DEVICES,
+    });
+    expect(r.overall.ordinaryDeviceDays).toBeCloseTo(5.5);
+    expect(r.overall.ordinaryRaised).toBe(2);
+    expect(r.overall.ordinaryAlertsPerDeviceDay).toBeCloseTo(2 / 5.5);
+  });
+
+  it("per detector: each detector's alerts on the same ordinary device-days", () => {
+    const r = score([label()], [alert({ detector: "zscore", ts: at(3 * DAY) }), alert({ detector: "zscore", ts: at(4 * DAY) }), alert({ detector: "scan" })]);
+    expect(r.byDetector.zscore).toMatchObject({ ordinaryRaised: 2, ordinaryDeviceDays: 19 });
+    expect(r.byDetector.scan).toMatchObject({ ordinaryRaised: 0, ordinaryDeviceDays: 19, ordinaryAlertsPerDeviceDay: 0 });
+    expect(r.overall.ordinaryRaised).toBe(2);
+  });
+
+  it("an empty scored period has no ordinary device-days: null, not NaN", () => {
+    const r = scoreAlerts({ labels: [], alerts: [], maintenance: [], trainingEnd: EVAL_END, evalEnd: EVAL_END, devices: DEVICES });
+    expect(r.overall).toMatchObject({ ordinaryDeviceDays: 0, ordinaryRaised: 0, ordinaryAlertsPerDeviceDay: null });
   });
 });
 
