@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import { z } from "zod";
 import { METRICS } from "./metrics";
+import { isSeriesSelector } from "./prometheus/series-samples";
 
 const snmpTarget = z.strictObject({
   name: z.string().min(1),
@@ -22,13 +23,20 @@ const snmpTarget = z.strictObject({
   intervalSec: z.number().min(5).default(60),
 });
 
-const prometheusQuery = z.strictObject({
-  query: z.string().min(1),
-  metric: z.enum(METRICS),
-  /** Series label naming the device (host:port values are reduced to the host). */
-  deviceLabel: z.string().default("instance"),
-  scale: z.number().default(1),
-});
+const prometheusQuery = z
+  .strictObject({
+    query: z.string().min(1),
+    metric: z.enum(METRICS),
+    /** Series label naming the device (host:port values are reduced to the host). */
+    deviceLabel: z.string().default("instance"),
+    scale: z.number().default(1),
+    /** The selected series are counters: their per-second rate is delivered (a plain series selector only). */
+    counter: z.boolean().default(false),
+  })
+  .refine((q) => !q.counter || isSeriesSelector(q.query), {
+    message: "counter needs a plain series selector (for an expression, take rate() in PromQL)",
+    path: ["counter"],
+  });
 
 export const collectorConfigSchema = z.strictObject({
   snmp: z.strictObject({ targets: z.array(snmpTarget).default([]) }).default({ targets: [] }),
@@ -36,6 +44,8 @@ export const collectorConfigSchema = z.strictObject({
     .strictObject({
       url: z.url(),
       intervalSec: z.number().min(5).default(60),
+      /** query_range step of expression queries: at most the scrape interval of the series they read. */
+      stepSec: z.number().int().min(1).default(60),
       queries: z.array(prometheusQuery).min(1),
     })
     .optional(),

@@ -56,7 +56,7 @@ export const snmpPollsTotal = new Counter({
 
 export const prometheusPullsTotal = new Counter({
   name: "tidewatch_prometheus_pulls_total",
-  help: "Prometheus query_range pulls by result",
+  help: "Prometheus pulls (query or query_range) by result",
   labelNames: ["result"] as const,
   registers: [metricsRegistry],
 });

@@ -1,9 +1,19 @@
-// Pulls configured PromQL queries from a Prometheus server's HTTP API (query_range, one-minute
-// steps) on an interval and hands the points to the sink as device metrics. Each pull covers the
-// time since the previous one, so nothing is fetched twice and a missed pull is caught up.
+// Pulls configured PromQL queries from a Prometheus server's HTTP API on an interval and hands the
+// points to the sink as device metrics, each real sample once (lib/telemetry/prometheus/series-samples.ts):
+// - a plain series selector (`probe_duration_seconds{job="blackbox"}`) is asked for as a range vector
+//   through the instant `/api/v1/query` (`selector[Ns]` at the pull's time): the series' raw samples at
+//   their own scrape timestamps, one per scrape whatever the scrape interval. With `counter` the
+//   per-second rate between successive samples is delivered instead (counter resets give no rate);
+// - any other expression is evaluated by `/api/v1/query_range` every `stepSec` seconds. Prometheus fills
+//   each step with the latest sample up to 5 minutes back, so `stepSec` should be at most, and for series
+//   read as they are ideally equal to, the scrape interval (or give the selector itself).
+// Each query's pull covers the time since its previous successful one (a missed pull is caught up);
+// raw pulls reach a little further back for scrapes that were in flight, and a per-series cursor keeps
+// any sample from being delivered twice.
 import net from "node:net";
 import { z } from "zod";
 import { parseQueryRange } from "@/lib/telemetry/prometheus/parse-query-range";
+import { isSeriesSelector, SeriesCursor } from "@/lib/telemetry/prometheus/series-samples";
 import { METRICS } from "@/lib/telemetry/metrics";
 import { defineCollector } from "./collector";
 import { collectorDroppedTotal, collectorUp, prometheusPullsTotal } from "./collector-metrics";
@@ -14,51 +24,92 @@ const configSchema = z.object({
   /** How far back the first pull reaches. */
   backfillMinutes: z.number().min(1).default(10),
   timeoutMs: z.number().min(100).default(10_000),
+  /** query_range step of expression queries: at most the scrape interval of the series they read. */
+  stepSec: z.number().int().min(1).default(60),
   queries: z
-    .array(z.object({ query: z.string(), metric: z.enum(METRICS), deviceLabel: z.string().default("instance"), scale: z.number().default(1) }))
+    .array(
+      z
+        .object({
+          query: z.string(),
+          metric: z.enum(METRICS),
+          deviceLabel: z.string().default("instance"),
+          scale: z.number().default(1),
+          /** The selected series are counters: deliver their per-second rate (needs a plain series selector). */
+          counter: z.boolean().default(false),
+        })
+        .refine((q) => !q.counter || isSeriesSelector(q.query), {
+          message: "counter needs a plain series selector (for an expression, take rate() in PromQL)",
+          path: ["counter"],
+        }),
+    )
     .min(1),
 });
 
-const STEP_SEC = 60;
+/** How much further back than the previous pull's time a raw pull reaches (scrapes in flight then). */
+export const RAW_OVERLAP_SEC = 120;
+/** A series not seen for this long is forgotten (its next sample starts afresh). */
+const FORGET_AFTER_SEC = 3600;
 
 export const prometheusPuller = defineCollector({
   name: "prometheus",
   configSchema,
   async start({ config, sink, log, now }) {
     const controller = new AbortController();
-    // step-aligned, so every pull asks for whole minutes and consecutive pulls neither overlap nor gap
-    let since = Math.floor(now() / 1000 / STEP_SEC) * STEP_SEC - config.backfillMinutes * 60;
+    const step = config.stepSec;
+    const nowSec = () => Math.floor(now() / 1000);
+    const queries = config.queries.map((q) => {
+      const raw = isSeriesSelector(q.query);
+      // expression pulls are step-aligned, so consecutive pulls neither overlap nor gap
+      const start = raw ? nowSec() : Math.floor(nowSec() / step) * step;
+      return { q, raw, since: start - config.backfillMinutes * 60, pulled: false, cursor: new SeriesCursor() };
+    });
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     const pull = async () => {
-      const end = Math.floor(now() / 1000 / STEP_SEC) * STEP_SEC;
-      if (end <= since) return;
       let ok = true;
-      for (const q of config.queries) {
-        const url = new URL("/api/v1/query_range", config.url);
-        url.searchParams.set("query", q.query);
-        url.searchParams.set("start", String(since + STEP_SEC));
-        url.searchParams.set("end", String(end));
-        url.searchParams.set("step", String(STEP_SEC));
+      let asked = false;
+      for (const s of queries) {
+        const { q } = s;
+        const end = s.raw ? nowSec() : Math.floor(nowSec() / step) * step;
+        if (end <= s.since) continue;
+        asked = true;
+        let url: URL;
+        if (s.raw) {
+          const from = s.pulled ? s.since - RAW_OVERLAP_SEC : s.since;
+          url = new URL("/api/v1/query", config.url);
+          url.searchParams.set("query", `${q.query.trim()}[${end - from}s]`);
+          url.searchParams.set("time", String(end));
+          s.cursor.forgetBefore((from - FORGET_AFTER_SEC) * 1000);
+        } else {
+          url = new URL("/api/v1/query_range", config.url);
+          url.searchParams.set("query", q.query);
+          url.searchParams.set("start", String(s.since + step));
+          url.searchParams.set("end", String(end));
+          url.searchParams.set("step", String(step));
+        }
         try {
           const res = await fetch(url, { signal: AbortSignal.any([controller.signal, AbortSignal.timeout(config.timeoutMs)]) });
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          const { points, skipped } = parseQueryRange(await res.json(), q.deviceLabel, q.scale);
-          if (skipped > 0) collectorDroppedTotal.inc({ collector: "prometheus", reason: "unusable_point" }, skipped);
+          const parsed = parseQueryRange(await res.json(), q.deviceLabel);
+          const { points, resets, invalid } = s.cursor.take(parsed.points, { counter: q.counter, scale: q.scale });
+          const unusable = parsed.skipped + invalid;
+          if (unusable > 0) collectorDroppedTotal.inc({ collector: "prometheus", reason: "unusable_point" }, unusable);
+          if (resets > 0) collectorDroppedTotal.inc({ collector: "prometheus", reason: "counter_reset" }, resets);
           for (const p of points) {
             const ref = net.isIP(p.device) ? { address: p.device } : { name: p.device };
             sink.deviceMetrics(ref, new Date(p.tsMs), { [q.metric]: p.value });
           }
+          s.since = end;
+          s.pulled = true;
         } catch (err) {
           if (controller.signal.aborted) return;
+          // the same range is asked for again next time
           ok = false;
           collectorDroppedTotal.inc({ collector: "prometheus", reason: "pull_failed" });
           log.warn("prometheus pull failed", { query: q.query, error: err instanceof Error ? err.message : String(err) });
         }
       }
-      prometheusPullsTotal.inc({ result: ok ? "ok" : "error" });
-      // after a failure the same range is asked for again next time
-      if (ok) since = end;
+      if (asked) prometheusPullsTotal.inc({ result: ok ? "ok" : "error" });
     };
 
     const loop = async () => {

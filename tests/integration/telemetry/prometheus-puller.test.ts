@@ -1,4 +1,4 @@
-// The Prometheus puller against an HTTP server answering the real query_range API shape.
+// The Prometheus puller against an HTTP server answering the real query_range / query API shapes.
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../lib/log";
@@ -62,7 +62,11 @@ describe("prometheus puller", () => {
     });
     const { sink, metrics } = recordingSink();
     running = await prometheusPuller.start({
-      config: prometheusPuller.configSchema.parse({ url: prom.url, queries: [{ query: "cpu_busy_pct", metric: "cpuPct" }], backfillMinutes: 5 }),
+      config: prometheusPuller.configSchema.parse({
+        url: prom.url,
+        queries: [{ query: "avg by (instance) (cpu_busy_pct)", metric: "cpuPct" }],
+        backfillMinutes: 5,
+      }),
       sink,
       log: createLogger("test", { level: "error" }),
       now: () => NOW,
@@ -72,7 +76,7 @@ describe("prometheus puller", () => {
     expect(metrics[1]!.ts - metrics[0]!.ts).toBe(60_000);
     const q = prom.requests[0]!;
     expect(q.pathname).toBe("/api/v1/query_range");
-    expect(q.searchParams.get("query")).toBe("cpu_busy_pct");
+    expect(q.searchParams.get("query")).toBe("avg by (instance) (cpu_busy_pct)");
     expect(q.searchParams.get("step")).toBe("60");
     expect(Number(q.searchParams.get("end")) - Number(q.searchParams.get("start"))).toBe(4 * 60);
   });
@@ -92,5 +96,140 @@ describe("prometheus puller", () => {
     });
     await expect.poll(() => calls, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
     expect(metrics).toEqual([]);
+  });
+});
+
+/**
+ * A Prometheus holding series scraped every 5 minutes (a few seconds of jitter), answering as the real
+ * one does: an instant query of `selector[Ns]` with the raw samples in (time − N, time]; a query_range
+ * with, at every step, the latest sample up to 5 minutes back (the lookback fill). Expressions are read
+ * as the series they select.
+ */
+function scrapedPrometheus(series: { labels: Record<string, string>; firstScrapeMs: number; values: number[] }[]) {
+  const LOOKBACK_MS = 5 * 60_000;
+  const samples = series.map((s) => ({
+    labels: s.labels,
+    points: s.values.map((v, i) => ({ tsMs: s.firstScrapeMs + i * 300_000 + ((i * 7) % 4) * 1000, value: v })),
+  }));
+  return fakePrometheus((url) => {
+    if (url.pathname === "/api/v1/query") {
+      const m = /\[(\d+)s\]$/.exec(url.searchParams.get("query") ?? "");
+      if (!m) return { status: 400, body: { status: "error", error: "expected a range vector" } };
+      const time = Number(url.searchParams.get("time")) * 1000;
+      const from = time - Number(m[1]) * 1000;
+      return {
+        status: 200,
+        body: matrix(
+          samples
+            .map((s) => ({ metric: s.labels, values: s.points.filter((p) => p.tsMs > from && p.tsMs <= time).map((p): [number, string] => [p.tsMs / 1000, String(p.value)]) }))
+            .filter((s) => s.values.length > 0),
+        ),
+      };
+    }
+    const [start, end, step] = ["start", "end", "step"].map((k) => Number(url.searchParams.get(k)) * 1000) as [number, number, number];
+    return {
+      status: 200,
+      body: matrix(
+        samples.map((s) => {
+          const values: [number, string][] = [];
+          for (let t = start; t <= end; t += step) {
+            const latest = s.points.filter((p) => p.tsMs <= t && p.tsMs > t - LOOKBACK_MS).at(-1);
+            if (latest) values.push([t / 1000, String(latest.value)]);
+          }
+          return { metric: s.labels, values };
+        }),
+      ),
+    };
+  });
+}
+
+describe("prometheus puller: a series scraped every 5 minutes", () => {
+  // scrapes at 13:40:17, 13:45:17, … (plus jitter); NOW is 14:10:30
+  const FIRST_SCRAPE = Date.parse("2026-11-17T13:40:17Z");
+  const scrapeTimes = (n: number) => Array.from({ length: n }, (_, i) => FIRST_SCRAPE + i * 300_000 + ((i * 7) % 4) * 1000);
+
+  it("a plain selector arrives once per real scrape, at the scrape's own time, across overlapping pulls", async () => {
+    const prom = await scrapedPrometheus([{ labels: { __name__: "cpu_busy_pct", instance: "10.0.0.5:9100" }, firstScrapeMs: FIRST_SCRAPE, values: [10, 11, 12, 13, 14, 15, 16, 17] }]);
+    const { sink, metrics } = recordingSink();
+    let nowMs = NOW;
+    running = await prometheusPuller.start({
+      config: prometheusPuller.configSchema.parse({ url: prom.url, intervalSec: 1, backfillMinutes: 30, queries: [{ query: "cpu_busy_pct", metric: "cpuPct" }] }),
+      sink,
+      log: createLogger("test", { level: "error" }),
+      now: () => nowMs,
+    });
+    // (13:40:30, 14:10:30]: the scrapes from 13:45 to 14:10, six of them
+    await expect.poll(() => metrics.length).toBe(6);
+    expect(metrics.map((m) => m.ts)).toEqual(scrapeTimes(7).slice(1));
+    expect(metrics.map((m) => m.values.cpuPct)).toEqual([11, 12, 13, 14, 15, 16]);
+    const first = prom.requests[0]!;
+    expect(first.pathname).toBe("/api/v1/query");
+    expect(first.searchParams.get("query")).toBe("cpu_busy_pct[1800s]");
+    expect(first.searchParams.get("time")).toBe(String(NOW / 1000));
+
+    // five minutes on: the next pull reaches back over the last scrape again, which is not delivered twice
+    nowMs = NOW + 5 * 60_000;
+    await expect.poll(() => metrics.length, { timeout: 5_000 }).toBe(7);
+    expect(metrics[6]).toMatchObject({ ts: scrapeTimes(8)[7], values: { cpuPct: 17 } });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(metrics).toHaveLength(7);
+    expect(new Set(metrics.map((m) => m.ts)).size).toBe(7);
+  });
+
+  it("an expression at a 5-minute step gives one point per scrape, not five copies", async () => {
+    const prom = await scrapedPrometheus([{ labels: { instance: "10.0.0.5:9100" }, firstScrapeMs: FIRST_SCRAPE, values: [10, 11, 12, 13, 14, 15, 16, 17] }]);
+    const { sink, metrics } = recordingSink();
+    running = await prometheusPuller.start({
+      config: prometheusPuller.configSchema.parse({
+        url: prom.url,
+        backfillMinutes: 30,
+        stepSec: 300,
+        queries: [{ query: "avg by (instance) (cpu_busy_pct)", metric: "cpuPct" }],
+      }),
+      sink,
+      log: createLogger("test", { level: "error" }),
+      now: () => NOW,
+    });
+    // steps 13:45 … 14:10, each holding the scrape before it
+    await expect.poll(() => metrics.length).toBe(6);
+    expect(metrics.map((m) => m.values.cpuPct)).toEqual([10, 11, 12, 13, 14, 15]);
+    expect(prom.requests[0]!.pathname).toBe("/api/v1/query_range");
+    expect(prom.requests[0]!.searchParams.get("step")).toBe("300");
+  });
+
+  it("a counter becomes one per-second rate per scrape interval; a reset gives no rate, never a negative or huge one", async () => {
+    // 3000 bytes per 5 minutes = 10 B/s; the exporter restarts before the fifth scrape
+    const values = [0, 3000, 6000, 9000, 100, 3100, 6100];
+    const prom = await scrapedPrometheus([
+      { labels: { __name__: "ifHCInOctets", instance: "10.0.0.5:9116", ifName: "eth0" }, firstScrapeMs: FIRST_SCRAPE + 300_000, values },
+    ]);
+    const { sink, metrics } = recordingSink();
+    running = await prometheusPuller.start({
+      config: prometheusPuller.configSchema.parse({
+        url: prom.url,
+        backfillMinutes: 50,
+        queries: [{ query: 'ifHCInOctets{ifName="eth0"}', metric: "bandwidthInBps", counter: true, scale: 8 }],
+      }),
+      sink,
+      log: createLogger("test", { level: "error" }),
+      now: () => NOW + 20 * 60_000,
+    });
+    // seven scrapes: six intervals, one of them across the reset
+    await expect.poll(() => metrics.length).toBe(5);
+    const times = Array.from({ length: 7 }, (_, i) => FIRST_SCRAPE + 300_000 + i * 300_000 + ((i * 7) % 4) * 1000);
+    expect(metrics.map((m) => m.ts)).toEqual([times[1], times[2], times[3], times[5], times[6]]);
+    for (const [i, m] of metrics.entries()) {
+      const k = [1, 2, 3, 5, 6][i]!;
+      expect(m.values.bandwidthInBps).toBeCloseTo((8 * 3000) / ((times[k]! - times[k - 1]!) / 1000));
+    }
+    expect(metrics.every((m) => m.values.bandwidthInBps! > 0 && m.values.bandwidthInBps! < 100)).toBe(true);
+  });
+
+  it("counter is refused for an expression (take rate() there)", () => {
+    const parsed = prometheusPuller.configSchema.safeParse({
+      url: "http://prometheus:9090",
+      queries: [{ query: "sum by (instance) (ifHCInOctets)", metric: "bandwidthInBps", counter: true }],
+    });
+    expect(parsed.success).toBe(false);
   });
 });
