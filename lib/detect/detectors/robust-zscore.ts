@@ -2,11 +2,8 @@
 // and MAD barely move when a few wild values slip into training (a missed attack, a counter glitch),
 // so unlike the plain z-score a poisoned bucket does not widen the band and hide the next anomaly.
 import { z } from "zod";
-import { clampToMetric } from "@/lib/detect/explain/clamp-to-metric";
-import { defineDetector, type Detection } from "@/lib/detect/detector";
-import { describeBaselineTime, explainDeviation } from "@/lib/detect/explain/explain-deviation";
-import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
-import { severityFor } from "@/lib/detect/severity";
+import { defineDetector } from "@/lib/detect/detector";
+import { detectBaselineDeviations } from "@/lib/detect/detectors/detect-baseline-deviations";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
 import { METRICS } from "@/lib/telemetry/metrics";
 
@@ -39,55 +36,28 @@ export const robustZScore = defineDetector<RobustZScoreConfig>({
   // Above the plain z-score's 5 (both tuned on the built-in evaluation suite): MAD-based spreads are
   // tighter on the heavy-tailed series networks produce.
   defaultConfig: { threshold: 6, minStd: 0.01 },
-  detect({ sample, baseline }, config) {
-    const detections: Detection[] = [];
-    const observedTs = sample.ts.toISOString();
-    for (const metric of config.metrics ?? METRICS) {
-      const value = sample.values[metric];
-      if (value === null || !Number.isFinite(value)) continue;
-      const expected = expectedFor(baseline, metric, sample.ts);
-      if (!expected || !Number.isFinite(expected.median) || !Number.isFinite(expected.mad)) continue;
-
-      const robustStd = effectiveStd(metric, expected.mad * MAD_TO_STD, expected.median, config.minStd);
-      const robustZ = (value - expected.median) / robustStd;
-      if (!(Math.abs(robustZ) > config.threshold)) continue;
-
-      const anomalyType = robustZ > 0 ? "metric_spike" : "metric_drop";
-      const low = clampToMetric(metric, expected.median - config.threshold * robustStd);
-      const high = clampToMetric(metric, expected.median + config.threshold * robustStd);
-      detections.push({
-        detector: ROBUST_ZSCORE_ID,
-        anomalyType,
-        metric,
-        severity: severityFor(Math.abs(robustZ), config.threshold),
-        score: Math.abs(robustZ),
-        observed: { value, ts: observedTs },
-        expected: {
-          mean: expected.mean,
-          // The spread the score was computed with, so score = |value − median| / std holds for readers.
-          std: robustStd,
-          low,
-          high,
-          median: expected.median,
-          p95: expected.p95,
-          p99: expected.p99,
-          hourOfWeek: expected.hourOfWeek,
-          sampleCount: expected.sampleCount,
-        },
-        explanation: explainDeviation({
-          metric,
-          value,
-          reference: expected.median,
-          referenceLabel: "the median",
-          context: `for ${describeBaselineTime(expected)}`,
-          score: `robust z = ${robustZ.toFixed(1)}`,
-          rangeLabel: "normal range",
-          low,
-          high,
-        }),
+  detect(input, config) {
+    return detectBaselineDeviations(input, {
+      detector: ROBUST_ZSCORE_ID,
+      metrics: config.metrics,
+      threshold: config.threshold,
+      score(value, expected, metric) {
+        if (!Number.isFinite(expected.median) || !Number.isFinite(expected.mad)) return null;
+        const robustStd = effectiveStd(metric, expected.mad * MAD_TO_STD, expected.median, config.minStd);
+        const robustZ = (value - expected.median) / robustStd;
+        return { score: Math.abs(robustZ), spike: robustZ > 0, robustZ, robustStd };
+      },
+      band: ({ robustZ, robustStd }, expected) => ({
+        low: expected.median - config.threshold * robustStd,
+        high: expected.median + config.threshold * robustStd,
+        // The spread the score was computed with, so score = |value − median| / std holds for readers.
+        std: robustStd,
+        reference: expected.median,
+        referenceLabel: "the median",
+        scoreText: `robust z = ${robustZ.toFixed(1)}`,
+        rangeLabel: "normal range",
         evidence: { mad: expected.mad, baselineSource: expected.source },
-      });
-    }
-    return detections;
+      }),
+    });
   },
 });
