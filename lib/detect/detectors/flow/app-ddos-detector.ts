@@ -4,13 +4,11 @@
 // the opposite: flows far ahead of connections). Flows, when there are any, add the count of long,
 // low-byte flows and the clients as evidence.
 import { z } from "zod";
-import { defineDetector, type DetectorInput } from "@/lib/detect/detector";
+import type { DetectorInput } from "@/lib/detect/detector";
+import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
-  confirmedOver,
-  contributionsOf,
   deviationOf,
-  expectedBlock,
   flowFacts,
   formatRatio,
   metricDeviations,
@@ -21,7 +19,6 @@ import {
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const APP_DDOS_DETECTOR_ID = "flow-app-ddos";
@@ -71,14 +68,12 @@ function signature(sample: MetricSample, input: DetectorInput, config: AppDdosCo
   return { d, connections, flows, inbound };
 }
 
-export const appDdosDetector = defineDetector<AppDdosConfig>({
+export const appDdosDetector = defineFlowThreat({
   id: APP_DDOS_DETECTOR_ID,
+  anomalyType: APP_DDOS_ANOMALY_TYPE,
   description:
     "Slow application-layer DDoS: connections/s and flows/s far above this hour of the week's usual while bandwidth and packets barely move.",
   configSchema: appDdosConfigSchema,
-  scoreField: "minZ",
-  alertTypes: [APP_DDOS_ANOMALY_TYPE],
-  threatType: APP_DDOS_ANOMALY_TYPE,
   defaultConfig: {
     minConnectionRatio: 4,
     minFlowRatio: 3,
@@ -88,12 +83,9 @@ export const appDdosDetector = defineDetector<AppDdosConfig>({
     minZ: 6,
     confirmMinutes: 2,
   },
-  detect(input, config) {
+  holds: signature,
+  describe(sig, input) {
     const { sample } = input;
-    const sig = signature(sample, input, config);
-    if (!sig) return [];
-    if (!confirmedOver(input, config.confirmMinutes, (s) => signature(s, input, config) !== undefined)) return [];
-
     const { d } = sig;
     const conns = d.connectionsPerSec!;
     const flowRate = d.flowsPerSec!;
@@ -148,19 +140,6 @@ export const appDdosDetector = defineDetector<AppDdosConfig>({
       `${memoryText} (z = ${conns.z.toFixed(1)}): many connections carrying almost nothing, a slow application-layer attack.` +
       flowText;
 
-    return [
-      {
-        detector: APP_DDOS_DETECTOR_ID,
-        anomalyType: APP_DDOS_ANOMALY_TYPE,
-        metric: "connectionsPerSec",
-        severity: severityFor(conns.z, config.minZ),
-        score: conns.z,
-        observed: { value: conns.value, ts: sample.ts.toISOString() },
-        expected: expectedBlock(conns, config.minZ),
-        explanation,
-        contributions: contributionsOf(signals),
-        evidence,
-      },
-    ];
+    return { deviation: conns, signals, evidence, explanation };
   },
 });

@@ -4,13 +4,11 @@
 // flagged; a flood only adds inbound. Flows, when there are any, add who is sending (distinct sources,
 // SYN share, top sources) as evidence.
 import { z } from "zod";
-import { defineDetector, type Detection, type DetectorInput } from "@/lib/detect/detector";
+import type { DetectorInput } from "@/lib/detect/detector";
+import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
-  confirmedOver,
-  contributionsOf,
   deviationOf,
-  expectedBlock,
   flowFacts,
   formatRatio,
   metricDeviations,
@@ -21,7 +19,6 @@ import {
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const DDOS_DETECTOR_ID = "flow-ddos";
@@ -66,21 +63,16 @@ function signature(sample: MetricSample, input: DetectorInput, config: DdosConfi
   return { d, packets, inbound, rate };
 }
 
-export const ddosDetector = defineDetector<DdosConfig>({
+export const ddosDetector = defineFlowThreat({
   id: DDOS_DETECTOR_ID,
+  anomalyType: DDOS_ANOMALY_TYPE,
   description:
     "Volumetric DDoS: packets/s and inbound bandwidth far above this hour of the week's usual, with flows or connections up, while outbound traffic stays usual.",
   configSchema: ddosConfigSchema,
-  scoreField: "minZ",
-  alertTypes: [DDOS_ANOMALY_TYPE],
-  threatType: DDOS_ANOMALY_TYPE,
   defaultConfig: { minPacketRatio: 3, minInboundRatio: 3, minRateRatio: 3, minZ: 6, confirmMinutes: 2 },
-  detect(input, config) {
+  holds: signature,
+  describe(sig, input) {
     const { sample } = input;
-    const sig = signature(sample, input, config);
-    if (!sig) return [];
-    if (!confirmedOver(input, config.confirmMinutes, (s) => signature(s, input, config) !== undefined)) return [];
-
     const { d } = sig;
     const pps = d.packetsPerSec!;
     const bwIn = d.bandwidthInBps!;
@@ -135,19 +127,7 @@ export const ddosDetector = defineDetector<DdosConfig>({
       `; ${rates}${sizeText} (z = ${pps.z.toFixed(1)}): a volumetric flood towards the device.` +
       flowText;
 
-    const detection: Detection = {
-      detector: DDOS_DETECTOR_ID,
-      anomalyType: DDOS_ANOMALY_TYPE,
-      metric: "packetsPerSec",
-      severity: severityFor(pps.z, config.minZ),
-      score: pps.z,
-      observed: { value: pps.value, ts: sample.ts.toISOString() },
-      expected: expectedBlock(pps, config.minZ),
-      explanation,
-      contributions: contributionsOf(signals),
-      evidence,
-    };
-    return [detection];
+    return { deviation: pps, signals, evidence, explanation };
   },
 });
 

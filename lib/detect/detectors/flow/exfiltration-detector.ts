@@ -5,13 +5,11 @@
 // must show the extra leaving the internal subnets (an upload to the internal NAS is not
 // exfiltration), and name the focused external destination.
 import { z } from "zod";
-import { defineDetector, type DetectorInput } from "@/lib/detect/detector";
+import type { DetectorInput } from "@/lib/detect/detector";
+import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
-  confirmedOver,
-  contributionsOf,
   deviationOf,
-  expectedBlock,
   flowFacts,
   formatRatio,
   isOffHours,
@@ -23,7 +21,6 @@ import {
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const EXFILTRATION_DETECTOR_ID = "flow-exfiltration";
@@ -60,22 +57,20 @@ function holds(sample: MetricSample, input: DetectorInput, config: ExfiltrationC
   return relativeRatio(out, deviationOf(sample, input.baseline, "bandwidthInBps")) >= threshold(sample.ts, config);
 }
 
-export const exfiltrationDetector = defineDetector<ExfiltrationConfig>({
+export const exfiltrationDetector = defineFlowThreat({
   id: EXFILTRATION_DETECTOR_ID,
+  anomalyType: EXFILTRATION_ANOMALY_TYPE,
   description:
     "Data exfiltration: outbound bandwidth far above this hour of the week's usual while inbound stays usual, with a lower bar outside working hours; flows must show the bytes leaving the internal subnets.",
   configSchema: exfiltrationConfigSchema,
-  scoreField: "minZ",
-  alertTypes: [EXFILTRATION_ANOMALY_TYPE],
-  threatType: EXFILTRATION_ANOMALY_TYPE,
   defaultConfig: { minOutboundRatio: 4, minOutboundRatioOffHours: 3, minZ: 6, minExternalShare: 0.5, confirmMinutes: 2 },
-  detect(input, config) {
+  holds,
+  describe(_held, input, config) {
     const { sample } = input;
-    if (!holds(sample, input, config)) return [];
     const f = input.flows;
     const externalShare = f && f.bytesOut > 0 && f.bytesOutExternal !== undefined ? f.bytesOutExternal / f.bytesOut : undefined;
-    if (externalShare !== undefined && externalShare < config.minExternalShare) return [];
-    if (!confirmedOver(input, config.confirmMinutes, (s) => holds(s, input, config))) return [];
+    // most bytes staying inside the internal subnets: an internal transfer, not exfiltration
+    if (externalShare !== undefined && externalShare < config.minExternalShare) return undefined;
 
     const d = metricDeviations(sample, input.baseline, ["bandwidthOutBps", "bandwidthInBps", "packetsPerSec"]);
     const bwOut = d.bandwidthOutBps!;
@@ -134,19 +129,6 @@ export const exfiltrationDetector = defineDetector<ExfiltrationConfig>({
       `a large upload out of the network.` +
       flowText;
 
-    return [
-      {
-        detector: EXFILTRATION_DETECTOR_ID,
-        anomalyType: EXFILTRATION_ANOMALY_TYPE,
-        metric: "bandwidthOutBps",
-        severity: severityFor(bwOut.z, config.minZ),
-        score: bwOut.z,
-        observed: { value: bwOut.value, ts: sample.ts.toISOString() },
-        expected: expectedBlock(bwOut, config.minZ),
-        explanation,
-        contributions: contributionsOf(signals),
-        evidence,
-      },
-    ];
+    return { deviation: bwOut, signals, evidence, explanation };
   },
 });

@@ -4,13 +4,11 @@
 // application-layer attack is the opposite). Flows, when there are any, add the distinct destination
 // ports, the share of 1–2 packet flows and the few sources behind them as evidence.
 import { z } from "zod";
-import { defineDetector, type DetectorInput } from "@/lib/detect/detector";
+import type { DetectorInput } from "@/lib/detect/detector";
+import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
-  confirmedOver,
-  contributionsOf,
   deviationOf,
-  expectedBlock,
   flowFacts,
   formatRatio,
   metricDeviations,
@@ -21,7 +19,6 @@ import {
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const PORT_SCAN_DETECTOR_ID = "flow-port-scan";
@@ -66,21 +63,16 @@ function signature(sample: MetricSample, input: DetectorInput, config: PortScanC
   return { d, flows };
 }
 
-export const portScanDetector = defineDetector<PortScanConfig>({
+export const portScanDetector = defineFlowThreat({
   id: PORT_SCAN_DETECTOR_ID,
+  anomalyType: PORT_SCAN_ANOMALY_TYPE,
   description:
     "Port scan: flows/s far above this hour of the week's usual with hardly any bytes or packets per flow, and far fewer new connections than flows.",
   configSchema: portScanConfigSchema,
-  scoreField: "minZ",
-  alertTypes: [PORT_SCAN_ANOMALY_TYPE],
-  threatType: PORT_SCAN_ANOMALY_TYPE,
   defaultConfig: { minFlowRatio: 5, maxConnectionShare: 0.6, maxInboundRatio: 2, maxPacketRatio: 2.5, minZ: 6, confirmMinutes: 2 },
-  detect(input, config) {
+  holds: signature,
+  describe(sig, input) {
     const { sample } = input;
-    const sig = signature(sample, input, config);
-    if (!sig) return [];
-    if (!confirmedOver(input, config.confirmMinutes, (s) => signature(s, input, config) !== undefined)) return [];
-
     const { d } = sig;
     const flowRate = d.flowsPerSec!;
     const { connectionsPerSec: conns, bandwidthInBps: bwIn, bandwidthOutBps: bwOut, packetsPerSec: pps } = d;
@@ -135,19 +127,6 @@ export const portScanDetector = defineDetector<PortScanConfig>({
       ` (z = ${flowRate.z.toFixed(1)}): many near-empty probes, a port scan.` +
       flowText;
 
-    return [
-      {
-        detector: PORT_SCAN_DETECTOR_ID,
-        anomalyType: PORT_SCAN_ANOMALY_TYPE,
-        metric: "flowsPerSec",
-        severity: severityFor(flowRate.z, config.minZ),
-        score: flowRate.z,
-        observed: { value: flowRate.value, ts: sample.ts.toISOString() },
-        expected: expectedBlock(flowRate, config.minZ),
-        explanation,
-        contributions: contributionsOf(signals),
-        evidence,
-      },
-    ];
+    return { deviation: flowRate, signals, evidence, explanation };
   },
 });

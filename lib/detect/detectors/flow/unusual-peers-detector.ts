@@ -4,13 +4,11 @@
 // with more peers and is left to the DDoS detector or to nobody. Needs the distinct-peer count, which
 // only flows provide: on metrics alone it stays silent.
 import { z } from "zod";
-import { defineDetector, type DetectorInput } from "@/lib/detect/detector";
+import type { DetectorInput } from "@/lib/detect/detector";
+import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
-  confirmedOver,
-  contributionsOf,
   deviationOf,
-  expectedBlock,
   flowFacts,
   formatRatio,
   metricDeviations,
@@ -19,7 +17,6 @@ import {
   type Signal,
 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
-import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
 export const UNUSUAL_PEERS_DETECTOR_ID = "flow-unusual-peers";
@@ -47,20 +44,16 @@ function holds(sample: MetricSample, input: DetectorInput, config: UnusualPeersC
   return !flowRate || flowRate.ratio <= config.maxFlowShare * peers.ratio;
 }
 
-export const unusualPeersDetector = defineDetector<UnusualPeersConfig>({
+export const unusualPeersDetector = defineFlowThreat({
   id: UNUSUAL_PEERS_DETECTOR_ID,
+  anomalyType: UNUSUAL_PEERS_ANOMALY_TYPE,
   description:
     "Unusual peers: far more distinct peers than this hour of the week's usual without a matching rise in flows (fan-out to new hosts). Needs flow data.",
   configSchema: unusualPeersConfigSchema,
-  scoreField: "minZ",
-  alertTypes: [UNUSUAL_PEERS_ANOMALY_TYPE],
-  threatType: UNUSUAL_PEERS_ANOMALY_TYPE,
   defaultConfig: { minPeerRatio: 3, minExtraPeers: 20, minZ: 6, maxFlowShare: 0.5, confirmMinutes: 3 },
-  detect(input, config) {
+  holds,
+  describe(_held, input) {
     const { sample } = input;
-    if (!holds(sample, input, config)) return [];
-    if (!confirmedOver(input, config.confirmMinutes, (s) => holds(s, input, config))) return [];
-
     const d = metricDeviations(sample, input.baseline, ["distinctPeers", "flowsPerSec"]);
     const peers = d.distinctPeers!;
     const flowRate = d.flowsPerSec;
@@ -88,19 +81,6 @@ export const unusualPeersDetector = defineDetector<UnusualPeersConfig>({
       ` (z = ${peers.z.toFixed(1)}): the device is reaching many hosts it does not usually talk to.` +
       flowText;
 
-    return [
-      {
-        detector: UNUSUAL_PEERS_DETECTOR_ID,
-        anomalyType: UNUSUAL_PEERS_ANOMALY_TYPE,
-        metric: "distinctPeers",
-        severity: severityFor(peers.z, config.minZ),
-        score: peers.z,
-        observed: { value: peers.value, ts: sample.ts.toISOString() },
-        expected: expectedBlock(peers, config.minZ),
-        explanation,
-        contributions: contributionsOf(signals),
-        evidence,
-      },
-    ];
+    return { deviation: peers, signals, evidence, explanation };
   },
 });
