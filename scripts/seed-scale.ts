@@ -7,6 +7,8 @@
 // The scale benchmark (scripts/bench-scale.ts) calls seedScale itself on a throwaway embedded Postgres.
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { ALL_DETECTORS, type DetectorId } from "@/lib/detect/registry";
+import type { MetricName } from "@/lib/telemetry/metrics";
 
 export interface ScaleSeedOptions {
   devices: number;
@@ -19,21 +21,16 @@ export interface ScaleSeedOptions {
 
 const SITES = 20;
 const ROLES = ["core-router", "edge-router", "access-switch", "firewall", "server", "load-balancer"];
-// [alert_type, detector, anomaly_type, metric or null] as the worker writes them
-const KINDS: [string, string, string, string | null][] = [
-  ["metric_spike", "hour-of-week-zscore", "metric_spike", "bandwidthInBps"],
-  ["metric_spike", "robust-zscore", "metric_spike", "cpuPct"],
-  ["metric_drop", "iqr-fences", "metric_drop", "packetsPerSec"],
-  ["metric_spike", "ewma-band", "metric_spike", "latencyMs"],
-  ["ddos", "flow-ddos", "ddos", null],
-  ["port_scan", "flow-port-scan", "port_scan", null],
-  ["exfiltration", "flow-exfiltration", "exfiltration", null],
-  ["slow_exfiltration", "flow-slow-exfiltration", "slow_exfiltration", null],
-  ["multivariate_outlier", "isolation-forest", "multivariate_outlier", "connectionsPerSec"],
-  ["forecast_deviation", "forecast", "forecast_deviation", "bandwidthOutBps"],
-  ["peer_outlier", "peer-group", "peer_outlier", null],
-  ["config_drift", "peer-group", "config_drift", null],
-];
+/** Registered but never raised by the worker: the evaluation's reference. */
+const NOT_RAISED: ReadonlySet<DetectorId> = new Set<DetectorId>(["static-threshold"]);
+/** Anomaly types about one metric, which the seeded alert names (the others leave it null). */
+const METRIC_SHAPED: ReadonlySet<string> = new Set(["metric_spike", "metric_drop", "multivariate_outlier", "forecast_deviation"]);
+const SEEDED_METRICS: readonly MetricName[] = ["bandwidthInBps", "cpuPct", "packetsPerSec", "latencyMs", "connectionsPerSec", "bandwidthOutBps"];
+// [alert_type, detector, anomaly_type, metric or null]: every anomaly type of every detector the worker raises,
+// from the registry (the alert type is the anomaly type, as before alertTypeOf relabels metric-shaped ones)
+const KINDS: [string, string, string, string | null][] = ALL_DETECTORS.filter((d) => !NOT_RAISED.has(d.id as DetectorId))
+  .flatMap((d) => d.alertTypes.map((type) => ({ detector: d.id, type })))
+  .map(({ detector, type }, i) => [type, detector, type, METRIC_SHAPED.has(type) ? SEEDED_METRICS[i % SEEDED_METRICS.length]! : null]);
 
 export async function seedScale(pool: pg.Pool, opts: ScaleSeedOptions): Promise<{ devices: number; alerts: number; feedback: number; ms: number }> {
   const t0 = performance.now();
