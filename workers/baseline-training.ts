@@ -1,7 +1,9 @@
 // Retrains every device's hour-of-week baselines over a sliding window of stored samples (so the
 // baselines follow slow drift), guarded against poisoning: alerts analysts confirmed are left out
-// of training, and a bucket that grows too much at once waits for an analyst's approval while the
-// previous one stays in use.
+// of training, and a bucket whose median or p95 grows by more than 20 % and beyond its sampling
+// noise waits for an analyst's approval while the previous one stays in use (`capBaselineGrowth`).
+// It stays held while retrains keep proposing the grown level and is released by the first proposal
+// back within noise, so a thin, noisy bucket neither gets held nor stays frozen.
 import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
 import { confirmedIncidentRanges, loadLatestBaselines, saveBaselines } from "@/lib/db/baseline-queries";
@@ -47,6 +49,8 @@ export async function trainBaselines(deps: {
   windowDays?: number;
   /** Largest accepted growth of a bucket's median or p95 between retrains (default 0.2). */
   maxGrowth?: number;
+  /** Standard errors of sampling noise a growth must also exceed to be held (default DEFAULT_NOISE_K, 4). */
+  noiseK?: number;
   /** Sees each trained device's window, its baseline in use and what was left out (for other models). */
   onDevice?: (device: DeviceSummary, samples: readonly MetricSample[], baseline: BaselineIndex, exclude: readonly TimeRange[]) => void;
 }): Promise<TrainingSummary> {
@@ -70,6 +74,7 @@ export async function trainBaselines(deps: {
     const before = previous.get(device.id);
     const { accepted, held } = capBaselineGrowth(before && buildBaselineIndex(before.rows), trained, {
       maxGrowth: deps.maxGrowth,
+      noiseK: deps.noiseK,
     });
     const rows = [...accepted].map(([key, bucket]) => toRow(key, bucket));
     const pending = held.map((h) => toRow(h.key, h.proposed));
@@ -80,6 +85,8 @@ export async function trainBaselines(deps: {
         device: device.name,
         held: held.length,
         maxGrowthPct: Math.round(held.reduce((max, h) => Math.max(max, h.growth), 0) * 100),
+        // how far beyond sampling noise the least clear-cut of them grew (≥ noiseK)
+        minStandardErrors: Math.round(held.reduce((min, h) => Math.min(min, h.standardErrors), Infinity) * 10) / 10,
       });
     }
     summary.devicesTrained += 1;

@@ -1,5 +1,6 @@
 // Baseline retraining against a real database: confirmed alerts left out of training, buckets that
-// grew past the cap held for approval (previous bucket kept in use), and the approve/reject flow.
+// grew past the cap and beyond sampling noise held for approval (previous bucket kept in use), thin
+// noisy buckets not held, and the approve/reject flow.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   approvePendingBaseline,
@@ -8,6 +9,7 @@ import {
   rejectPendingBaseline,
   saveBaselines,
 } from "../../lib/db/baseline-queries";
+import type { DeviceSummary } from "../../lib/db/device-queries";
 import { pool } from "../../lib/db/pool";
 import { insertSamples } from "../../lib/db/sample-queries";
 import { buildBaselineIndex, trainBaselineIndex } from "../../lib/detect/baseline/hour-of-week-baseline";
@@ -39,6 +41,27 @@ function cpuDay(deviceId: number, dayStart: number, cpuAt: (minuteOfDay: number)
     ts: new Date(dayStart + m * MINUTE),
     values: { ...emptyMetricValues(), cpuPct: cpuAt(m) },
   }));
+}
+
+/** One day of CPU samples every 5 minutes from `dayStart` (12 per hour, as SNMP polling gives). */
+function cpuDayEvery5(deviceId: number, dayStart: number, cpuAt: (index: number) => number): MetricSample[] {
+  return Array.from({ length: 288 }, (_, i) => ({
+    deviceId,
+    ts: new Date(dayStart + i * 5 * MINUTE),
+    values: { ...emptyMetricValues(), cpuPct: cpuAt(i) },
+  }));
+}
+
+/** Deterministic lognormal draws around `median` (shape 0.5: a heavy right tail; 0.15: about ±15 %). */
+function noisyCpu(seed: number, median: number, shape = 0.5): () => number {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => median * Math.exp(shape * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()));
 }
 
 async function device() {
@@ -188,6 +211,65 @@ describe("trainBaselines growth cap and approval", () => {
     await insertSamples(pool(), cpuDay(d.id, MONDAY + WEEK, () => 10));
     expect(await train(MONDAY + WEEK + DAY)).toMatchObject({ held: 0 });
     expect((await latestActive(d.id)).get("cpuPct:3")).toMatchObject({ median: 10 });
+  });
+});
+
+describe("trainBaselines against sampling noise", () => {
+  const retrainWeekly = (d: DeviceSummary, noiseK?: number) => (week: number) =>
+    trainBaselines({ prisma: t.prisma, pool: pool(), devices: [d], until: new Date(MONDAY + week * WEEK + DAY), log, windowDays: 1, noiseK });
+
+  it("does not hold thin noisy buckets (12 samples an hour) that the plain 20 % cap holds by the dozen", async () => {
+    const d = await device();
+    const plainCap = await device();
+    const cpu = noisyCpu(7, 20);
+    const summaries = [];
+    const plainSummaries = [];
+    for (let week = 0; week < 6; week++) {
+      // The same fresh draws for both devices: one capped by the new rule, one by the plain 20 % cap.
+      const day = cpuDayEvery5(d.id, MONDAY + week * WEEK, cpu);
+      await insertSamples(pool(), day);
+      await insertSamples(pool(), day.map((s) => ({ ...s, deviceId: plainCap.id })));
+      summaries.push(await retrainWeekly(d)(week));
+      plainSummaries.push(await retrainWeekly(plainCap, 0)(week));
+    }
+    expect(summaries.map((s) => s.held)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(await listPendingBaselines(t.prisma, { deviceId: d.id })).toEqual([]);
+    // What the old rule did with the same data: dozens of buckets held.
+    expect(plainSummaries.reduce((n, s) => n + s.held, 0)).toBeGreaterThan(20);
+  });
+
+  it("keeps a sustained doubling held over consecutive retrains, and releases it when the level comes back", async () => {
+    const d = await device();
+    const retrain = retrainWeekly(d);
+    // Noise of about ±15 %: a doubling is far beyond it even with 12 samples an hour.
+    const level = (median: number, seed: number) => cpuDayEvery5(d.id, 0, noisyCpu(seed, median, 0.15));
+    const atWeek = (samples: MetricSample[], week: number) =>
+      samples.map((s) => ({ ...s, ts: new Date(MONDAY + week * WEEK + s.ts.getTime()) }));
+
+    await insertSamples(pool(), atWeek(level(20, 21), 0));
+    await retrain(0);
+    const reference = (await latestActive(d.id)).get("cpuPct:14")!;
+
+    // CPU doubles at 14:00 (the other hours keep their level) and stays doubled for three weeks.
+    for (const week of [1, 2, 3]) {
+      const doubled = level(20, 21 + week).map((s) => {
+        const at14 = s.ts.getTime() >= 14 * HOUR && s.ts.getTime() < 15 * HOUR;
+        return { ...s, values: { ...s.values, cpuPct: s.values.cpuPct! * (at14 ? 2 : 1) } };
+      });
+      await insertSamples(pool(), atWeek(doubled, week));
+      expect(await retrain(week)).toMatchObject({ held: 1 });
+      // Still compared with, and still using, the bucket from before the doubling.
+      expect((await latestActive(d.id)).get("cpuPct:14")).toMatchObject({ median: reference.median, p95: reference.p95 });
+      const pending = await listPendingBaselines(t.prisma, { deviceId: d.id });
+      expect(pending.map((p) => [p.version, p.proposed.hourOfWeek])).toEqual([[week + 1, 14]]);
+      expect(pending[0]!.proposed.median).toBeGreaterThan(1.6 * reference.median);
+    }
+
+    // Back to the old level: accepted, nothing pending any more.
+    await insertSamples(pool(), atWeek(level(20, 30), 4));
+    expect(await retrain(4)).toMatchObject({ held: 0 });
+    expect(await listPendingBaselines(t.prisma, { deviceId: d.id })).toEqual([]);
+    expect((await latestActive(d.id)).get("cpuPct:14")!.median).toBeLessThan(1.3 * reference.median);
   });
 });
 

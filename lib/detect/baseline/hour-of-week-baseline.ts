@@ -47,9 +47,28 @@ export interface BaselineOptions {
 export interface GrowthCapOptions {
   /** Largest accepted relative growth of a bucket's median or p95 (default 0.2 = 20 %). */
   maxGrowth?: number;
+  /**
+   * How many standard errors of sampling noise a growth must also exceed to count (default
+   * DEFAULT_NOISE_K = 4).
+   */
+  noiseK?: number;
 }
 
 export const DEFAULT_MAX_GROWTH = 0.2;
+
+/**
+ * Standard errors a grown median or p95 must be beyond. Why 4 and not the textbook 2 or 3: each
+ * retrain tests the median and the p95 of every bucket of a device (up to 2 × 14 metrics × 168
+ * hours ≈ 4,700 one-sided tests), σ comes from as few as 12 values, and a bucket's samples are
+ * consecutive minutes of one or two hours, not independent draws, so the formula understates the
+ * real noise. In simulation (buckets of 12, 24 and 60 values from a fixed normal, wide normal or
+ * lognormal distribution, 50 retrains in a row) k = 3 still held 0.02–0.4 % of bucket-retrains
+ * (several buckets per device per retrain), k = 4 at most 0.04 %. The price: a doubling is held
+ * reliably only where it clearly exceeds the bucket's noise. For normal values with σ = 20 % of the
+ * level it is held 94 % of the time at 12 samples and always at 24; with σ = 40 % of the level,
+ * 25 % at 12, 62 % at 24 and always at 60 samples (k = 3: 58 %, 95 %, always).
+ */
+export const DEFAULT_NOISE_K = 4;
 
 /** A retrained bucket that grew past the cap; the previous one stays in use until an analyst approves. */
 export interface HeldBucket {
@@ -58,6 +77,24 @@ export interface HeldBucket {
   proposed: BaselineBucket;
   /** Relative growth of median or p95, whichever is larger (0.5 = +50 %). */
   growth: number;
+  /**
+   * How far beyond sampling noise the growth is: the change of the median or p95 (whichever grew past
+   * both limits, the larger) in standard errors of that change.
+   */
+  standardErrors: number;
+}
+
+/** How a retrained bucket's median and p95 compare with the previous bucket's. */
+export interface GrowthAssessment {
+  /** Relative growth of median or p95, whichever is larger (as `bucketGrowth`). */
+  growth: number;
+  /**
+   * The change of the median or p95 that grew past both `maxGrowth` and `noiseK` standard errors
+   * (the larger if both did), in standard errors; 0 when neither did.
+   */
+  standardErrors: number;
+  /** True when the median or the p95 grew past both `maxGrowth` and `noiseK` standard errors. */
+  beyondNoise: boolean;
 }
 
 export interface CappedBaseline {
@@ -91,9 +128,17 @@ export interface ExpectedBucket extends BaselineBucket {
   source: "hour-of-week" | "hour-of-day" | "global";
 }
 
-// Normal-distribution quantiles, used to stand in for statistics an old stored row lacks.
+// Normal-distribution quantiles, used to stand in for statistics an old stored row lacks and to turn
+// quantile gaps into a σ.
 const Z_QUARTILE = 0.6745;
 const Z_P05 = 1.6449;
+const Z_P95 = Z_P05;
+const Z_P99 = 2.3263;
+
+// Standard error of a sample quantile, in units of σ/√n, for normal data: √(p(1−p)) / φ(z_p).
+// Median: √(0.25)/φ(0) = √(π/2) ≈ 1.2533; p95: √(0.95·0.05)/φ(1.6449) = 0.2179/0.1031 ≈ 2.113.
+const SE_MEDIAN = 1.2533;
+const SE_P95 = 2.113;
 
 export function baselineKey(metric: MetricName, how: number): BaselineKey {
   return `${metric}:${how}`;
@@ -169,18 +214,24 @@ export function buildBaselineIndex(rows: Iterable<BaselineRow>): Map<BaselineKey
 }
 
 /**
- * Poisoning guard between retrains: a bucket whose median or p95 grew by more than `maxGrowth`
- * relative to the previous bucket is held (the previous bucket stays accepted) until an analyst
- * approves it; shrinking is always accepted, as is any bucket without a previous one. Growth is
- * measured by `bucketGrowth`.
+ * Poisoning guard between retrains: a bucket is held (the previous bucket stays accepted, the
+ * proposal waits for an analyst's approval) when its median or its p95 grew both by more than
+ * `maxGrowth` relative to the previous bucket and by more than `noiseK` standard errors of sampling
+ * noise (`assessGrowth`): a thin bucket's statistics jump by 20 % from noise alone, which is not what
+ * the cap is for. Shrinking is always accepted, as is any bucket without a previous one.
+ *
+ * The comparison is always with the bucket in use, and a retrain's proposal is judged on its own:
+ * while retrains keep proposing a level beyond noise of it (a sustained shift) the bucket stays held
+ * for the analyst, and the first proposal back within noise is accepted and releases the hold. Noise
+ * cannot build up into a hold, because nothing is carried from one proposal to the next but the
+ * bucket in use.
  */
 export function capBaselineGrowth(
   previous: BaselineIndex | undefined,
   next: ReadonlyMap<BaselineKey, BaselineBucket>,
   options: GrowthCapOptions = {},
 ): CappedBaseline {
-  const maxGrowth = options.maxGrowth ?? DEFAULT_MAX_GROWTH;
-  if (!Number.isFinite(maxGrowth) || maxGrowth < 0) throw new RangeError("maxGrowth must be a finite number ≥ 0");
+  const limits = resolveGrowthLimits(options);
   const accepted = new Map<BaselineKey, BaselineBucket>();
   const held: HeldBucket[] = [];
   for (const [key, proposed] of next) {
@@ -190,10 +241,10 @@ export function capBaselineGrowth(
       accepted.set(key, proposed);
       continue;
     }
-    const growth = bucketGrowth(metric, before, proposed);
-    if (growth > maxGrowth) {
+    const { growth, standardErrors, beyondNoise } = assessGrowth(metric, before, proposed, limits);
+    if (beyondNoise) {
       accepted.set(key, before);
-      held.push({ key, previous: before, proposed, growth });
+      held.push({ key, previous: before, proposed, growth, standardErrors });
     } else {
       accepted.set(key, proposed);
     }
@@ -202,9 +253,52 @@ export function capBaselineGrowth(
 }
 
 /**
+ * Whether a retrained bucket grew beyond both the relative cap and sampling noise. For the median and
+ * for the p95 separately, the change must exceed `maxGrowth` relative to the previous value (floored
+ * at the metric's MIN_STD_ABSOLUTE, as in `bucketGrowth`) and `noiseK` standard errors of the change.
+ * The standard error combines both buckets, each with its own spread and sample count (Welch):
+ * SE = c·√(σ_prev²/n_prev + σ_next²/n_next), with c = 1.2533 for the median and 2.113 for the p95
+ * (normal theory, see SE_MEDIAN / SE_P95). σ is MAD / 0.6745 (a row stored before MAD existed
+ * carries 0.6745·std from `buildBaselineIndex`, i.e. σ = std), or IQR / 1.349 where that is larger
+ * (with a dozen values either can come out far below the true σ; the larger of the two halves the
+ * noise holds in simulation), floored at MIN_STD_ABSOLUTE so constant buckets do not make every
+ * wobble significant. For the p95, σ is at least the bucket's
+ * upper-tail spread, (p95 − median)/1.645 and (p99 − p95)/0.681: in a right-skewed bucket the
+ * density near the p95 is lower than a normal's of the same MAD, so its p95 varies more.
+ */
+export function assessGrowth(
+  metric: MetricName,
+  previous: BaselineBucket,
+  proposed: BaselineBucket,
+  options: GrowthCapOptions = {},
+): GrowthAssessment {
+  const { maxGrowth, noiseK } = resolveGrowthLimits(options);
+  const floor = MIN_STD_ABSOLUTE[metric];
+  const nBefore = Math.max(1, previous.sampleCount);
+  const nAfter = Math.max(1, proposed.sampleCount);
+  const standardError = (factor: number, sigmaBefore: number, sigmaAfter: number) =>
+    factor * Math.sqrt((sigmaBefore * sigmaBefore) / nBefore + (sigmaAfter * sigmaAfter) / nAfter);
+
+  let standardErrors = 0;
+  const judge = (before: number, after: number, se: number) => {
+    if (relativeGrowth(before, after, floor) <= maxGrowth) return;
+    const z = (after - before) / se;
+    if (z > noiseK) standardErrors = Math.max(standardErrors, z);
+  };
+  judge(
+    previous.median,
+    proposed.median,
+    standardError(SE_MEDIAN, medianSigma(metric, previous), medianSigma(metric, proposed)),
+  );
+  judge(previous.p95, proposed.p95, standardError(SE_P95, tailSigma(metric, previous), tailSigma(metric, proposed)));
+  return { growth: bucketGrowth(metric, previous, proposed), standardErrors, beyondNoise: standardErrors > 0 };
+}
+
+/**
  * Relative growth of a bucket's median or p95, whichever grew more (0.5 = +50 %, negative when
  * both shrank). A statistic below the metric's MIN_STD_ABSOLUTE on both sides counts as no growth,
- * and the previous value is floored there as a divisor, so growth from zero stays finite.
+ * and the previous value is floored there as a divisor, so growth from zero stays finite. This is
+ * the size of a change only; whether it is beyond noise is `assessGrowth`'s question.
  */
 export function bucketGrowth(
   metric: MetricName,
@@ -277,6 +371,26 @@ function pool(buckets: readonly BaselineBucket[], how: number, source: ExpectedB
     sampleCount: n,
     source,
   };
+}
+
+function resolveGrowthLimits(options: GrowthCapOptions): Required<GrowthCapOptions> {
+  const maxGrowth = options.maxGrowth ?? DEFAULT_MAX_GROWTH;
+  if (!Number.isFinite(maxGrowth) || maxGrowth < 0) throw new RangeError("maxGrowth must be a finite number ≥ 0");
+  const noiseK = options.noiseK ?? DEFAULT_NOISE_K;
+  if (!Number.isFinite(noiseK) || noiseK < 0) throw new RangeError("noiseK must be a finite number ≥ 0");
+  return { maxGrowth, noiseK };
+}
+
+/** A bucket's σ from its MAD or IQR (robust to the outliers poisoning brings), floored for the metric. */
+function medianSigma(metric: MetricName, bucket: BaselineBucket): number {
+  const sigma = Math.max(bucket.mad / Z_QUARTILE, (bucket.p75 - bucket.p25) / (2 * Z_QUARTILE), MIN_STD_ABSOLUTE[metric]);
+  return Number.isFinite(sigma) ? sigma : MIN_STD_ABSOLUTE[metric];
+}
+
+/** σ for the p95's standard error: at least the spread of the bucket's upper tail. */
+function tailSigma(metric: MetricName, bucket: BaselineBucket): number {
+  const tail = Math.max((bucket.p95 - bucket.median) / Z_P95, (bucket.p99 - bucket.p95) / (Z_P99 - Z_P95));
+  return Number.isFinite(tail) ? Math.max(medianSigma(metric, bucket), tail) : medianSigma(metric, bucket);
 }
 
 function relativeGrowth(before: number, after: number, floor: number): number {

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { mean, sampleStandardDeviation } from "simple-statistics";
 import {
   buildBaselineIndex,
+  bucketGrowth,
   capBaselineGrowth,
+  DEFAULT_NOISE_K,
   expectedFor,
   trainBaselineIndex,
   trainHourOfWeekBaseline,
@@ -252,8 +254,9 @@ describe("expectedFor", () => {
 });
 
 describe("capBaselineGrowth", () => {
+  // Buckets of 1,000 samples: sampling noise is far below these changes, so the relative cap decides.
   function bucket(median: number, p95: number, hourOfWeek = 38): BaselineBucket {
-    return { hourOfWeek, mean: median, std: 1, median, p05: median, p25: median, p75: median, p95, p99: p95, mad: 1, sampleCount: 60 };
+    return { hourOfWeek, mean: median, std: 1, median, p05: median, p25: median, p75: median, p95, p99: p95, mad: 1, sampleCount: 1000 };
   }
   const KEY: BaselineKey = "bandwidthOutBps:38";
 
@@ -298,5 +301,141 @@ describe("capBaselineGrowth", () => {
 
   it.each([-0.1, Number.NaN, Number.POSITIVE_INFINITY])("rejects maxGrowth %s", (maxGrowth) => {
     expect(() => capBaselineGrowth(undefined, new Map(), { maxGrowth })).toThrow(RangeError);
+  });
+
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])("rejects noiseK %s", (noiseK) => {
+    expect(() => capBaselineGrowth(undefined, new Map(), { noiseK })).toThrow(RangeError);
+  });
+});
+
+describe("capBaselineGrowth against sampling noise", () => {
+  /** Deterministic uniform [0, 1) (mulberry32), so "values from a fixed distribution" are the same every run. */
+  function uniform(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  type Draw = (u: () => number) => number;
+  const gauss = (u: () => number) => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const normal = (mean: number, sd: number): Draw => (u) => Math.max(0, mean + sd * gauss(u));
+  const lognormal = (median: number, shape: number): Draw => (u) => median * Math.exp(shape * gauss(u));
+
+  /** One hour-of-week bucket (hour 38) trained from `n` values of `draw`, times `scale`. */
+  function trainedBucket(u: () => number, draw: Draw, n: number, scale = 1): BaselineBucket {
+    const values = Array.from({ length: n }, () => scale * draw(u));
+    return trainHourOfWeekBaseline(pointsAt(38, values), { minSamples: 1 })[0]!;
+  }
+
+  /** Retrains `proposals` one after another, each capped against the bucket then in use. */
+  function retrainSeries(key: BaselineKey, first: BaselineBucket, proposals: BaselineBucket[], options = {}) {
+    let inUse = first;
+    return proposals.map((proposed) => {
+      const reference = inUse;
+      const { accepted, held } = capBaselineGrowth(new Map([[key, reference]]), new Map([[key, proposed]]), options);
+      inUse = accepted.get(key)!;
+      return { reference, proposed, held: held.length > 0, inUse, growth: bucketGrowth(key.split(":")[0] as "cpuPct", reference, proposed) };
+    });
+  }
+
+  // Every retrain draws a fresh bucket from the same distribution: the proposals fluctuate around one
+  // level, their p95 by well over ±30 %, and the plain 20 % cap holds many of them.
+  it.each<{ name: string; key: BaselineKey; draw: Draw; n: number; seed: number }>([
+    { name: "latency, lognormal, 12 samples (5-minute polling, one week)", key: "latencyMs:38", draw: lognormal(20, 0.5), n: 12, seed: 1 },
+    { name: "flows/s, lognormal, 24 samples (5-minute polling, two weeks)", key: "flowsPerSec:38", draw: lognormal(40, 0.6), n: 24, seed: 2 },
+    { name: "cpu %, lognormal, 12 samples", key: "cpuPct:38", draw: lognormal(8, 0.8), n: 12, seed: 3 },
+    { name: "connections/s near the 0.5 floor, 12 samples", key: "connectionsPerSec:38", draw: lognormal(1, 0.7), n: 12, seed: 4 },
+  ])("thin noisy bucket, $name: 60 retrains, never held", ({ key, draw, n, seed }) => {
+    const u = uniform(seed);
+    const first = trainedBucket(u, draw, n);
+    const proposals = Array.from({ length: 60 }, () => trainedBucket(u, draw, n));
+    const series = retrainSeries(key, first, proposals);
+    expect(series.filter((r) => r.held)).toEqual([]);
+    // The test means something: p95 swings by more than ±30 % against the bucket in use, and the
+    // plain relative cap (noiseK 0) would have held several proposals.
+    const p95Change = series.map((r) => r.proposed.p95 / r.reference.p95 - 1);
+    expect(Math.max(...p95Change)).toBeGreaterThan(0.3);
+    expect(Math.min(...p95Change)).toBeLessThan(-0.3);
+    expect(retrainSeries(key, first, proposals, { noiseK: 0 }).filter((r) => r.held).length).toBeGreaterThan(3);
+  });
+
+  // A level that doubled and stays doubled: held at every retrain against the same bucket in use (for
+  // the analyst), and released by the first proposal back at the old level.
+  it.each<{ name: string; key: BaselineKey; draw: Draw; n: number; seed: number }>([
+    { name: "memory %, normal σ = 15 % of the level, 12 samples", key: "memoryPct:38", draw: normal(30, 4.5), n: 12, seed: 11 },
+    { name: "latency, lognormal, 24 samples", key: "latencyMs:38", draw: lognormal(20, 0.25), n: 24, seed: 12 },
+    { name: "bandwidth, lognormal, 120 samples (1-minute rollups, two weeks)", key: "bandwidthOutBps:38", draw: lognormal(50e6, 0.5), n: 120, seed: 13 },
+  ])("sustained doubling, $name: held at every retrain, released when it comes back", ({ key, draw, n, seed }) => {
+    const u = uniform(seed);
+    const first = trainedBucket(u, draw, n);
+    const doubled = Array.from({ length: 8 }, () => trainedBucket(u, draw, n, 2));
+    const series = retrainSeries(key, first, [...doubled, trainedBucket(u, draw, n)]);
+    for (const r of series.slice(0, 8)) {
+      expect(r.held).toBe(true);
+      expect(r.inUse).toBe(first);
+    }
+    expect(series[8]).toMatchObject({ held: false, inUse: series[8]!.proposed });
+  });
+
+  // Proposals spread evenly up to ±2.5 standard errors around a level (median and p95 alike): whatever
+  // order they come in, so also when the bucket in use is the lowest of them, none is held.
+  it("never holds proposals that stay within ±2.5 standard errors of one level, in any order", () => {
+    const n = 12;
+    const sigma = 10;
+    const seMedian = (1.2533 * sigma) / Math.sqrt(n);
+    const seP95 = (2.113 * sigma) / Math.sqrt(n);
+    const at = (d: number): BaselineBucket => ({
+      hourOfWeek: 38, mean: 50, std: sigma, median: 50 + d * seMedian, p05: 30, p25: 43, p75: 57,
+      p95: 66.45 + d * seP95, p99: 73.26 + d * seP95, mad: 0.6745 * sigma, sampleCount: n,
+    });
+    const steps = [-2.5, -1.5, -0.5, 0, 0.5, 1.5, 2.5];
+    for (const a of steps) {
+      for (const b of steps) {
+        const { held } = capBaselineGrowth(new Map([["memoryPct:38", at(a)]]), new Map([["memoryPct:38", at(b)]]));
+        expect(held, `from ${a} to ${b} standard errors`).toEqual([]);
+      }
+    }
+    // …whereas a jump of 6 standard errors of a single bucket (≈ 4.2 of the change) is held.
+    expect(capBaselineGrowth(new Map([["memoryPct:38", at(-3)]]), new Map([["memoryPct:38", at(3)]])).held).toHaveLength(1);
+  });
+
+  function stats(median: number, p95: number, mad: number, sampleCount: number): BaselineBucket {
+    return { hourOfWeek: 38, mean: median, std: mad / 0.6745, median, p05: median, p25: median, p75: median, p95, p99: p95, mad, sampleCount };
+  }
+  const legacy = buildBaselineIndex([
+    // Stored before p05/p25/p75/mad existed: σ comes from std (10), through mad = 0.6745 std.
+    { metric: "cpuPct", hourOfWeek: 38, mean: 40, std: 10, median: 40, p95: 56, p99: 63, sampleCount: 12 },
+  ]).get("cpuPct:38")!;
+
+  it.each<{ name: string; key: BaselineKey; before: BaselineBucket; after: BaselineBucket; held: boolean; standardErrors?: number }>([
+    // median +23 %, σ = 10/0.6745 = 14.83: 23 / (1.2533 · 14.83 · √(1/12 + 1/12)) = 3.0 standard errors
+    { name: "median +23 % in a thin bucket (12 + 12 samples)", key: "memoryPct:38", before: stats(100, 130, 10, 12), after: stats(123, 150, 10, 12), held: false },
+    // 60 + 12 samples: 23 / (1.2533 · 14.83 · √(1/60 + 1/12)) = 3.9
+    { name: "median +23 %, 60 samples before and 12 now", key: "memoryPct:38", before: stats(100, 130, 10, 60), after: stats(123, 150, 10, 12), held: false },
+    // 60 + 60 samples: 6.8
+    { name: "median +23 % in full buckets (60 + 60 samples)", key: "memoryPct:38", before: stats(100, 130, 10, 60), after: stats(123, 150, 10, 60), held: true, standardErrors: 6.78 },
+    { name: "median +15 %, far beyond noise but within the 20 % cap", key: "memoryPct:38", before: stats(100, 110, 1, 60), after: stats(115, 125, 1, 60), held: false },
+    // In a right-skewed bucket the p95's σ is its tail spread, (p95 − median)/1.645 (60.8 before,
+    // 109 after +40 %, 182 after doubling), not MAD/0.6745 = 14.8.
+    { name: "p95 +40 %, steady median, right-skewed thin bucket", key: "latencyMs:38", before: stats(100, 200, 10, 12), after: stats(100, 280, 10, 12), held: false },
+    { name: "p95 doubled, steady median, right-skewed bucket of 60", key: "latencyMs:38", before: stats(100, 200, 10, 60), after: stats(100, 400, 10, 60), held: false },
+    { name: "p95 doubled, steady median, right-skewed bucket of 120 (two weeks of minutes)", key: "latencyMs:38", before: stats(100, 200, 10, 120), after: stats(100, 400, 10, 120), held: true },
+    { name: "halving (shrinking is accepted)", key: "memoryPct:38", before: stats(100, 130, 1, 60), after: stats(50, 65, 1, 60), held: false },
+    { name: "halving in a thin bucket", key: "memoryPct:38", before: stats(100, 130, 10, 12), after: stats(50, 65, 5, 12), held: false },
+    // Growth from ~0 is measured against the metric's floor (packet loss: 0.05 %), for size and noise.
+    { name: "packet loss 0 → 0.04 % (both below the floor)", key: "packetLossPct:38", before: stats(0, 0, 0, 12), after: stats(0.03, 0.04, 0.01, 12), held: false },
+    { name: "packet loss 0 → 0.06 % (past the floor, within its noise)", key: "packetLossPct:38", before: stats(0, 0, 0, 12), after: stats(0.06, 0.06, 0, 12), held: false },
+    { name: "packet loss 0 → 2 % (from zero, far beyond noise)", key: "packetLossPct:38", before: stats(0, 0, 0, 12), after: stats(2, 3, 0.2, 12), held: true },
+    { name: "old stored row without mad: +25 % is noise", key: "cpuPct:38", before: legacy, after: stats(50, 66, 6.745, 12), held: false },
+    { name: "old stored row without mad: doubled is held", key: "cpuPct:38", before: legacy, after: stats(80, 112, 13.49, 12), held: true },
+  ])("$name → held: $held", ({ key, before, after, held, standardErrors }) => {
+    const result = capBaselineGrowth(new Map([[key, before]]), new Map([[key, after]]));
+    expect(result.accepted.get(key)).toBe(held ? before : after);
+    expect(result.held.length).toBe(held ? 1 : 0);
+    if (standardErrors !== undefined) expect(result.held[0]?.standardErrors).toBeCloseTo(standardErrors, 2);
+    for (const h of result.held) expect(h.standardErrors).toBeGreaterThan(DEFAULT_NOISE_K);
   });
 });
