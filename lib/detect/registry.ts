@@ -72,6 +72,11 @@ const BY_ID = {
 /** Every detector the worker runs on each device-minute, in order. */
 export const DETECTORS: readonly (RunnableDetector & DetectorMeta)[] = [
   BY_ID["adaptive-baseline"],
+  // off by default (config `enabled`): the hour-of-week detectors the adaptive baseline replaced
+  BY_ID["hour-of-week-zscore"],
+  BY_ID["robust-zscore"],
+  BY_ID["iqr-fences"],
+  BY_ID["ewma-band"],
   BY_ID["isolation-forest"],
   // off by default (config `enabled`): it did not earn its place in the evaluation, see the README
   BY_ID["one-class-svm"],

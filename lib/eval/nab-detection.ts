@@ -6,16 +6,17 @@
 // - The value is reported as the device's only metric. NAB's series are of any unit, so the metric is
 //   one with no 0–100 clamp and a small smallest-meaningful-change (latency, 0.1 ms); the online model
 //   itself is scale-free.
-// - Score: the metric's surprise (−log10 of its tail probability, lib/detect/streaming/metric-stream.ts)
-//   over 12, at rows where it exceeds every surprise of the 4 hours before; other rows score 0. An
-//   incident that stays surprising is one alert in the worker (repeats fold into the open alert), and
-//   NAB counts every detected row outside a window as a false positive, so only a new high is a new
-//   detection.
+// - Score: the metric's rarity in days (lib/detect/streaming/metric-stream.ts) on a log scale (one
+//   hour → 0, MAX_RARITY_DAYS → 1), at rows whose surprise is the highest of the past day; other rows
+//   score 0. This is the adaptive-baseline detector's own rule for a new finding (one alert per
+//   incident: within a day of a deviation this rare only a rarer one is new) with the bar left open
+//   for NAB's threshold sweep.
 // - Alerts: a detection of the registered detectors that the alert store would record as a new alert
 //   (a repeat within the dedup cooldown of the previous one folds into it: lib/alerts/record-detection.ts).
 import { DEFAULT_COOLDOWN_MS } from "@/lib/alerts/record-detection";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import { DETECTORS } from "@/lib/detect/registry";
+import { MAX_RARITY_DAYS } from "@/lib/detect/streaming/metric-stream";
 import { emptyMetricValues, type MetricName } from "@/lib/telemetry/metrics";
 import { parseNabTimestamp } from "@/lib/eval/nab-corpus";
 
@@ -34,10 +35,11 @@ export interface NabSeriesResult {
 
 /** The metric NAB's values are reported as. */
 export const NAB_METRIC: MetricName = "latencyMs";
-/** Surprise that maps to score 1 (the stream reports at most 12). */
-const MAX_SURPRISE = 12;
-/** A row scores only above every surprise of this long before it. */
-const NEW_HIGH_MS = 4 * 3_600_000;
+/** Rarity in days → [0, 1] on a log scale: 1 hour → 0, MAX_RARITY_DAYS → 1. */
+function scoreOfRarity(days: number): number {
+  const lo = Math.log10(1 / 24);
+  return Math.max(0, Math.min(1, (Math.log10(days) - lo) / (Math.log10(MAX_RARITY_DAYS) - lo)));
+}
 
 const DEVICE = { name: "nab-series", address: null, role: "server", site: "nab" };
 
@@ -45,18 +47,16 @@ export function detectNabSeries(rows: readonly NabRow[]): NabSeriesResult {
   const engine = new DetectionEngine({ detectors: DETECTORS });
   const scores: number[] = [];
   const alerts: boolean[] = [];
-  const history: { t: number; surprise: number }[] = [];
   let lastAlert = -Infinity;
   for (const row of rows) {
     const t = parseNabTimestamp(row.timestamp);
     const values = emptyMetricValues();
     values[NAB_METRIC] = row.value;
     const { detections, streams } = engine.observe({ deviceId: 1, ts: new Date(t), values }, DEVICE);
-    const surprise = streams.get(NAB_METRIC)?.surprise ?? 0;
-    while (history.length > 0 && history[0]!.t < t - NEW_HIGH_MS) history.shift();
-    const newHigh = history.every((h) => surprise > h.surprise);
-    history.push({ t, surprise });
-    scores.push(newHigh ? Math.min(1, surprise / MAX_SURPRISE) : 0);
+    const scored = streams.get(NAB_METRIC);
+    const surprise = scored?.surprise ?? 0;
+    const newHigh = scored !== undefined && surprise > scored.priorDayMax;
+    scores.push(newHigh ? scoreOfRarity(scored.rarityDays) : 0);
     const raised = detections.length > 0;
     alerts.push(raised && t - lastAlert > DEFAULT_COOLDOWN_MS);
     if (raised) lastAlert = t;

@@ -327,6 +327,8 @@ export function metricOfKey(key: string): MetricName | undefined {
  * buckets at all.
  */
 export function expectedFor(index: BaselineIndex, metric: MetricName, ts: Date): ExpectedBucket | undefined {
+  // a device before its first training (cold start) has nothing to pool: answer without searching
+  if (index.size === 0) return undefined;
   const how = hourOfWeek(ts);
   const exact = index.get(baselineKey(metric, how));
   if (exact) return { ...exact, source: "hour-of-week" };

@@ -8,18 +8,19 @@ import { defineDetector, type Contribution, type Detection } from "@/lib/detect/
 import { clampToMetric } from "@/lib/detect/explain/clamp-to-metric";
 import { explainDeviation } from "@/lib/detect/explain/explain-deviation";
 import { MIN_STD_ABSOLUTE } from "@/lib/detect/baseline/std-floor";
-import { severityFor } from "@/lib/detect/severity";
-import type { ScoredSample } from "@/lib/detect/streaming/metric-stream";
+import type { Severity } from "@/lib/detect/severity";
+import { MAX_RARITY_DAYS, type ScoredSample } from "@/lib/detect/streaming/metric-stream";
 import { METRICS, type MetricName } from "@/lib/telemetry/metrics";
 
 export const ADAPTIVE_BASELINE_ID = "adaptive-baseline";
 
 export const adaptiveBaselineConfigSchema = z.object({
   /**
-   * Alert when the sample (or the run of recent samples) is this surprising for the series: −log10 of
-   * its tail probability against the series' own recent scores (3 = one sample in a thousand).
+   * Alert when the device shows a deviation this rare only about once in this many days: each metric's
+   * tail probability against its own recent deviations, per day of samples (so the bar means the same
+   * at any polling interval), times the number of metrics the device reports.
    */
-  minSurprise: z.number().finite().positive(),
+  minRarityDays: z.number().finite().positive(),
   /** …and the value is at least this many normal spreads from what was expected (practical size). */
   minDeviation: z.number().finite().min(0),
   /** …and at least this many times the metric's smallest meaningful change (MIN_STD_ABSOLUTE). */
@@ -39,21 +40,27 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
     "Learns each metric online from the device's first samples (recent level, time of day, day of week) and flags values far more surprising than the device's own history of deviations.",
   configSchema: adaptiveBaselineConfigSchema,
   // Tuned on NAB, jumpstarter-d3 and the simulator suite at once (README, "Detection on real data").
-  defaultConfig: { minSurprise: 3, minDeviation: 3, minAbsoluteChange: 1 },
-  scoreField: "minSurprise",
+  defaultConfig: { minRarityDays: 7, minDeviation: 3, minAbsoluteChange: 1 },
+  scoreField: "minRarityDays",
   alertTypes: ["metric_spike", "metric_drop"],
   detect({ sample, streams }, config) {
     if (!streams) return [];
     const hits: { metric: MetricName; scored: ScoredSample }[] = [];
+    // The bar is per device: a device reporting 14 metrics has 14 chances a day to show something
+    // rare in one of them, so each metric must be that many times rarer (Bonferroni).
+    const bar = config.minRarityDays * Math.max(1, streams.size);
     for (const metric of config.metrics ?? METRICS) {
       const scored = streams.get(metric);
       if (!scored) continue;
-      if (scored.surprise < config.minSurprise || scored.raw < config.minDeviation) continue;
+      if (scored.rarityDays < bar || scored.raw < config.minDeviation) continue;
+      // one alert per incident: within a day of a surprise this high on this metric only a larger one
+      // is a new finding (the open alert already tells the analyst about the rest)
+      if (scored.surprise <= scored.priorDayMax) continue;
       if (Math.abs(scored.residual) < config.minAbsoluteChange * MIN_STD_ABSOLUTE[metric]) continue;
       hits.push({ metric, scored });
     }
     if (hits.length === 0) return [];
-    hits.sort((a, b) => b.scored.surprise - a.scored.surprise);
+    hits.sort((a, b) => b.scored.rarityDays - a.scored.rarityDays || b.scored.surprise - a.scored.surprise);
     const { metric, scored } = hits[0]!;
     const low = clampToMetric(metric, scored.expected - BAND_SPREADS * scored.spread);
     const high = clampToMetric(metric, scored.expected + BAND_SPREADS * scored.spread);
@@ -64,13 +71,13 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
       expected: h.scored.expected,
       share: h.scored.surprise / total,
     }));
-    const rarity = Math.round(10 ** Math.min(scored.surprise, 12));
+    const days = scored.rarityDays;
     const detection: Detection = {
       detector: ADAPTIVE_BASELINE_ID,
       anomalyType: scored.residual > 0 ? "metric_spike" : "metric_drop",
       metric,
-      severity: severityFor(scored.surprise, config.minSurprise),
-      score: scored.surprise,
+      severity: rarityToSeverity(days, bar),
+      score: days,
       observed: { value: scored.value, ts: sample.ts.toISOString() },
       expected: { low, high, mean: scored.expected, median: scored.expected, std: scored.spread },
       explanation: explainDeviation({
@@ -79,13 +86,14 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
         reference: scored.expected,
         referenceLabel: "the expected",
         context: `from ${describeBasis(scored)}`,
-        score: `${scored.persistent ? "a run of deviations" : "a deviation"} seen about once in ${rarity.toLocaleString("en")} samples`,
+        score: `${scored.persistent ? "a run of deviations" : "a deviation"} this device shows ${describeRarity(days)}`,
         rangeLabel: "usual range",
         low,
         high,
       }),
       contributions,
       evidence: {
+        rarityDays: Number(days.toPrecision(3)),
         surprise: Number(scored.surprise.toFixed(2)),
         deviationSpreads: Number(scored.raw.toFixed(1)),
         basis: scored.basis,
@@ -96,6 +104,20 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
     return [detection];
   },
 });
+
+/** medium at the bar, high when rarer than once a month, critical when rarer than once a year. */
+export function rarityToSeverity(days: number, minDays: number): Severity {
+  if (days >= Math.max(365, 100 * minDays)) return "critical";
+  if (days >= Math.max(30, 10 * minDays)) return "high";
+  return "medium";
+}
+
+function describeRarity(days: number): string {
+  if (days >= MAX_RARITY_DAYS) return "never before";
+  if (days >= 365) return `about once in ${Math.round(days / 365)} year${days >= 730 ? "s" : ""}`;
+  if (days >= 2) return `about once in ${Math.round(days)} days`;
+  return `about once in ${Math.max(1, Math.round(days * 24))} hours`;
+}
 
 function describeBasis(scored: ScoredSample): string {
   switch (scored.basis) {

@@ -32,6 +32,9 @@ const WEEK_MS = 7 * DAY_MS;
 const SLOT_MS = 15 * MINUTE_MS;
 const DAY_SLOTS = DAY_MS / SLOT_MS;
 const WEEK_HOURS = 168;
+/** How long a model takes to count as mature, and the least its scores count before. */
+const MATURE_MS = 2 * DAY_MS;
+const MIN_MATURITY = 0.05;
 
 export interface MetricStreamSettings {
   /** Time constant of the recent level (ms). */
@@ -52,6 +55,8 @@ export interface MetricStreamSettings {
   relativeFloor: number;
   /** Past the largest score seen lately, the tail probability falls by e per this much log(1 + raw). */
   tailScale: number;
+  /** The spread is at least this share of its long-run level (time constant `scoreMs`). */
+  longRunFloor: number;
 }
 
 export const DEFAULT_METRIC_STREAM_SETTINGS: Readonly<MetricStreamSettings> = {
@@ -64,6 +69,7 @@ export const DEFAULT_METRIC_STREAM_SETTINGS: Readonly<MetricStreamSettings> = {
   warmupSamples: 12,
   relativeFloor: 0.002,
   tailScale: 0.1,
+  longRunFloor: 1.5,
 };
 
 export type PredictionBasis = "level" | "day profile" | "week profile";
@@ -80,6 +86,18 @@ export interface ScoredSample {
   raw: number;
   /** −log10 of the tail probability of this score (or of the recent run of scores) for this series. */
   surprise: number;
+  /**
+   * How rare that is in time: a deviation like it happens about once in this many days at this series'
+   * sampling rate (1 / (tail probability × samples per day)). The alerting bar is set in days, so one
+   * setting means the same at 1-minute, 5-minute or hourly polling.
+   */
+  rarityDays: number;
+  /**
+   * The highest surprise of the previous day (before this sample), and the previous sample's: an
+   * incident already alerted on is not a new alert unless it grows or goes on (see adaptive-baseline).
+   */
+  priorDayMax: number;
+  previousSurprise: number;
   /** Whether the surprise came from a run of samples (persistence) rather than this one (extremeness). */
   persistent: boolean;
   /** The predictor that carried the most weight. */
@@ -90,27 +108,61 @@ const SCORE_BINS = 96;
 const SCORE_BIN_WIDTH = 0.0625;
 /** Smallest tail probability reported (surprise 12). */
 const MIN_TAIL = 1e-12;
+/** Rarity is reported up to this (about 27 years). */
+export const MAX_RARITY_DAYS = 10_000;
 
-/** A histogram of log(1 + raw) whose counts decay with time: the recent distribution of a score. */
+/**
+ * A histogram of log(1 + raw) whose counts decay with time: the recent distribution of a score. The
+ * decay is lazy (a growing gain instead of multiplying every bin on every sample), so adding is O(1).
+ */
 class DecayingHistogram {
-  private readonly counts = new Float32Array(SCORE_BINS);
-  private weight = 0;
+  private readonly stored = new Float32Array(SCORE_BINS);
+  private storedWeight = 0;
+  /** stored / gain = the decayed count. */
+  private gain = 1;
 
   /** P(score ≥ u) with add-one smoothing; past the highest occupied bin, an exponential fall-off. */
   tail(u: number, tailScale: number): number {
-    const from = binOf(u);
-    let above = 1;
-    for (let b = from; b < SCORE_BINS; b++) above += this.counts[b]!;
+    let above = 0;
+    for (let b = binOf(u); b < SCORE_BINS; b++) above += this.stored[b]!;
+    const occupied = 0.5 * this.gain;
     let top = SCORE_BINS - 1;
-    while (top > 0 && this.counts[top]! < 0.5) top--;
+    while (top > 0 && this.stored[top]! < occupied) top--;
     const beyond = Math.max(0, u - (top + 1) * SCORE_BIN_WIDTH);
-    return Math.max(MIN_TAIL, (above / (this.weight + 1)) * Math.exp(-beyond / tailScale));
+    const p = (above / this.gain + 1) / (this.storedWeight / this.gain + 1);
+    return Math.max(MIN_TAIL, p * Math.exp(-beyond / tailScale));
   }
 
-  add(u: number, decay: number): void {
-    for (let b = 0; b < SCORE_BINS; b++) this.counts[b]! *= decay;
-    this.weight = this.weight * decay + 1;
-    this.counts[binOf(u)]! += 1;
+  add(u: number, decay: number, weight: number): void {
+    this.gain /= decay;
+    if (this.gain > 1e6) {
+      for (let b = 0; b < SCORE_BINS; b++) this.stored[b]! /= this.gain;
+      this.storedWeight /= this.gain;
+      this.gain = 1;
+    }
+    this.stored[binOf(u)]! += weight * this.gain;
+    this.storedWeight += weight * this.gain;
+  }
+}
+
+/** The largest value per hour over the last day, in 25 hourly cells (a ring). */
+class HourlyMax {
+  private readonly max = new Float32Array(25);
+  private readonly hour = new Float64Array(25).fill(Number.NaN);
+
+  add(ts: number, value: number): void {
+    const h = Math.floor(ts / HOUR_MS);
+    const i = h % 25;
+    if (this.hour[i] !== h) (this.hour[i] = h), (this.max[i] = value);
+    else this.max[i] = Math.max(this.max[i]!, value);
+  }
+
+  /** The largest value added at or after `from` (hour resolution); 0 when none. */
+  maxSince(from: number): number {
+    const first = Math.floor(from / HOUR_MS);
+    let m = 0;
+    for (let i = 0; i < 25; i++) if (this.hour[i]! >= first) m = Math.max(m, this.max[i]!);
+    return m;
   }
 }
 
@@ -137,7 +189,7 @@ class SeasonalProfile {
     return this.inUse(slot, ts) ? this.means[slot] : undefined;
   }
 
-  learn(slot: number, ts: number, value: number, intervalMs: number, periods: number, clipped: (r: number) => number): void {
+  learn(slot: number, ts: number, value: number, intervalMs: number, periods: number, clip: number): void {
     if (Number.isNaN(this.firstSeen[slot]!)) {
       this.firstSeen[slot] = ts;
       this.means[slot] = value;
@@ -151,7 +203,7 @@ class SeasonalProfile {
     const a = Math.max(1 / weight, 1 / (periods * perVisit));
     const mean = this.means[slot]!;
     // while the slot is still learning its first period the mean is plain; once predicting, clipped
-    this.means[slot] = mean + a * (this.inUse(slot, ts) ? clipped(value - mean) : value - mean);
+    this.means[slot] = mean + a * (this.inUse(slot, ts) ? clamp(value - mean, clip) : value - mean);
   }
 
   private inUse(slot: number, ts: number): boolean {
@@ -162,6 +214,7 @@ class SeasonalProfile {
 export class MetricStream {
   private n = 0;
   private lastTs = Number.NaN;
+  private firstTs = Number.NaN;
   /** Smoothed interval between samples (ms). */
   private intervalMs = Number.NaN;
   private level = 0;
@@ -170,11 +223,14 @@ export class MetricStream {
   private errDay = 0;
   private errWeek = 0;
   private spread = 0;
+  private slowSpread = 0;
   private readonly day = new SeasonalProfile(DAY_SLOTS, DAY_MS, SLOT_MS);
   private readonly week = new SeasonalProfile(WEEK_HOURS, WEEK_MS, HOUR_MS);
   private readonly single = new DecayingHistogram();
   private readonly runs = new DecayingHistogram();
   private readonly recent: number[] = [];
+  private readonly hourlyMax = new HourlyMax();
+  private previousSurprise = 0;
 
   constructor(private readonly settings: Readonly<MetricStreamSettings> = DEFAULT_METRIC_STREAM_SETTINGS) {}
 
@@ -194,10 +250,11 @@ export class MetricStream {
     const s = this.settings;
     const { slot, hourOfWeek } = positions(ts);
     if (this.n === 0) {
+      this.firstTs = ts;
       this.level = value;
       this.meanAbs = Math.abs(value);
       // an unknown spread starts at 5 % of the value and is learnt from the following samples
-      this.errLevel = this.errDay = this.errWeek = this.spread = Math.max(0.05 * Math.abs(value), 1e-9);
+      this.errLevel = this.errDay = this.errWeek = this.spread = this.slowSpread = Math.max(0.05 * Math.abs(value), 1e-9);
       this.intervalMs = Number.NaN;
     } else {
       const gap = ts - this.lastTs;
@@ -211,24 +268,28 @@ export class MetricStream {
     const pLevel = this.level;
     const pDay = this.n > 0 ? this.day.predict(slot, ts) : undefined;
     const pWeek = this.n > 0 ? this.week.predict(hourOfWeek, ts) : undefined;
-    const weightOf = (err: number) => 1 / Math.max(err, 1e-12) ** 2;
-    let total = weightOf(this.errLevel);
+    // each predictor weighted by the inverse square of its recent error
+    let total = inverseSquare(this.errLevel);
     let expected = total * pLevel;
     let basis: PredictionBasis = "level";
     let strongest = total;
-    for (const [p, err, name] of [
-      [pDay, this.errDay, "day profile"],
-      [pWeek, this.errWeek, "week profile"],
-    ] as const) {
-      if (p === undefined) continue;
-      const w = weightOf(err);
+    if (pDay !== undefined) {
+      const w = inverseSquare(this.errDay);
       total += w;
-      expected += w * p;
-      if (w > strongest) (strongest = w), (basis = name);
+      expected += w * pDay;
+      if (w > strongest) (strongest = w), (basis = "day profile");
+    }
+    if (pWeek !== undefined) {
+      const w = inverseSquare(this.errWeek);
+      total += w;
+      expected += w * pWeek;
+      if (w > strongest) (strongest = w), (basis = "week profile");
     }
     expected /= total;
 
-    const spread = Math.max(this.spread, s.relativeFloor * this.meanAbs, 1e-9);
+    // the spread never drops far below its long-run level: a quiet hour must not make every ordinary
+    // step of the series (a quantised counter, a polling jitter) look like a rare deviation
+    const spread = Math.max(this.spread, s.longRunFloor * this.slowSpread, s.relativeFloor * this.meanAbs, 1e-9);
     const residual = value - expected;
     const raw = Math.abs(residual) / spread;
     const u = Math.log1p(raw);
@@ -242,46 +303,59 @@ export class MetricStream {
       const single = this.single.tail(u, s.tailScale);
       const persisted = this.recent.length === s.persistenceSamples ? this.runs.tail(run, s.tailScale) : 1;
       const tail = Math.min(1, single, persisted);
+      const surprise = Math.max(0, -Math.log10(tail));
+      const priorDayMax = this.hourlyMax.maxSince(ts - DAY_MS);
       scored = {
         value,
         expected,
         spread,
         residual,
         raw,
-        surprise: Math.max(0, -Math.log10(tail)),
+        surprise,
+        rarityDays: Math.min(MAX_RARITY_DAYS, 1 / (tail * (DAY_MS / interval))),
+        priorDayMax,
+        previousSurprise: this.previousSurprise,
         persistent: persisted < single,
         basis,
       };
-      this.single.add(u, decay);
-      if (this.recent.length === s.persistenceSamples) this.runs.add(run, decay);
+      this.hourlyMax.add(ts, surprise);
+      this.previousSurprise = surprise;
+      // scores of a young model (spread and profiles still forming) count less in its history, so the
+      // cold start's rough first days do not set the bar of what is ordinary for a week
+      const maturity = Math.min(1, Math.max(MIN_MATURITY, (ts - this.firstTs) / MATURE_MS));
+      this.single.add(u, decay, maturity);
+      if (this.recent.length === s.persistenceSamples) this.runs.add(run, decay, maturity);
     }
 
     // learn, with residuals clipped so one spike neither moves the level nor widens the spread
     const clip = s.learnClip * spread;
-    const clipped = (r: number) => Math.max(-clip, Math.min(clip, r));
-    const rate = (horizonMs: number) => Math.min(1, Math.max(1 / (this.n + 1), interval / horizonMs));
     if (this.n > 0) {
-      const aErr = rate(s.errorMs);
-      const learnErr = (err: number, predicted: number) => err + aErr * (Math.abs(clipped(value - predicted)) - err);
+      const floorRate = 1 / (this.n + 1);
+      const aErr = Math.min(1, Math.max(floorRate, interval / s.errorMs));
       // a predictor not in use yet is taken as no better than the level, so it starts on equal terms
-      this.errDay = pDay === undefined ? this.errLevel : learnErr(this.errDay, pDay);
-      this.errWeek = pWeek === undefined ? this.errLevel : learnErr(this.errWeek, pWeek);
-      this.errLevel = learnErr(this.errLevel, pLevel);
-      this.spread = learnErr(this.spread, expected);
-      this.level += rate(s.levelMs) * clipped(value - pLevel);
+      this.errDay = pDay === undefined ? this.errLevel : this.errDay + aErr * (Math.abs(clamp(value - pDay, clip)) - this.errDay);
+      this.errWeek = pWeek === undefined ? this.errLevel : this.errWeek + aErr * (Math.abs(clamp(value - pWeek, clip)) - this.errWeek);
+      this.errLevel += aErr * (Math.abs(clamp(value - pLevel, clip)) - this.errLevel);
+      this.spread += aErr * (Math.abs(clamp(residual, clip)) - this.spread);
+      this.slowSpread += Math.min(1, Math.max(floorRate, interval / s.scoreMs)) * (Math.abs(clamp(residual, clip)) - this.slowSpread);
+      this.level += Math.min(1, Math.max(floorRate, interval / s.levelMs)) * clamp(value - pLevel, clip);
       this.meanAbs += aErr * (Math.abs(value) - this.meanAbs);
     }
-    this.day.learn(slot, ts, value, interval, s.seasonalPeriods, clipped);
-    this.week.learn(hourOfWeek, ts, value, interval, s.seasonalPeriods, clipped);
+    this.day.learn(slot, ts, value, interval, s.seasonalPeriods, clip);
+    this.week.learn(hourOfWeek, ts, value, interval, s.seasonalPeriods, clip);
     this.n += 1;
     this.lastTs = ts;
     return scored;
   }
 }
 
+const inverseSquare = (err: number) => 1 / Math.max(err, 1e-12) ** 2;
+const clamp = (r: number, limit: number) => (r > limit ? limit : r < -limit ? -limit : r);
+
 /** The 15-minute slot of the day and the hour of the week (Monday 00:00 UTC = 0) of a time. */
 function positions(ts: number): { slot: number; hourOfWeek: number } {
-  const d = new Date(ts);
-  const slot = Math.floor((ts - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())) / SLOT_MS);
-  return { slot, hourOfWeek: ((d.getUTCDay() + 6) % 7) * 24 + d.getUTCHours() };
+  const inDay = ((ts % DAY_MS) + DAY_MS) % DAY_MS;
+  // 1970-01-01 was a Thursday: day 0 of the epoch is weekday 3 counting from Monday
+  const weekday = (((Math.floor(ts / DAY_MS) + 3) % 7) + 7) % 7;
+  return { slot: Math.floor(inDay / SLOT_MS), hourOfWeek: weekday * 24 + Math.floor(inDay / HOUR_MS) };
 }

@@ -3,6 +3,7 @@ import { DetectionEngine, RECENT_MINUTES } from "@/lib/detect/detection-engine";
 import type { Detection, DetectorDevice, DetectorInput, DeviceFlowSummary, RunnableDetector } from "@/lib/detect/detector";
 import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
+import { DETECTORS } from "@/lib/detect/registry";
 import { trainMultivariateModel } from "@/lib/detect/models/multivariate-model";
 import { emptyMetricValues, type MetricSample, type MetricValues } from "@/lib/telemetry/metrics";
 
@@ -63,26 +64,42 @@ function detectionOf(detector: string, sample: MetricSample): Detection {
 
 const minutesAgo = (m: number, count: number) => Array.from({ length: count }, (_, i) => T0 + (m - count + i) * MINUTE);
 
-describe("DetectionEngine without a baseline", () => {
-  it("detects nothing on a device before it has a baseline, and again once its baseline is taken away", () => {
+describe("DetectionEngine without a trained baseline (cold start)", () => {
+  it("runs the detectors from a device's first minute, with an empty baseline until one is trained", () => {
     const detector = recorder();
     const engine = new DetectionEngine({ detectors: [detector] });
-    expect(engine.observe(minute(FW_ID, 0), FW)).toEqual({ detections: [], failures: [] });
-    expect(detector.calls).toEqual([]);
+    expect(engine.observe(minute(FW_ID, 0), FW).detections).toHaveLength(1);
+    expect(detector.calls[0]!.input.baseline.size).toBe(0);
     expect(engine.baselineOf(FW_ID)).toBeUndefined();
 
     engine.setBaselines(new Map([[FW_ID, CPU_BASELINE]]));
-    expect(engine.baselineOf(FW_ID)).toBe(CPU_BASELINE);
-    expect(engine.observe(minute(FW_ID, 1), FW).detections).toHaveLength(1);
-    expect(engine.observe(minute(SW_ID, 1), SW).detections).toEqual([]); // another device, still without one
+    engine.observe(minute(FW_ID, 1), FW);
+    expect(detector.calls[1]!.input.baseline).toBe(CPU_BASELINE);
+    engine.observe(minute(SW_ID, 1), SW); // another device, still without one
+    expect(detector.calls[2]!.input.baseline.size).toBe(0);
+  });
 
-    engine.setBaselines(new Map([[SW_ID, CPU_BASELINE]]));
-    expect(engine.observe(minute(FW_ID, 2), FW).detections).toEqual([]);
-    expect(engine.observe(minute(SW_ID, 2), SW).detections).toHaveLength(1);
-    expect(detector.calls.map((c) => [c.deviceId, c.ts])).toEqual([
-      [FW_ID, T0 + MINUTE],
-      [SW_ID, T0 + 2 * MINUTE],
-    ]);
+  it("scores each reported metric with the device's online model once it has warmed up", () => {
+    const engine = new DetectionEngine({ detectors: [] });
+    const seen: number[] = [];
+    for (let m = 0; m < 20; m++) {
+      const { streams } = engine.observe(minute(FW_ID, m, { cpuPct: 20 + (m % 3), latencyMs: null }), FW);
+      seen.push(streams.size);
+      expect(streams.has("latencyMs")).toBe(false);
+    }
+    // nothing during the warm-up (12 samples), then the CPU metric every minute
+    expect(seen.slice(0, 12)).toEqual(Array(12).fill(0));
+    expect(seen.slice(12)).toEqual(Array(8).fill(1));
+  });
+
+  it("flags a CPU spike on a device that has no trained baseline, with the registered detectors", () => {
+    const engine = new DetectionEngine({ detectors: DETECTORS });
+    for (let m = 0; m < 120; m++) {
+      const { detections } = engine.observe(minute(FW_ID, m, { cpuPct: 20 + (m % 5) * 0.5 }), FW);
+      expect(detections).toEqual([]);
+    }
+    const { detections } = engine.observe(minute(FW_ID, 120, { cpuPct: 95 }), FW);
+    expect(detections.map((d) => [d.detector, d.metric, d.anomalyType])).toEqual([["adaptive-baseline", "cpuPct", "metric_spike"]]);
   });
 
   it("still remembers the minutes it saw before the baseline arrived", () => {
@@ -91,7 +108,7 @@ describe("DetectionEngine without a baseline", () => {
     for (let m = 0; m < 5; m++) engine.observe(minute(FW_ID, m), FW);
     engine.setBaselines(new Map([[FW_ID, CPU_BASELINE]]));
     engine.observe(minute(FW_ID, 5), FW);
-    expect(detector.calls[0]?.recent).toEqual(minutesAgo(5, 5));
+    expect(detector.calls[5]?.recent).toEqual(minutesAgo(5, 5));
   });
 });
 
@@ -193,7 +210,8 @@ describe("DetectionEngine per-device configuration", () => {
   it("a threshold tuned for one device silences the same reading there only", () => {
     const engine = new DetectionEngine({
       detectors: [hourOfWeekZScore],
-      configFor: (_id, device) => (device.name === FW.name ? { threshold: 100 } : undefined),
+      // the detector is opt-in since the adaptive baseline replaced it: both devices turn it on
+      configFor: (_id, device) => (device.name === FW.name ? { enabled: true, threshold: 100 } : { enabled: true }),
     });
     engine.setBaselines(new Map([[FW_ID, CPU_BASELINE], [SW_ID, CPU_BASELINE]]));
     const busy = { cpuPct: 90 }; // z = 35 against 20 ± 2
@@ -222,7 +240,10 @@ describe("DetectionEngine inputs and failures", () => {
       },
     };
     const after = recorder("after");
-    const engine = new DetectionEngine({ detectors: [boom, after, hourOfWeekZScore] });
+    const engine = new DetectionEngine({
+      detectors: [boom, after, hourOfWeekZScore],
+      configFor: (id) => (id === hourOfWeekZScore.id ? { enabled: true } : undefined),
+    });
     engine.setBaselines(new Map([[FW_ID, CPU_BASELINE]]));
     const { detections, failures } = engine.observe(minute(FW_ID, 0, { cpuPct: 90 }), FW);
     expect(failures).toHaveLength(1);

@@ -9,6 +9,7 @@ describe("the detector registry", () => {
 
   it("runs the minute detectors in the worker's order", () => {
     expect(DETECTORS.map((d) => d.id)).toEqual([
+      "adaptive-baseline",
       "hour-of-week-zscore",
       "robust-zscore",
       "iqr-fences",
