@@ -35,6 +35,9 @@ const WEEK_HOURS = 168;
 /** How long a model takes to count as mature, and the least its scores count before. */
 const MATURE_MS = 2 * DAY_MS;
 const MIN_MATURITY = 0.05;
+/** A deviation rarer than once in this many days is an incident: it enters the history at this weight. */
+const INCIDENT_RARITY_DAYS = 100;
+const INCIDENT_WEIGHT = 0.1;
 
 export interface MetricStreamSettings {
   /** Time constant of the recent level (ms). */
@@ -84,7 +87,10 @@ export interface ScoredSample {
   residual: number;
   /** |residual| / spread; ≈ 1 on average for normal samples. */
   raw: number;
-  /** −log10 of the tail probability of this score (or of the recent run of scores) for this series. */
+  /**
+   * −log10 of the tail probability of this score (or of the recent run of scores) for this series;
+   * not capped, so a deviation far beyond any seen ranks above a lesser one.
+   */
   surprise: number;
   /**
    * How rare that is in time: a deviation like it happens about once in this many days at this series'
@@ -106,8 +112,6 @@ export interface ScoredSample {
 
 const SCORE_BINS = 96;
 const SCORE_BIN_WIDTH = 0.0625;
-/** Smallest tail probability reported (surprise 12). */
-const MIN_TAIL = 1e-12;
 /** Rarity is reported up to this (about 27 years). */
 export const MAX_RARITY_DAYS = 10_000;
 
@@ -121,8 +125,11 @@ class DecayingHistogram {
   /** stored / gain = the decayed count. */
   private gain = 1;
 
-  /** P(score ≥ u) with add-one smoothing; past the highest occupied bin, an exponential fall-off. */
-  tail(u: number, tailScale: number): number {
+  /**
+   * log10 P(score ≥ u), with add-one smoothing; past the highest occupied bin, an exponential fall-off
+   * (in logs, so a deviation far beyond any seen still ranks above a lesser one).
+   */
+  log10Tail(u: number, tailScale: number): number {
     let above = 0;
     for (let b = binOf(u); b < SCORE_BINS; b++) above += this.stored[b]!;
     const occupied = 0.5 * this.gain;
@@ -130,7 +137,7 @@ class DecayingHistogram {
     while (top > 0 && this.stored[top]! < occupied) top--;
     const beyond = Math.max(0, u - (top + 1) * SCORE_BIN_WIDTH);
     const p = (above / this.gain + 1) / (this.storedWeight / this.gain + 1);
-    return Math.max(MIN_TAIL, p * Math.exp(-beyond / tailScale));
+    return Math.log10(Math.min(1, p)) - beyond / (tailScale * Math.LN10);
   }
 
   add(u: number, decay: number, weight: number): void {
@@ -300,10 +307,11 @@ export class MetricStream {
       this.recent.push(u);
       if (this.recent.length > s.persistenceSamples) this.recent.shift();
       const run = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
-      const single = this.single.tail(u, s.tailScale);
-      const persisted = this.recent.length === s.persistenceSamples ? this.runs.tail(run, s.tailScale) : 1;
-      const tail = Math.min(1, single, persisted);
-      const surprise = Math.max(0, -Math.log10(tail));
+      const single = -this.single.log10Tail(u, s.tailScale);
+      const persisted = this.recent.length === s.persistenceSamples ? -this.runs.log10Tail(run, s.tailScale) : 0;
+      const surprise = Math.max(0, single, persisted);
+      // once in how many days: 10^surprise samples at this series' rate
+      const rarity = 10 ** Math.min(surprise, 300) / (DAY_MS / interval);
       const priorDayMax = this.hourlyMax.maxSince(ts - DAY_MS);
       scored = {
         value,
@@ -312,10 +320,10 @@ export class MetricStream {
         residual,
         raw,
         surprise,
-        rarityDays: Math.min(MAX_RARITY_DAYS, 1 / (tail * (DAY_MS / interval))),
+        rarityDays: Math.min(MAX_RARITY_DAYS, rarity),
         priorDayMax,
         previousSurprise: this.previousSurprise,
-        persistent: persisted < single,
+        persistent: persisted > single,
         basis,
       };
       this.hourlyMax.add(ts, surprise);
@@ -323,8 +331,12 @@ export class MetricStream {
       // scores of a young model (spread and profiles still forming) count less in its history, so the
       // cold start's rough first days do not set the bar of what is ordinary for a week
       const maturity = Math.min(1, Math.max(MIN_MATURITY, (ts - this.firstTs) / MATURE_MS));
-      this.single.add(u, decay, maturity);
-      if (this.recent.length === s.persistenceSamples) this.runs.add(run, decay, maturity);
+      // a deviation far past anything ordinary (an incident) barely enters the history, so one attack
+      // does not make the next one look ordinary (the same guard as leaving confirmed alerts out of
+      // baseline training)
+      const weight = maturity * (rarity >= INCIDENT_RARITY_DAYS ? INCIDENT_WEIGHT : 1);
+      this.single.add(u, decay, weight);
+      if (this.recent.length === s.persistenceSamples) this.runs.add(run, decay, weight);
     }
 
     // learn, with residuals clipped so one spike neither moves the level nor widens the spread
