@@ -17,6 +17,11 @@ export const EWMA_BAND_ID = "ewma-band";
 const MINUTE_MS = 60_000;
 
 export const ewmaBandConfigSchema = z.object({
+  /**
+   * Off by default since the adaptive-baseline detector replaced it (it raised most false alerts on real
+   * data: README, \"Detection on real data\"); an engineer may turn it on for a role or site.
+   */
+  enabled: z.boolean(),
   /** Weight of the newest point (0.1 ≈ the last 19 minutes carry most of the weight). */
   alpha: z.number().finite().gt(0).max(1),
   /** Band half-width in EWMA standard deviations: alert outside mean ± k·σ. */
@@ -56,8 +61,9 @@ export const ewmaBand = defineDetector<EwmaBandConfig>({
   scoreField: "k",
   alertTypes: ["metric_spike", "metric_drop"],
   // k 6 (tuned on the built-in evaluation suite): σ from ~20 effectively weighted minutes is itself uncertain.
-  defaultConfig: { alpha: 0.1, k: 6, minPoints: 20, windowMinutes: 60, minStd: 0.01, minBaselineDeviation: 3 },
+  defaultConfig: { enabled: false, alpha: 0.1, k: 6, minPoints: 20, windowMinutes: 60, minStd: 0.01, minBaselineDeviation: 3 },
   detect({ sample, recent, baseline }, config) {
+    if (!config.enabled) return [];
     const now = sample.ts.getTime();
     const windowStart = now - config.windowMinutes * MINUTE_MS;
     // Only strictly earlier minutes: the value under test must not pull its own band towards it.

@@ -11,6 +11,11 @@ export const HOUR_OF_WEEK_ZSCORE_ID = "hour-of-week-zscore";
 export { MIN_STD_ABSOLUTE } from "@/lib/detect/baseline/std-floor";
 
 export const hourOfWeekZScoreConfigSchema = z.object({
+  /**
+   * Off by default since the adaptive-baseline detector replaced it (it raised most false alerts on real
+   * data: README, \"Detection on real data\"); an engineer may turn it on for a role or site.
+   */
+  enabled: z.boolean(),
   /** Alert when |z| exceeds this. */
   threshold: z.number().finite().positive(),
   /**
@@ -31,8 +36,9 @@ export const hourOfWeekZScore = defineDetector<HourOfWeekZScoreConfig>({
   configSchema: hourOfWeekZScoreConfigSchema,
   scoreField: "threshold",
   alertTypes: ["metric_spike", "metric_drop"],
-  defaultConfig: { threshold: 5, minStd: 0.01 },
+  defaultConfig: { enabled: false, threshold: 5, minStd: 0.01 },
   detect(input, config) {
+    if (!config.enabled) return [];
     return detectBaselineDeviations(input, {
       detector: HOUR_OF_WEEK_ZSCORE_ID,
       metrics: config.metrics,

@@ -13,6 +13,11 @@ export const IQR_FENCES_ID = "iqr-fences";
 export const IQR_PER_STD = 2 * 0.6745;
 
 export const iqrFencesConfigSchema = z.object({
+  /**
+   * Off by default since the adaptive-baseline detector replaced it (it raised most false alerts on real
+   * data: README, \"Detection on real data\"); an engineer may turn it on for a role or site.
+   */
+  enabled: z.boolean(),
   /** Tukey's k: fences sit k IQRs outside the quartiles (3 = "far out"). */
   k: z.number().finite().positive(),
   /**
@@ -34,8 +39,9 @@ export const iqrFences = defineDetector<IqrFencesConfig>({
   configSchema: iqrFencesConfigSchema,
   scoreField: "k",
   alertTypes: ["metric_spike", "metric_drop"],
-  defaultConfig: { k: 4, minStd: 0.01 },
+  defaultConfig: { enabled: false, k: 4, minStd: 0.01 },
   detect(input, config) {
+    if (!config.enabled) return [];
     const { k } = config;
     return detectBaselineDeviations(input, {
       detector: IQR_FENCES_ID,

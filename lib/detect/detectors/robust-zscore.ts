@@ -13,6 +13,11 @@ export const ROBUST_ZSCORE_ID = "robust-zscore";
 export const MAD_TO_STD = 1 / 0.6745;
 
 export const robustZScoreConfigSchema = z.object({
+  /**
+   * Off by default since the adaptive-baseline detector replaced it (it raised most false alerts on real
+   * data: README, \"Detection on real data\"); an engineer may turn it on for a role or site.
+   */
+  enabled: z.boolean(),
   /** Alert when |robust z| exceeds this. */
   threshold: z.number().finite().positive(),
   /**
@@ -35,8 +40,9 @@ export const robustZScore = defineDetector<RobustZScoreConfig>({
   alertTypes: ["metric_spike", "metric_drop"],
   // Above the plain z-score's 5 (both tuned on the built-in evaluation suite): MAD-based spreads are
   // tighter on the heavy-tailed series networks produce.
-  defaultConfig: { threshold: 6, minStd: 0.01 },
+  defaultConfig: { enabled: false, threshold: 6, minStd: 0.01 },
   detect(input, config) {
+    if (!config.enabled) return [];
     return detectBaselineDeviations(input, {
       detector: ROBUST_ZSCORE_ID,
       metrics: config.metrics,

@@ -72,7 +72,8 @@ describe("slow exfiltration", () => {
       for (let ms = w.start.getTime(); ms < w.end.getTime(); ms += MINUTE) {
         const ts = new Date(ms);
         const values = applyIncidents(model.valuesAt(FILE_SERVER, ts), FILE_SERVER, ts, [slow]);
-        detections.push(...hourOfWeekZScore.run({ sample: { deviceId: FILE_SERVER, ts, values }, baseline }));
+        // turned on: off by default since the adaptive baseline replaced it
+        detections.push(...hourOfWeekZScore.run({ sample: { deviceId: FILE_SERVER, ts, values }, baseline }, { enabled: true }));
       }
     }
     const outbound = detections.filter((d) => d.metric === "bandwidthOutBps");

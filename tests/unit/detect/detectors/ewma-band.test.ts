@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { DetectorInput } from "@/lib/detect/detector";
 import { ewmaBand, ewmaStats } from "@/lib/detect/detectors/ewma-band";
 import { buildBaselineIndex, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
@@ -41,6 +42,13 @@ function handBaseline(how: number, buckets: Partial<Record<MetricName, { median:
   );
 }
 
+/**
+ * Off by default since the adaptive-baseline detector replaced it; an engineer may turn it on for a role or
+ * site. The tests of its logic run it turned on (`enabled: true` under any other overrides).
+ */
+const ON = { enabled: true };
+const ewma = (input: DetectorInput, overrides: Record<string, unknown> = {}) => ewmaBand.run(input, { ...ON, ...overrides });
+
 /** 95 and 105 Mbps alternating: EWMA mean ≈ 100 Mbps, σ ≈ 5 Mbps. */
 const ALTERNATING = recentMinutes(30, "bandwidthOutBps", (i) => (i % 2 === 0 ? 95e6 : 105e6));
 
@@ -51,7 +59,7 @@ const ALTERNATING = recentMinutes(30, "bandwidthOutBps", (i) => (i % 2 === 0 ? 9
 const MECHANICS = { k: 5, minBaselineDeviation: 0 };
 
 const run = (values: Partial<MetricValues>, recent: readonly MetricSample[] | undefined, overrides: Record<string, unknown> = {}) =>
-  ewmaBand.run({ sample: sampleAt(0, values), baseline: new Map(), recent }, { ...MECHANICS, ...overrides });
+  ewma({ sample: sampleAt(0, values), baseline: new Map(), recent }, { ...MECHANICS, ...overrides });
 
 describe("ewmaStats", () => {
   it.each([
@@ -115,7 +123,7 @@ describe("ewmaBand on a sudden level shift", () => {
     );
     let alerts = 0;
     for (let m = 60; m < series.length; m++) {
-      alerts += ewmaBand.run({ sample: series[m]!, baseline: new Map(), recent: series.slice(m - 60, m) }, MECHANICS).length;
+      alerts += ewma({ sample: series[m]!, baseline: new Map(), recent: series.slice(m - 60, m) }, MECHANICS).length;
     }
     expect(alerts).toBe(0);
   });
@@ -206,12 +214,14 @@ describe("ewmaBand input handling", () => {
     { name: "negative minStd", overrides: { minStd: -0.1 } },
     { name: "negative minBaselineDeviation", overrides: { minBaselineDeviation: -1 } },
     { name: "unknown metric", overrides: { metrics: ["temperature"] } },
+    { name: "a non-boolean enabled", overrides: { enabled: "yes" } },
   ])("rejects config with $name", ({ overrides }) => {
     expect(() => ewmaBand.resolveConfig(overrides)).toThrow();
   });
 
-  it("defaults to alpha 0.1, a 6σ band, 20 points over the last 60 minutes, a 1% floor and 3 robust σ from the hour's usual", () => {
+  it("defaults to off, alpha 0.1, a 6σ band, 20 points over the last 60 minutes, a 1% floor and 3 robust σ from the hour's usual", () => {
     expect(ewmaBand.defaultConfig).toEqual({
+      enabled: false,
       alpha: 0.1,
       k: 6,
       minPoints: 20,
@@ -221,13 +231,21 @@ describe("ewmaBand input handling", () => {
     });
   });
 
-  it("by default a jump between 5σ and 6σ of the recent band raises nothing, even where the hour's baseline finds it unusual", () => {
+  it("is off by default: nothing without overrides, even for a tripling against the last half hour and the hour's usual", () => {
+    const baseline = handBaseline(TUESDAY_14_HOW, { bandwidthOutBps: { median: 100e6, mad: 6.745e6 } });
+    const input = { sample: sampleAt(0, { bandwidthOutBps: 300e6 }), baseline, recent: ALTERNATING };
+    expect(ewmaBand.run(input)).toEqual([]);
+    expect(ewmaBand.run(input, MECHANICS)).toEqual([]); // tuning alone does not turn it on
+    expect(ewmaBand.run(input, ON).map((d) => [d.metric, d.anomalyType, d.severity])).toEqual([["bandwidthOutBps", "metric_spike", "critical"]]);
+  });
+
+  it("at its default k a jump between 5σ and 6σ of the recent band raises nothing, even where the hour's baseline finds it unusual", () => {
     const constant = recentMinutes(30, "connectionsPerSec", () => 100); // σ is the 1 conn/s relative floor
     const baseline = handBaseline(TUESDAY_14_HOW, { connectionsPerSec: { median: 50, mad: 0.6745 } });
     const sample = sampleAt(0, { connectionsPerSec: 105.5 });
-    expect(ewmaBand.run({ sample, baseline, recent: constant })).toEqual([]);
-    expect(ewmaBand.run({ sample, baseline, recent: constant }, { k: 5 }).map((d) => d.anomalyType)).toEqual(["metric_spike"]);
-    expect(ewmaBand.run({ sample: sampleAt(0, { connectionsPerSec: 106.1 }), baseline, recent: constant })).toHaveLength(1);
+    expect(ewma({ sample, baseline, recent: constant })).toEqual([]);
+    expect(ewma({ sample, baseline, recent: constant }, { k: 5 }).map((d) => d.anomalyType)).toEqual(["metric_spike"]);
+    expect(ewma({ sample: sampleAt(0, { connectionsPerSec: 106.1 }), baseline, recent: constant })).toHaveLength(1);
   });
 });
 
@@ -237,9 +255,7 @@ describe("ewmaBand checks a jump against the hour-of-week baseline (minBaselineD
   const flat = recentMinutes(30, "connectionsPerSec", () => 100);
   const usual100 = handBaseline(TUESDAY_14_HOW, { connectionsPerSec: { median: 100, mad: 6.745 } });
   const detect = (value: number, baseline: BaselineIndex, overrides?: Record<string, unknown>) =>
-    ewmaBand
-      .run({ sample: sampleAt(0, { connectionsPerSec: value }), baseline, recent: flat }, overrides)
-      .map((d) => d.anomalyType);
+    ewma({ sample: sampleAt(0, { connectionsPerSec: value }), baseline, recent: flat }, overrides).map((d) => d.anomalyType);
 
   it.each([
     { value: 129.9, overrides: undefined, expected: [] },
@@ -268,18 +284,18 @@ describe("ewmaBand checks a jump against the hour-of-week baseline (minBaselineD
       value: 300e6,
       unchecked: "metric_spike",
     },
-  ])("$name raises nothing by default (the jump and the deviation from the usual disagree)", ({ recentLevel, usual, value, unchecked }) => {
+  ])("$name raises nothing at the default minBaselineDeviation (the jump and the deviation from the usual disagree)", ({ recentLevel, usual, value, unchecked }) => {
     const recent = recentMinutes(30, "bandwidthOutBps", (i) => recentLevel + (i % 2 === 0 ? -5e6 : 5e6));
     const baseline = handBaseline(TUESDAY_14_HOW, { bandwidthOutBps: usual });
     const sample = sampleAt(0, { bandwidthOutBps: value });
-    expect(ewmaBand.run({ sample, baseline, recent })).toEqual([]);
+    expect(ewma({ sample, baseline, recent })).toEqual([]);
     // the jump itself is far outside the recent band: only the baseline check holds it back
-    expect(ewmaBand.run({ sample, baseline, recent }, { minBaselineDeviation: 0 }).map((d) => d.anomalyType)).toEqual([unchecked]);
+    expect(ewma({ sample, baseline, recent }, { minBaselineDeviation: 0 }).map((d) => d.anomalyType)).toEqual([unchecked]);
   });
 
   it("a collapse below what is usual for the hour is raised as a drop", () => {
     const baseline = handBaseline(TUESDAY_14_HOW, { bandwidthOutBps: { median: 100e6, mad: 6.745e6 } });
-    const [detection, ...rest] = ewmaBand.run({ sample: sampleAt(0, { bandwidthOutBps: 10e6 }), baseline, recent: ALTERNATING });
+    const [detection, ...rest] = ewma({ sample: sampleAt(0, { bandwidthOutBps: 10e6 }), baseline, recent: ALTERNATING });
     expect(rest).toEqual([]);
     expect(detection).toMatchObject({ anomalyType: "metric_drop", metric: "bandwidthOutBps", severity: "critical" });
   });
@@ -287,9 +303,9 @@ describe("ewmaBand checks a jump against the hour-of-week baseline (minBaselineD
   it("says nothing about a metric the baseline has never seen, unless the check is off", () => {
     const cpuOnly = handBaseline(TUESDAY_14_HOW, { cpuPct: { median: 20, mad: 1 } });
     const sample = sampleAt(0, { bandwidthOutBps: 300e6 });
-    expect(ewmaBand.run({ sample, baseline: cpuOnly, recent: ALTERNATING })).toEqual([]);
-    expect(ewmaBand.run({ sample, baseline: new Map(), recent: ALTERNATING })).toEqual([]);
-    expect(ewmaBand.run({ sample, baseline: new Map(), recent: ALTERNATING }, { minBaselineDeviation: 0 })).toHaveLength(1);
+    expect(ewma({ sample, baseline: cpuOnly, recent: ALTERNATING })).toEqual([]);
+    expect(ewma({ sample, baseline: new Map(), recent: ALTERNATING })).toEqual([]);
+    expect(ewma({ sample, baseline: new Map(), recent: ALTERNATING }, { minBaselineDeviation: 0 })).toHaveLength(1);
   });
 });
 
@@ -308,7 +324,7 @@ describe("ewmaBand on the demo file server's weekly backup (Sunday 02:00–03:00
   const detectOver = (from: number, minutes: number, overrides?: Record<string, unknown>) =>
     Array.from({ length: minutes }, (_, m) => {
       const t = from + m * MINUTE;
-      return ewmaBand.run({ sample: minuteAt(t), baseline, recent: previousHour(t) }, overrides);
+      return ewma({ sample: minuteAt(t), baseline, recent: previousHour(t) }, overrides);
     }).flat();
 
   it("learned a Sunday 02:00 outbound level far above the hour before it", () => {
@@ -317,7 +333,7 @@ describe("ewmaBand on the demo file server's weekly backup (Sunday 02:00–03:00
     expect(backupHour).toBeGreaterThan(5 * hourBefore);
   });
 
-  it("raises nothing from 01:30 to 03:30 by default, though the backup's start and end leave the recent band", () => {
+  it("raises nothing from 01:30 to 03:30 at its default settings, though the backup's start and end leave the recent band", () => {
     const from = BACKUP_START - 30 * MINUTE;
     expect(detectOver(from, 120)).toEqual([]);
     const unchecked = detectOver(from, 120, { minBaselineDeviation: 0 });
@@ -333,7 +349,7 @@ describe("ewmaBand on the demo file server's weekly backup (Sunday 02:00–03:00
   it("the same jump at Saturday 02:00, whose usual outbound is low, is raised", () => {
     const saturday = BACKUP_START - DAY;
     const sample: MetricSample = { ...minuteAt(BACKUP_START), ts: new Date(saturday) };
-    const detections = ewmaBand.run({ sample, baseline, recent: previousHour(saturday) });
+    const detections = ewma({ sample, baseline, recent: previousHour(saturday) });
     expect(detections.find((d) => d.metric === "bandwidthOutBps")).toMatchObject({
       anomalyType: "metric_spike",
       observed: { ts: "2025-01-25T02:00:00.000Z" },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { DetectorInput } from "@/lib/detect/detector";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { buildBaselineIndex, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
@@ -12,6 +13,13 @@ const DEVICE = 42;
 function sampleAt(ts: Date, values: Partial<MetricValues>): MetricSample {
   return { deviceId: DEVICE, ts, values: { ...emptyMetricValues(), ...values } };
 }
+
+/**
+ * Off by default since the adaptive-baseline detector replaced it; an engineer may turn it on for a role or
+ * site. The tests of its logic run it turned on (`enabled: true` under any other overrides).
+ */
+const ON = { enabled: true };
+const detect = (input: DetectorInput, overrides: Record<string, unknown> = {}) => hourOfWeekZScore.run(input, { ...ON, ...overrides });
 
 /** A baseline with one hand-set bucket per metric at Tuesday 14:00. */
 function handBaseline(buckets: Partial<Record<MetricName, { mean: number; std: number }>>): BaselineIndex {
@@ -55,12 +63,12 @@ describe("hourOfWeekZScore on a learned daily pattern", () => {
 
   it("raises nothing for an ordinary Tuesday 14:00 value", () => {
     const ordinary = (usual?.mean ?? 0) * 1.04;
-    expect(hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: ordinary }), baseline })).toEqual([]);
+    expect(detect({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: ordinary }), baseline })).toEqual([]);
   });
 
   it("raises a critical metric_spike for a 10× spike, explained with observed and usual values", () => {
     const spike = (usual?.mean ?? 0) * 10;
-    const [detection, ...rest] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: spike }), baseline });
+    const [detection, ...rest] = detect({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: spike }), baseline });
     expect(rest).toEqual([]);
     expect(detection).toMatchObject({
       detector: "hour-of-week-zscore",
@@ -79,7 +87,7 @@ describe("hourOfWeekZScore on a learned daily pattern", () => {
   });
 
   it("raises a metric_drop when traffic collapses", () => {
-    const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: 5e6 }), baseline });
+    const [detection] = detect({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: 5e6 }), baseline });
     expect(detection).toMatchObject({ anomalyType: "metric_drop", severity: "critical" });
     expect(detection?.explanation).toMatch(/^Bandwidth out 5 Mbps is 9\d% below the usual/);
     expect(detection?.dedupKey).toBeUndefined();
@@ -89,7 +97,7 @@ describe("hourOfWeekZScore on a learned daily pattern", () => {
 describe("hourOfWeekZScore explanation and expected range", () => {
   it("reads like the product copy, the normal range being the usual ± 5σ by default", () => {
     const baseline = handBaseline({ bandwidthOutBps: { mean: 207e6, std: 21.75e6 } });
-    const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: 910.8e6 }), baseline });
+    const [detection] = detect({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: 910.8e6 }), baseline });
     expect(detection?.explanation).toBe(
       "Bandwidth out 911 Mbps is 340% above the usual 207 Mbps for Tuesday 14:00 UTC (z = 32.4, normal range 98.3–316 Mbps).",
     );
@@ -109,18 +117,18 @@ describe("hourOfWeekZScore explanation and expected range", () => {
   it("draws the normal range at the configured threshold", () => {
     const baseline = handBaseline({ bandwidthOutBps: { mean: 207e6, std: 21.75e6 } });
     const sample = sampleAt(TUESDAY_14, { bandwidthOutBps: 910.8e6 });
-    const [detection] = hourOfWeekZScore.run({ sample, baseline }, { threshold: 4 });
+    const [detection] = detect({ sample, baseline }, { threshold: 4 });
     expect(detection?.explanation).toContain("(z = 32.4, normal range 120–294 Mbps).");
     expect(detection?.expected).toMatchObject({ low: 120e6, high: 294e6 });
   });
 
   it("talks in percentage points for percentage metrics and clamps the range at 100", () => {
     const baseline = handBaseline({ cpuPct: { mean: 40, std: 2 } });
-    const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { cpuPct: 98 }), baseline });
+    const [detection] = detect({ sample: sampleAt(TUESDAY_14, { cpuPct: 98 }), baseline });
     expect(detection?.explanation).toBe(
       "CPU 98.0% is 58.0 points above the usual 40.0% for Tuesday 14:00 UTC (z = 29.0, normal range 30.0–50.0%).",
     );
-    const [high] = hourOfWeekZScore.run({
+    const [high] = detect({
       sample: sampleAt(TUESDAY_14, { cpuPct: 40 }),
       baseline: handBaseline({ cpuPct: { mean: 97, std: 2 } }),
     });
@@ -130,14 +138,14 @@ describe("hourOfWeekZScore explanation and expected range", () => {
 
   it("clamps the low end of the range at zero", () => {
     const baseline = handBaseline({ bandwidthInBps: { mean: 10e6, std: 5e6 } });
-    const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthInBps: 100e6 }), baseline });
+    const [detection] = detect({ sample: sampleAt(TUESDAY_14, { bandwidthInBps: 100e6 }), baseline });
     expect(detection?.expected.low).toBe(0);
     expect(detection?.expected.high).toBe(35e6);
   });
 
   it("omits a percentage change when the usual value is zero", () => {
     const baseline = handBaseline({ flowsPerSec: { mean: 0, std: 0 } });
-    const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { flowsPerSec: 50 }), baseline });
+    const [detection] = detect({ sample: sampleAt(TUESDAY_14, { flowsPerSec: 50 }), baseline });
     expect(detection?.explanation).toMatch(/^Flows\/s 50 flows\/s is above the usual 0 flows\/s for/);
   });
 
@@ -145,7 +153,7 @@ describe("hourOfWeekZScore explanation and expected range", () => {
     const mondayOnly = buildBaselineIndex([
       { metric: "cpuPct", hourOfWeek: 14, mean: 30, std: 1, median: 30, p95: 32, p99: 33, sampleCount: 60 },
     ]);
-    const [detection] = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { cpuPct: 90 }), baseline: mondayOnly });
+    const [detection] = detect({ sample: sampleAt(TUESDAY_14, { cpuPct: 90 }), baseline: mondayOnly });
     expect(detection?.expected).toMatchObject({ hourOfWeek: TUESDAY_14_HOW, mean: 30, sampleCount: 60 });
     expect(detection?.explanation).toContain("for 14:00 UTC across the week");
   });
@@ -165,14 +173,14 @@ describe("hourOfWeekZScore severity (threshold 4, mean 100, std 10)", () => {
     { value: 59.9, expected: ["metric_drop", "medium"] },
     { value: 0, expected: ["metric_drop", "critical"] },
   ])("connections $value → $expected", ({ value, expected }) => {
-    const detections = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline }, THRESHOLD_4);
+    const detections = detect({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline }, THRESHOLD_4);
     expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 
   it("a higher configured threshold silences a medium deviation", () => {
     const sample = sampleAt(TUESDAY_14, { connectionsPerSec: 160 });
-    expect(hourOfWeekZScore.run({ sample, baseline })).toHaveLength(1);
-    expect(hourOfWeekZScore.run({ sample, baseline }, { threshold: 8 })).toEqual([]);
+    expect(detect({ sample, baseline })).toHaveLength(1);
+    expect(detect({ sample, baseline }, { threshold: 8 })).toEqual([]);
   });
 });
 
@@ -186,7 +194,7 @@ describe("hourOfWeekZScore std floor on near-constant series", () => {
     { name: "3% loss on a link that never loses", metric: "packetLossPct", mean: 0, value: 3, alerts: true },
   ])("$name → alerts: $alerts", ({ metric, mean, value, alerts }) => {
     const baseline = handBaseline({ [metric]: { mean, std: 0 } });
-    const detections = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { [metric]: value }), baseline });
+    const detections = detect({ sample: sampleAt(TUESDAY_14, { [metric]: value }), baseline });
     expect(detections.length > 0).toBe(alerts);
     for (const d of detections) expect(Number.isFinite(d.score)).toBe(true);
   });
@@ -197,17 +205,17 @@ describe("hourOfWeekZScore input handling", () => {
 
   it("checks only the configured metrics", () => {
     const sample = sampleAt(TUESDAY_14, { cpuPct: 90, bandwidthInBps: 50e6 });
-    expect(hourOfWeekZScore.run({ sample, baseline }).map((d) => d.metric).sort()).toEqual(["bandwidthInBps", "cpuPct"]);
-    expect(hourOfWeekZScore.run({ sample, baseline }, { metrics: ["cpuPct"] }).map((d) => d.metric)).toEqual(["cpuPct"]);
+    expect(detect({ sample, baseline }).map((d) => d.metric).sort()).toEqual(["bandwidthInBps", "cpuPct"]);
+    expect(detect({ sample, baseline }, { metrics: ["cpuPct"] }).map((d) => d.metric)).toEqual(["cpuPct"]);
   });
 
   it("skips null and NaN values and metrics without a baseline", () => {
     const sample = sampleAt(TUESDAY_14, { cpuPct: Number.NaN, bandwidthInBps: null, memoryPct: 99 });
-    expect(hourOfWeekZScore.run({ sample, baseline })).toEqual([]);
+    expect(detect({ sample, baseline })).toEqual([]);
   });
 
   it("raises nothing against an empty baseline", () => {
-    expect(hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { cpuPct: 100 }), baseline: new Map() })).toEqual([]);
+    expect(detect({ sample: sampleAt(TUESDAY_14, { cpuPct: 100 }), baseline: new Map() })).toEqual([]);
   });
 
   it.each([
@@ -215,15 +223,23 @@ describe("hourOfWeekZScore input handling", () => {
     { name: "negative threshold", overrides: { threshold: -1 } },
     { name: "negative minStd", overrides: { minStd: -0.1 } },
     { name: "unknown metric", overrides: { metrics: ["temperature"] } },
+    { name: "a non-boolean enabled", overrides: { enabled: "yes" } },
   ])("rejects config with $name", ({ overrides }) => {
     expect(() => hourOfWeekZScore.resolveConfig(overrides)).toThrow();
   });
 
-  it("defaults to threshold 5 and a 1% relative std floor", () => {
-    expect(hourOfWeekZScore.defaultConfig).toEqual({ threshold: 5, minStd: 0.01 });
+  it("defaults to off, threshold 5 and a 1% relative std floor", () => {
+    expect(hourOfWeekZScore.defaultConfig).toEqual({ enabled: false, threshold: 5, minStd: 0.01 });
   });
 
-  // mean 100, std 10: by default 5σ is the edge, high past 7.5σ, critical past 10σ.
+  it("is off by default: nothing without overrides, even for CPU at 90 % against 20 ± 2 (z = 35)", () => {
+    const sample = sampleAt(TUESDAY_14, { cpuPct: 90 });
+    expect(hourOfWeekZScore.run({ sample, baseline })).toEqual([]);
+    expect(hourOfWeekZScore.run({ sample, baseline }, { threshold: 4 })).toEqual([]); // tuning alone does not turn it on
+    expect(hourOfWeekZScore.run({ sample, baseline }, ON).map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
+  });
+
+  // mean 100, std 10: at the default threshold 5σ is the edge, high past 7.5σ, critical past 10σ.
   it.each([
     { value: 149.9, expected: null },
     { value: 150, expected: null },
@@ -232,9 +248,9 @@ describe("hourOfWeekZScore input handling", () => {
     { value: 200.1, expected: ["metric_spike", "critical"] },
     { value: 50.1, expected: null },
     { value: 49.9, expected: ["metric_drop", "medium"] },
-  ])("by default: connections $value against 100 ± 10 → $expected", ({ value, expected }) => {
+  ])("turned on at the default threshold: connections $value against 100 ± 10 → $expected", ({ value, expected }) => {
     const baseline = handBaseline({ connectionsPerSec: { mean: 100, std: 10 } });
-    const detections = hourOfWeekZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline });
+    const detections = detect({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline });
     expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 });

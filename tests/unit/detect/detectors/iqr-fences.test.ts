@@ -31,8 +31,13 @@ function handBaseline(buckets: Partial<Record<MetricName, { p25: number; median:
   );
 }
 
-const run = (values: Partial<MetricValues>, baseline: BaselineIndex, overrides?: unknown) =>
-  iqrFences.run({ sample: sampleAt(TUESDAY_14, values), baseline }, overrides);
+/**
+ * Off by default since the adaptive-baseline detector replaced it; an engineer may turn it on for a role or
+ * site. The tests of its logic run it turned on (`enabled: true` under any other overrides).
+ */
+const ON = { enabled: true };
+const run = (values: Partial<MetricValues>, baseline: BaselineIndex, overrides: Record<string, unknown> = {}) =>
+  iqrFences.run({ sample: sampleAt(TUESDAY_14, values), baseline }, { ...ON, ...overrides });
 
 describe("iqrFences severity (k 3, quartiles 90–110, so IQR 20 and fences 30–170)", () => {
   const baseline = handBaseline({ connectionsPerSec: { p25: 90, median: 100, p75: 110 } });
@@ -164,15 +169,23 @@ describe("iqrFences input handling", () => {
     { name: "infinite k", overrides: { k: Number.POSITIVE_INFINITY } },
     { name: "negative minStd", overrides: { minStd: -1 } },
     { name: "unknown metric", overrides: { metrics: ["temperature"] } },
+    { name: "a non-boolean enabled", overrides: { enabled: "yes" } },
   ])("rejects config with $name", ({ overrides }) => {
     expect(() => iqrFences.resolveConfig(overrides)).toThrow();
   });
 
-  it("defaults to k 4 and a 1% relative floor", () => {
-    expect(iqrFences.defaultConfig).toEqual({ k: 4, minStd: 0.01 });
+  it("defaults to off, k 4 and a 1% relative floor", () => {
+    expect(iqrFences.defaultConfig).toEqual({ enabled: false, k: 4, minStd: 0.01 });
   });
 
-  // Quartiles 90–110 (IQR 20): by default the fences are 10–190, high past 6 IQR, critical past 8.
+  it("is off by default: nothing without overrides, even for CPU at 90 % against quartiles 18–22 (17 IQR out)", () => {
+    const sample = sampleAt(TUESDAY_14, { cpuPct: 90 });
+    expect(iqrFences.run({ sample, baseline })).toEqual([]);
+    expect(iqrFences.run({ sample, baseline }, { k: 3 })).toEqual([]); // tuning alone does not turn it on
+    expect(iqrFences.run({ sample, baseline }, ON).map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
+  });
+
+  // Quartiles 90–110 (IQR 20): at the default k the fences are 10–190, high past 6 IQR, critical past 8.
   it.each([
     { value: 190, expected: null },
     { value: 190.2, expected: ["metric_spike", "medium"] },
@@ -180,7 +193,7 @@ describe("iqrFences input handling", () => {
     { value: 270.2, expected: ["metric_spike", "critical"] },
     { value: 10, expected: null },
     { value: 9.8, expected: ["metric_drop", "medium"] },
-  ])("by default: connections $value against quartiles 90–110 → $expected", ({ value, expected }) => {
+  ])("turned on at the default k: connections $value against quartiles 90–110 → $expected", ({ value, expected }) => {
     const quartiles = handBaseline({ connectionsPerSec: { p25: 90, median: 100, p75: 110 } });
     expect(run({ connectionsPerSec: value }, quartiles).map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { DetectorInput } from "@/lib/detect/detector";
 import { buildBaselineIndex, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
 import { robustZScore } from "@/lib/detect/detectors/robust-zscore";
@@ -12,6 +13,14 @@ const DEVICE = 42;
 function sampleAt(ts: Date, values: Partial<MetricValues>): MetricSample {
   return { deviceId: DEVICE, ts, values: { ...emptyMetricValues(), ...values } };
 }
+
+/**
+ * Off by default (like the plain z-score) since the adaptive-baseline detector replaced it; an engineer
+ * may turn it on for a role or site. The tests of its logic run it turned on (`enabled: true` under any
+ * other overrides).
+ */
+const ON = { enabled: true };
+const detect = (input: DetectorInput, overrides: Record<string, unknown> = {}) => robustZScore.run(input, { ...ON, ...overrides });
 
 /** One hand-set Tuesday 14:00 bucket per metric; `mad` chosen so MAD / 0.6745 is a round number. */
 function handBaseline(buckets: Partial<Record<MetricName, { median: number; mad: number }>>): BaselineIndex {
@@ -49,11 +58,11 @@ describe("robustZScore against a poisoned baseline", () => {
 
   it("the plain z-score misses a tripled connection rate: the glitch inflated the std", () => {
     expect(baseline.get("connectionsPerSec:38")?.std).toBeGreaterThan(50_000);
-    expect(hourOfWeekZScore.run({ sample, baseline })).toEqual([]);
+    expect(hourOfWeekZScore.run({ sample, baseline }, ON)).toEqual([]);
   });
 
   it("the robust z-score still flags it as critical", () => {
-    const [detection, ...rest] = robustZScore.run({ sample, baseline });
+    const [detection, ...rest] = detect({ sample, baseline });
     expect(rest).toEqual([]);
     expect(detection).toMatchObject({
       detector: "robust-zscore",
@@ -67,7 +76,7 @@ describe("robustZScore against a poisoned baseline", () => {
   });
 
   it("stays quiet for an ordinary value", () => {
-    expect(robustZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: 104 }), baseline })).toEqual([]);
+    expect(detect({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: 104 }), baseline })).toEqual([]);
   });
 });
 
@@ -75,7 +84,7 @@ describe("robustZScore explanation and expected range", () => {
   it("names observed value, the median, the change, the hour and the robust z", () => {
     // MAD 6.745 Mbps → robust std 10 Mbps; band 200 ± 6 × 10 (the default threshold).
     const baseline = handBaseline({ bandwidthOutBps: { median: 200e6, mad: 6.745e6 } });
-    const [detection] = robustZScore.run({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: 500e6 }), baseline });
+    const [detection] = detect({ sample: sampleAt(TUESDAY_14, { bandwidthOutBps: 500e6 }), baseline });
     expect(detection?.explanation).toBe(
       "Bandwidth out 500 Mbps is 150% above the median 200 Mbps for Tuesday 14:00 UTC (robust z = 30.0, normal range 140–260 Mbps).",
     );
@@ -89,7 +98,7 @@ describe("robustZScore explanation and expected range", () => {
 
   it("reports a drop in percentage points and clamps the range at 0 and 100", () => {
     const baseline = handBaseline({ cpuPct: { median: 97, mad: 0.6745 } });
-    const [detection] = robustZScore.run({ sample: sampleAt(TUESDAY_14, { cpuPct: 40 }), baseline });
+    const [detection] = detect({ sample: sampleAt(TUESDAY_14, { cpuPct: 40 }), baseline });
     expect(detection).toMatchObject({ anomalyType: "metric_drop", severity: "critical" });
     expect(detection?.expected.high).toBe(100);
     expect(detection?.explanation).toMatch(/^CPU 40\.0% is 57\.0 points below the median 97\.0% for Tuesday 14:00 UTC/);
@@ -99,9 +108,9 @@ describe("robustZScore explanation and expected range", () => {
     const mondayOnly = buildBaselineIndex([
       { metric: "cpuPct", hourOfWeek: 14, mean: 30, std: 1, median: 30, p95: 32, p99: 33, sampleCount: 60, mad: 0.6745 },
     ]);
-    const [hourOfDay] = robustZScore.run({ sample: sampleAt(TUESDAY_14, { cpuPct: 90 }), baseline: mondayOnly });
+    const [hourOfDay] = detect({ sample: sampleAt(TUESDAY_14, { cpuPct: 90 }), baseline: mondayOnly });
     expect(hourOfDay?.explanation).toContain("for 14:00 UTC across the week");
-    const [global] = robustZScore.run({ sample: sampleAt(new Date("2025-01-28T03:00:00Z"), { cpuPct: 90 }), baseline: mondayOnly });
+    const [global] = detect({ sample: sampleAt(new Date("2025-01-28T03:00:00Z"), { cpuPct: 90 }), baseline: mondayOnly });
     expect(global?.explanation).toContain("for any hour of the week");
     expect(global?.evidence).toMatchObject({ baselineSource: "global" });
   });
@@ -119,14 +128,14 @@ describe("robustZScore severity (threshold 5, median 100, robust std 10)", () =>
     { value: 49.9, expected: ["metric_drop", "medium"] },
     { value: 0, expected: ["metric_drop", "high"] },
   ])("connections $value → $expected", ({ value, expected }) => {
-    const detections = robustZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline }, THRESHOLD_5);
+    const detections = detect({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline }, THRESHOLD_5);
     expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 
   it("a higher configured threshold silences a medium deviation", () => {
     const sample = sampleAt(TUESDAY_14, { connectionsPerSec: 175 });
-    expect(robustZScore.run({ sample, baseline })).toHaveLength(1);
-    expect(robustZScore.run({ sample, baseline }, { threshold: 8 })).toEqual([]);
+    expect(detect({ sample, baseline })).toHaveLength(1);
+    expect(detect({ sample, baseline }, { threshold: 8 })).toEqual([]);
   });
 });
 
@@ -140,14 +149,14 @@ describe("robustZScore on constant series (MAD 0)", () => {
     { name: "3% loss on a link that never loses", metric: "packetLossPct", median: 0, value: 3, alerts: true },
   ])("$name → alerts: $alerts", ({ metric, median, value, alerts }) => {
     const baseline = handBaseline({ [metric]: { median, mad: 0 } });
-    const detections = robustZScore.run({ sample: sampleAt(TUESDAY_14, { [metric]: value }), baseline });
+    const detections = detect({ sample: sampleAt(TUESDAY_14, { [metric]: value }), baseline });
     expect(detections.length > 0).toBe(alerts);
     for (const d of detections) expect(Number.isFinite(d.score)).toBe(true);
   });
 
   it("stays quiet on the constant value itself", () => {
     const baseline = handBaseline({ packetLossPct: { median: 0, mad: 0 } });
-    expect(robustZScore.run({ sample: sampleAt(TUESDAY_14, { packetLossPct: 0 }), baseline })).toEqual([]);
+    expect(detect({ sample: sampleAt(TUESDAY_14, { packetLossPct: 0 }), baseline })).toEqual([]);
   });
 });
 
@@ -156,18 +165,18 @@ describe("robustZScore input handling", () => {
 
   it("checks only the configured metrics", () => {
     const sample = sampleAt(TUESDAY_14, { cpuPct: 90, bandwidthInBps: 50e6 });
-    expect(robustZScore.run({ sample, baseline }).map((d) => d.metric).sort()).toEqual(["bandwidthInBps", "cpuPct"]);
-    expect(robustZScore.run({ sample, baseline }, { metrics: ["cpuPct"] }).map((d) => d.metric)).toEqual(["cpuPct"]);
+    expect(detect({ sample, baseline }).map((d) => d.metric).sort()).toEqual(["bandwidthInBps", "cpuPct"]);
+    expect(detect({ sample, baseline }, { metrics: ["cpuPct"] }).map((d) => d.metric)).toEqual(["cpuPct"]);
   });
 
   it("skips null, NaN and infinite values and metrics without a baseline", () => {
     const sample = sampleAt(TUESDAY_14, { cpuPct: Number.NaN, bandwidthInBps: null, memoryPct: 99 });
-    expect(robustZScore.run({ sample, baseline })).toEqual([]);
-    expect(robustZScore.run({ sample: sampleAt(TUESDAY_14, { cpuPct: Number.POSITIVE_INFINITY }), baseline })).toEqual([]);
+    expect(detect({ sample, baseline })).toEqual([]);
+    expect(detect({ sample: sampleAt(TUESDAY_14, { cpuPct: Number.POSITIVE_INFINITY }), baseline })).toEqual([]);
   });
 
   it("raises nothing against an empty baseline", () => {
-    expect(robustZScore.run({ sample: sampleAt(TUESDAY_14, { cpuPct: 100 }), baseline: new Map() })).toEqual([]);
+    expect(detect({ sample: sampleAt(TUESDAY_14, { cpuPct: 100 }), baseline: new Map() })).toEqual([]);
   });
 
   it.each([
@@ -175,15 +184,23 @@ describe("robustZScore input handling", () => {
     { name: "NaN threshold", overrides: { threshold: Number.NaN } },
     { name: "negative minStd", overrides: { minStd: -0.1 } },
     { name: "unknown metric", overrides: { metrics: ["temperature"] } },
+    { name: "a non-boolean enabled", overrides: { enabled: "yes" } },
   ])("rejects config with $name", ({ overrides }) => {
     expect(() => robustZScore.resolveConfig(overrides)).toThrow();
   });
 
-  it("defaults to threshold 6 and a 1% relative floor", () => {
-    expect(robustZScore.defaultConfig).toEqual({ threshold: 6, minStd: 0.01 });
+  it("defaults to off, threshold 6 and a 1% relative floor", () => {
+    expect(robustZScore.defaultConfig).toEqual({ enabled: false, threshold: 6, minStd: 0.01 });
   });
 
-  // median 100, robust std 10: by default 6 robust σ is the edge, high past 9, critical past 12.
+  it("is off by default: nothing without overrides, even for CPU at 90 % against a median of 20 (robust z ≈ 47)", () => {
+    const sample = sampleAt(TUESDAY_14, { cpuPct: 90 });
+    expect(robustZScore.run({ sample, baseline })).toEqual([]);
+    expect(robustZScore.run({ sample, baseline }, { threshold: 5 })).toEqual([]); // tuning alone does not turn it on
+    expect(robustZScore.run({ sample, baseline }, ON).map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
+  });
+
+  // median 100, robust std 10: at the default threshold 6 robust σ is the edge, high past 9, critical past 12.
   it.each([
     { value: 159.9, expected: null },
     { value: 160, expected: null },
@@ -192,9 +209,9 @@ describe("robustZScore input handling", () => {
     { value: 220.1, expected: ["metric_spike", "critical"] },
     { value: 40.1, expected: null },
     { value: 39.9, expected: ["metric_drop", "medium"] },
-  ])("by default: connections $value against median 100, robust std 10 → $expected", ({ value, expected }) => {
+  ])("turned on at the default threshold: connections $value against median 100, robust std 10 → $expected", ({ value, expected }) => {
     const baseline = handBaseline({ connectionsPerSec: { median: 100, mad: 6.745 } });
-    const detections = robustZScore.run({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline });
+    const detections = detect({ sample: sampleAt(TUESDAY_14, { connectionsPerSec: value }), baseline });
     expect(detections.map((d) => [d.anomalyType, d.severity])).toEqual(expected ? [expected] : []);
   });
 });
