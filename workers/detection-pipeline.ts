@@ -30,6 +30,12 @@ export interface DetectionPipeline {
   ingest(batch: TelemetryBatch): Promise<IngestResult>;
   reloadBaselines(): Promise<void>;
   /**
+   * Warms the online models from the devices' stored minutes of the last `WARM_DAYS` before `until`
+   * (no detection): the engine's models live in memory, and without this every restart would be a
+   * cold start. Returns the minutes learnt.
+   */
+  warm(deviceIds: readonly number[], until: Date): Promise<number>;
+  /**
    * Whether the device got an alert (raised or suppressed) observed in [from, to) in the last hours:
    * hourly checks skip hours the minute detectors already accounted for.
    */
@@ -49,6 +55,8 @@ export interface DetectionPipeline {
 
 /** How often windows, rules, the calendar and detector settings are re-read (real time). */
 const SETTINGS_REFRESH_MS = 30_000;
+/** How much stored history warms the online models at start: their maturity horizon. */
+export const WARM_DAYS = 2;
 /** How far back `alertedBetween` can answer. */
 const ALERT_MEMORY_MS = 6 * 3_600_000;
 
@@ -206,6 +214,17 @@ export function createDetectionPipeline(deps: {
         }
       }
       return result;
+    },
+    async warm(deviceIds, until) {
+      let learnt = 0;
+      const from = new Date(until.getTime() - WARM_DAYS * 86_400_000);
+      for (const id of deviceIds) {
+        for (const sample of await store.readSamples(id, from, until)) {
+          engine.learn(sample);
+          learnt++;
+        }
+      }
+      return learnt;
     },
     async reloadBaselines() {
       const loaded = await store.loadBaselines();

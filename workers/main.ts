@@ -97,6 +97,11 @@ async function main(): Promise<void> {
     clock,
   });
   await pipeline.reloadBaselines();
+  {
+    const started = Date.now();
+    const learnt = await pipeline.warm(registry.all().map((d) => d.id), new Date(clock.now()));
+    log.info("online models warmed from stored history", { minutes: learnt, ms: Date.now() - started });
+  }
   const router = new TelemetryRouter({
     pipeline,
     registry,

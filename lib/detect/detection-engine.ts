@@ -83,6 +83,16 @@ export class DetectionEngine {
   }
 
   /**
+   * Learns a device-minute without running any detector (warming the online models from stored
+   * history when the worker starts, so a restart is not a cold start). Same order rules as `observe`.
+   */
+  learn(sample: MetricSample, flows?: DeviceFlowSummary): void {
+    const s = this.state(sample.deviceId);
+    this.scoreStreams(s, sample);
+    this.remember(s, sample, flows);
+  }
+
+  /**
    * Scores the device-minute with each metric's online model (learning from it), then runs the
    * detectors — from the device's first sample: detectors that need the trained baseline or a role model
    * skip what they lack, while the online models judge a new device once they have seen a few samples
@@ -91,16 +101,7 @@ export class DetectionEngine {
    */
   observe(sample: MetricSample, device: DetectorDevice, flows?: DeviceFlowSummary): ObservedMinute {
     const s = this.state(sample.deviceId);
-    const streams = new Map<MetricName, ScoredSample>();
-    const t = sample.ts.getTime();
-    for (const metric of METRICS) {
-      const value = sample.values[metric];
-      if (value === null || !Number.isFinite(value)) continue;
-      let stream = s.streams.get(metric);
-      if (!stream) s.streams.set(metric, (stream = new MetricStream()));
-      const scored = stream.observe(t, value);
-      if (scored) streams.set(metric, scored);
-    }
+    const streams = this.scoreStreams(s, sample);
     const input: DetectorInput = {
       sample,
       baseline: s.baseline ?? NO_BASELINE,
@@ -115,12 +116,30 @@ export class DetectionEngine {
     const configFor = this.options.configFor;
     const configs = configFor ? Object.fromEntries(this.options.detectors.map((d) => [d.id, configFor(d.id, device)])) : undefined;
     const result = runDetectors(this.options.detectors, input, { configs });
+    this.remember(s, sample, flows);
+    return { ...result, streams };
+  }
+
+  private scoreStreams(s: DeviceState, sample: MetricSample): Map<MetricName, ScoredSample> {
+    const streams = new Map<MetricName, ScoredSample>();
+    const t = sample.ts.getTime();
+    for (const metric of METRICS) {
+      const value = sample.values[metric];
+      if (value === null || !Number.isFinite(value)) continue;
+      let stream = s.streams.get(metric);
+      if (!stream) s.streams.set(metric, (stream = new MetricStream()));
+      const scored = stream.observe(t, value);
+      if (scored) streams.set(metric, scored);
+    }
+    return streams;
+  }
+
+  private remember(s: DeviceState, sample: MetricSample, flows?: DeviceFlowSummary): void {
     const last = s.recent[s.recent.length - 1];
-    if (!last || t > last.ts.getTime()) {
+    if (!last || sample.ts.getTime() > last.ts.getTime()) {
       s.recent.push(sample);
       if (s.recent.length > this.recentMinutes) s.recent.shift();
       s.history.add(sample, flows);
     }
-    return { ...result, streams };
   }
 }

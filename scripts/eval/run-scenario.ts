@@ -131,6 +131,10 @@ class MemoryPipelineStore implements PipelineStore {
     return { byDevice: new Map<number, BaselineIndex>(), trainedAt: null };
   }
 
+  async readSamples(deviceId: number, from: Date, to: Date) {
+    return (this.samples.get(deviceId) ?? []).filter((s) => s.ts >= from && s.ts < to);
+  }
+
   async loadSettings() {
     return { disposition: this.context, overrides: [] };
   }

@@ -102,6 +102,21 @@ describe("DetectionEngine without a trained baseline (cold start)", () => {
     expect(detections.map((d) => [d.detector, d.metric, d.anomalyType])).toEqual([["adaptive-baseline", "cpuPct", "metric_spike"]]);
   });
 
+  it("learns stored history without detecting, so a restarted worker judges its first live minute", () => {
+    const recorderDetector = recorder();
+    const warmed = new DetectionEngine({ detectors: [recorderDetector] });
+    for (let m = 0; m < 120; m++) warmed.learn(minute(FW_ID, m, { cpuPct: 20 + (m % 5) * 0.5 }));
+    expect(recorderDetector.calls).toEqual([]);
+    expect(warmed.observe(minute(FW_ID, 120), FW).streams.has("cpuPct")).toBe(true);
+
+    const cold = new DetectionEngine({ detectors: DETECTORS });
+    const hot = new DetectionEngine({ detectors: DETECTORS });
+    for (let m = 0; m < 120; m++) hot.learn(minute(FW_ID, m, { cpuPct: 20 + (m % 5) * 0.5 }));
+    const spike = minute(FW_ID, 120, { cpuPct: 95 });
+    expect(cold.observe(spike, FW).detections).toEqual([]);
+    expect(hot.observe(spike, FW).detections.map((d) => d.detector)).toEqual(["adaptive-baseline"]);
+  });
+
   it("still remembers the minutes it saw before the baseline arrived", () => {
     const detector = recorder();
     const engine = new DetectionEngine({ detectors: [detector] });
