@@ -4,8 +4,8 @@
 // the anomaly score in [0, 1] and whether the worker would have raised a new alert there.
 //
 // - The value is reported as the device's only metric. NAB's series are of any unit, so the metric is
-//   one with no 0–100 clamp and a small smallest-meaningful-change (latency, 0.1 ms); the online model
-//   itself is scale-free.
+//   one judged both ways (a rise and a fall), with no 0–100 clamp and a small smallest-meaningful-change
+//   (connections/s, 0.5); the online model itself is scale-free.
 // - Score: the metric's rarity in days (lib/detect/streaming/metric-stream.ts) on a log scale (one
 //   hour → 0, MAX_RARITY_DAYS → 1), at rows whose surprise is the highest of the past 12 hours; other rows
 //   score 0. This is the adaptive-baseline detector's own rule for a new finding (one alert per
@@ -34,7 +34,7 @@ export interface NabSeriesResult {
 }
 
 /** The metric NAB's values are reported as. */
-export const NAB_METRIC: MetricName = "latencyMs";
+export const NAB_METRIC: MetricName = "connectionsPerSec";
 /** Rarity in days → [0, 1] on a log scale: 1 hour → 0, MAX_RARITY_DAYS → 1. */
 function scoreOfRarity(days: number): number {
   const lo = Math.log10(1 / 24);

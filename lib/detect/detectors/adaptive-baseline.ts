@@ -31,6 +31,12 @@ export const adaptiveBaselineConfigSchema = z.object({
 
 export type AdaptiveBaselineConfig = z.infer<typeof adaptiveBaselineConfigSchema>;
 
+/**
+ * Metrics whose fall is good news (less loss, lower latency, fewer errors or ports): only a rise is a
+ * finding. Traffic volume, CPU and peers are judged both ways (a drop to nothing is a link going down).
+ */
+const RISE_ONLY: ReadonlySet<MetricName> = new Set(["packetLossPct", "latencyMs", "syslogErrors", "syslogFailures", "distinctDstPorts"]);
+
 /** The band drawn as "usual": expected ± this many spreads (mean absolute errors). */
 const BAND_SPREADS = 3;
 
@@ -53,6 +59,7 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
       const scored = streams.get(metric);
       if (!scored) continue;
       if (scored.rarityDays < bar || scored.raw < config.minDeviation) continue;
+      if (scored.residual < 0 && RISE_ONLY.has(metric)) continue;
       // one alert per incident: within 12 hours of a surprise this high on this metric only a larger one
       // is a new finding (the open alert already tells the analyst about the rest)
       if (scored.surprise <= scored.priorMax) continue;

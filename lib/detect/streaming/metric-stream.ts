@@ -364,8 +364,9 @@ export class MetricStream {
     // learn, with residuals clipped so one spike neither moves the level nor widens the spread
     const clip = s.learnClip * spread;
     // A run of level residuals all beyond the clip on one side is a shift, not a spike: while it lasts
-    // the predictors learn unclipped, so the level catches up within a few time constants, the stale
-    // profiles lose their weight, and they relearn the new normal instead of creeping towards it.
+    // the level learns unclipped and catches up within a few time constants, and the profiles, which
+    // keep learning clipped (an incident of an hour must not become tomorrow's expectation), lose their
+    // weight through their errors of the last hours.
     const side = this.n > 0 ? (value - pLevel > clip ? 1 : value - pLevel < -clip ? -1 : 0) : 0;
     this.shiftRun = side !== 0 && side === Math.sign(this.shiftRun) ? this.shiftRun + side : side;
     const learnClip = Math.abs(this.shiftRun) >= s.persistenceSamples ? Number.POSITIVE_INFINITY : clip;
@@ -384,8 +385,8 @@ export class MetricStream {
       this.level += Math.min(1, Math.max(floorRate, interval / s.levelMs)) * clamp(value - pLevel, learnClip);
       this.meanAbs += aErr * (Math.abs(value) - this.meanAbs);
     }
-    this.day.learn(slot, ts, value, interval, s.seasonalPeriods, learnClip);
-    this.week.learn(hourOfWeek, ts, value, interval, s.seasonalPeriods, learnClip);
+    this.day.learn(slot, ts, value, interval, s.seasonalPeriods, clip);
+    this.week.learn(hourOfWeek, ts, value, interval, s.seasonalPeriods, clip);
     this.n += 1;
     this.lastTs = ts;
     return scored;
