@@ -60,7 +60,7 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
       if (!scored) continue;
       if (scored.rarityDays < bar || scored.raw < config.minDeviation) continue;
       if (scored.residual < 0 && RISE_ONLY.has(metric)) continue;
-      // one alert per incident: within 12 hours of a surprise this high on this metric only a larger one
+      // one alert per incident: within a day of a surprise this high on this metric only a larger one
       // is a new finding (the open alert already tells the analyst about the rest)
       if (scored.surprise <= scored.priorMax) continue;
       if (Math.abs(scored.residual) < config.minAbsoluteChange * MIN_STD_ABSOLUTE[metric]) continue;

@@ -37,20 +37,15 @@ const MATURE_MS = 2 * DAY_MS;
 const MIN_MATURITY = 0.05;
 /** A deviation rarer than once in this many days is an incident: it enters the history at this weight. */
 const INCIDENT_RARITY_DAYS = 100;
-const INCIDENT_WEIGHT = 0.01;
-const RECURRING_INCIDENTS = 3;
-/** One alert per incident: within this long of a deviation, only a more surprising one is new. */
-const PRIOR_WINDOW_MS = 12 * HOUR_MS;
+const INCIDENT_WEIGHT = 0.1;
 
 export interface MetricStreamSettings {
   /** Time constant of the recent level (ms). */
   levelMs: number;
   /** Memory of a seasonal slot, in periods (days for the day profile, weeks for the week profile). */
   seasonalPeriods: number;
-  /** Time constant of the spread (ms). */
+  /** Time constant of the predictors' errors and the spread (ms). */
   errorMs: number;
-  /** Time constant of the predictors' errors, which weight them (ms). */
-  weightMs: number;
   /** Time constant of the score histograms: how long a burst stays "ordinary" (ms). */
   scoreMs: number;
   /** Samples averaged for the persistence score. */
@@ -71,7 +66,6 @@ export const DEFAULT_METRIC_STREAM_SETTINGS: Readonly<MetricStreamSettings> = {
   levelMs: HOUR_MS,
   seasonalPeriods: 4,
   errorMs: DAY_MS,
-  weightMs: 3 * HOUR_MS,
   scoreMs: WEEK_MS,
   persistenceSamples: 6,
   learnClip: 3,
@@ -105,8 +99,8 @@ export interface ScoredSample {
    */
   rarityDays: number;
   /**
-   * The highest surprise of the previous 12 hours (before this sample), and the previous sample's: an
-   * incident already alerted on is not a new alert unless it grows (see adaptive-baseline).
+   * The highest surprise of the previous day (before this sample), and the previous sample's: an
+   * incident already alerted on is not a new alert unless it grows or goes on (see adaptive-baseline).
    */
   priorMax: number;
   previousSurprise: number;
@@ -244,12 +238,6 @@ export class MetricStream {
   private readonly recent: number[] = [];
   private readonly hourlyMax = new HourlyMax();
   private previousSurprise = 0;
-  /** Consecutive level residuals beyond the clip, signed by their side. */
-  private shiftRun = 0;
-  /** Incidents begun lately (decaying like the score history). */
-  private incidentOnsets = 0;
-  /** While an incident lasts: the raw score a sample must keep to belong to it (∞ outside one). */
-  private incidentRaw = Number.POSITIVE_INFINITY;
 
   constructor(private readonly settings: Readonly<MetricStreamSettings> = DEFAULT_METRIC_STREAM_SETTINGS) {}
 
@@ -324,7 +312,7 @@ export class MetricStream {
       const surprise = Math.max(0, single, persisted);
       // once in how many days: 10^surprise samples at this series' rate
       const rarity = 10 ** Math.min(surprise, 300) / (DAY_MS / interval);
-      const priorMax = this.hourlyMax.maxSince(ts - PRIOR_WINDOW_MS);
+      const priorMax = this.hourlyMax.maxSince(ts - DAY_MS);
       scored = {
         value,
         expected,
@@ -345,44 +333,24 @@ export class MetricStream {
       const maturity = Math.min(1, Math.max(MIN_MATURITY, (ts - this.firstTs) / MATURE_MS));
       // a deviation far past anything ordinary (an incident) barely enters the history, so one attack
       // does not make the next one look ordinary (the same guard as leaving confirmed alerts out of
-      // baseline training). The incident lasts while the samples stay at least half as far out as its
-      // start: its later minutes are no longer "rare" once its first ones are in the history, and must
-      // not teach the history either. The level predictors still learn, so a lasting shift ends it.
-      // Incidents that keep coming (more than RECURRING_INCIDENTS in the history's span) are how this
-      // series behaves, and are learnt like any sample: a link whose bursts are ordinary goes quiet.
-      if (rarity >= INCIDENT_RARITY_DAYS) {
-        if (!Number.isFinite(this.incidentRaw)) this.incidentOnsets += 1;
-        this.incidentRaw = Math.min(this.incidentRaw, 0.5 * raw);
-      } else if (raw < this.incidentRaw) this.incidentRaw = Number.POSITIVE_INFINITY;
-      this.incidentOnsets *= decay;
-      const inIncident = rarity >= INCIDENT_RARITY_DAYS || raw >= this.incidentRaw;
-      const weight = maturity * (inIncident && this.incidentOnsets <= RECURRING_INCIDENTS ? INCIDENT_WEIGHT : 1);
+      // baseline training)
+      const weight = maturity * (rarity >= INCIDENT_RARITY_DAYS ? INCIDENT_WEIGHT : 1);
       this.single.add(u, decay, weight);
       if (this.recent.length === s.persistenceSamples) this.runs.add(run, decay, weight);
     }
 
     // learn, with residuals clipped so one spike neither moves the level nor widens the spread
     const clip = s.learnClip * spread;
-    // A run of level residuals all beyond the clip on one side is a shift, not a spike: while it lasts
-    // the level learns unclipped and catches up within a few time constants, and the profiles, which
-    // keep learning clipped (an incident of an hour must not become tomorrow's expectation), lose their
-    // weight through their errors of the last hours.
-    const side = this.n > 0 ? (value - pLevel > clip ? 1 : value - pLevel < -clip ? -1 : 0) : 0;
-    this.shiftRun = side !== 0 && side === Math.sign(this.shiftRun) ? this.shiftRun + side : side;
-    const learnClip = Math.abs(this.shiftRun) >= s.persistenceSamples ? Number.POSITIVE_INFINITY : clip;
     if (this.n > 0) {
       const floorRate = 1 / (this.n + 1);
       const aErr = Math.min(1, Math.max(floorRate, interval / s.errorMs));
-      // the predictors' weights follow their errors of the last hours, so a profile gone stale (a
-      // shift, a changed schedule) loses its say within hours; a predictor not in use yet is taken as
-      // no better than the level, so it starts on equal terms
-      const aWeight = Math.min(1, Math.max(floorRate, interval / s.weightMs));
-      this.errDay = pDay === undefined ? this.errLevel : this.errDay + aWeight * (Math.abs(clamp(value - pDay, clip)) - this.errDay);
-      this.errWeek = pWeek === undefined ? this.errLevel : this.errWeek + aWeight * (Math.abs(clamp(value - pWeek, clip)) - this.errWeek);
-      this.errLevel += aWeight * (Math.abs(clamp(value - pLevel, clip)) - this.errLevel);
+      // a predictor not in use yet is taken as no better than the level, so it starts on equal terms
+      this.errDay = pDay === undefined ? this.errLevel : this.errDay + aErr * (Math.abs(clamp(value - pDay, clip)) - this.errDay);
+      this.errWeek = pWeek === undefined ? this.errLevel : this.errWeek + aErr * (Math.abs(clamp(value - pWeek, clip)) - this.errWeek);
+      this.errLevel += aErr * (Math.abs(clamp(value - pLevel, clip)) - this.errLevel);
       this.spread += aErr * (Math.abs(clamp(residual, clip)) - this.spread);
       this.slowSpread += Math.min(1, Math.max(floorRate, interval / s.scoreMs)) * (Math.abs(clamp(residual, clip)) - this.slowSpread);
-      this.level += Math.min(1, Math.max(floorRate, interval / s.levelMs)) * clamp(value - pLevel, learnClip);
+      this.level += Math.min(1, Math.max(floorRate, interval / s.levelMs)) * clamp(value - pLevel, clip);
       this.meanAbs += aErr * (Math.abs(value) - this.meanAbs);
     }
     this.day.learn(slot, ts, value, interval, s.seasonalPeriods, clip);
