@@ -193,10 +193,8 @@ export function createDetectionPipeline(deps: {
   return {
     async store(samples) {
       const sorted = [...samples].sort((a, b) => a.ts.getTime() - b.ts.getTime());
-      for (const sample of sorted) {
-        const device = deps.lookupDevice(sample.deviceId);
-        if (device) engine.observe(sample, detectorDevice(device));
-      }
+      // history is learnt, not judged: no detector runs on a backfill
+      for (const sample of sorted) if (deps.lookupDevice(sample.deviceId)) engine.learn(sample);
       return store.storeTelemetry({ samples: sorted, flows: [], syslog: [] });
     },
     async ingest(batch) {
