@@ -86,10 +86,10 @@ export class DetectionEngine {
    * Learns a device-minute without running any detector (warming the online models from stored
    * history when the worker starts, so a restart is not a cold start). Same order rules as `observe`.
    */
-  learn(sample: MetricSample, flows?: DeviceFlowSummary): void {
+  learn(sample: MetricSample): void {
     const s = this.state(sample.deviceId);
     this.scoreStreams(s, sample);
-    this.remember(s, sample, flows);
+    this.remember(s, sample);
   }
 
   /**

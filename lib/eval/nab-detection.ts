@@ -15,6 +15,7 @@
 //   (a repeat within the dedup cooldown of the previous one folds into it: lib/alerts/record-detection.ts).
 import { DEFAULT_COOLDOWN_MS } from "@/lib/alerts/record-detection";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
+import { isNewFinding } from "@/lib/detect/detectors/adaptive-baseline";
 import { DETECTORS } from "@/lib/detect/registry";
 import { MAX_RARITY_DAYS } from "@/lib/detect/streaming/metric-stream";
 import { emptyMetricValues, type MetricName } from "@/lib/telemetry/metrics";
@@ -54,9 +55,7 @@ export function detectNabSeries(rows: readonly NabRow[]): NabSeriesResult {
     values[NAB_METRIC] = row.value;
     const { detections, streams } = engine.observe({ deviceId: 1, ts: new Date(t), values }, DEVICE);
     const scored = streams.get(NAB_METRIC);
-    const surprise = scored?.surprise ?? 0;
-    const newHigh = scored !== undefined && surprise > scored.priorMax;
-    scores.push(newHigh ? scoreOfRarity(scored.rarityDays) : 0);
+    scores.push(scored && isNewFinding(scored) ? scoreOfRarity(scored.rarityDays) : 0);
     const raised = detections.length > 0;
     alerts.push(raised && t - lastAlert > DEFAULT_COOLDOWN_MS);
     if (raised) lastAlert = t;

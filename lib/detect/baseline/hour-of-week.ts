@@ -4,13 +4,24 @@ export const HOURS_PER_WEEK = 168;
 
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
 /** 0..167 in UTC; Monday 00:00 = 0, Sunday 23:00 = 167. Throws on an invalid Date. */
 export function hourOfWeek(ts: Date): number {
   const ms = ts.getTime();
   if (!Number.isFinite(ms)) throw new RangeError("hourOfWeek: invalid Date");
-  // getUTCDay() counts from Sunday = 0; shift so the week starts on Monday.
-  const mondayBasedDay = (ts.getUTCDay() + 6) % 7;
-  return mondayBasedDay * 24 + ts.getUTCHours();
+  return hourOfWeekAt(ms);
+}
+
+/**
+ * The same from epoch milliseconds, without a Date (the online models call it for every sample of
+ * every metric). 1970-01-01 was a Thursday: day 0 of the epoch is weekday 3 counting from Monday.
+ */
+export function hourOfWeekAt(ms: number): number {
+  const day = Math.floor(ms / DAY_MS);
+  const weekday = (((day + 3) % 7) + 7) % 7;
+  return weekday * 24 + Math.floor((ms - day * DAY_MS) / HOUR_MS);
 }
 
 /** "Tuesday 14:00 UTC" for hour-of-week 38. */

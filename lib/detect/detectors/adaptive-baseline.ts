@@ -60,9 +60,7 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
       if (!scored) continue;
       if (scored.rarityDays < bar || scored.raw < config.minDeviation) continue;
       if (scored.residual < 0 && RISE_ONLY.has(metric)) continue;
-      // one alert per incident: within a day of a surprise this high on this metric only a larger one
-      // is a new finding (the open alert already tells the analyst about the rest)
-      if (scored.surprise <= scored.priorMax) continue;
+      if (!isNewFinding(scored)) continue;
       if (Math.abs(scored.residual) < config.minAbsoluteChange * MIN_STD_ABSOLUTE[metric]) continue;
       hits.push({ metric, scored });
     }
@@ -111,6 +109,14 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
     return [detection];
   },
 });
+
+/**
+ * One alert per incident: within a day of a surprise this high on this metric only a larger one is a
+ * new finding (the open alert already tells the analyst about the rest).
+ */
+export function isNewFinding(scored: Pick<ScoredSample, "surprise" | "priorMax">): boolean {
+  return scored.surprise > scored.priorMax;
+}
 
 /** medium at the bar, high when rarer than once a month, critical when rarer than once a year. */
 export function rarityToSeverity(days: number, minDays: number): Severity {

@@ -24,6 +24,8 @@
 //   freezes and a genuine level change stops alerting instead of flooding.
 // Time constants are in time, not samples: per-sample weights come from the observed interval.
 
+import { HOURS_PER_WEEK, hourOfWeekAt } from "@/lib/detect/baseline/hour-of-week";
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
@@ -31,7 +33,6 @@ const WEEK_MS = 7 * DAY_MS;
 /** The day profile's resolution: 15-minute slots, fine enough for a backup that starts on the quarter. */
 const SLOT_MS = 15 * MINUTE_MS;
 const DAY_SLOTS = DAY_MS / SLOT_MS;
-const WEEK_HOURS = 168;
 /** How long a model takes to count as mature, and the least its scores count before. */
 const MATURE_MS = 2 * DAY_MS;
 const MIN_MATURITY = 0.05;
@@ -99,11 +100,10 @@ export interface ScoredSample {
    */
   rarityDays: number;
   /**
-   * The highest surprise of the previous day (before this sample), and the previous sample's: an
-   * incident already alerted on is not a new alert unless it grows or goes on (see adaptive-baseline).
+   * The highest surprise of the previous day (before this sample): an incident already alerted on is
+   * not a new alert unless it grows (see adaptive-baseline).
    */
   priorMax: number;
-  previousSurprise: number;
   /** Whether the surprise came from a run of samples (persistence) rather than this one (extremeness). */
   persistent: boolean;
   /** The predictor that carried the most weight. */
@@ -232,12 +232,11 @@ export class MetricStream {
   private spread = 0;
   private slowSpread = 0;
   private readonly day = new SeasonalProfile(DAY_SLOTS, DAY_MS, SLOT_MS);
-  private readonly week = new SeasonalProfile(WEEK_HOURS, WEEK_MS, HOUR_MS);
+  private readonly week = new SeasonalProfile(HOURS_PER_WEEK, WEEK_MS, HOUR_MS);
   private readonly single = new DecayingHistogram();
   private readonly runs = new DecayingHistogram();
   private readonly recent: number[] = [];
   private readonly hourlyMax = new HourlyMax();
-  private previousSurprise = 0;
 
   constructor(private readonly settings: Readonly<MetricStreamSettings> = DEFAULT_METRIC_STREAM_SETTINGS) {}
 
@@ -255,7 +254,8 @@ export class MetricStream {
     if (!Number.isFinite(value) || !Number.isFinite(ts)) return undefined;
     if (this.n > 0 && !(ts > this.lastTs)) return undefined;
     const s = this.settings;
-    const { slot, hourOfWeek } = positions(ts);
+    const slot = Math.floor((ts - Math.floor(ts / DAY_MS) * DAY_MS) / SLOT_MS);
+    const weekHour = hourOfWeekAt(ts);
     if (this.n === 0) {
       this.firstTs = ts;
       this.level = value;
@@ -274,7 +274,7 @@ export class MetricStream {
     // predictions from what was learnt before this sample
     const pLevel = this.level;
     const pDay = this.n > 0 ? this.day.predict(slot, ts) : undefined;
-    const pWeek = this.n > 0 ? this.week.predict(hourOfWeek, ts) : undefined;
+    const pWeek = this.n > 0 ? this.week.predict(weekHour, ts) : undefined;
     // each predictor weighted by the inverse square of its recent error
     let total = inverseSquare(this.errLevel);
     let expected = total * pLevel;
@@ -322,12 +322,10 @@ export class MetricStream {
         surprise,
         rarityDays: Math.min(MAX_RARITY_DAYS, rarity),
         priorMax,
-        previousSurprise: this.previousSurprise,
         persistent: persisted > single,
         basis,
       };
       this.hourlyMax.add(ts, surprise);
-      this.previousSurprise = surprise;
       // scores of a young model (spread and profiles still forming) count less in its history, so the
       // cold start's rough first days do not set the bar of what is ordinary for a week
       const maturity = Math.min(1, Math.max(MIN_MATURITY, (ts - this.firstTs) / MATURE_MS));
@@ -354,7 +352,7 @@ export class MetricStream {
       this.meanAbs += aErr * (Math.abs(value) - this.meanAbs);
     }
     this.day.learn(slot, ts, value, interval, s.seasonalPeriods, clip);
-    this.week.learn(hourOfWeek, ts, value, interval, s.seasonalPeriods, clip);
+    this.week.learn(weekHour, ts, value, interval, s.seasonalPeriods, clip);
     this.n += 1;
     this.lastTs = ts;
     return scored;
@@ -363,11 +361,3 @@ export class MetricStream {
 
 const inverseSquare = (err: number) => 1 / Math.max(err, 1e-12) ** 2;
 const clamp = (r: number, limit: number) => (r > limit ? limit : r < -limit ? -limit : r);
-
-/** The 15-minute slot of the day and the hour of the week (Monday 00:00 UTC = 0) of a time. */
-function positions(ts: number): { slot: number; hourOfWeek: number } {
-  const inDay = ((ts % DAY_MS) + DAY_MS) % DAY_MS;
-  // 1970-01-01 was a Thursday: day 0 of the epoch is weekday 3 counting from Monday
-  const weekday = (((Math.floor(ts / DAY_MS) + 3) % 7) + 7) % 7;
-  return { slot: Math.floor(inDay / SLOT_MS), hourOfWeek: weekday * 24 + Math.floor(inDay / HOUR_MS) };
-}
