@@ -23,7 +23,8 @@ const snmpTarget = z.strictObject({
   intervalSec: z.number().min(5).default(60),
 });
 
-const prometheusQuery = z
+/** One Prometheus query of the worker config file; the puller's own config takes the same. */
+export const prometheusQuerySchema = z
   .strictObject({
     query: z.string().min(1),
     metric: z.enum(METRICS),
@@ -46,7 +47,7 @@ export const collectorConfigSchema = z.strictObject({
       intervalSec: z.number().min(5).default(60),
       /** query_range step of expression queries: at most the scrape interval of the series they read. */
       stepSec: z.number().int().min(1).default(60),
-      queries: z.array(prometheusQuery).min(1),
+      queries: z.array(prometheusQuerySchema).min(1),
     })
     .optional(),
 });

@@ -12,9 +12,9 @@
 // any sample from being delivered twice.
 import net from "node:net";
 import { z } from "zod";
+import { prometheusQuerySchema } from "@/lib/telemetry/collector-config";
 import { parseQueryRange } from "@/lib/telemetry/prometheus/parse-query-range";
 import { isSeriesSelector, SeriesCursor } from "@/lib/telemetry/prometheus/series-samples";
-import { METRICS } from "@/lib/telemetry/metrics";
 import { defineCollector } from "./collector";
 import { collectorDroppedTotal, collectorUp, prometheusPullsTotal } from "./collector-metrics";
 
@@ -26,23 +26,7 @@ const configSchema = z.object({
   timeoutMs: z.number().min(100).default(10_000),
   /** query_range step of expression queries: at most the scrape interval of the series they read. */
   stepSec: z.number().int().min(1).default(60),
-  queries: z
-    .array(
-      z
-        .object({
-          query: z.string(),
-          metric: z.enum(METRICS),
-          deviceLabel: z.string().default("instance"),
-          scale: z.number().default(1),
-          /** The selected series are counters: deliver their per-second rate (needs a plain series selector). */
-          counter: z.boolean().default(false),
-        })
-        .refine((q) => !q.counter || isSeriesSelector(q.query), {
-          message: "counter needs a plain series selector (for an expression, take rate() in PromQL)",
-          path: ["counter"],
-        }),
-    )
-    .min(1),
+  queries: z.array(prometheusQuerySchema).min(1),
 });
 
 /** How much further back than the previous pull's time a raw pull reaches (scrapes in flight then). */
