@@ -264,9 +264,9 @@ export function scoreAlerts(input: ScoreInput): AlertScore {
  * The ordinary device-days of a scoring (rule at the top): per device name, the UTC day numbers
  * (floor(ms / day)) that are ordinary, and their count weighted by the scored part of each day.
  */
-export function ordinaryDeviceDays(
+function ordinaryDeviceDays(
   input: Pick<ScoreInput, "labels" | "maintenance" | "trainingEnd" | "evalEnd" | "devices" | "matching">,
-  canon: (device: string) => string = (d) => d,
+  canon: (device: string) => string,
 ): { days: Map<string, Set<number>>; deviceDays: number } {
   const start = input.trainingEnd.getTime();
   const end = input.evalEnd.getTime();

@@ -30,7 +30,7 @@ const configSchema = z.object({
 });
 
 /** How much further back than the previous pull's time a raw pull reaches (scrapes in flight then). */
-export const RAW_OVERLAP_SEC = 120;
+const RAW_OVERLAP_SEC = 120;
 /** A series not seen for this long is forgotten (its next sample starts afresh). */
 const FORGET_AFTER_SEC = 3600;
 

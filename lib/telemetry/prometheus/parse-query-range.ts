@@ -32,7 +32,7 @@ export function deviceFromLabel(value: string): string {
 }
 
 /** A series' labels as a stable key (sorted by name). */
-export function seriesKey(labels: Record<string, string>): string {
+function seriesKey(labels: Record<string, string>): string {
   return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
 }
 
