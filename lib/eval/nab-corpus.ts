@@ -2,6 +2,8 @@
 // config/profiles.json, results/final_results.json) into plain typed data for lib/eval/nab-scorer.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { parseTimestamp } from "@/lib/eval/csv-series";
+import { parseCell } from "@/lib/eval/kpi-dataset";
 import type { NabRow } from "@/lib/eval/nab-detection";
 import { NAB_PROFILE_NAMES, type NabProfileName, type NabProfiles, type NabWindow } from "@/lib/eval/nab-scorer";
 
@@ -23,14 +25,14 @@ export interface NabCorpus {
   published: Record<string, Record<NabProfileName, number>>;
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
-
-/** NAB's "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) → epoch ms. */
+/**
+ * A NAB timestamp ("YYYY-MM-DD HH:MM:SS", UTC) → epoch ms: the CSV series' `parseTimestamp` (which also
+ * takes ISO 8601 and refuses impossible dates), throwing where it finds no timestamp.
+ */
 export function parseNabTimestamp(text: string): number {
-  const m = TIMESTAMP.exec(text.trim());
-  if (!m) throw new Error(`not a NAB timestamp: "${text}"`);
-  const [, y, mo, d, h, mi, s, frac = "0"] = m;
-  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.floor(Number(`0.${frac}`) * 1000));
+  const t = parseTimestamp(text);
+  if (t === undefined) throw new Error(`not a NAB timestamp: "${text}"`);
+  return t;
 }
 
 async function readJson<T>(file: string): Promise<T> {
@@ -38,13 +40,11 @@ async function readJson<T>(file: string): Promise<T> {
 }
 
 function parseCsv(name: string, text: string): NabRow[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  if (lines[0]?.trim() !== "timestamp,value") throw new Error(`${name}: expected the header "timestamp,value"`);
-  return lines.slice(1).map((line, i) => {
-    const [timestamp = "", value = ""] = line.split(",");
-    const v = Number(value);
-    if (value.trim() === "" || !Number.isFinite(v)) throw new Error(`${name}: row ${i + 1} has value "${value}"`);
-    return { timestamp: timestamp.trim(), value: v };
+  const lines = text.split(/\r?\n/).map((l, i) => ({ no: i + 1, text: l })).filter((l) => l.text.trim() !== "");
+  if (lines[0]?.text.trim() !== "timestamp,value") throw new Error(`${name}: expected the header "timestamp,value"`);
+  return lines.slice(1).map((line) => {
+    const [timestamp = "", value = ""] = line.text.split(",");
+    return { timestamp: timestamp.trim(), value: parseCell(name, line.no, 2, value) };
   });
 }
 
