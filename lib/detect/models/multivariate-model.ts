@@ -4,15 +4,10 @@
 // combination no single metric flags — a little more inbound, many more connections, busier CPU at 3
 // a.m. — still stands out, and the alert can say which metrics drove it (per-feature contributions).
 import { expectedFor, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import {
-  fitIsolationForest,
-  scoreWithContributions,
-  type IsolationForestModel,
-} from "@/lib/detect/models/isolation-forest";
+import { fitIsolationForest, type IsolationForestModel } from "@/lib/detect/models/isolation-forest";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
 import { hashString, mulberry32 } from "@/lib/simulator/prng";
-import { METRIC_INFO, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
-
+import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
 
 /** The metrics every source reports; counts from flows/syslog only are left to their own detectors. */
 export const MULTIVARIATE_METRICS = [

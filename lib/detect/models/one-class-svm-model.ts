@@ -18,7 +18,6 @@
 // normal region; the support vectors (about ν of the rows) are all scoring keeps.
 import { seededSubsample, trainPerRole, type RoleModelDevice } from "@/lib/detect/models/multivariate-model";
 
-
 export interface OneClassSvmOptions {
   /** ν: upper bound on the share of training rows left outside, lower bound on the share of support vectors. Default 0.01. */
   nu?: number;
