@@ -81,7 +81,7 @@ export class ForecastWatch {
     const floor = 2 * MIN_STD_ABSOLUTE[metric];
     const share = Math.abs(actualMean - point.yhat) / Math.max(Math.abs(point.yhat), floor);
     if (share < (this.options.minDeviationShare ?? 0.5)) return null;
-    const detection = detectForecastDeviation(point, actualMean, metric, deviceId);
+    const detection = detectForecastDeviation(point, actualMean, metric);
     return detection && RAISED.has(detection.severity) ? detection : null;
   }
 }

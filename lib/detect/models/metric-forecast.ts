@@ -202,7 +202,6 @@ export function detectForecastDeviation(
   point: ForecastPoint,
   actual: number,
   metric: MetricName,
-  deviceId: number,
 ): Detection | null {
   const { yhat } = point;
   const finite = [actual, yhat, point.lower, point.upper, point.ts.getTime()].every(Number.isFinite);

@@ -17,7 +17,6 @@ import { mulberry32 } from "@/lib/simulator/prng";
 const HOUR_MS = 3_600_000;
 const WEEK = 168;
 const MONDAY = Date.UTC(2025, 0, 6); // 2025-01-06 00:00 UTC
-const DEVICE = 42;
 // Prophet fits take 0.1–0.5 s each on a shared 2-core machine; a few run per test.
 const FIT_TIMEOUT = 60_000;
 
@@ -108,12 +107,12 @@ describe.each(METHODS)("forecastMetric with %s on three weeks of daily + weekly 
   it("flags a planted 3× spike as critical and few ordinary held-out hours", () => {
     const tuesday14 = 24 + 14; // Tuesday 14:00 UTC of the held-out week
     const point = horizon(forecast)[tuesday14]!;
-    const spike = detectForecastDeviation(point, 3 * usualAt(3 * WEEK + tuesday14), "bandwidthInBps", DEVICE);
+    const spike = detectForecastDeviation(point, 3 * usualAt(3 * WEEK + tuesday14), "bandwidthInBps");
     expect(spike).toMatchObject({ detector: "forecast", anomalyType: "forecast_deviation", severity: "critical" });
     expect(spike?.explanation).toMatch(/^Bandwidth in \d+ Mbps is \d+% above the forecast upper bound .* for Tuesday 14:00 UTC/);
 
     const ordinary = heldOut
-      .map((a, i) => detectForecastDeviation(horizon(forecast)[i]!, a.value, "bandwidthInBps", DEVICE))
+      .map((a, i) => detectForecastDeviation(horizon(forecast)[i]!, a.value, "bandwidthInBps"))
       .filter((d) => d !== null);
     expect(ordinary.length / heldOut.length).toBeLessThanOrEqual(0.15);
     expect(ordinary.filter((d) => d.severity === "critical")).toEqual([]);
@@ -245,9 +244,9 @@ describe("forecastMetric input handling", () => {
     expect(forecast.capacityEta).toBeNull();
 
     const point = horizon(forecast)[0]!;
-    expect(detectForecastDeviation(point, 0, "packetLossPct", DEVICE)).toBeNull();
-    expect(detectForecastDeviation(point, 0.04, "packetLossPct", DEVICE)).toBeNull(); // under the 0.1-point floor
-    expect(detectForecastDeviation(point, 5, "packetLossPct", DEVICE)?.severity).toBe("critical");
+    expect(detectForecastDeviation(point, 0, "packetLossPct")).toBeNull();
+    expect(detectForecastDeviation(point, 0.04, "packetLossPct")).toBeNull(); // under the 0.1-point floor
+    expect(detectForecastDeviation(point, 5, "packetLossPct")?.severity).toBe("critical");
   });
 
   it("clamps the band at the caller's bounds, which a near-zero series otherwise crosses", async () => {
@@ -293,7 +292,7 @@ describe("detectForecastDeviation", () => {
     ["60 % below", 36e6, "high", "below"],
     ["at zero, 150 % below", 0, "critical", "below"],
   ])("%s → %s", (_, actual, severity, direction) => {
-    const detection = detectForecastDeviation(point, actual, "bandwidthInBps", DEVICE);
+    const detection = detectForecastDeviation(point, actual, "bandwidthInBps");
     if (severity === null) {
       expect(detection).toBeNull();
       return;
@@ -303,7 +302,7 @@ describe("detectForecastDeviation", () => {
   });
 
   it("fills every Detection field for the dashboard and alert list", () => {
-    expect(detectForecastDeviation(point, 200e6, "bandwidthInBps", DEVICE)).toEqual({
+    expect(detectForecastDeviation(point, 200e6, "bandwidthInBps")).toEqual({
       detector: "forecast",
       anomalyType: "forecast_deviation",
       metric: "bandwidthInBps",
@@ -338,7 +337,7 @@ describe("detectForecastDeviation", () => {
     ],
   ])("explains %s", (_, forecastPoint, actual, text) => {
     const metric = forecastPoint.upper === 50 ? "cpuPct" : "bandwidthInBps";
-    expect(detectForecastDeviation(forecastPoint, actual, metric, DEVICE)?.explanation).toContain(text);
+    expect(detectForecastDeviation(forecastPoint, actual, metric)?.explanation).toContain(text);
   });
 
   it.each<[string, ForecastPoint, number]>([
@@ -347,7 +346,7 @@ describe("detectForecastDeviation", () => {
     ["a NaN forecast", { ...point, yhat: Number.NaN }, 500e6],
     ["an invalid timestamp", { ...point, ts: new Date(Number.NaN) }, 500e6],
   ])("returns null for %s", (_, forecastPoint, actual) => {
-    expect(detectForecastDeviation(forecastPoint, actual, "bandwidthInBps", DEVICE)).toBeNull();
+    expect(detectForecastDeviation(forecastPoint, actual, "bandwidthInBps")).toBeNull();
   });
 
   it.each<[number, string | null]>([
@@ -357,6 +356,6 @@ describe("detectForecastDeviation", () => {
     [5, "critical"],
   ])("widens a zero-width band to the metric's floor: %d failure messages → %s", (actual, severity) => {
     const flat: ForecastPoint = { ts: TUESDAY_14, yhat: 0, lower: 0, upper: 0 };
-    expect(detectForecastDeviation(flat, actual, "syslogFailures", DEVICE)?.severity ?? null).toBe(severity);
+    expect(detectForecastDeviation(flat, actual, "syslogFailures")?.severity ?? null).toBe(severity);
   });
 });
