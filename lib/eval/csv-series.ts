@@ -10,24 +10,24 @@
 //   The percentage metrics (cpu, memory, loss) are clamped to 0–100 where bands are drawn, which a
 //   temperature or a request count would break, and the bandwidth metrics also feed the upload and
 //   exfiltration detectors, which would read the value as bytes sent;
-// - rows whose label is 1 form segments as in the KPI datasets: each maximal run is one labelled
-//   segment [first row, last row + the series' step), the step being its most common row interval;
+// - rows whose label is 1 form segments as in the KPI datasets (lib/eval/label-segments.ts): each
+//   maximal run is one labelled segment [first row, last row + the series' step), the step being its
+//   most common row interval;
 // - scoring starts after the first 15% of each file's rows (NAB's probationary period, without NAB's
 //   cap of 750 rows: the hour-of-week baseline needs days of history), the latest such time over the
 //   files when several are evaluated together (a file that ends before it is an error).
 // Loading reads every file once to validate it (naming file and line on any problem); the telemetry
 // then streams from the files, merged in time order.
-import { parseCell, seriesName } from "@/lib/eval/kpi-dataset";
+import { deviceIp, parseCell, seriesName } from "@/lib/eval/kpi-dataset";
+import { LabelSegments } from "@/lib/eval/label-segments";
 import { readTextLines, type TextLine } from "@/lib/eval/read-text-lines";
-import { type Label, type LabelType, type ScenarioDevice, type ScenarioMetricName } from "@/lib/eval/scenario";
+import { type Label, type ScenarioDevice, type ScenarioMetricName } from "@/lib/eval/scenario";
 import type { ScenarioTelemetry, StreamedScenarioSource } from "@/lib/eval/scenario-source";
 
 /** The metric every series value becomes (see the top of this file for why). */
 export const CSV_SERIES_METRIC: ScenarioMetricName = "packetsPerSec";
 /** Share of each file's rows before scoring starts (NAB's probationary period). */
 export const PROBATION_SHARE = 0.15;
-/** Segments carry no type; with SEGMENT_MATCHING any alert type matches (see KPI_LABEL_TYPE). */
-export const CSV_LABEL_TYPE: LabelType = "degradation";
 /** The step of a series with fewer than two distinct timestamps. */
 const DEFAULT_STEP_MS = 60_000;
 
@@ -72,12 +72,12 @@ export async function loadCsvSeries(files: readonly string[]): Promise<CsvSeries
     const name = seriesName(file);
     const clash = devices.find((d) => d.name === name);
     if (clash) throw new Error(`${file}: a second file for device "${name}" (${files[devices.indexOf(clash)]})`);
-    devices.push({ name, ip: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`, role: "series", site: "csv" });
+    devices.push({ name, ip: deviceIp(i), role: "series", site: "csv" });
 
     const s = await scanSeries(file);
     const probationRows = Math.floor(PROBATION_SHARE * s.rows);
     scoredFrom = Math.max(scoredFrom, await s.probationEnd(probationRows));
-    for (const [first, last] of s.segments) labels.push({ start: new Date(first), end: new Date(last + s.stepMs), device: name, target: name, type: CSV_LABEL_TYPE });
+    labels.push(...s.segments.labels(name, s.stepMs));
     scanned.push({ device: name, file, rows: s.rows, probationRows, stepMs: s.stepMs, labelled: s.labelled, skipped: s.skipped });
     spans.push({ first: s.first, last: s.last });
   }
@@ -126,25 +126,21 @@ async function scanSeries(file: string) {
   let first = NaN;
   let last = NaN;
   let labelled = false;
-  let open: number | undefined;
   let previousTs: number | undefined;
-  const segments: [number, number][] = [];
+  const segments = new LabelSegments();
   const steps = new Map<number, number>();
   const skipped = { rows: 0, firstLine: undefined as number | undefined };
   for await (const row of readRows(file, skipped)) {
     if (rows === 0) first = row.ts;
     if (previousTs !== undefined && row.ts > previousTs) steps.set(row.ts - previousTs, (steps.get(row.ts - previousTs) ?? 0) + 1);
-    if (row.label !== undefined) labelled = true;
-    if (row.label === 1) open ??= row.ts;
-    else if (open !== undefined) {
-      segments.push([open, previousTs!]);
-      open = undefined;
+    if (row.label !== undefined) {
+      labelled = true;
+      segments.add(row.ts, row.label);
     }
     previousTs = last = row.ts;
     rows++;
   }
   if (rows === 0) throw new Error(`${file}: no data rows after the header`);
-  if (open !== undefined) segments.push([open, last]);
   let stepMs = DEFAULT_STEP_MS;
   let most = 0;
   for (const [step, n] of steps) if (n > most || (n === most && step < stepMs)) [stepMs, most] = [step, n];

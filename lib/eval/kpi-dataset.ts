@@ -10,14 +10,15 @@
 //   first 9 columns; further columns are ignored. The datasets do not say which column is which metric:
 //   this is the mapping the detection issue's figures were measured with, not a claim about the data;
 // - each maximal run of `1` rows in test_label is one labelled segment [first row, last row + 5 min)
-//   on its device;
+//   on its device (lib/eval/label-segments.ts);
 // - the train rows are unscored history: scoring starts at the first test row (`scoredFrom`).
 // Loading reads every file once to validate it (a malformed file fails here, naming file and line) and
 // to count rows; the telemetry then streams from the files, one row of every device at a time.
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { LabelSegments } from "@/lib/eval/label-segments";
 import { readTextLines, type TextLine } from "@/lib/eval/read-text-lines";
-import { SCENARIO_METRIC_KEYS, type Label, type LabelType, type ScenarioDevice, type ScenarioMetricName } from "@/lib/eval/scenario";
+import { SCENARIO_METRIC_KEYS, type Label, type ScenarioDevice, type ScenarioMetricName } from "@/lib/eval/scenario";
 import type { ScenarioTelemetry, StreamedScenarioSource } from "@/lib/eval/scenario-source";
 
 /** The interval between rows. */
@@ -26,11 +27,6 @@ export const KPI_ROW_MS = 5 * 60_000;
 export const KPI_START = new Date("2024-01-01T00:00:00Z");
 /** Column i → metric (first 9 columns): the mapping the issue's figures were measured with. */
 export const KPI_COLUMN_METRICS: readonly ScenarioMetricName[] = Object.values(SCENARIO_METRIC_KEYS);
-/**
- * The segments carry no type. Scored with SEGMENT_MATCHING, any alert type matches, so the type is
- * never consulted; "degradation" (a service's metrics leaving normal) is the nearest of the vocabulary.
- */
-export const KPI_LABEL_TYPE: LabelType = "degradation";
 
 const SPLITS = ["train", "test", "test_label"] as const;
 type Split = (typeof SPLITS)[number];
@@ -70,16 +66,7 @@ export async function loadKpiDataset(dir: string): Promise<KpiDataset> {
       );
     }
     const testStart = KPI_START.getTime() + trainRows * KPI_ROW_MS;
-    const segments = await scanLabelFile(s.testLabel, test.rows, s.test);
-    for (const [first, last] of segments) {
-      labels.push({
-        start: new Date(testStart + first * KPI_ROW_MS),
-        end: new Date(testStart + (last + 1) * KPI_ROW_MS),
-        device: s.name,
-        target: s.name,
-        type: KPI_LABEL_TYPE,
-      });
-    }
+    labels.push(...(await scanLabelFile(s.testLabel, test.rows, s.test, testStart)).labels(s.name, KPI_ROW_MS));
     testRows = Math.max(testRows, test.rows);
   }
   const train = trainRows ?? 0;
@@ -170,9 +157,9 @@ export function seriesName(file: string): string {
 }
 
 /** A made-up unique address per device index: 10.0.0.1, 10.0.0.2, … */
-function deviceIp(index: number): string {
+export function deviceIp(index: number): string {
   const n = index + 1;
-  if (n >= 2 ** 24 - 1) throw new Error("too many services for made-up 10.x addresses");
+  if (n >= 2 ** 24 - 1) throw new Error("too many devices for made-up 10.x addresses");
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
@@ -208,24 +195,18 @@ async function scanMetricFile(file: string, columns: number | undefined): Promis
   return { rows, columns: columns! };
 }
 
-/** The labelled segments of a label file as [first, last] test row indices. */
-async function scanLabelFile(file: string, testRows: number, testFile: string): Promise<[number, number][]> {
-  const segments: [number, number][] = [];
+/** The labelled segments of a label file, its row k at `testStart` + k rows. */
+async function scanLabelFile(file: string, testRows: number, testFile: string, testStart: number): Promise<LabelSegments> {
+  const segments = new LabelSegments();
   let rows = 0;
-  let open: number | undefined;
   for await (const line of readTextLines(file)) {
     const cells = line.text.split(",");
     if (cells.length !== 1) throw new Error(`${file}, line ${line.no}: ${cells.length} columns, expected one 0/1 label`);
     const value = parseCell(file, line.no, 1, cells[0]!);
     if (value !== 0 && value !== 1) throw new Error(`${file}, line ${line.no}: label ${cells[0]!.trim()}, expected 0 or 1`);
-    if (value === 1) open ??= rows;
-    else if (open !== undefined) {
-      segments.push([open, rows - 1]);
-      open = undefined;
-    }
+    segments.add(testStart + rows * KPI_ROW_MS, value);
     rows++;
   }
-  if (open !== undefined) segments.push([open, rows - 1]);
   if (rows !== testRows) throw new Error(`${file}: ${rows} labels for the ${testRows} rows of ${testFile}`);
   return segments;
 }
