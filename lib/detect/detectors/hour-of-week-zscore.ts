@@ -7,9 +7,6 @@ import { METRICS } from "@/lib/telemetry/metrics";
 
 export const HOUR_OF_WEEK_ZSCORE_ID = "hour-of-week-zscore";
 
-// The std floor lives in std-floor.ts (shared with the baseline growth cap); re-exported for callers.
-export { MIN_STD_ABSOLUTE } from "@/lib/detect/baseline/std-floor";
-
 export const hourOfWeekZScoreConfigSchema = z.object({
   /**
    * Off by default since the adaptive-baseline detector replaced it (it raised most false alerts on real
