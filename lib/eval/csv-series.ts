@@ -16,8 +16,10 @@
 // - scoring starts after the first 15% of each file's rows (NAB's probationary period, without NAB's
 //   cap of 750 rows: the hour-of-week baseline needs days of history), the latest such time over the
 //   files when several are evaluated together (a file that ends before it is an error).
-// Loading reads every file once to validate it (naming file and line on any problem); the telemetry
-// then streams from the files, merged in time order.
+// Loading reads every file once to validate it (naming file and line on any problem), then its first
+// 15% again to find where scoring starts: the row count is known only at the end of the first read,
+// and re-reading that part keeps memory bounded where keeping every row's time would not. The
+// telemetry then streams from the files, merged in time order.
 import { deviceIp, parseCell, seriesName } from "@/lib/eval/kpi-dataset";
 import { LabelSegments } from "@/lib/eval/label-segments";
 import { readTextLines, type TextLine } from "@/lib/eval/read-text-lines";
@@ -76,7 +78,7 @@ export async function loadCsvSeries(files: readonly string[]): Promise<CsvSeries
 
     const s = await scanSeries(file);
     const probationRows = Math.floor(PROBATION_SHARE * s.rows);
-    scoredFrom = Math.max(scoredFrom, await s.probationEnd(probationRows));
+    scoredFrom = Math.max(scoredFrom, await timeOfRow(file, probationRows));
     labels.push(...s.segments.labels(name, s.stepMs));
     scanned.push({ device: name, file, rows: s.rows, probationRows, stepMs: s.stepMs, labelled: s.labelled, skipped: s.skipped });
     spans.push({ first: s.first, last: s.last });
@@ -126,18 +128,17 @@ async function scanSeries(file: string) {
   let first = NaN;
   let last = NaN;
   let labelled = false;
-  let previousTs: number | undefined;
   const segments = new LabelSegments();
   const steps = new Map<number, number>();
   const skipped = { rows: 0, firstLine: undefined as number | undefined };
   for await (const row of readRows(file, skipped)) {
     if (rows === 0) first = row.ts;
-    if (previousTs !== undefined && row.ts > previousTs) steps.set(row.ts - previousTs, (steps.get(row.ts - previousTs) ?? 0) + 1);
+    if (rows > 0 && row.ts > last) steps.set(row.ts - last, (steps.get(row.ts - last) ?? 0) + 1);
     if (row.label !== undefined) {
       labelled = true;
       segments.add(row.ts, row.label);
     }
-    previousTs = last = row.ts;
+    last = row.ts;
     rows++;
   }
   if (rows === 0) throw new Error(`${file}: no data rows after the header`);
@@ -152,15 +153,14 @@ async function scanSeries(file: string) {
     segments,
     stepMs,
     skipped,
-    /** The time of the first row after the probation rows (the last row when it would be past it). */
-    probationEnd: (probationRows: number) => timeOfRow(file, probationRows, last),
   };
 }
 
-async function timeOfRow(file: string, index: number, fallback: number): Promise<number> {
+/** The time of row `index` (0-based, of the rows used); a scanned file has the probation row, as floor(15% × rows) < rows. */
+async function timeOfRow(file: string, index: number): Promise<number> {
   let i = 0;
   for await (const row of readRows(file)) if (i++ === index) return row.ts;
-  return fallback;
+  throw new Error(`${file}: no row ${index + 1} any more (the file changed while it was read)`);
 }
 
 /** The data rows of a file, validated; rows out of time order are left out and counted in `skipped`. */
