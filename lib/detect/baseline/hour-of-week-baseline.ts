@@ -85,16 +85,15 @@ export interface HeldBucket {
 }
 
 /** How a retrained bucket's median and p95 compare with the previous bucket's. */
-export interface GrowthAssessment {
+interface GrowthAssessment {
   /** Relative growth of median or p95, whichever is larger (as `bucketGrowth`). */
   growth: number;
   /**
    * The change of the median or p95 that grew past both `maxGrowth` and `noiseK` standard errors
-   * (the larger if both did), in standard errors; 0 when neither did.
+   * (the larger if both did), in standard errors; 0 when neither did, so the bucket is held exactly
+   * when it is above 0.
    */
   standardErrors: number;
-  /** True when the median or the p95 grew past both `maxGrowth` and `noiseK` standard errors. */
-  beyondNoise: boolean;
 }
 
 export interface CappedBaseline {
@@ -241,8 +240,8 @@ export function capBaselineGrowth(
       accepted.set(key, proposed);
       continue;
     }
-    const { growth, standardErrors, beyondNoise } = assessGrowth(metric, before, proposed, limits);
-    if (beyondNoise) {
+    const { growth, standardErrors } = assessGrowth(metric, before, proposed, limits);
+    if (standardErrors > 0) {
       accepted.set(key, before);
       held.push({ key, previous: before, proposed, growth, standardErrors });
     } else {
@@ -266,7 +265,7 @@ export function capBaselineGrowth(
  * upper-tail spread, (p95 − median)/1.645 and (p99 − p95)/0.681: in a right-skewed bucket the
  * density near the p95 is lower than a normal's of the same MAD, so its p95 varies more.
  */
-export function assessGrowth(
+function assessGrowth(
   metric: MetricName,
   previous: BaselineBucket,
   proposed: BaselineBucket,
@@ -291,7 +290,7 @@ export function assessGrowth(
     standardError(SE_MEDIAN, medianSigma(metric, previous), medianSigma(metric, proposed)),
   );
   judge(previous.p95, proposed.p95, standardError(SE_P95, tailSigma(metric, previous), tailSigma(metric, proposed)));
-  return { growth: bucketGrowth(metric, previous, proposed), standardErrors, beyondNoise: standardErrors > 0 };
+  return { growth: bucketGrowth(metric, previous, proposed), standardErrors };
 }
 
 /**
