@@ -6,7 +6,13 @@ import { defineDetector, type Contribution, type Detection } from "@/lib/detect/
 import { expectedFor, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { scoreWithContributions } from "@/lib/detect/models/isolation-forest";
-import { leadMetricIndex, MULTIVARIATE_METRICS, multivariateFeatures } from "@/lib/detect/models/multivariate-model";
+import {
+  largestMetricMove,
+  leadMetricIndex,
+  metricMove,
+  MULTIVARIATE_METRICS,
+  multivariateFeatures,
+} from "@/lib/detect/models/multivariate-model";
 import { severityFor } from "@/lib/detect/severity";
 import { METRIC_INFO, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 
@@ -38,7 +44,7 @@ export const multivariateOutlier = defineDetector<MultivariateOutlierConfig>({
     if (!config.enabled || !model) return [];
     const row = multivariateFeatures(sample, baseline);
     if (!row) return [];
-    if (Math.abs(Math.sinh(row[leadMetricIndex(row)]!)) < config.minMetricDeviation) return [];
+    if (largestMetricMove(row) < config.minMetricDeviation) return [];
     const { score, contributions } = scoreWithContributions(model.forest, row);
     if (!(score > config.threshold)) return [];
 
@@ -79,7 +85,7 @@ export function multivariateDetection(args: {
   const { sample, baseline, row } = args;
   const ranked: Contribution[] = MULTIVARIATE_METRICS.flatMap((metric, c) => {
     const value = sample.values[metric];
-    if (value === null || !Number.isFinite(value) || Math.abs(Math.sinh(row[c]!)) < 1) return [];
+    if (value === null || !Number.isFinite(value) || metricMove(row, c) < 1) return [];
     const expected = expectedFor(baseline, metric, sample.ts);
     return [{ feature: metric, value, ...(expected ? { expected: expected.median } : {}), share: args.shares[c] ?? 0 }];
   }).sort((a, b) => b.share - a.share || a.feature.localeCompare(b.feature));

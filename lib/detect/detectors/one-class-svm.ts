@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineDetector } from "@/lib/detect/detector";
 import { multivariateDetection } from "@/lib/detect/detectors/multivariate-outlier";
-import { leadMetricIndex, multivariateFeatures } from "@/lib/detect/models/multivariate-model";
+import { largestMetricMove, multivariateFeatures } from "@/lib/detect/models/multivariate-model";
 import { nearestSupportGap, oneClassSvmScore } from "@/lib/detect/models/one-class-svm-model";
 
 export const ONE_CLASS_SVM_ID = "one-class-svm";
@@ -30,7 +30,7 @@ export const oneClassSvm = defineDetector<OneClassSvmConfig>({
     if (!config.enabled || !model) return [];
     const row = multivariateFeatures(sample, baseline);
     if (!row || row.length !== model.cols) return [];
-    if (Math.abs(Math.sinh(row[leadMetricIndex(row)]!)) < config.minMetricDeviation) return [];
+    if (largestMetricMove(row) < config.minMetricDeviation) return [];
     const score = oneClassSvmScore(model, row);
     if (!(score < config.threshold)) return [];
     // Shares: each moved metric's part of the squared distance to the nearest support vector.

@@ -80,6 +80,16 @@ export function leadMetricIndex(row: Float64Array): number {
   return lead;
 }
 
+/** How far a metric column of the row moved from its usual value, in robust σ (the asinh squash undone). */
+export function metricMove(row: Float64Array, column: number): number {
+  return Math.abs(Math.sinh(row[column]!));
+}
+
+/** How far the metric furthest from its usual value moved, in robust σ. */
+export function largestMetricMove(row: Float64Array): number {
+  return metricMove(row, leadMetricIndex(row));
+}
+
 /** A seeded uniform subsample of at most `max` rows (all of them when there are fewer). */
 export function seededSubsample<T>(rows: readonly T[], max: number, seed: number): readonly T[] {
   if (rows.length <= max) return rows;
