@@ -28,7 +28,7 @@ import { PEER_GROUP_OPTIONS } from "@/workers/model-training";
 import { detectPeerGroupAnomalies } from "@/lib/detect/peers/peer-group-detector";
 import { clusterPeerGroups } from "@/lib/detect/peers/peer-groups";
 import { STATIC_THRESHOLD_ID, staticThreshold } from "@/lib/detect/detectors/static-threshold";
-import type { ScenarioSource, ScenarioTelemetry, StreamedScenarioSource } from "@/lib/eval/scenario-source";
+import type { ScenarioSource, StreamedScenarioSource } from "@/lib/eval/scenario-source";
 import {
   falsePositiveReduction,
   inLabelWindow,
@@ -352,7 +352,8 @@ export async function runScenario(
     }
   };
 
-  const feed = async (item: ScenarioTelemetry) => {
+  // for await takes the sync generators of built-in scenarios as well as the files streamed by datasets
+  for await (const item of scenario.telemetry()) {
     if (item.kind === "metric") {
       const m = item.metric;
       await advanceTo(m.ts.getTime());
@@ -381,10 +382,7 @@ export async function runScenario(
       router.flows([record]);
       flows++;
     }
-  };
-  const telemetry = scenario.telemetry();
-  if (Symbol.asyncIterator in telemetry) for await (const item of telemetry) await feed(item);
-  else for (const item of telemetry) await feed(item);
+  }
   clock.t = span.end.getTime() + 10 * MINUTE;
   await router.drain();
 
