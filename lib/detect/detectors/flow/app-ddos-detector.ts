@@ -5,7 +5,7 @@
 // low-byte flows and the clients as evidence.
 import { z } from "zod";
 import type { DetectorInput } from "@/lib/detect/detector";
-import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
+import { defineFlowThreat, flowThreatSettings } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
   deviationOf,
@@ -36,8 +36,8 @@ export const appDdosConfigSchema = z.object({
   /** Connections must grow at least this share of the flows' growth (a port scan's is far lower). */
   minConnectionShare: z.number().finite().positive(),
   /** Connections/s must be at least this many stds above its mean. */
-  minZ: z.number().finite().positive(),
-  confirmMinutes: z.number().int().min(1).max(30),
+  minZ: flowThreatSettings.minZ,
+  confirmMinutes: flowThreatSettings.confirmMinutes,
 });
 
 export type AppDdosConfig = z.infer<typeof appDdosConfigSchema>;

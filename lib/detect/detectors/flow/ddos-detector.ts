@@ -5,7 +5,7 @@
 // SYN share, top sources) as evidence.
 import { z } from "zod";
 import type { DetectorInput } from "@/lib/detect/detector";
-import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
+import { defineFlowThreat, flowThreatSettings } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
   deviationOf,
@@ -32,9 +32,8 @@ export const ddosConfigSchema = z.object({
   /** The larger of the flows/s and connections/s ratios, relative to the outbound ratio. */
   minRateRatio: z.number().finite().min(1),
   /** Packets/s and inbound bandwidth must each be at least this many stds above their mean. */
-  minZ: z.number().finite().positive(),
-  /** The signature must hold this many minutes in a row (the previous ones as far as `recent` has them). */
-  confirmMinutes: z.number().int().min(1).max(30),
+  minZ: flowThreatSettings.minZ,
+  confirmMinutes: flowThreatSettings.confirmMinutes,
 });
 
 export type DdosConfig = z.infer<typeof ddosConfigSchema>;

@@ -4,7 +4,7 @@
 // `minZ`, with its contributions, evidence and explanation. A detector declares only its signature and how
 // it describes a finding. Upload ratio and slow exfiltration judge sustained minutes and days instead and
 // are defined with defineDetector directly.
-import type { z } from "zod";
+import { z } from "zod";
 import { defineDetector, type Detector, type DetectorInput } from "@/lib/detect/detector";
 import {
   confirmedOver,
@@ -16,13 +16,20 @@ import {
 import { severityFor } from "@/lib/detect/severity";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
-/** The settings every flow threat has. */
-export interface FlowThreatConfig {
+/**
+ * The settings every flow threat has, with their checks. A detector's config schema lists them among its
+ * own settings (`minZ: flowThreatSettings.minZ`), where they belong in its tuning form, and says which
+ * metric its `minZ` is about.
+ */
+export const flowThreatSettings = {
   /** The scored metric must be at least this many stds above its mean; severity reads its z against it. */
-  minZ: number;
+  minZ: z.number().finite().positive(),
   /** The signature must hold this many minutes in a row (the previous ones as far as `recent` has them). */
-  confirmMinutes: number;
-}
+  confirmMinutes: z.number().int().min(1).max(30),
+};
+
+/** The settings every flow threat has. */
+export type FlowThreatConfig = z.infer<z.ZodObject<typeof flowThreatSettings>>;
 
 /** What a confirmed finding says. */
 export interface FlowThreatFinding {

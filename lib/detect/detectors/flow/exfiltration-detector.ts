@@ -6,7 +6,7 @@
 // exfiltration), and name the focused external destination.
 import { z } from "zod";
 import type { DetectorInput } from "@/lib/detect/detector";
-import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
+import { defineFlowThreat, flowThreatSettings } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
   deviationOf,
@@ -32,10 +32,10 @@ export const exfiltrationConfigSchema = z.object({
   /** The same outside working hours. */
   minOutboundRatioOffHours: z.number().finite().min(1),
   /** Outbound bandwidth must be at least this many stds above its mean. */
-  minZ: z.number().finite().positive(),
+  minZ: flowThreatSettings.minZ,
   /** With flows: at least this share of outbound bytes must go outside the internal subnets. */
   minExternalShare: z.number().finite().min(0).max(1),
-  confirmMinutes: z.number().int().min(1).max(30),
+  confirmMinutes: flowThreatSettings.confirmMinutes,
 });
 
 export type ExfiltrationConfig = z.infer<typeof exfiltrationConfigSchema>;

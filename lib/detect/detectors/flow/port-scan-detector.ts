@@ -5,7 +5,7 @@
 // ports, the share of 1–2 packet flows and the few sources behind them as evidence.
 import { z } from "zod";
 import type { DetectorInput } from "@/lib/detect/detector";
-import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
+import { defineFlowThreat, flowThreatSettings } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
   deviationOf,
@@ -34,8 +34,8 @@ export const portScanConfigSchema = z.object({
   /** Packets/s may rise at most this much relative to outbound. */
   maxPacketRatio: z.number().finite().min(1),
   /** Flows/s must be at least this many stds above its mean. */
-  minZ: z.number().finite().positive(),
-  confirmMinutes: z.number().int().min(1).max(30),
+  minZ: flowThreatSettings.minZ,
+  confirmMinutes: flowThreatSettings.confirmMinutes,
 });
 
 export type PortScanConfig = z.infer<typeof portScanConfigSchema>;

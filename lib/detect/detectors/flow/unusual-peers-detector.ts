@@ -5,7 +5,7 @@
 // only flows provide: on metrics alone it stays silent.
 import { z } from "zod";
 import type { DetectorInput } from "@/lib/detect/detector";
-import { defineFlowThreat } from "@/lib/detect/detectors/flow/define-flow-threat";
+import { defineFlowThreat, flowThreatSettings } from "@/lib/detect/detectors/flow/define-flow-threat";
 import { describeBaselineTime } from "@/lib/detect/explain/explain-deviation";
 import {
   deviationOf,
@@ -28,10 +28,10 @@ export const unusualPeersConfigSchema = z.object({
   /** …and at least this many more peers than usual (small counts double easily). */
   minExtraPeers: z.number().finite().min(0),
   /** …and at least this many stds above the mean. */
-  minZ: z.number().finite().positive(),
+  minZ: flowThreatSettings.minZ,
   /** Flows/s may grow at most this share of the peers' growth (more of everything is load, not fan-out). */
   maxFlowShare: z.number().finite().positive(),
-  confirmMinutes: z.number().int().min(1).max(30),
+  confirmMinutes: flowThreatSettings.confirmMinutes,
 });
 
 export type UnusualPeersConfig = z.infer<typeof unusualPeersConfigSchema>;
