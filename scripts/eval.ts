@@ -23,7 +23,7 @@ import { CSV_SERIES_METRIC, loadCsvSeries, PROBATION_SHARE } from "@/lib/eval/cs
 import { KPI_COLUMN_METRICS, KPI_ROW_MS, KPI_START, loadKpiDataset } from "@/lib/eval/kpi-dataset";
 import { parseScenario, SCENARIO_METRIC_KEYS } from "@/lib/eval/scenario";
 import { scenarioLines, scenarioSourceOf, type ScenarioSource, type StreamedScenarioSource } from "@/lib/eval/scenario-source";
-import { median, percentile, SEGMENT_MATCHING, type ScoreMetrics } from "@/lib/eval/score-alerts";
+import { falsePositiveReduction, metricsOfCounts, SEGMENT_MATCHING, type ScoreCounts, type ScoreMetrics } from "@/lib/eval/score-alerts";
 import { labelledScenario } from "@/lib/simulator/labelled-scenario";
 import { figuresOf, runScenario, type RunScenarioOptions, type ScenarioRunResult } from "@/scripts/eval/run-scenario";
 
@@ -131,26 +131,14 @@ function printRun(name: string, r: ScenarioRunResult, notes?: readonly string[])
 
 /** Sums the counts of several runs and recomputes the ratios (latencies pooled over all labels). */
 function combine(runs: ScenarioRunResult[], pick: (r: ScenarioRunResult) => ScenarioRunResult["ours"]): ScoreMetrics {
-  let tp = 0, fp = 0, raised = 0, suppressed = 0, labels = 0, detected = 0, deviceDays = 0, ordinaryRaised = 0, ordinaryDeviceDays = 0;
+  const sum: ScoreCounts = { tp: 0, fp: 0, raised: 0, suppressed: 0, labels: 0, detected: 0, ordinaryRaised: 0, ordinaryDeviceDays: 0 };
   const latencies: number[] = [];
   for (const r of runs) {
     const m = pick(r).overall;
-    tp += m.tp; fp += m.fp; raised += m.raised; suppressed += m.suppressed; labels += m.labels; detected += m.detected;
-    ordinaryRaised += m.ordinaryRaised; ordinaryDeviceDays += m.ordinaryDeviceDays;
-    deviceDays += r.devices * ((r.span.end.getTime() - r.trainingEnd.getTime()) / 86_400_000);
+    for (const k of Object.keys(sum) as (keyof ScoreCounts)[]) sum[k] += m[k];
     for (const l of pick(r).labels) if (l.latencyS !== null) latencies.push(l.latencyS);
   }
-  const precision = raised === 0 ? null : tp / raised;
-  const recall = labels === 0 ? null : detected / labels;
-  return {
-    tp, fp, raised, suppressed, labels, detected, ordinaryRaised, ordinaryDeviceDays, precision, recall,
-    f1: precision === null || recall === null ? null : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
-    falsePositiveShare: raised === 0 ? null : fp / raised,
-    alertsPerDeviceDay: deviceDays > 0 ? raised / deviceDays : null,
-    ordinaryAlertsPerDeviceDay: ordinaryDeviceDays > 0 ? ordinaryRaised / ordinaryDeviceDays : null,
-    latencyMedianS: median(latencies),
-    latencyP95S: percentile(latencies, 95),
-  };
+  return metricsOfCounts(sum, latencies, runs.reduce((n, r) => n + scoredDeviceDaysOf(r), 0));
 }
 
 async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
@@ -208,8 +196,7 @@ async function main(): Promise<void> {
     console.log(`\n### Whole suite\n\n${results.length} runs, ${held} baseline buckets held by the growth cap\n\n${HEADER}`);
     console.log(row("**overall (ours)**", suite.ours));
     console.log(row("static thresholds (reference)", suite.reference));
-    const reduction = suite.reference.fp === 0 ? null : 1 - suite.ours.fp / suite.reference.fp;
-    console.log(`\nFalse positives reduced against the static thresholds: ${pct(reduction)}`);
+    console.log(`\nFalse positives reduced against the static thresholds: ${pct(falsePositiveReduction(suite.reference.fp, suite.ours.fp))}`);
     console.log(ordinaryLine(suite.ours, suite.reference, results.reduce((n, r) => n + scoredDeviceDaysOf(r), 0)));
   }
 

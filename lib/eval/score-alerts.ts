@@ -254,10 +254,10 @@ export function scoreAlerts(input: ScoreInput): AlertScore {
     const c = countsOf(d);
     const latencies = labelOutcomes.flatMap((o) => (o.latencyByDetectorS[d] === undefined ? [] : [o.latencyByDetectorS[d]]));
     c.detected = latencies.length;
-    byDetector[d] = metricsOf(c, latencies, deviceDays);
+    byDetector[d] = metricsOfCounts(c, latencies, deviceDays);
   }
   const overallLatencies = labelOutcomes.flatMap((o) => (o.latencyS === null ? [] : [o.latencyS]));
-  return { overall: metricsOf(overall, overallLatencies, deviceDays), byDetector, labels: labelOutcomes, alerts };
+  return { overall: metricsOfCounts(overall, overallLatencies, deviceDays), byDetector, labels: labelOutcomes, alerts };
 }
 
 /**
@@ -325,7 +325,11 @@ export function percentile(values: readonly number[], p: number): number | null 
   return s[rank - 1]!;
 }
 
-function metricsOf(c: ScoreCounts, latencies: readonly number[], deviceDays: number): ScoreMetrics {
+/**
+ * Counts with their ratios: precision, recall, F1, FP share, alerts per device-day (`deviceDays`: devices ×
+ * scored days), ordinary alerts per device-day and the latencies' median and p95.
+ */
+export function metricsOfCounts(c: ScoreCounts, latencies: readonly number[], deviceDays: number): ScoreMetrics {
   const precision = c.raised === 0 ? null : c.tp / c.raised;
   const recall = c.labels === 0 ? null : c.detected / c.labels;
   const f1 =
