@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { DetectorInput } from "@/lib/detect/detector";
 import { ewmaBand, ewmaStats } from "@/lib/detect/detectors/ewma-band";
 import { buildBaselineIndex, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import { mulberry32 } from "@/lib/simulator/prng";
 import { emptyMetricValues, type MetricName, type MetricSample, type MetricValues } from "@/lib/telemetry/metrics";
+import { offByDefault, turnedOn } from "./opt-in-fixtures";
 
 const NOW = Date.parse("2025-01-28T14:00:00Z");
 const TUESDAY_14_HOW = 38; // NOW's hour of the week
@@ -42,12 +42,8 @@ function handBaseline(how: number, buckets: Partial<Record<MetricName, { median:
   );
 }
 
-/**
- * Off by default since the adaptive-baseline detector replaced it; an engineer may turn it on for a role or
- * site. The tests of its logic run it turned on (`enabled: true` under any other overrides).
- */
-const ON = { enabled: true };
-const ewma = (input: DetectorInput, overrides: Record<string, unknown> = {}) => ewmaBand.run(input, { ...ON, ...overrides });
+/** Off by default since the adaptive-baseline detector replaced it: its logic is tested turned on. */
+const ewma = turnedOn(ewmaBand);
 
 /** 95 and 105 Mbps alternating: EWMA mean ≈ 100 Mbps, σ ≈ 5 Mbps. */
 const ALTERNATING = recentMinutes(30, "bandwidthOutBps", (i) => (i % 2 === 0 ? 95e6 : 105e6));
@@ -234,9 +230,8 @@ describe("ewmaBand input handling", () => {
   it("is off by default: nothing without overrides, even for a tripling against the last half hour and the hour's usual", () => {
     const baseline = handBaseline(TUESDAY_14_HOW, { bandwidthOutBps: { median: 100e6, mad: 6.745e6 } });
     const input = { sample: sampleAt(0, { bandwidthOutBps: 300e6 }), baseline, recent: ALTERNATING };
-    expect(ewmaBand.run(input)).toEqual([]);
-    expect(ewmaBand.run(input, MECHANICS)).toEqual([]); // tuning alone does not turn it on
-    expect(ewmaBand.run(input, ON).map((d) => [d.metric, d.anomalyType, d.severity])).toEqual([["bandwidthOutBps", "metric_spike", "critical"]]);
+    const on = offByDefault(ewmaBand, input, MECHANICS);
+    expect(on.map((d) => [d.metric, d.anomalyType, d.severity])).toEqual([["bandwidthOutBps", "metric_spike", "critical"]]);
   });
 
   it("at its default k a jump between 5σ and 6σ of the recent band raises nothing, even where the hour's baseline finds it unusual", () => {

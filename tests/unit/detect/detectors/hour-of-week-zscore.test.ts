@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { DetectorInput } from "@/lib/detect/detector";
 import { formatMetricValue } from "@/lib/detect/explain/format-metric-value";
 import { buildBaselineIndex, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
 import { mulberry32 } from "@/lib/simulator/prng";
 import { emptyMetricValues, type MetricName, type MetricSample, type MetricValues } from "@/lib/telemetry/metrics";
+import { offByDefault, turnedOn } from "./opt-in-fixtures";
 
 const TUESDAY_14 = new Date("2025-01-28T14:00:00Z"); // hour-of-week 38
 const TUESDAY_14_HOW = 38;
@@ -14,12 +14,8 @@ function sampleAt(ts: Date, values: Partial<MetricValues>): MetricSample {
   return { deviceId: DEVICE, ts, values: { ...emptyMetricValues(), ...values } };
 }
 
-/**
- * Off by default since the adaptive-baseline detector replaced it; an engineer may turn it on for a role or
- * site. The tests of its logic run it turned on (`enabled: true` under any other overrides).
- */
-const ON = { enabled: true };
-const detect = (input: DetectorInput, overrides: Record<string, unknown> = {}) => hourOfWeekZScore.run(input, { ...ON, ...overrides });
+/** Off by default since the adaptive-baseline detector replaced it: its logic is tested turned on. */
+const detect = turnedOn(hourOfWeekZScore);
 
 /** A baseline with one hand-set bucket per metric at Tuesday 14:00. */
 function handBaseline(buckets: Partial<Record<MetricName, { mean: number; std: number }>>): BaselineIndex {
@@ -234,9 +230,8 @@ describe("hourOfWeekZScore input handling", () => {
 
   it("is off by default: nothing without overrides, even for CPU at 90 % against 20 ± 2 (z = 35)", () => {
     const sample = sampleAt(TUESDAY_14, { cpuPct: 90 });
-    expect(hourOfWeekZScore.run({ sample, baseline })).toEqual([]);
-    expect(hourOfWeekZScore.run({ sample, baseline }, { threshold: 4 })).toEqual([]); // tuning alone does not turn it on
-    expect(hourOfWeekZScore.run({ sample, baseline }, ON).map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
+    const on = offByDefault(hourOfWeekZScore, { sample, baseline }, { threshold: 4 });
+    expect(on.map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
   });
 
   // mean 100, std 10: at the default threshold 5σ is the edge, high past 7.5σ, critical past 10σ.

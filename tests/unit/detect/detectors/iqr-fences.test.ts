@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildBaselineIndex, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { iqrFences } from "@/lib/detect/detectors/iqr-fences";
 import { emptyMetricValues, type MetricName, type MetricSample, type MetricValues } from "@/lib/telemetry/metrics";
+import { offByDefault, turnedOn } from "./opt-in-fixtures";
 
 const TUESDAY_14 = new Date("2025-01-28T14:00:00Z"); // hour-of-week 38
 const TUESDAY_14_HOW = 38;
@@ -31,13 +32,10 @@ function handBaseline(buckets: Partial<Record<MetricName, { p25: number; median:
   );
 }
 
-/**
- * Off by default since the adaptive-baseline detector replaced it; an engineer may turn it on for a role or
- * site. The tests of its logic run it turned on (`enabled: true` under any other overrides).
- */
-const ON = { enabled: true };
+/** Off by default since the adaptive-baseline detector replaced it: its logic is tested turned on. */
+const on = turnedOn(iqrFences);
 const run = (values: Partial<MetricValues>, baseline: BaselineIndex, overrides: Record<string, unknown> = {}) =>
-  iqrFences.run({ sample: sampleAt(TUESDAY_14, values), baseline }, { ...ON, ...overrides });
+  on({ sample: sampleAt(TUESDAY_14, values), baseline }, overrides);
 
 describe("iqrFences severity (k 3, quartiles 90–110, so IQR 20 and fences 30–170)", () => {
   const baseline = handBaseline({ connectionsPerSec: { p25: 90, median: 100, p75: 110 } });
@@ -180,9 +178,8 @@ describe("iqrFences input handling", () => {
 
   it("is off by default: nothing without overrides, even for CPU at 90 % against quartiles 18–22 (17 IQR out)", () => {
     const sample = sampleAt(TUESDAY_14, { cpuPct: 90 });
-    expect(iqrFences.run({ sample, baseline })).toEqual([]);
-    expect(iqrFences.run({ sample, baseline }, { k: 3 })).toEqual([]); // tuning alone does not turn it on
-    expect(iqrFences.run({ sample, baseline }, ON).map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
+    const raised = offByDefault(iqrFences, { sample, baseline }, { k: 3 });
+    expect(raised.map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
   });
 
   // Quartiles 90–110 (IQR 20): at the default k the fences are 10–190, high past 6 IQR, critical past 8.

@@ -18,18 +18,16 @@ import {
   TUESDAY_14,
   usualMinute,
 } from "../models/role-model-fixtures";
+import { offByDefault, ON } from "./opt-in-fixtures";
 
 const models = trainRoleModels([...FIREWALLS, ...EDGE_ROUTERS].map((d) => roleDevice(d)));
 
 /**
- * Off by default (too many false alerts on real service metrics, see the detector); an engineer may turn it
- * on for a role. The tests of its logic run it turned on.
- */
-const ON = { enabled: true };
-/**
- * The forest scores the minute below (three metrics far out together) about 0.52 — a value beyond the
- * training range isolates no faster however far out it is — so the alert's mechanics are checked just
- * above the ordinary 0.5 rather than at the default 0.65; minMetricDeviation stays at its default 5.
+ * Off by default (too many false alerts on real service metrics, see the detector): its logic is tested
+ * turned on. The forest scores the minute below (three metrics far out together) about 0.52 — a value
+ * beyond the training range isolates no faster however far out it is — so the alert's mechanics are
+ * checked just above the ordinary 0.5 rather than at the default 0.65; minMetricDeviation stays at its
+ * default 5.
  */
 const MECHANICS = { ...ON, threshold: 0.51 };
 
@@ -144,10 +142,9 @@ describe("multivariateOutlier", () => {
     const collapse = usualMinute(FW, TUESDAY_14, (usual) =>
       Object.fromEntries(Object.entries(usual).flatMap(([metric, value]) => (value === null ? [] : [[metric, value / 100]]))),
     );
-    expect(detect(collapse, {})).toEqual([]);
-    expect(detect(collapse, { threshold: 0.51 })).toEqual([]); // tuning alone does not turn it on
+    const input = { sample: collapse, baseline: baselineOf.get(FW)!, multivariateModel: models.get(FW)! };
     // turned on, the forest isolates it past even the default threshold
-    const [detection, ...rest] = detect(collapse, ON);
+    const [detection, ...rest] = offByDefault(multivariateOutlier, input, { threshold: 0.51 });
     expect(rest).toEqual([]);
     expect(detection?.score).toBeGreaterThan(multivariateOutlier.defaultConfig.threshold);
   });

@@ -17,10 +17,11 @@ import {
   TUESDAY_14,
   usualMinute,
 } from "../models/role-model-fixtures";
+import { offByDefault, ON } from "./opt-in-fixtures";
 
 const models = trainRoleSvmModels(FIREWALLS.map((d) => roleDevice(d)));
 
-const ON = { enabled: true };
+/** Off by default (a comparison detector): its logic is tested turned on. */
 const detect = (sample: MetricSample, overrides: unknown = ON, model: OneClassSvmModel | undefined = models.get(sample.deviceId)) =>
   oneClassSvm.run({ sample, baseline: baselineOf.get(sample.deviceId)!, ...(model ? { oneClassSvmModel: model } : {}) }, overrides);
 
@@ -35,8 +36,8 @@ const MOVED = ["packetsPerSec", "connectionsPerSec", "cpuPct"];
 describe("oneClassSvm", () => {
   it("is off by default: nothing, even for a minute far outside", () => {
     expect(oneClassSvm.defaultConfig).toMatchObject({ enabled: false, minMetricDeviation: 5 });
-    expect(detect(burst, {})).toEqual([]);
-    expect(detect(burst, ON)).toHaveLength(1);
+    const input = { sample: burst, baseline: baselineOf.get(FW)!, oneClassSvmModel: models.get(FW)! };
+    expect(offByDefault(oneClassSvm, input, { threshold: -0.1 })).toHaveLength(1);
   });
 
   it("raises nothing without a model", () => {

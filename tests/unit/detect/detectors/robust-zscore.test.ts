@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { DetectorInput } from "@/lib/detect/detector";
 import { buildBaselineIndex, trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { hourOfWeekZScore } from "@/lib/detect/detectors/hour-of-week-zscore";
 import { robustZScore } from "@/lib/detect/detectors/robust-zscore";
 import { mulberry32 } from "@/lib/simulator/prng";
 import { emptyMetricValues, type MetricName, type MetricSample, type MetricValues } from "@/lib/telemetry/metrics";
+import { offByDefault, ON, turnedOn } from "./opt-in-fixtures";
 
 const TUESDAY_14 = new Date("2025-01-28T14:00:00Z"); // hour-of-week 38
 const TUESDAY_14_HOW = 38;
@@ -14,13 +14,8 @@ function sampleAt(ts: Date, values: Partial<MetricValues>): MetricSample {
   return { deviceId: DEVICE, ts, values: { ...emptyMetricValues(), ...values } };
 }
 
-/**
- * Off by default (like the plain z-score) since the adaptive-baseline detector replaced it; an engineer
- * may turn it on for a role or site. The tests of its logic run it turned on (`enabled: true` under any
- * other overrides).
- */
-const ON = { enabled: true };
-const detect = (input: DetectorInput, overrides: Record<string, unknown> = {}) => robustZScore.run(input, { ...ON, ...overrides });
+/** Off by default (like the plain z-score) since the adaptive-baseline detector replaced it: its logic is tested turned on. */
+const detect = turnedOn(robustZScore);
 
 /** One hand-set Tuesday 14:00 bucket per metric; `mad` chosen so MAD / 0.6745 is a round number. */
 function handBaseline(buckets: Partial<Record<MetricName, { median: number; mad: number }>>): BaselineIndex {
@@ -195,9 +190,8 @@ describe("robustZScore input handling", () => {
 
   it("is off by default: nothing without overrides, even for CPU at 90 % against a median of 20 (robust z ≈ 47)", () => {
     const sample = sampleAt(TUESDAY_14, { cpuPct: 90 });
-    expect(robustZScore.run({ sample, baseline })).toEqual([]);
-    expect(robustZScore.run({ sample, baseline }, { threshold: 5 })).toEqual([]); // tuning alone does not turn it on
-    expect(robustZScore.run({ sample, baseline }, ON).map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
+    const on = offByDefault(robustZScore, { sample, baseline }, { threshold: 5 });
+    expect(on.map((d) => [d.metric, d.severity])).toEqual([["cpuPct", "critical"]]);
   });
 
   // median 100, robust std 10: at the default threshold 6 robust σ is the edge, high past 9, critical past 12.
