@@ -25,6 +25,7 @@ import {
   type NabProfiles,
   type NabTally,
 } from "@/lib/eval/nab-scorer";
+import { count, num } from "@/scripts/eval/report-format";
 
 const DETECTOR = "tidewatch";
 const repoRoot = path.resolve(import.meta.dirname, "..");
@@ -39,8 +40,6 @@ const { values: args } = parseArgs({
 
 type ByProfile<T> = Record<NabProfileName, T>;
 
-const fmt = (x: number | null, digits = 1) => (x === null ? "–" : x.toFixed(digits));
-const int = (x: number) => x.toLocaleString("en");
 const profileHeader = (first: string, extra = "") =>
   `| ${first} | ${NAB_PROFILE_NAMES.join(" | ")} |${extra}\n|---|${NAB_PROFILE_NAMES.map(() => "---:").join("|")}|${extra ? "---|" : ""}`;
 
@@ -121,7 +120,7 @@ async function main(): Promise<void> {
 
   console.log(`## Tidewatch on NAB v1.1\n`);
   console.log(
-    `${files.length} files, ${int(rowCount)} rows, ${windowCount} windows (${args.data}). Each series runs through ` +
+    `${files.length} files, ${count(rowCount)} rows, ${windowCount} windows (${args.data}). Each series runs through ` +
       `detectNabSeries from its first row, cold, labels unseen; the first 15% of each file (at most 750 rows) is ` +
       `NAB's unscored probationary period.\n`,
   );
@@ -137,7 +136,7 @@ async function main(): Promise<void> {
     },
   ].sort((a, b) => b.scores.standard - a.scores.standard);
   for (const d of board) {
-    const cells = NAB_PROFILE_NAMES.map((p) => (d.ours ? `**${fmt(d.scores[p])}**` : fmt(d.scores[p] ?? null)));
+    const cells = NAB_PROFILE_NAMES.map((p) => (d.ours ? `**${num(d.scores[p], 1)}**` : num(d.scores[p] ?? null, 1)));
     console.log(`| ${d.name} | ${cells.join(" | ")} |`);
   }
   console.log(`\nOther detectors: the published scores in results/final_results.json, not re-run here.\n`);
@@ -147,7 +146,7 @@ async function main(): Promise<void> {
   detail("threshold", (r) => (r.threshold === null ? "–" : String(Number(r.threshold.toPrecision(6)))));
   detail("raw score", (r) => r.total.score.toFixed(2));
   detail("windows detected", (r) => `${r.total.detectedWindows}/${r.total.windows}`);
-  detail("false positives (rows)", (r) => int(r.total.falsePositives));
+  detail("false positives (rows)", (r) => count(r.total.falsePositives));
 
   console.log(`\n### By category (at the corpus-wide thresholds above)\n`);
   console.log(
@@ -158,9 +157,9 @@ async function main(): Promise<void> {
   console.log(`| category | files | windows | ${NAB_PROFILE_NAMES.join(" | ")} | detected (standard) | FPs (standard) |`);
   console.log(`|---|---:|---:|${NAB_PROFILE_NAMES.map(() => "---:").join("|")}|---:|---:|`);
   for (const c of categories) {
-    const cells = NAB_PROFILE_NAMES.map((p) => (c[p].normalised === null ? `raw ${c[p].score.toFixed(2)}` : fmt(c[p].normalised)));
+    const cells = NAB_PROFILE_NAMES.map((p) => (c[p].normalised === null ? `raw ${c[p].score.toFixed(2)}` : num(c[p].normalised, 1)));
     console.log(
-      `| ${c.category} | ${c.files} | ${c.standard.windows} | ${cells.join(" | ")} | ${c.standard.detectedWindows}/${c.standard.windows} | ${int(c.standard.falsePositives)} |`,
+      `| ${c.category} | ${c.files} | ${c.standard.windows} | ${cells.join(" | ")} | ${c.standard.detectedWindows}/${c.standard.windows} | ${count(c.standard.falsePositives)} |`,
     );
   }
 
@@ -168,14 +167,14 @@ async function main(): Promise<void> {
   console.log(profileHeader(`${DETECTOR}, default alerts`));
   const defaults = (label: string, f: (r: NabProfileResult) => string) =>
     console.log(`| ${label} | ${NAB_PROFILE_NAMES.map((p) => f(atDefaults[p])).join(" | ")} |`);
-  defaults("normalised score", (r) => fmt(r.normalised));
+  defaults("normalised score", (r) => num(r.normalised, 1));
   defaults("raw score", (r) => r.total.score.toFixed(2));
   defaults("windows detected", (r) => `${r.total.detectedWindows}/${r.total.windows}`);
-  defaults("false positives (rows)", (r) => int(r.total.falsePositives));
+  defaults("false positives (rows)", (r) => count(r.total.falsePositives));
 
   const rowsPerSecond = rowCount / (detectMs / 1000);
   console.log(
-    `\nWall time ${(elapsedMs / 1000).toFixed(1)} s (detection ${(detectMs / 1000).toFixed(1)} s = ${int(Math.round(rowsPerSecond))} rows/s, ` +
+    `\nWall time ${(elapsedMs / 1000).toFixed(1)} s (detection ${(detectMs / 1000).toFixed(1)} s = ${count(rowsPerSecond)} rows/s, ` +
       `scoring ${(scoreMs / 1000).toFixed(2)} s), one thread, Node ${process.version}.`,
   );
   if (resultsDir) console.log(`Wrote NAB's results layout to ${resultsDir}`);

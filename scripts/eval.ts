@@ -25,6 +25,7 @@ import { parseScenario, SCENARIO_METRIC_KEYS } from "@/lib/eval/scenario";
 import { scenarioLines, scenarioSourceOf, type ScenarioSource, type StreamedScenarioSource } from "@/lib/eval/scenario-source";
 import { falsePositiveReduction, metricsOfCounts, SEGMENT_MATCHING, type ScoreCounts, type ScoreMetrics } from "@/lib/eval/score-alerts";
 import { labelledScenario } from "@/lib/simulator/labelled-scenario";
+import { count, num, pct } from "@/scripts/eval/report-format";
 import { figuresOf, runScenario, type RunScenarioOptions, type ScenarioRunResult } from "@/scripts/eval/run-scenario";
 
 /** The built-in suite. Its seeds are the ones detectors were developed against; tests hold out others. */
@@ -61,22 +62,19 @@ function builtIn(): { name: string; source: () => ScenarioSource }[] {
   }));
 }
 
-const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
-const num = (x: number | null, digits = 2) => (x === null ? "–" : x.toFixed(digits));
 const secs = (x: number | null) => (x === null ? "–" : `${Math.round(x)} s`);
 
 function row(name: string, m: ScoreMetrics): string {
-  return `| ${name} | ${pct(m.precision)} | ${pct(m.recall)} | ${num(m.f1)} | ${pct(m.falsePositiveShare)} | ${num(m.alertsPerDeviceDay, 3)} | ${secs(m.latencyMedianS)} | ${secs(m.latencyP95S)} | ${m.tp} | ${m.fp} | ${m.suppressed} | ${m.detected}/${m.labels} |`;
+  return `| ${name} | ${pct(m.precision)} | ${pct(m.recall)} | ${num(m.f1, 2)} | ${pct(m.falsePositiveShare)} | ${num(m.alertsPerDeviceDay, 3)} | ${secs(m.latencyMedianS)} | ${secs(m.latencyP95S)} | ${m.tp} | ${m.fp} | ${m.suppressed} | ${m.detected}/${m.labels} |`;
 }
 
 /** The alert volume on ordinary traffic, ours and the static reference (same device-days for both). */
 function ordinaryLine(ours: ScoreMetrics, reference: ScoreMetrics, scoredDeviceDays: number): string {
-  const days = (x: number) => (Number.isInteger(x) ? x.toLocaleString("en") : x.toLocaleString("en", { maximumFractionDigits: 1 }));
   return (
     `Raised alerts per device-day on ordinary traffic (device-days with no label and no maintenance window): ` +
     `ours ${num(ours.ordinaryAlertsPerDeviceDay, 3)} (${ours.ordinaryRaised} alerts), ` +
     `static thresholds ${num(reference.ordinaryAlertsPerDeviceDay, 3)} (${reference.ordinaryRaised} alerts), ` +
-    `over ${days(ours.ordinaryDeviceDays)} ordinary device-days of ${days(scoredDeviceDays)} scored`
+    `over ${count(ours.ordinaryDeviceDays, 1)} ordinary device-days of ${count(scoredDeviceDays, 1)} scored`
   );
 }
 
@@ -97,7 +95,7 @@ function printRun(name: string, r: ScenarioRunResult, notes?: readonly string[])
   const dataset = notes !== undefined;
   console.log(`\n### ${name}`);
   console.log(
-    `${r.devices} devices, ${r.deviceMinutes.toLocaleString("en")} ${dataset ? "metric rows" : "device-minutes"}, ${r.flows.toLocaleString("en")} flows, ` +
+    `${r.devices} devices, ${count(r.deviceMinutes)} ${dataset ? "metric rows" : "device-minutes"}, ${count(r.flows)} flows, ` +
       `${r.labels} ${dataset ? "labelled segments" : "labels"} (${r.ours.overall.labels} scored); scored from ${r.trainingEnd.toISOString()} to ${r.span.end.toISOString()}; ` +
       `${r.retrains} trainings, ${r.heldBuckets} baseline buckets held by the growth cap; ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
   );
@@ -244,7 +242,7 @@ function kpiRun(dir: string): RunSpec {
         source,
         options: { trainingEnd: source.scoredFrom, matching: SEGMENT_MATCHING },
         notes: [
-          `${source.rows.train.toLocaleString("en")} train rows (unscored history) then ${source.rows.test.toLocaleString("en")} test rows per service, ` +
+          `${count(source.rows.train)} train rows (unscored history) then ${count(source.rows.test)} test rows per service, ` +
             `one every ${KPI_ROW_MS / 60_000} min from ${KPI_START.toISOString()} (a Monday; the files carry no timestamps)`,
           `columns → metrics: ${mapping}` +
             (source.columns > used ? `; columns ${used + 1}–${source.columns} ignored` : "") +
@@ -270,7 +268,7 @@ function csvRun(files: string[]): RunSpec {
         notes: [
           ...source.files.map(
             (f) =>
-              `${f.device}: ${f.rows.toLocaleString("en")} rows, usually ${f.stepMs / 60_000} min apart, ` +
+              `${f.device}: ${count(f.rows)} rows, usually ${f.stepMs / 60_000} min apart, ` +
               `${f.labelled ? `${source.labels.filter((l) => l.device === f.device).length} labelled segments` : "no label column (nothing to detect: every raised alert counts as false)"}` +
               (f.skipped.rows > 0
                 ? `; ${f.skipped.rows} rows skipped for being earlier than a row before them (the clock stepped back; first at line ${f.skipped.firstLine})`
