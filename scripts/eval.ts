@@ -19,8 +19,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { CSV_SERIES_METRIC, loadCsvSeries, PROBATION_SHARE } from "@/lib/eval/csv-series";
+import { CSV_SERIES_METRIC, loadCsvSeries } from "@/lib/eval/csv-series";
 import { KPI_COLUMN_METRICS, KPI_ROW_MS, KPI_START, loadKpiDataset } from "@/lib/eval/kpi-dataset";
+import { NAB_PROBATION_PERCENT } from "@/lib/eval/nab-scorer";
 import { parseScenario, SCENARIO_METRIC_KEYS } from "@/lib/eval/scenario";
 import { scenarioLines, scenarioSourceOf, type ScenarioSource, type StreamedScenarioSource } from "@/lib/eval/scenario-source";
 import { falsePositiveReduction, metricsOfCounts, SEGMENT_MATCHING, type ScoreCounts, type ScoreMetrics } from "@/lib/eval/score-alerts";
@@ -275,7 +276,7 @@ function csvRun(files: string[]): RunSpec {
                 : ""),
           ),
           `value → ${key} (${CSV_SERIES_METRIC}): a rate with no 0–100 clamp`,
-          `scoring starts at ${source.scoredFrom.toISOString()}: after the first ${PROBATION_SHARE * 100}% of each file's rows ` +
+          `scoring starts at ${source.scoredFrom.toISOString()}: after the first ${NAB_PROBATION_PERCENT * 100}% of each file's rows ` +
             "(NAB's probationary period, without NAB's 750-row cap: the hour-of-week baseline needs days of history)",
           SEGMENT_SCORING,
         ],

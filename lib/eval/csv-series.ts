@@ -22,14 +22,13 @@
 // telemetry then streams from the files, merged in time order.
 import { deviceIp, parseCell, seriesName } from "@/lib/eval/kpi-dataset";
 import { LabelSegments } from "@/lib/eval/label-segments";
+import { NAB_PROBATION_PERCENT } from "@/lib/eval/nab-scorer";
 import { readTextLines, type TextLine } from "@/lib/eval/read-text-lines";
 import { type Label, type ScenarioDevice, type ScenarioMetricName } from "@/lib/eval/scenario";
 import type { ScenarioTelemetry, StreamedScenarioSource } from "@/lib/eval/scenario-source";
 
 /** The metric every series value becomes (see the top of this file for why). */
 export const CSV_SERIES_METRIC: ScenarioMetricName = "packetsPerSec";
-/** Share of each file's rows before scoring starts (NAB's probationary period). */
-export const PROBATION_SHARE = 0.15;
 /** The step of a series with fewer than two distinct timestamps. */
 const DEFAULT_STEP_MS = 60_000;
 
@@ -77,7 +76,7 @@ export async function loadCsvSeries(files: readonly string[]): Promise<CsvSeries
     devices.push({ name, ip: deviceIp(i), role: "series", site: "csv" });
 
     const s = await scanSeries(file);
-    const probationRows = Math.floor(PROBATION_SHARE * s.rows);
+    const probationRows = Math.floor(NAB_PROBATION_PERCENT * s.rows);
     scoredFrom = Math.max(scoredFrom, await timeOfRow(file, probationRows));
     labels.push(...s.segments.labels(name, s.stepMs));
     scanned.push({ device: name, file, rows: s.rows, probationRows, stepMs: s.stepMs, labelled: s.labelled, skipped: s.skipped });
