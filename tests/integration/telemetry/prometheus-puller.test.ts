@@ -42,6 +42,21 @@ function recordingSink() {
   return { sink, metrics };
 }
 
+/** Starts the puller on `config` (through its schema) with a recording sink; the metrics it delivers. */
+async function startPuller(config: Record<string, unknown>, now: () => number = () => NOW) {
+  const { sink, metrics } = recordingSink();
+  running = await prometheusPuller.start({
+    config: prometheusPuller.configSchema.parse(config),
+    sink,
+    log: createLogger("test", { level: "error" }),
+    now,
+  });
+  return metrics;
+}
+
+/** The i-th scrape of a series first scraped at `firstMs`: every 5 minutes, with a few seconds of jitter. */
+const scrapeAt = (firstMs: number, i: number) => firstMs + i * 300_000 + ((i * 7) % 4) * 1000;
+
 const matrix = (series: { metric: Record<string, string>; values: [number, string][] }[]) => ({
   status: "success",
   data: { resultType: "matrix", result: series },
@@ -60,17 +75,7 @@ describe("prometheus puller", () => {
         ]),
       };
     });
-    const { sink, metrics } = recordingSink();
-    running = await prometheusPuller.start({
-      config: prometheusPuller.configSchema.parse({
-        url: prom.url,
-        queries: [{ query: "avg by (instance) (cpu_busy_pct)", metric: "cpuPct" }],
-        backfillMinutes: 5,
-      }),
-      sink,
-      log: createLogger("test", { level: "error" }),
-      now: () => NOW,
-    });
+    const metrics = await startPuller({ url: prom.url, queries: [{ query: "avg by (instance) (cpu_busy_pct)", metric: "cpuPct" }], backfillMinutes: 5 });
     await expect.poll(() => metrics.length).toBe(2);
     expect(metrics[0]).toMatchObject({ ref: { address: "10.0.0.5" }, values: { cpuPct: 42.5 } });
     expect(metrics[1]!.ts - metrics[0]!.ts).toBe(60_000);
@@ -87,13 +92,7 @@ describe("prometheus puller", () => {
       calls += 1;
       return calls === 1 ? { status: 500, body: { status: "error" } } : { status: 200, body: { nonsense: true } };
     });
-    const { sink, metrics } = recordingSink();
-    running = await prometheusPuller.start({
-      config: prometheusPuller.configSchema.parse({ url: prom.url, intervalSec: 1, queries: [{ query: "up", metric: "cpuPct" }] }),
-      sink,
-      log: createLogger("test", { level: "error" }),
-      now: () => NOW,
-    });
+    const metrics = await startPuller({ url: prom.url, intervalSec: 1, queries: [{ query: "up", metric: "cpuPct" }] });
     await expect.poll(() => calls, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
     expect(metrics).toEqual([]);
   });
@@ -109,7 +108,7 @@ function scrapedPrometheus(series: { labels: Record<string, string>; firstScrape
   const LOOKBACK_MS = 5 * 60_000;
   const samples = series.map((s) => ({
     labels: s.labels,
-    points: s.values.map((v, i) => ({ tsMs: s.firstScrapeMs + i * 300_000 + ((i * 7) % 4) * 1000, value: v })),
+    points: s.values.map((v, i) => ({ tsMs: scrapeAt(s.firstScrapeMs, i), value: v })),
   }));
   return fakePrometheus((url) => {
     if (url.pathname === "/api/v1/query") {
@@ -146,18 +145,12 @@ function scrapedPrometheus(series: { labels: Record<string, string>; firstScrape
 describe("prometheus puller: a series scraped every 5 minutes", () => {
   // scrapes at 13:40:17, 13:45:17, … (plus jitter); NOW is 14:10:30
   const FIRST_SCRAPE = Date.parse("2026-11-17T13:40:17Z");
-  const scrapeTimes = (n: number) => Array.from({ length: n }, (_, i) => FIRST_SCRAPE + i * 300_000 + ((i * 7) % 4) * 1000);
+  const scrapeTimes = (n: number) => Array.from({ length: n }, (_, i) => scrapeAt(FIRST_SCRAPE, i));
 
   it("a plain selector arrives once per real scrape, at the scrape's own time, across overlapping pulls", async () => {
     const prom = await scrapedPrometheus([{ labels: { __name__: "cpu_busy_pct", instance: "10.0.0.5:9100" }, firstScrapeMs: FIRST_SCRAPE, values: [10, 11, 12, 13, 14, 15, 16, 17] }]);
-    const { sink, metrics } = recordingSink();
     let nowMs = NOW;
-    running = await prometheusPuller.start({
-      config: prometheusPuller.configSchema.parse({ url: prom.url, intervalSec: 1, backfillMinutes: 30, queries: [{ query: "cpu_busy_pct", metric: "cpuPct" }] }),
-      sink,
-      log: createLogger("test", { level: "error" }),
-      now: () => nowMs,
-    });
+    const metrics = await startPuller({ url: prom.url, intervalSec: 1, backfillMinutes: 30, queries: [{ query: "cpu_busy_pct", metric: "cpuPct" }] }, () => nowMs);
     // (13:40:30, 14:10:30]: the scrapes from 13:45 to 14:10, six of them
     await expect.poll(() => metrics.length).toBe(6);
     expect(metrics.map((m) => m.ts)).toEqual(scrapeTimes(7).slice(1));
@@ -178,18 +171,7 @@ describe("prometheus puller: a series scraped every 5 minutes", () => {
 
   it("an expression at a 5-minute step gives one point per scrape, not five copies", async () => {
     const prom = await scrapedPrometheus([{ labels: { instance: "10.0.0.5:9100" }, firstScrapeMs: FIRST_SCRAPE, values: [10, 11, 12, 13, 14, 15, 16, 17] }]);
-    const { sink, metrics } = recordingSink();
-    running = await prometheusPuller.start({
-      config: prometheusPuller.configSchema.parse({
-        url: prom.url,
-        backfillMinutes: 30,
-        stepSec: 300,
-        queries: [{ query: "avg by (instance) (cpu_busy_pct)", metric: "cpuPct" }],
-      }),
-      sink,
-      log: createLogger("test", { level: "error" }),
-      now: () => NOW,
-    });
+    const metrics = await startPuller({ url: prom.url, backfillMinutes: 30, stepSec: 300, queries: [{ query: "avg by (instance) (cpu_busy_pct)", metric: "cpuPct" }] });
     // steps 13:45 … 14:10, each holding the scrape before it
     await expect.poll(() => metrics.length).toBe(6);
     expect(metrics.map((m) => m.values.cpuPct)).toEqual([10, 11, 12, 13, 14, 15]);
@@ -203,20 +185,13 @@ describe("prometheus puller: a series scraped every 5 minutes", () => {
     const prom = await scrapedPrometheus([
       { labels: { __name__: "ifHCInOctets", instance: "10.0.0.5:9116", ifName: "eth0" }, firstScrapeMs: FIRST_SCRAPE + 300_000, values },
     ]);
-    const { sink, metrics } = recordingSink();
-    running = await prometheusPuller.start({
-      config: prometheusPuller.configSchema.parse({
-        url: prom.url,
-        backfillMinutes: 50,
-        queries: [{ query: 'ifHCInOctets{ifName="eth0"}', metric: "bandwidthInBps", counter: true, scale: 8 }],
-      }),
-      sink,
-      log: createLogger("test", { level: "error" }),
-      now: () => NOW + 20 * 60_000,
-    });
+    const metrics = await startPuller(
+      { url: prom.url, backfillMinutes: 50, queries: [{ query: 'ifHCInOctets{ifName="eth0"}', metric: "bandwidthInBps", counter: true, scale: 8 }] },
+      () => NOW + 20 * 60_000,
+    );
     // seven scrapes: six intervals, one of them across the reset
     await expect.poll(() => metrics.length).toBe(5);
-    const times = Array.from({ length: 7 }, (_, i) => FIRST_SCRAPE + 300_000 + i * 300_000 + ((i * 7) % 4) * 1000);
+    const times = Array.from({ length: 7 }, (_, i) => scrapeAt(FIRST_SCRAPE + 300_000, i));
     expect(metrics.map((m) => m.ts)).toEqual([times[1], times[2], times[3], times[5], times[6]]);
     for (const [i, m] of metrics.entries()) {
       const k = [1, 2, 3, 5, 6][i]!;
