@@ -61,3 +61,16 @@ export function usualMinute(device: number, ms: number, changes: (usual: MetricV
   for (const metric of MULTIVARIATE_METRICS) usual[metric] = expectedFor(baselineOf.get(device)!, metric, ts)!.median;
   return { deviceId: device, ts, values: { ...usual, ...changes(usual) } };
 }
+
+/** The minute both multivariate detectors are tested on: packets and connections ×10 and CPU to 95 % together. */
+export const BURST = usualMinute(FW, TUESDAY_14, (usual) => ({
+  packetsPerSec: usual.packetsPerSec! * 10,
+  connectionsPerSec: usual.connectionsPerSec! * 10,
+  cpuPct: 95,
+}));
+/** The metrics BURST moves. */
+export const BURST_MOVED: readonly MetricName[] = ["packetsPerSec", "connectionsPerSec", "cpuPct"];
+/** How far BURST moved a metric from its usual value, in robust σ. */
+export const burstMove = (metric: MetricName) => Math.abs(robustZ(baselineOf.get(FW)!, metric, BURST.ts, BURST.values[metric]!));
+/** The metric BURST moved furthest, which a detection of it is about. */
+export const BURST_FURTHEST = [...BURST_MOVED].sort((a, b) => burstMove(b) - burstMove(a))[0]!;
