@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { APP_DDOS_ANOMALY_TYPE, APP_DDOS_DETECTOR_ID, appDdosDetector } from "@/lib/detect/detectors/flow/app-ddos-detector";
-import type { MetricValues } from "@/lib/telemetry/metrics";
-import { DAY, deviceIndex, HOUR, incident, LIVE_START, MINUTE, runOver } from "./flow-threat-fixtures";
+import { DAY, deviceIndex, HOUR, incident, LIVE_START, MINUTE, runOver, scaledFrom } from "./flow-threat-fixtures";
 
 const AT = LIVE_START + 2 * DAY + 20 * HOUR + 30 * MINUTE; // Wednesday 20:30, a web server's busy evening
 const WEB = deviceIndex("web-dc1-1");
@@ -31,21 +30,12 @@ describe("appDdosDetector", () => {
     expect(first!.explanation).toMatch(/Flows show \d+ of \d+ flows lasting 30 s or more at a trickle/);
   });
 
-  const scaled =
-    (factors: Partial<Record<keyof MetricValues, number>>) =>
-    (values: MetricValues, ms: number): MetricValues => {
-      if (ms < AT) return values;
-      const out = { ...values };
-      for (const [m, f] of Object.entries(factors) as [keyof MetricValues, number][]) if (out[m] !== null) out[m] = out[m]! * f;
-      return out;
-    };
-
   it.each([
     { name: "a port scan (flows far ahead of connections)", factors: { flowsPerSec: 30, connectionsPerSec: 6 } },
     { name: "a volumetric flood (inbound and packets up too)", factors: { flowsPerSec: 10, connectionsPerSec: 10, bandwidthInBps: 10, packetsPerSec: 10 } },
     { name: "a busy hour (everything ×4)", factors: { flowsPerSec: 4, connectionsPerSec: 4, bandwidthInBps: 4, bandwidthOutBps: 4, packetsPerSec: 4 } },
     { name: "connections ×3 (under the bar)", factors: { flowsPerSec: 3, connectionsPerSec: 3 } },
   ])("stays quiet on $name", ({ factors }) => {
-    expect(runOver({ detectors: [appDdosDetector], device: WEB, from: AT, minutes: 4, transform: scaled(factors) })).toEqual([]);
+    expect(runOver({ detectors: [appDdosDetector], device: WEB, from: AT, minutes: 4, transform: scaledFrom(AT, factors) })).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DDOS_ANOMALY_TYPE, DDOS_DETECTOR_ID, ddosDetector } from "@/lib/detect/detectors/flow/ddos-detector";
 import type { MetricValues } from "@/lib/telemetry/metrics";
-import { DAY, deviceIndex, HOUR, incident, LIVE_START, MINUTE, runOver } from "./flow-threat-fixtures";
+import { DAY, deviceIndex, HOUR, incident, LIVE_START, MINUTE, runOver, scaledFrom } from "./flow-threat-fixtures";
 
 const AT = LIVE_START + DAY + 14 * HOUR; // Tuesday 14:00, the working-day peak
 const FIREWALL = deviceIndex("fw-hq-1");
@@ -9,19 +9,6 @@ const FIREWALL = deviceIndex("fw-hq-1");
 function flood(intensity: number, withFlows = false) {
   const attack = incident("ddos", FIREWALL, new Date(AT).toISOString(), 5, intensity);
   return runOver({ detectors: [ddosDetector], device: FIREWALL, from: AT - 5 * MINUTE, minutes: 15, incidents: [attack], withFlows });
-}
-
-/** Scales the listed metrics from `AT` on (a hand-made signature). */
-function scaled(factors: Partial<Record<keyof MetricValues, number>>) {
-  return (values: MetricValues, ms: number): MetricValues => {
-    if (ms < AT) return values;
-    const out = { ...values };
-    for (const [metric, f] of Object.entries(factors) as [keyof MetricValues, number][]) {
-      const v = out[metric];
-      if (v !== null) out[metric] = v * f;
-    }
-    return out;
-  };
 }
 
 describe("ddosDetector", () => {
@@ -62,11 +49,11 @@ describe("ddosDetector", () => {
     { name: "flows ×20 alone (a port scan)", factors: { flowsPerSec: 20, connectionsPerSec: 5 } },
     { name: "packets ×2.5 with the rest (under the bar)", factors: { packetsPerSec: 2.5, bandwidthInBps: 2.5, flowsPerSec: 2.5, connectionsPerSec: 2.5 } },
   ])("stays quiet on $name", ({ factors }) => {
-    expect(runOver({ detectors: [ddosDetector], device: FIREWALL, from: AT, minutes: 5, transform: scaled(factors) })).toEqual([]);
+    expect(runOver({ detectors: [ddosDetector], device: FIREWALL, from: AT, minutes: 5, transform: scaledFrom(AT, factors) })).toEqual([]);
   });
 
   it("ignores a single-minute spike when the minute before is in the window", () => {
-    const spike = (values: MetricValues, ms: number) => (ms === AT ? scaled({ packetsPerSec: 10, bandwidthInBps: 10, flowsPerSec: 10 })(values, ms) : values);
+    const spike = (values: MetricValues, ms: number) => (ms === AT ? scaledFrom(AT, { packetsPerSec: 10, bandwidthInBps: 10, flowsPerSec: 10 })(values, ms) : values);
     expect(runOver({ detectors: [ddosDetector], device: FIREWALL, from: AT - 2 * MINUTE, minutes: 5, transform: spike })).toEqual([]);
   });
 

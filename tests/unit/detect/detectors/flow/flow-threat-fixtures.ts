@@ -140,6 +140,19 @@ export function runOver(options: RunOptions): Detection[] {
   return out;
 }
 
+/** A `transform` that scales the listed metrics from `from` on (a hand-made signature). */
+export function scaledFrom(from: number, factors: Partial<Record<keyof MetricValues, number>>) {
+  return (values: MetricValues, ms: number): MetricValues => {
+    if (ms < from) return values;
+    const out = { ...values };
+    for (const [metric, f] of Object.entries(factors) as [keyof MetricValues, number][]) {
+      const v = out[metric];
+      if (v !== null) out[metric] = v * f;
+    }
+    return out;
+  };
+}
+
 export function inWindow(d: Detection, from: number, to: number): boolean {
   const t = Date.parse(d.observed.ts);
   return t >= from && t < to;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PORT_SCAN_ANOMALY_TYPE, PORT_SCAN_DETECTOR_ID, portScanDetector } from "@/lib/detect/detectors/flow/port-scan-detector";
-import type { MetricValues } from "@/lib/telemetry/metrics";
-import { DAY, deviceIndex, HOUR, incident, LIVE_START, MINUTE, minuteAt, runOver, baselineOf } from "./flow-threat-fixtures";
+import { DAY, deviceIndex, HOUR, incident, LIVE_START, MINUTE, minuteAt, runOver, baselineOf, scaledFrom } from "./flow-threat-fixtures";
 
 const AT = LIVE_START + 4 * DAY + 2 * HOUR + 13 * MINUTE; // Friday 02:13, night
 const SWITCH = deviceIndex("sw-hq-2");
@@ -35,20 +34,11 @@ describe("portScanDetector", () => {
     expect(portScanDetector.run(input)).toHaveLength(1);
   });
 
-  const scaled =
-    (factors: Partial<Record<keyof MetricValues, number>>) =>
-    (values: MetricValues, ms: number): MetricValues => {
-      if (ms < AT) return values;
-      const out = { ...values };
-      for (const [m, f] of Object.entries(factors) as [keyof MetricValues, number][]) if (out[m] !== null) out[m] = out[m]! * f;
-      return out;
-    };
-
   it.each([
     { name: "an application-layer attack (connections keep up with flows)", factors: { flowsPerSec: 15, connectionsPerSec: 20 } },
     { name: "a flood (packets and inbound with the flows)", factors: { flowsPerSec: 15, connectionsPerSec: 5, bandwidthInBps: 15, packetsPerSec: 15 } },
     { name: "flows ×4 (under the bar)", factors: { flowsPerSec: 4, connectionsPerSec: 1.2 } },
   ])("stays quiet on $name", ({ factors }) => {
-    expect(runOver({ detectors: [portScanDetector], device: SWITCH, from: AT, minutes: 4, transform: scaled(factors) })).toEqual([]);
+    expect(runOver({ detectors: [portScanDetector], device: SWITCH, from: AT, minutes: 4, transform: scaledFrom(AT, factors) })).toEqual([]);
   });
 });
