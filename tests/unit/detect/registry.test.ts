@@ -34,6 +34,18 @@ describe("the detector registry", () => {
     expect(isDetectorId("no-such-detector")).toBe(false);
   });
 
+  it("lists every flow-threat detector once, in order, as threats", () => {
+    expect(DETECTORS.filter((d) => d.threatType !== undefined).map((d) => d.id)).toEqual([
+      "flow-ddos",
+      "flow-app-ddos",
+      "flow-port-scan",
+      "flow-exfiltration",
+      "flow-slow-exfiltration",
+      "flow-unusual-peers",
+      "flow-upload-ratio",
+    ]);
+  });
+
   it("treats exactly the flow threats as threats for campaign correlation", () => {
     expect([...THREAT_ALERT_TYPES].sort()).toEqual(
       ["app_ddos", "ddos", "exfiltration", "port_scan", "slow_exfiltration", "unusual_peers", "upload_ratio"].sort(),

@@ -125,20 +125,6 @@ describe("metrics alone are enough; flows add evidence", () => {
   });
 });
 
-describe("the registry", () => {
-  it("lists every flow-threat detector once, in order, as threats", () => {
-    expect(FLOW_THREAT_DETECTORS.map((d) => d.id)).toEqual([
-      "flow-ddos",
-      "flow-app-ddos",
-      "flow-port-scan",
-      "flow-exfiltration",
-      "flow-slow-exfiltration",
-      "flow-unusual-peers",
-      "flow-upload-ratio",
-    ]);
-  });
-});
-
 describe("detections are complete", () => {
   it.each(["ddos", "app_ddos", "port_scan", "exfiltration"] as const)("%s: severity, score, range, contributions, explanation", (kind) => {
     const d = deviceIndex("core-rtr-hq-1");
