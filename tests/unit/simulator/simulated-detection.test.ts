@@ -18,21 +18,29 @@ const model = createNetworkModel({ devices: fleet, seed: 1 });
 const FILE_SERVER = fleet.findIndex((d) => d.name === "file-hq-1");
 const FIREWALL = fleet.findIndex((d) => d.name === "fw-hq-1");
 
-function history(device: number, fromIso: string, days: number): MetricSample[] {
-  const from = Date.parse(fromIso);
-  return Array.from({ length: days * 1440 }, (_, m) => {
-    const ts = new Date(from + m * MINUTE);
-    return { deviceId: device, ts, values: model.valuesAt(device, ts) };
-  });
-}
-
-function detectOver(device: number, baseline: ReturnType<typeof trainBaselineIndex>, fromIso: string, minutes: number, incidents: Incident[] = []) {
+/** The device's minutes from `fromIso` on, with `incidents` applied. */
+function minutesOf(device: number, fromIso: string, minutes: number, incidents: Incident[] = []): MetricSample[] {
   const from = Date.parse(fromIso);
   return Array.from({ length: minutes }, (_, m) => {
     const ts = new Date(from + m * MINUTE);
-    const values = applyIncidents(model.valuesAt(device, ts), device, ts, incidents);
-    return hourOfWeekZScore.run({ sample: { deviceId: device, ts, values }, baseline }, { enabled: true });
-  }).flat();
+    return { deviceId: device, ts, values: applyIncidents(model.valuesAt(device, ts), device, ts, incidents) };
+  });
+}
+
+const history = (device: number, fromIso: string, days: number) => minutesOf(device, fromIso, days * 1440);
+
+/** A ten-minute flood on the firewall, Tuesday 21 January 14:00–14:10 UTC, at the lowest intensity. */
+const DDOS: Incident = {
+  id: "ddos-test",
+  kind: "ddos",
+  deviceIndex: FIREWALL,
+  start: new Date("2025-01-21T14:00:00Z"),
+  end: new Date("2025-01-21T14:10:00Z"),
+  intensity: 0,
+};
+
+function detectOver(device: number, baseline: ReturnType<typeof trainBaselineIndex>, fromIso: string, minutes: number, incidents: Incident[] = []) {
+  return minutesOf(device, fromIso, minutes, incidents).flatMap((sample) => hourOfWeekZScore.run({ sample, baseline }, { enabled: true }));
 }
 
 describe("the demo network under the hour-of-week z-score detector", () => {
@@ -54,24 +62,16 @@ describe("the demo network under the hour-of-week z-score detector", () => {
     const baseline = trainBaselineIndex(history(FIREWALL, "2025-01-06T00:00:00Z", 14));
     expect(detectOver(FIREWALL, baseline, "2025-01-21T00:00:00Z", 1440)).toEqual([]);
 
-    const ddos: Incident = {
-      id: "ddos-test",
-      kind: "ddos",
-      deviceIndex: FIREWALL,
-      start: new Date("2025-01-21T14:00:00Z"),
-      end: new Date("2025-01-21T14:10:00Z"),
-      intensity: 0,
-    };
-    const detections = detectOver(FIREWALL, baseline, "2025-01-21T13:50:00Z", 30, [ddos]);
+    const detections = detectOver(FIREWALL, baseline, "2025-01-21T13:50:00Z", 30, [DDOS]);
     const packetSpikes = detections.filter((d) => d.metric === "packetsPerSec");
     expect(packetSpikes).toHaveLength(10);
     for (const d of packetSpikes) {
       expect(d).toMatchObject({ anomalyType: "metric_spike", severity: "critical" });
-      expect(Date.parse(d.observed.ts)).toBeGreaterThanOrEqual(ddos.start.getTime());
-      expect(Date.parse(d.observed.ts)).toBeLessThan(ddos.end.getTime());
+      expect(Date.parse(d.observed.ts)).toBeGreaterThanOrEqual(DDOS.start.getTime());
+      expect(Date.parse(d.observed.ts)).toBeLessThan(DDOS.end.getTime());
     }
     // Nothing outside the incident window.
-    expect(detections.every((d) => Date.parse(d.observed.ts) < ddos.end.getTime() && Date.parse(d.observed.ts) >= ddos.start.getTime())).toBe(true);
+    expect(detections.every((d) => Date.parse(d.observed.ts) < DDOS.end.getTime() && Date.parse(d.observed.ts) >= DDOS.start.getTime())).toBe(true);
   });
 });
 
@@ -79,13 +79,6 @@ describe("the demo network under the worker's default detectors", () => {
   const detectorDevice = (device: number): DetectorDevice => {
     const spec = fleet[device]!;
     return { name: spec.name, address: spec.managementIp, role: spec.role, site: spec.site };
-  };
-  const minutesOf = (device: number, fromIso: string, minutes: number, incidents: Incident[] = []): MetricSample[] => {
-    const from = Date.parse(fromIso);
-    return Array.from({ length: minutes }, (_, m) => {
-      const ts = new Date(from + m * MINUTE);
-      return { deviceId: device, ts, values: applyIncidents(model.valuesAt(device, ts), device, ts, incidents) };
-    });
   };
   /**
    * As the worker does: the history goes through the engine unjudged (its online models learn it, what it
@@ -109,18 +102,10 @@ describe("the demo network under the worker's default detectors", () => {
     // history to Monday 20 January, then Tuesday 21
     expect(detectLive(FIREWALL, 15, "2025-01-21T00:00:00Z", 1440)).toEqual([]);
 
-    const ddos: Incident = {
-      id: "ddos-test",
-      kind: "ddos",
-      deviceIndex: FIREWALL,
-      start: new Date("2025-01-21T14:00:00Z"),
-      end: new Date("2025-01-21T14:10:00Z"),
-      intensity: 0,
-    };
-    const detections = detectLive(FIREWALL, 15, "2025-01-21T00:00:00Z", 14 * 60 + 30, [ddos]);
+    const detections = detectLive(FIREWALL, 15, "2025-01-21T00:00:00Z", 14 * 60 + 30, [DDOS]);
     const at = (d: Detection) => Date.parse(d.observed.ts);
     // Nothing outside the incident window, and something critical in every minute of it.
-    expect(detections.every((d) => at(d) >= ddos.start.getTime() && at(d) < ddos.end.getTime())).toBe(true);
+    expect(detections.every((d) => at(d) >= DDOS.start.getTime() && at(d) < DDOS.end.getTime())).toBe(true);
     expect(detections.every((d) => d.severity === "critical")).toBe(true);
     expect(new Set(detections.map(at)).size).toBe(10);
     // The adaptive baseline raises it at its first minute, as a spike with packets/s among what moved…
