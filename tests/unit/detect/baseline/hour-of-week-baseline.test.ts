@@ -11,6 +11,7 @@ import {
   type BaselineBucket,
   type BaselineKey,
 } from "@/lib/detect/baseline/hour-of-week-baseline";
+import { mulberry32 } from "@/lib/simulator/prng";
 import { emptyMetricValues, type MetricSample } from "@/lib/telemetry/metrics";
 
 const MONDAY = Date.UTC(2025, 0, 6);
@@ -309,16 +310,6 @@ describe("capBaselineGrowth", () => {
 });
 
 describe("capBaselineGrowth against sampling noise", () => {
-  /** Deterministic uniform [0, 1) (mulberry32), so "values from a fixed distribution" are the same every run. */
-  function uniform(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   type Draw = (u: () => number) => number;
   const gauss = (u: () => number) => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   const normal = (mean: number, sd: number): Draw => (u) => Math.max(0, mean + sd * gauss(u));
@@ -349,7 +340,7 @@ describe("capBaselineGrowth against sampling noise", () => {
     { name: "cpu %, lognormal, 12 samples", key: "cpuPct:38", draw: lognormal(8, 0.8), n: 12, seed: 3 },
     { name: "connections/s near the 0.5 floor, 12 samples", key: "connectionsPerSec:38", draw: lognormal(1, 0.7), n: 12, seed: 4 },
   ])("thin noisy bucket, $name: 60 retrains, never held", ({ key, draw, n, seed }) => {
-    const u = uniform(seed);
+    const u = mulberry32(seed);
     const first = trainedBucket(u, draw, n);
     const proposals = Array.from({ length: 60 }, () => trainedBucket(u, draw, n));
     const series = retrainSeries(key, first, proposals);
@@ -369,7 +360,7 @@ describe("capBaselineGrowth against sampling noise", () => {
     { name: "latency, lognormal, 24 samples", key: "latencyMs:38", draw: lognormal(20, 0.25), n: 24, seed: 12 },
     { name: "bandwidth, lognormal, 120 samples (1-minute rollups, two weeks)", key: "bandwidthOutBps:38", draw: lognormal(50e6, 0.5), n: 120, seed: 13 },
   ])("sustained doubling, $name: held at every retrain, released when it comes back", ({ key, draw, n, seed }) => {
-    const u = uniform(seed);
+    const u = mulberry32(seed);
     const first = trainedBucket(u, draw, n);
     const doubled = Array.from({ length: 8 }, () => trainedBucket(u, draw, n, 2));
     const series = retrainSeries(key, first, [...doubled, trainedBucket(u, draw, n)]);
