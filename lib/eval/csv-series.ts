@@ -219,16 +219,35 @@ function parseRow(file: string, line: TextLine, columns: Columns): Row {
   return { ts, value, label };
 }
 
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:?\d{2})?$/i;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
 
-/** Epoch ms of "YYYY-MM-DD[ HH:MM[:SS[.fff]]]" (UTC without a zone) or ISO 8601; undefined otherwise. */
+/**
+ * Epoch ms of "YYYY-MM-DD[ HH:MM[:SS[.fff]]]" (UTC without a zone) or ISO 8601; undefined otherwise,
+ * impossible dates and times (2014-02-30, 24:00, 12:60) included. Fractions beyond the millisecond are
+ * cut off. Computed from the fields rather than through Date.parse: NAB's corpus and detection parse
+ * every row's time with it.
+ */
 export function parseTimestamp(text: string): number | undefined {
   const m = TIMESTAMP.exec(text.trim());
   if (!m) return undefined;
-  const [, date, time = "00:00", zone = "Z"] = m;
-  const iso = `${date}T${time}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase()}`;
-  const t = Date.parse(iso);
-  // Date.parse rolls 2014-02-30 over to March: compare the date back
-  if (!Number.isFinite(t) || (zone.toUpperCase() === "Z" && new Date(t).toISOString().slice(0, 10) !== date)) return undefined;
-  return t;
+  const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", , sign, zh = "0", zm = "0"] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(sec);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const ms = frac === "" ? 0 : Number(frac.slice(0, 3).padEnd(3, "0"));
+  const offsetMin = sign === undefined ? 0 : (sign === "-" ? -1 : 1) * (Number(zh) * 60 + Number(zm));
+  let t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (year < 100) t = new Date(t).setUTCFullYear(year); // Date.UTC reads years 0–99 as 1900–1999
+  return t - offsetMin * 60_000;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
