@@ -39,6 +39,10 @@ async function readJson<T>(file: string): Promise<T> {
   return JSON.parse(await readFile(file, "utf8")) as T;
 }
 
+/**
+ * A data file's rows. The file is read whole rather than through readTextLines: the corpus is small, its
+ * rows are kept in memory anyway, and the line-by-line async reader costs about 0.3 s over its 58 files.
+ */
 function parseCsv(name: string, text: string): NabRow[] {
   const lines = text.split(/\r?\n/).map((l, i) => ({ no: i + 1, text: l })).filter((l) => l.text.trim() !== "");
   if (lines[0]?.text.trim() !== "timestamp,value") throw new Error(`${name}: expected the header "timestamp,value"`);
