@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { CSV_SERIES_METRIC, loadCsvSeries } from "@/lib/eval/csv-series";
 import { KPI_COLUMN_METRICS, KPI_ROW_MS, KPI_START, loadKpiDataset } from "@/lib/eval/kpi-dataset";
 import { NAB_PROBATION_PERCENT } from "@/lib/eval/nab-scorer";
-import { parseScenario, SCENARIO_METRIC_KEYS } from "@/lib/eval/scenario";
+import { parseScenario, scenarioMetricKey } from "@/lib/eval/scenario";
 import { scenarioLines, scenarioSourceOf, type ScenarioSource, type StreamedScenarioSource } from "@/lib/eval/scenario-source";
 import { falsePositiveReduction, metricsOfCounts, SEGMENT_MATCHING, type ScoreCounts, type ScoreMetrics } from "@/lib/eval/score-alerts";
 import { labelledScenario } from "@/lib/simulator/labelled-scenario";
@@ -239,9 +239,8 @@ function kpiRun(dir: string): RunSpec {
     name: path.basename(path.resolve(dir)),
     load: async () => {
       const source = await loadKpiDataset(dir);
-      const keys = Object.keys(SCENARIO_METRIC_KEYS);
       const used = Math.min(source.columns, KPI_COLUMN_METRICS.length);
-      const mapping = keys.slice(0, used).map((k, i) => `c${i + 1}→${k}`).join(", ");
+      const mapping = KPI_COLUMN_METRICS.slice(0, used).map((m, i) => `c${i + 1}→${scenarioMetricKey(m)}`).join(", ");
       return {
         source,
         options: { trainingEnd: source.scoredFrom, matching: SEGMENT_MATCHING },
@@ -265,7 +264,6 @@ function csvRun(files: string[]): RunSpec {
     name: files.length === 1 ? path.basename(files[0]!) : `${files.length} CSV series`,
     load: async () => {
       const source = await loadCsvSeries(files);
-      const key = Object.entries(SCENARIO_METRIC_KEYS).find(([, m]) => m === CSV_SERIES_METRIC)![0];
       return {
         source,
         options: { trainingEnd: source.scoredFrom, matching: SEGMENT_MATCHING },
@@ -278,7 +276,7 @@ function csvRun(files: string[]): RunSpec {
                 ? `; ${f.skipped.rows} rows skipped for being earlier than a row before them (the clock stepped back; first at line ${f.skipped.firstLine})`
                 : ""),
           ),
-          `value → ${key} (${CSV_SERIES_METRIC}): a rate with no 0–100 clamp`,
+          `value → ${scenarioMetricKey(CSV_SERIES_METRIC)} (${CSV_SERIES_METRIC}): a rate with no 0–100 clamp`,
           `scoring starts at ${source.scoredFrom.toISOString()}: after the first ${NAB_PROBATION_PERCENT * 100}% of each file's rows ` +
             "(NAB's probationary period, without NAB's 750-row cap: the hour-of-week baseline needs days of history)",
           SEGMENT_SCORING,

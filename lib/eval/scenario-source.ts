@@ -2,7 +2,7 @@
 // maintenance, labels, span) plus the telemetry as a time-ordered stream, so a generated scenario of
 // millions of flows never has to sit in memory at once. A parsed file becomes one with
 // `scenarioSourceOf`; `scenarioLines` turns any source back into the JSON Lines file format.
-import { SCENARIO_METRIC_KEYS, type Scenario, type ScenarioFlow, type ScenarioMetric } from "@/lib/eval/scenario";
+import { scenarioMetricKey, type Scenario, type ScenarioFlow, type ScenarioMetric, type ScenarioMetricName } from "@/lib/eval/scenario";
 
 export type ScenarioTelemetry = { kind: "metric"; metric: ScenarioMetric } | { kind: "flow"; flow: ScenarioFlow };
 
@@ -41,8 +41,6 @@ export function scenarioSourceOf(scenario: Scenario): ScenarioSource {
   };
 }
 
-const KEY_OF_METRIC = Object.fromEntries(Object.entries(SCENARIO_METRIC_KEYS).map(([key, metric]) => [metric, key]));
-
 /** The scenario as JSON Lines (no trailing newlines), in the order `parseScenario` expects. */
 export function* scenarioLines(source: ScenarioSource): Iterable<string> {
   yield JSON.stringify({
@@ -58,7 +56,7 @@ export function* scenarioLines(source: ScenarioSource): Iterable<string> {
   for (const t of source.telemetry()) {
     if (t.kind === "metric") {
       const metrics: Record<string, number> = {};
-      for (const [metric, value] of Object.entries(t.metric.values)) metrics[KEY_OF_METRIC[metric]!] = value;
+      for (const [metric, value] of Object.entries(t.metric.values)) metrics[scenarioMetricKey(metric as ScenarioMetricName)] = value;
       yield JSON.stringify({ kind: "metric", ts: t.metric.ts, device: t.metric.device, metrics });
     } else {
       const f = t.flow;

@@ -34,6 +34,16 @@ export const SCENARIO_METRIC_KEYS = {
 type ScenarioMetricKey = keyof typeof SCENARIO_METRIC_KEYS;
 export type ScenarioMetricName = (typeof SCENARIO_METRIC_KEYS)[ScenarioMetricKey];
 
+const KEY_OF_METRIC = Object.fromEntries(Object.entries(SCENARIO_METRIC_KEYS).map(([key, metric]) => [metric, key])) as Record<
+  ScenarioMetricName,
+  ScenarioMetricKey
+>;
+
+/** A metric's key in scenario files: "packetsPerSec" → "pps". */
+export function scenarioMetricKey(metric: ScenarioMetricName): ScenarioMetricKey {
+  return KEY_OF_METRIC[metric];
+}
+
 export interface ScenarioDevice {
   name: string;
   ip: string;
