@@ -32,7 +32,8 @@ export interface DetectionPipeline {
   /**
    * Warms the online models from the devices' stored minutes of the last `WARM_DAYS` before `until`
    * (no detection): the engine's models live in memory, and without this every restart would be a
-   * cold start. Returns the minutes learnt.
+   * cold start. Runs while the collectors already listen: `store` and `ingest` wait for it, so no
+   * live minute reaches a model before its history. Returns the minutes learnt.
    */
   warm(deviceIds: readonly number[], until: Date): Promise<number>;
   /**
@@ -57,6 +58,8 @@ export interface DetectionPipeline {
 const SETTINGS_REFRESH_MS = 30_000;
 /** How much stored history warms the online models at start: their maturity horizon. */
 export const WARM_DAYS = 2;
+/** Devices read per query while warming: few round trips, bounded memory. */
+const WARM_BATCH_DEVICES = 50;
 /** How far back `alertedBetween` can answer. */
 const ALERT_MEMORY_MS = 6 * 3_600_000;
 
@@ -110,6 +113,8 @@ export function createDetectionPipeline(deps: {
   });
   const correlator = new CampaignCorrelator();
   let trainedAt: Date | null = null;
+  // the warm-up in progress (a failed one is logged by its caller and leaves the models cold)
+  let warming: Promise<unknown> = Promise.resolve();
 
   const refreshSettings = async () => {
     if (elapsed() - settingsLoadedAt < SETTINGS_REFRESH_MS) return;
@@ -192,12 +197,14 @@ export function createDetectionPipeline(deps: {
 
   return {
     async store(samples) {
+      await warming;
       const sorted = [...samples].sort((a, b) => a.ts.getTime() - b.ts.getTime());
       // history is learnt, not judged: no detector runs on a backfill
       for (const sample of sorted) if (deps.lookupDevice(sample.deviceId)) engine.learn(sample);
       return store.storeTelemetry({ samples: sorted, flows: [], syslog: [] });
     },
     async ingest(batch) {
+      await warming;
       const result: IngestResult = { stored: await store.storeTelemetry(batch), alertsCreated: 0, alertsUpdated: 0 };
       await refreshSettings();
       const flowsOf = new Map(batch.flows.map((f) => [`${f.deviceId}|${f.ts.getTime()}`, f]));
@@ -213,16 +220,20 @@ export function createDetectionPipeline(deps: {
       }
       return result;
     },
-    async warm(deviceIds, until) {
-      let learnt = 0;
+    warm(deviceIds, until) {
       const from = new Date(until.getTime() - WARM_DAYS * 86_400_000);
-      for (const id of deviceIds) {
-        for (const sample of await store.readSamples(id, from, until)) {
-          engine.learn(sample);
-          learnt++;
+      const run = (async () => {
+        let learnt = 0;
+        for (let i = 0; i < deviceIds.length; i += WARM_BATCH_DEVICES) {
+          for (const sample of await store.readSamples(deviceIds.slice(i, i + WARM_BATCH_DEVICES), from, until)) {
+            engine.learn(sample);
+            learnt++;
+          }
         }
-      }
-      return learnt;
+        return learnt;
+      })();
+      warming = run.catch(() => undefined);
+      return run;
     },
     async reloadBaselines() {
       const loaded = await store.loadBaselines();

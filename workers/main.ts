@@ -98,9 +98,13 @@ async function main(): Promise<void> {
   });
   await pipeline.reloadBaselines();
   {
+    // in the background: the collectors start listening meanwhile, and the pipeline holds their first
+    // minutes until the models have learnt their history
     const started = Date.now();
-    const learnt = await pipeline.warm(registry.all().map((d) => d.id), new Date(clock.now()));
-    log.info("online models warmed from stored history", { minutes: learnt, ms: Date.now() - started });
+    pipeline.warm(registry.all().map((d) => d.id), new Date(clock.now())).then(
+      (learnt) => log.info("online models warmed from stored history", { minutes: learnt, ms: Date.now() - started }),
+      (err: unknown) => log.error("warming the online models failed; they start cold", { error: err instanceof Error ? err.message : String(err) }),
+    );
   }
   const router = new TelemetryRouter({
     pipeline,

@@ -13,7 +13,7 @@ import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
 import {
   insertSamples,
   markDevicesSeen,
-  readSamples,
+  readSamplesOfDevices,
   upsertFlowRollups,
   upsertSyslogRollups,
   type FlowRollupRow,
@@ -50,8 +50,8 @@ export interface PipelineStore {
   recordAlert(record: AlertRecord): Promise<{ created: boolean; alertId: number }>;
   /** Saves a campaign the correlator created or grew, linking its member alerts. */
   recordCampaign(campaign: Campaign, deviceIds: number[]): Promise<void>;
-  /** A device's stored minutes in [from, to), oldest first (warming the online models at start). */
-  readSamples(deviceId: number, from: Date, to: Date): Promise<MetricSample[]>;
+  /** Some devices' stored minutes in [from, to), by device then oldest first (warming the online models). */
+  readSamples(deviceIds: readonly number[], from: Date, to: Date): Promise<MetricSample[]>;
 }
 
 export interface PipelineSettings {
@@ -95,6 +95,6 @@ export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool): Pipe
     async recordCampaign(campaign, deviceIds) {
       await saveCampaign(prisma, campaign, deviceIds);
     },
-    readSamples: (deviceId, from, to) => readSamples(pool, deviceId, from, to),
+    readSamples: (deviceIds, from, to) => readSamplesOfDevices(pool, deviceIds, from, to),
   };
 }

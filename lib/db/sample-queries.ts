@@ -38,10 +38,15 @@ function toSample(row: SampleRow): MetricSample {
 
 /** Samples of one device in [from, to), oldest first. */
 export async function readSamples(pool: pg.Pool, deviceId: number, from: Date, to: Date): Promise<MetricSample[]> {
+  return readSamplesOfDevices(pool, [deviceId], from, to);
+}
+
+/** Samples of several devices in [from, to), by device then oldest first (one round trip). */
+export async function readSamplesOfDevices(pool: pg.Pool, deviceIds: readonly number[], from: Date, to: Date): Promise<MetricSample[]> {
   const res = await pool.query<SampleRow>(
     `SELECT device_id, ts, ${COLUMNS.join(", ")} FROM metric_samples
-     WHERE device_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts`,
-    [deviceId, from, to],
+     WHERE device_id = ANY($1::int[]) AND ts >= $2 AND ts < $3 ORDER BY device_id, ts`,
+    [deviceIds, from, to],
   );
   return res.rows.map(toSample);
 }

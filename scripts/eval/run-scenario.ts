@@ -131,8 +131,8 @@ class MemoryPipelineStore implements PipelineStore {
     return { byDevice: new Map<number, BaselineIndex>(), trainedAt: null };
   }
 
-  async readSamples(deviceId: number, from: Date, to: Date) {
-    return (this.samples.get(deviceId) ?? []).filter((s) => s.ts >= from && s.ts < to);
+  async readSamples(deviceIds: readonly number[], from: Date, to: Date) {
+    return deviceIds.flatMap((id) => (this.samples.get(id) ?? []).filter((s) => s.ts >= from && s.ts < to));
   }
 
   async loadSettings() {

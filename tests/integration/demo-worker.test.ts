@@ -13,6 +13,7 @@ import { TelemetryRouter } from "../../workers/telemetry-router";
 import { startDemoSimulator, type DemoSimulator } from "../../workers/demo-simulator";
 import { postgresPipelineStore } from "../../workers/pipeline-store";
 import { createDetectionPipeline, type DetectionPipeline } from "../../workers/detection-pipeline";
+import { emptyMetricValues } from "../../lib/telemetry/metrics";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 const MINUTE = 60_000;
@@ -133,4 +134,37 @@ describe("demo worker pipeline", () => {
     expect(Number(r.n)).toBe((r.last.getTime() - r.first.getTime()) / MINUTE + 1);
     expect(r.last.getTime()).toBeGreaterThanOrEqual(Date.parse("2026-11-18T13:09:00Z"));
   });
+
+  it("a restarted worker warms its online models from stored minutes: its first live minute is judged, where a cold one is not", { timeout: 120_000 }, async () => {
+    const devices = await listDevices(t.prisma);
+    const device = devices[0]!;
+    const last = await pool().query<{ ts: Date; cpu: number | null }>(
+      "SELECT ts, cpu_pct AS cpu FROM metric_samples WHERE device_id = $1 ORDER BY ts DESC LIMIT 1",
+      [device.id],
+    );
+    const newest = last.rows[0]!.ts.getTime();
+    expect(last.rows[0]!.cpu).not.toBeNull();
+    const clock = new VirtualClock(newest + MINUTE);
+    const make = () => createDetectionPipeline({ store: postgresPipelineStore(t.prisma, pool()), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
+    const stored = await pool().query<{ n: string }>("SELECT count(*) AS n FROM metric_samples WHERE ts >= $1 AND ts < $2", [
+      new Date(newest + MINUTE - 2 * 86_400_000),
+      new Date(newest + MINUTE),
+    ]);
+    // a CPU pegged at 99 % the minute after the newest stored one
+    const spike = { deviceId: device.id, ts: new Date(newest + MINUTE), values: { ...emptyMetricValues(), cpuPct: 99 } };
+    const batch = { samples: [spike], flows: [], syslog: [] };
+
+    const warmed = make();
+    expect(await warmed.warm(devices.map((d) => d.id), new Date(newest + MINUTE))).toBe(Number(stored.rows[0]!.n));
+    const judged = await warmed.ingest(batch);
+    expect(judged.alertsCreated + judged.alertsUpdated).toBeGreaterThan(0);
+    const raised = await t.prisma.alert.findFirst({ where: { deviceId: device.id }, orderBy: { updatedAt: "desc" } });
+    expect(raised).toMatchObject({ detector: "adaptive-baseline", metric: "cpuPct" });
+
+    // the same minute to a pipeline that never saw the history: its models are still in their warm-up
+    const cold = make();
+    const coldSpike = { ...spike, ts: new Date(newest + 2 * MINUTE) };
+    expect((await cold.ingest({ samples: [coldSpike], flows: [], syslog: [] })).alertsCreated).toBe(0);
+  });
 });
+
