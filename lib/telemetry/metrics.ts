@@ -1,7 +1,8 @@
 // The per-device minute metrics every source (simulator, collectors) rolls up into, and every
 // detector reads. Keys are the Prisma field names of MetricSample; `column` is the SQL column.
 
-export const METRICS = [
+/** What a device reports about itself (SNMP, Prometheus, or flows rolled up): every source's core nine. */
+export const DEVICE_METRICS = [
   "bandwidthInBps",
   "bandwidthOutBps",
   "packetsPerSec",
@@ -11,12 +12,15 @@ export const METRICS = [
   "memoryPct",
   "latencyMs",
   "packetLossPct",
-  "distinctPeers",
-  "distinctDstPorts",
-  "syslogMessages",
-  "syslogErrors",
-  "syslogFailures",
 ] as const;
+
+/** Counts of distinct peers and ports, from the flow rollup. */
+export const FLOW_COUNT_METRICS = ["distinctPeers", "distinctDstPorts"] as const;
+
+/** Message counts per minute, from syslog. */
+export const SYSLOG_METRICS = ["syslogMessages", "syslogErrors", "syslogFailures"] as const;
+
+export const METRICS = [...DEVICE_METRICS, ...FLOW_COUNT_METRICS, ...SYSLOG_METRICS] as const;
 
 export type MetricName = (typeof METRICS)[number];
 

@@ -7,20 +7,10 @@ import { expectedFor, type BaselineIndex } from "@/lib/detect/baseline/hour-of-w
 import { fitIsolationForest, type IsolationForestModel } from "@/lib/detect/models/isolation-forest";
 import { effectiveStd } from "@/lib/detect/baseline/std-floor";
 import { hashString, mulberry32 } from "@/lib/simulator/prng";
-import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
+import { DEVICE_METRICS, type MetricSample } from "@/lib/telemetry/metrics";
 
 /** The metrics every source reports; counts from flows/syslog only are left to their own detectors. */
-export const MULTIVARIATE_METRICS = [
-  "bandwidthInBps",
-  "bandwidthOutBps",
-  "packetsPerSec",
-  "flowsPerSec",
-  "connectionsPerSec",
-  "cpuPct",
-  "memoryPct",
-  "latencyMs",
-  "packetLossPct",
-] as const satisfies readonly MetricName[];
+export const MULTIVARIATE_METRICS = DEVICE_METRICS;
 
 const TIME_FEATURES = ["hourSin", "hourCos", "weekend"] as const;
 export const MULTIVARIATE_FEATURES = [...MULTIVARIATE_METRICS, ...TIME_FEATURES] as const;

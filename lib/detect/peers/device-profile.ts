@@ -6,7 +6,7 @@
 // clustering only, and never reports an imputed value as observed). A *config feature* is a 0/1 flag where
 // 1 means the fact is true (`telnetEnabled` = 1: telnet is on); null when the fact is unknown.
 import { mean, quantileSorted } from "simple-statistics";
-import { METRIC_INFO, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
+import { DEVICE_METRICS, FLOW_COUNT_METRICS, METRIC_INFO, SYSLOG_METRICS, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 
 /** What is known about a device's management-plane configuration; null = not known. */
 export interface DeviceConfigFacts {
@@ -41,21 +41,9 @@ export interface ProfileFeatureInfo {
 }
 
 /** Metrics summarised by mean and p95 (p95 catches bursty devices whose mean looks ordinary). */
-const MEAN_AND_P95: readonly MetricName[] = [
-  "bandwidthInBps",
-  "bandwidthOutBps",
-  "packetsPerSec",
-  "flowsPerSec",
-  "connectionsPerSec",
-  "cpuPct",
-  "memoryPct",
-  "latencyMs",
-  "packetLossPct",
-  "distinctPeers",
-  "distinctDstPorts",
-];
+const MEAN_AND_P95: readonly MetricName[] = [...DEVICE_METRICS, ...FLOW_COUNT_METRICS];
 /** Syslog counts are sparse and bursty; their mean rate is the useful summary. */
-const MEAN_ONLY: readonly MetricName[] = ["syslogMessages", "syslogErrors", "syslogFailures"];
+const MEAN_ONLY: readonly MetricName[] = SYSLOG_METRICS;
 const LINEAR_METRICS: ReadonlySet<MetricName> = new Set(["cpuPct", "memoryPct", "packetLossPct"]);
 
 function metricFeatures(): [string, ProfileFeatureInfo][] {
