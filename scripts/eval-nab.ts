@@ -96,7 +96,7 @@ async function main(): Promise<void> {
 
   const detectStarted = performance.now();
   const detected = files.map((f) => {
-    const r = detectNabSeries(f.rows);
+    const r = detectNabSeries(f);
     if (r.scores.length !== f.rows.length || r.alerts.length !== f.rows.length) {
       throw new Error(`${f.name}: detectNabSeries returned ${r.scores.length} scores and ${r.alerts.length} alerts for ${f.rows.length} rows`);
     }

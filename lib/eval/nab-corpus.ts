@@ -29,7 +29,7 @@ export interface NabCorpus {
  * A NAB timestamp ("YYYY-MM-DD HH:MM:SS", UTC) → epoch ms: the CSV series' `parseTimestamp` (which also
  * takes ISO 8601 and refuses impossible dates), throwing where it finds no timestamp.
  */
-export function parseNabTimestamp(text: string): number {
+function parseNabTimestamp(text: string): number {
   const t = parseTimestamp(text);
   if (t === undefined) throw new Error(`not a NAB timestamp: "${text}"`);
   return t;

@@ -19,7 +19,6 @@ import { isNewFinding } from "@/lib/detect/detectors/adaptive-baseline";
 import { DETECTORS } from "@/lib/detect/registry";
 import { MAX_RARITY_DAYS } from "@/lib/detect/streaming/metric-stream";
 import { emptyMetricValues, type MetricName } from "@/lib/telemetry/metrics";
-import { parseNabTimestamp } from "@/lib/eval/nab-corpus";
 
 export interface NabRow {
   /** As in the file, "YYYY-MM-DD HH:MM:SS" (UTC). */
@@ -44,13 +43,19 @@ function scoreOfRarity(days: number): number {
 
 const DEVICE = { name: "nab-series", address: null, role: "server", site: "nab" };
 
-export function detectNabSeries(rows: readonly NabRow[]): NabSeriesResult {
+/** One file's rows and their timestamps (epoch ms), as the corpus loader parsed them. */
+export interface NabSeriesInput {
+  rows: readonly NabRow[];
+  timestamps: readonly number[];
+}
+
+export function detectNabSeries({ rows, timestamps }: NabSeriesInput): NabSeriesResult {
   const engine = new DetectionEngine({ detectors: DETECTORS });
   const scores: number[] = [];
   const alerts: boolean[] = [];
   let lastAlert = -Infinity;
-  for (const row of rows) {
-    const t = parseNabTimestamp(row.timestamp);
+  for (const [i, row] of rows.entries()) {
+    const t = timestamps[i]!;
     const values = emptyMetricValues();
     values[NAB_METRIC] = row.value;
     const { detections, streams } = engine.observe({ deviceId: 1, ts: new Date(t), values }, DEVICE);
