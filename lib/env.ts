@@ -2,11 +2,23 @@
 // and the web app. A bad value fails fast with a message naming the variable.
 import path from "node:path";
 import { z } from "zod";
-import { DEFAULT_INTERNAL_SUBNETS } from "./telemetry/cidr";
+import { DEFAULT_INTERNAL_SUBNETS, parseSubnets } from "./telemetry/cidr";
 
 // Treat VAR= (empty) as unset, as shells and .env files commonly produce it.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+/** A comma list of CIDRs, each checked (the message names the bad one); unset is an empty list. */
+const cidrList = (v: string | undefined, ctx: z.RefinementCtx): string[] => {
+  const list = (v ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+  try {
+    parseSubnets(list);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+    return z.NEVER;
+  }
+  return list;
+};
 
 const flag = z
   .enum(["1", "0", "true", "false", "yes", "no"])
@@ -22,6 +34,21 @@ const envSchema = z.object({
   ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
   NEXTAUTH_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
   NEXTAUTH_URL: optional(z.url()),
+  /** Serve the web app over plain http on a non-loopback public URL in production (refused otherwise). */
+  ALLOW_INSECURE_HTTP: optional(flag).transform((v) => v ?? false),
+  /**
+   * CIDRs of reverse proxies whose X-Forwarded-For is believed for the client address (login throttling);
+   * unset trusts no proxy and uses the connection's own address.
+   */
+  TRUST_PROXY: optional(z.string()).transform(cidrList),
+  /** Failed logins in the window after which one source address (or one account) gets 429 until they age out. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 10),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 50),
+  LOGIN_FAILURE_WINDOW_MIN: optional(z.coerce.number().min(1).max(24 * 60)).transform((v) => v ?? 15),
+  /** Password hashes computed at once (bcrypt costs ~350 ms of CPU each); more wait, a long queue gets 503. */
+  PASSWORD_HASH_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)).transform((v) => v ?? 2),
+  /** Live streams (/api/stream) one user may hold open at once; beyond it 429. */
+  STREAMS_PER_USER: optional(z.coerce.number().int().min(1).max(1000)).transform((v) => v ?? 8),
   SIMULATE: optional(flag),
   /** Simulated minutes per real minute while the demo simulator catches up to the wall clock. */
   SIM_SPEED: optional(z.coerce.number().min(1).max(3600)).transform((v) => v ?? 60),
@@ -33,10 +60,27 @@ const envSchema = z.object({
   SIM_INCIDENT_GAP_MINUTES: optional(z.coerce.number().min(1)).transform((v) => v ?? 25),
   SIM_SEED: optional(z.coerce.number().int()).transform((v) => v ?? 1),
   DEMO_DEVICES: optional(z.coerce.number().int().min(1).max(10_000)).transform((v) => v ?? 20),
-  /** Collectors the worker runs (comma list); any left out is disabled. */
-  COLLECTORS: optional(z.string())
-    .transform((v) => (v ?? "netflow,syslog,snmp,prometheus").split(",").map((c) => c.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(["netflow", "syslog", "snmp", "prometheus"]))),
+  /**
+   * Collectors the worker runs (comma list, default all); any left out is disabled. Names are checked
+   * against the worker's collector registry (workers/collectors/registry.ts) when the worker starts:
+   * importing the collectors here would pull them into the web app.
+   */
+  COLLECTORS: optional(z.string()).transform((v) => v?.split(",").map((c) => c.trim()).filter(Boolean)),
+  /** Database timeouts (pg pool and Prisma): connecting, one statement, a transaction left idle. */
+  DB_CONNECT_TIMEOUT_SEC: optional(z.coerce.number().min(0.1).max(300)).transform((v) => v ?? 5),
+  DB_STATEMENT_TIMEOUT_SEC: optional(z.coerce.number().min(0.1).max(86_400)).transform((v) => v ?? 30),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_SEC: optional(z.coerce.number().min(0.1).max(86_400)).transform((v) => v ?? 60),
+  /** How long one flush may spend storing telemetry before it is abandoned and retried (hung database). */
+  FLUSH_DEADLINE_SEC: optional(z.coerce.number().min(0.1).max(600)).transform((v) => v ?? 40),
+  /** What the supervisor (`npm start`, `tidewatch`) runs: the web app, the worker, or both (comma list). */
+  TIDEWATCH_SERVICES: optional(z.string())
+    .transform((v) => (v ?? "web,worker").split(",").map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(["web", "worker"])).min(1)),
+  /** Longest wait between restarts of a crashing child (the wait doubles from 1 s per crash in a row). */
+  RESTART_BACKOFF_MAX_SEC: optional(z.coerce.number().min(0.05).max(3600)).transform((v) => v ?? 60),
+  /** Set by the supervisor for the worker it starts: restarts so far and why the last one exited. */
+  TIDEWATCH_RESTARTS: optional(z.coerce.number().int().min(0)).transform((v) => v ?? 0),
+  TIDEWATCH_LAST_EXIT: optional(z.string().max(200)),
   COLLECTOR_HOST: optional(z.string()).transform((v) => v ?? "0.0.0.0"),
   NETFLOW_PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 2055),
   SYSLOG_PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 5514),
@@ -47,8 +91,38 @@ const envSchema = z.object({
   INTERNAL_SUBNETS: optional(z.string()).transform((v) =>
     v ? v.split(",").map((c) => c.trim()).filter(Boolean) : [...DEFAULT_INTERNAL_SUBNETS],
   ),
+  /**
+   * Comma-separated CIDRs of the peers the collectors accept (flow exporters, syslog senders,
+   * Prometheus targets); unset accepts every source (the Overview says so).
+   */
+  COLLECTOR_ALLOWED_SOURCES: optional(z.string()).transform(cidrList),
+  /** CIDRs of syslog relays whose HOSTNAME field is trusted for other devices (otherwise only a device's own address is). */
+  SYSLOG_TRUSTED_RELAYS: optional(z.string()).transform(cidrList),
+  /** Syslog TCP connections open at once, in total and from one source address (each buffers at most one 64 KiB frame). */
+  SYSLOG_MAX_CONNECTIONS: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 4096),
+  SYSLOG_MAX_CONNECTIONS_PER_SOURCE: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 32),
+  /** Devices auto-discovery adds per hour at most; further new sources are counted and listed as seen but not added. */
+  DISCOVERY_MAX_NEW_DEVICES_PER_HOUR: optional(z.coerce.number().int().min(0).max(1_000_000)).transform((v) => v ?? 1000),
   /** How long after a minute ends telemetry for it is still accepted before it is stored and checked. */
   ROLLUP_LATENESS_SEC: optional(z.coerce.number().min(0).max(600)).transform((v) => v ?? 90),
+  /** Flow records that ended more than this before they arrived are dropped (reason clock_skew). */
+  FLOW_CLOCK_SKEW_PAST_SEC: optional(z.coerce.number().min(1)).transform((v) => v ?? 3600),
+  /** Flow records that start or end more than this after they arrived are dropped (reason clock_skew). */
+  FLOW_CLOCK_SKEW_FUTURE_SEC: optional(z.coerce.number().min(1)).transform((v) => v ?? 300),
+  // Global budgets of the flow collector and rollup (defaults serve a 10,000-device network; what
+  // they evict or refuse is counted in tidewatch_flow_budget_evictions_total).
+  /** Open device-minutes in the flow rollup. */
+  FLOW_MAX_OPEN_BUCKETS: optional(z.coerce.number().int().min(100)).transform((v) => v ?? 60_000),
+  /** Flow exporters whose templates and held data are tracked. */
+  FLOW_MAX_EXPORTERS: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 10_000),
+  /** v9/IPFIX templates across all exporters (least recently used evicted), and per exporter. */
+  FLOW_MAX_TEMPLATES: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 40_000),
+  FLOW_MAX_TEMPLATES_PER_EXPORTER: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 512),
+  /** Data sets (and their bytes) held for a template not yet seen, across all exporters. */
+  FLOW_MAX_PENDING_SETS: optional(z.coerce.number().int().min(0)).transform((v) => v ?? 20_000),
+  FLOW_MAX_PENDING_BYTES: optional(z.coerce.number().int().min(0)).transform((v) => v ?? 32 * 1024 * 1024),
+  /** Flow sequence streams (exporter × version × domain) tracked for loss estimation. */
+  FLOW_MAX_SEQUENCE_STREAMS: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 20_000),
   /** UDP port of the demo devices' SNMP agents (one per device loopback address); 0 disables them. */
   SIM_SNMP_PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 1161),
   /** Days of ordinary history the demo simulator generates into an empty database. */

@@ -2,6 +2,11 @@
 // detector on each minute (lib/detect/detection-engine.ts), decide whether a finding is raised or
 // suppressed, and record it. The telemetry router calls `ingest`; history backfills call `store`,
 // which skips detection. The evaluation harness runs this same pipeline over an in-memory store.
+// `ingest` throws only when the batch could not be stored (the router then retries the same batch,
+// which the store applies once). Once stored, the minutes are judged exactly once: an alert whose
+// recording fails waits in a bounded queue and is retried under the same key at the next ingest,
+// so a retry neither judges a minute twice nor bumps an alert's occurrences twice.
+import crypto from "node:crypto";
 import { EMPTY_DISPOSITION_CONTEXT, suppressionFor } from "@/lib/alerts/alert-disposition";
 import { resolveDetectorConfig, type DetectorOverride } from "@/lib/alerts/alert-thresholds";
 import { alertDedupKey, isStrongerFinding } from "@/lib/alerts/alert-dedup-key";
@@ -16,7 +21,8 @@ import { DETECTORS, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { Clock } from "./clock";
-import type { PipelineSettings, PipelineStore, TelemetryBatch } from "./pipeline-store";
+import { collectorDroppedTotal } from "./collectors/collector-metrics";
+import type { AlertRecord, PipelineSettings, PipelineStore, TelemetryBatch } from "./pipeline-store";
 
 export interface IngestResult {
   stored: number;
@@ -62,6 +68,8 @@ export const WARM_DAYS = 2;
 const WARM_BATCH_DEVICES = 50;
 /** How far back `alertedBetween` can answer. */
 const ALERT_MEMORY_MS = 6 * 3_600_000;
+/** Alert recordings kept for a retry while the database refuses them; the oldest go beyond this (counted). */
+const MAX_PENDING_ALERTS = 10_000;
 
 export function detectorDevice(device: DeviceSummary): DetectorDevice {
   return { name: device.name, address: device.managementIp, role: device.role, site: device.site };
@@ -123,6 +131,12 @@ export function createDetectionPipeline(deps: {
     settingsLoadedAt = elapsed();
   };
 
+  // stored minutes are judged whatever happens: on a failed re-read the previous settings still apply
+  const refreshSettingsOrKeep = () =>
+    refreshSettings().catch((err: unknown) =>
+      log.warn("re-reading detection settings failed; keeping the previous ones", { error: err instanceof Error ? err.message : String(err) }),
+    );
+
   // when each device last had findings (a few hours' worth), for alertedBetween
   const alertTimes = new Map<number, number[]>();
   const noteAlert = (deviceId: number, t: number) => {
@@ -136,6 +150,14 @@ export function createDetectionPipeline(deps: {
   // campaign members name their devices; the campaign row stores ids
   const deviceIdOfName = new Map<string, number>();
 
+  // recordings that failed, oldest first, retried with their own keys before anything newer
+  interface PendingAlert {
+    device: DeviceSummary;
+    record: AlertRecord & { key: string };
+    at: Date;
+  }
+  const pendingAlerts: PendingAlert[] = [];
+
   const handle = async (
     device: DeviceSummary,
     found: Detection,
@@ -144,7 +166,6 @@ export function createDetectionPipeline(deps: {
     options: { cooldownMs?: number; sameMinute?: readonly Detection[] } = {},
   ) => {
     const { cooldownMs } = options;
-    const type = alertTypeOf(found);
     const suppression = suppressionFor(found, device, at, settings.disposition, options.sameMinute);
     const detection: Detection & { dedupKey: string } = {
       ...found,
@@ -154,13 +175,55 @@ export function createDetectionPipeline(deps: {
         { feature: found.metric, value: found.observed.value, expected: found.expected.median ?? found.expected.mean, share: 1 },
       ],
     };
-    const recorded = await store.recordAlert({
-      deviceId: device.id,
-      detection,
-      ...(suppression ? { suppressedBy: suppression } : {}),
-      ...(cooldownMs !== undefined ? { cooldownMs } : {}),
-    });
     noteAlert(device.id, at.getTime());
+    const pending: PendingAlert = {
+      device,
+      at,
+      record: {
+        deviceId: device.id,
+        detection,
+        key: crypto.randomUUID(),
+        ...(suppression ? { suppressedBy: suppression } : {}),
+        ...(cooldownMs !== undefined ? { cooldownMs } : {}),
+      },
+    };
+    // behind older failed ones, so an alert's repeats are recorded in order
+    if (pendingAlerts.length > 0) queueAlert(pending);
+    else if (!(await tryRecord(pending, result))) queueAlert(pending);
+  };
+
+  const queueAlert = (pending: PendingAlert) => {
+    pendingAlerts.push(pending);
+    while (pendingAlerts.length > MAX_PENDING_ALERTS) {
+      pendingAlerts.shift();
+      collectorDroppedTotal.inc({ collector: "pipeline", reason: "alert_not_recorded" });
+    }
+  };
+
+  /** Records one alert; false (logged) when the database refused, to be retried with the same key. */
+  const tryRecord = async (pending: PendingAlert, result: IngestResult): Promise<boolean> => {
+    try {
+      const recorded = await store.recordAlert(pending.record);
+      if (!recorded.replayed) await afterRecorded(pending, recorded, result);
+      return true;
+    } catch (err) {
+      log.warn("recording an alert failed; will retry", { pending: pendingAlerts.length + 1, error: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+  };
+
+  const retryPendingAlerts = async (result: IngestResult) => {
+    while (pendingAlerts.length > 0) {
+      if (!(await tryRecord(pendingAlerts[0]!, result))) return;
+      pendingAlerts.shift();
+    }
+  };
+
+  const afterRecorded = async (pending: PendingAlert, recorded: { created: boolean; alertId: number }, result: IngestResult) => {
+    const { device, at } = pending;
+    const { detection } = pending.record;
+    const suppression = pending.record.suppressedBy;
+    const type = alertTypeOf(detection);
     if (!recorded.created) {
       result.alertsUpdated += 1;
       return;
@@ -186,7 +249,10 @@ export function createDetectionPipeline(deps: {
       ts: at,
     });
     if (update) {
-      await store.recordCampaign(update.campaign, update.campaign.devices.flatMap((n) => deviceIdOfName.get(n) ?? []));
+      // the campaign row is a snapshot the next change rewrites: a failed save is not retried
+      await store.recordCampaign(update.campaign, update.campaign.devices.flatMap((n) => deviceIdOfName.get(n) ?? [])).catch((err: unknown) =>
+        log.warn("saving a campaign failed", { campaign: update.campaign.id, error: err instanceof Error ? err.message : String(err) }),
+      );
       log.info(update.created ? "campaign opened" : "campaign grew", {
         campaign: update.campaign.id,
         types: update.campaign.types.join(","),
@@ -205,8 +271,10 @@ export function createDetectionPipeline(deps: {
     },
     async ingest(batch) {
       await warming;
+      // the only step whose failure hands the batch back to the caller for a retry
       const result: IngestResult = { stored: await store.storeTelemetry(batch), alertsCreated: 0, alertsUpdated: 0 };
-      await refreshSettings();
+      await refreshSettingsOrKeep();
+      await retryPendingAlerts(result);
       const flowsOf = new Map(batch.flows.map((f) => [`${f.deviceId}|${f.ts.getTime()}`, f]));
       for (const sample of batch.samples) {
         const device = deps.lookupDevice(sample.deviceId);
@@ -248,7 +316,8 @@ export function createDetectionPipeline(deps: {
     },
     async recordFindings(findings) {
       const result: IngestResult = { stored: 0, alertsCreated: 0, alertsUpdated: 0 };
-      await refreshSettings();
+      await refreshSettingsOrKeep();
+      await retryPendingAlerts(result);
       for (const f of findings) {
         const device = deps.lookupDevice(f.deviceId);
         if (device) await handle(device, f.detection, new Date(f.detection.observed.ts), result, { cooldownMs: f.cooldownMs });

@@ -1,24 +1,17 @@
 // Where the detection pipeline keeps what it sees and finds. The worker uses Postgres; the evaluation
 // harness keeps everything in memory, so both run the same pipeline code (workers/detection-pipeline.ts).
+import crypto from "node:crypto";
 import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
 import type { DispositionContext, Suppression } from "@/lib/alerts/alert-disposition";
 import type { DetectorOverride } from "@/lib/alerts/alert-thresholds";
 import type { Campaign } from "@/lib/alerts/campaign-correlator";
-import { recordDetection } from "@/lib/alerts/record-detection";
+import { recordDetection } from "@/lib/db/alert-recording-queries";
 import { loadLatestBaselines } from "@/lib/db/baseline-queries";
 import { saveCampaign } from "@/lib/db/campaign-queries";
 import { currentCalendarEntries, listDetectorSettings, listSuppressionRules } from "@/lib/db/detection-settings-queries";
 import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
-import {
-  insertSamples,
-  markDevicesSeen,
-  readSamplesOfDevices,
-  upsertFlowRollups,
-  upsertSyslogRollups,
-  type FlowRollupRow,
-  type SyslogRollupRow,
-} from "@/lib/db/sample-queries";
+import { readSamplesOfDevices, storeTelemetryOnce, type FlowRollupRow, type SyslogRollupRow } from "@/lib/db/sample-queries";
 import type { Detection } from "@/lib/detect/detector";
 import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import type { MetricSample } from "@/lib/telemetry/metrics";
@@ -38,16 +31,25 @@ export interface AlertRecord {
   suppressedBy?: Suppression;
   /** Dedup cooldown (default 15 min); fleet-wide daily findings use a longer one. */
   cooldownMs?: number;
+  /** Names this recording: a retry with the same key (after a timeout that committed) changes nothing. */
+  key?: string;
 }
 
 export interface PipelineStore {
-  /** Stores device-minutes (and their rollups); returns how many samples were written. */
+  /**
+   * Stores device-minutes (and their rollups) all at once; returns how many samples were written.
+   * Storing the same batch object again (a retry) adds nothing twice, whether or not the first
+   * attempt committed.
+   */
   storeTelemetry(batch: TelemetryBatch): Promise<number>;
   loadBaselines(): Promise<{ byDevice: Map<number, BaselineIndex>; trainedAt: Date | null }>;
   /** What decides an alert's fate and the detectors' thresholds, as of `since` (re-read periodically). */
   loadSettings(since: Date): Promise<PipelineSettings>;
-  /** Records a detection as a new alert, or as a repeat of a recent one (dedup cooldown). */
-  recordAlert(record: AlertRecord): Promise<{ created: boolean; alertId: number }>;
+  /**
+   * Records a detection as a new alert, or as a repeat of a recent one (dedup cooldown). With a `key`,
+   * a repeated call is a no-op answering `replayed: true` and the alert the key's dedup key points to.
+   */
+  recordAlert(record: AlertRecord): Promise<{ created: boolean; alertId: number; replayed?: boolean }>;
   /** Saves a campaign the correlator created or grew, linking its member alerts. */
   recordCampaign(campaign: Campaign, deviceIds: number[]): Promise<void>;
   /** Some devices' stored minutes in [from, to), by device then oldest first (warming the online models). */
@@ -61,16 +63,17 @@ export interface PipelineSettings {
   overrides: DetectorOverride[];
 }
 
-export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool): PipelineStore {
+/** Default of how long one batch's write may take before it is abandoned (FLUSH_DEADLINE_SEC). */
+const DEFAULT_DEADLINE_MS = 40_000;
+
+export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool, options: { deadlineMs?: number } = {}): PipelineStore {
+  // A batch is retried as the same object (the router's pending queue), so it keeps its key.
+  const batchKeys = new WeakMap<TelemetryBatch, string>();
   return {
-    async storeTelemetry({ samples, flows, syslog }) {
-      await upsertFlowRollups(pool, flows);
-      await upsertSyslogRollups(pool, syslog);
-      if (samples.length === 0) return 0;
-      const stored = await insertSamples(pool, samples);
-      let newest = samples[0]!.ts;
-      for (const s of samples) if (s.ts > newest) newest = s.ts;
-      await markDevicesSeen(pool, [...new Set(samples.map((s) => s.deviceId))], newest);
+    async storeTelemetry(batch) {
+      let key = batchKeys.get(batch);
+      if (!key) batchKeys.set(batch, (key = `telemetry:${crypto.randomUUID()}`));
+      const { stored } = await storeTelemetryOnce(pool, key, batch, options.deadlineMs ?? DEFAULT_DEADLINE_MS);
       return stored;
     },
     async loadBaselines() {
@@ -88,9 +91,9 @@ export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool): Pipe
       ]);
       return { disposition: { windows, rules, calendar }, overrides };
     },
-    async recordAlert({ deviceId, detection, suppressedBy, cooldownMs }) {
-      const recorded = await recordDetection(prisma, { deviceId, detection, suppressedBy, cooldownMs });
-      return { created: recorded.created, alertId: recorded.alert.id };
+    async recordAlert({ deviceId, detection, suppressedBy, cooldownMs, key }) {
+      const recorded = await recordDetection(prisma, { deviceId, detection, suppressedBy, cooldownMs, writeKey: key });
+      return { created: recorded.created, alertId: recorded.alert.id, ...(recorded.replayed ? { replayed: true } : {}) };
     },
     async recordCampaign(campaign, deviceIds) {
       await saveCampaign(prisma, campaign, deviceIds);

@@ -21,3 +21,6 @@ export function isStrongerFinding(
   const byRank = SEVERITY_RANK[candidate.severity] - SEVERITY_RANK[current.severity];
   return byRank > 0 || (byRank === 0 && candidate.score > current.score);
 }
+
+/** How long after an alert's last occurrence a repeat of its dedup key still folds into it. */
+export const DEFAULT_COOLDOWN_MS = 15 * 60_000;

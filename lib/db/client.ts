@@ -2,6 +2,8 @@
 // needed). One instance per process, kept on globalThis so Next.js dev reloads do not leak pools.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "@prisma/client";
+import type pg from "pg";
+import { env } from "../env";
 
 const globalForDb = globalThis as unknown as { tidewatchPrisma?: PrismaClient };
 
@@ -11,8 +13,29 @@ export function databaseUrl(): string {
   return url;
 }
 
+/**
+ * Timeouts for every connection (Prisma's and the pg pool's), so a hung or unreachable database fails
+ * calls instead of stalling them forever: the worker's outage path (retry queue, drop counters) and
+ * /api/health depend on calls failing. The client-side read timeout catches a server that stopped
+ * answering altogether (its own statement timeout cannot fire then); it comes a little after the
+ * statement timeout so a live server's own error wins.
+ */
+export function connectionTimeouts(): Pick<
+  pg.PoolConfig,
+  "connectionTimeoutMillis" | "statement_timeout" | "idle_in_transaction_session_timeout" | "query_timeout" | "keepAlive"
+> {
+  const e = env();
+  return {
+    connectionTimeoutMillis: e.DB_CONNECT_TIMEOUT_SEC * 1000,
+    statement_timeout: e.DB_STATEMENT_TIMEOUT_SEC * 1000,
+    idle_in_transaction_session_timeout: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_SEC * 1000,
+    query_timeout: e.DB_STATEMENT_TIMEOUT_SEC * 1000 + 5_000,
+    keepAlive: true,
+  };
+}
+
 export function createPrismaClient(connectionString = databaseUrl(), max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max, ...connectionTimeouts() }) });
 }
 
 /** The process-wide Prisma client, created on first use. */

@@ -1,15 +1,22 @@
 // Per-device minute samples: bulk writes with unnest (one round trip for thousands of rows) and
 // time-range reads. Several sources (SNMP, flows, syslog) may each report part of a device-minute,
 // possibly at different times: a write fills in the metrics it carries and keeps the others, so
-// retries and late partial data are both safe.
+// retries and late partial data are both safe. Flow and syslog counts add up (late flows for a stored
+// minute are more traffic), so the worker stores them through `storeTelemetryOnce`, which applies
+// each batch once however often it is retried.
 import type pg from "pg";
 import type { DeviceFlowSummary } from "../detect/detector";
 import { METRIC_INFO, METRICS, type MetricName, type MetricSample, type MetricValues } from "../telemetry/metrics";
+import { claimWrite } from "./applied-write-queries";
+import { transactionWithin } from "./in-transaction";
+
+/** The pool, or one of its connections inside a transaction. */
+type Queryable = pg.Pool | pg.PoolClient;
 
 const COLUMNS = METRICS.map((m) => METRIC_INFO[m].column);
 const BATCH = 5_000;
 
-export async function insertSamples(pool: pg.Pool, samples: readonly MetricSample[]): Promise<number> {
+export async function insertSamples(pool: Queryable, samples: readonly MetricSample[]): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < samples.length; i += BATCH) {
     const chunk = samples.slice(i, i + BATCH);
@@ -60,7 +67,7 @@ export async function latestSampleTime(pool: pg.Pool, deviceIds: readonly number
   return res.rows[0]?.latest ?? null;
 }
 
-export async function markDevicesSeen(pool: pg.Pool, deviceIds: readonly number[], at: Date): Promise<void> {
+export async function markDevicesSeen(pool: Queryable, deviceIds: readonly number[], at: Date): Promise<void> {
   await pool.query(
     `UPDATE devices SET last_seen_at = GREATEST(coalesce(last_seen_at, $2), $2), updated_at = now()
      WHERE id = ANY($1::int[])`,
@@ -72,7 +79,7 @@ export async function markDevicesSeen(pool: pg.Pool, deviceIds: readonly number[
 export type FlowRollupRow = DeviceFlowSummary & { deviceId: number; ts: Date };
 
 /** Adds flow detail for device-minutes (late flows for a stored minute add to it). */
-export async function upsertFlowRollups(pool: pg.Pool, rows: readonly FlowRollupRow[]): Promise<void> {
+export async function upsertFlowRollups(pool: Queryable, rows: readonly FlowRollupRow[]): Promise<void> {
   if (rows.length === 0) return;
   await pool.query(
     `INSERT INTO flow_rollups (device_id, ts, bytes_in, bytes_out, packets_in, packets_out, flows, tcp_syn_flows,
@@ -113,7 +120,7 @@ export interface SyslogRollupRow {
   keywords: Record<string, number>;
 }
 
-export async function upsertSyslogRollups(pool: pg.Pool, rows: readonly SyslogRollupRow[]): Promise<void> {
+export async function upsertSyslogRollups(pool: Queryable, rows: readonly SyslogRollupRow[]): Promise<void> {
   if (rows.length === 0) return;
   await pool.query(
     `INSERT INTO syslog_rollups (device_id, ts, total, by_severity, keywords)
@@ -128,6 +135,31 @@ export async function upsertSyslogRollups(pool: pg.Pool, rows: readonly SyslogRo
       rows.map((r) => JSON.stringify(r.keywords)),
     ],
   );
+}
+
+/**
+ * Stores a batch of complete device-minutes (samples, flow and syslog rollups, devices' last-seen) in
+ * one transaction, once per `key`: a retry after a failure or a lost COMMIT reply either finds the
+ * key taken (returns `applied: false`, nothing added twice) or finds nothing of the first attempt.
+ * Abandoned after `deadlineMs` (see transactionWithin).
+ */
+export async function storeTelemetryOnce(
+  pool: pg.Pool,
+  key: string,
+  batch: { samples: readonly MetricSample[]; flows: readonly FlowRollupRow[]; syslog: readonly SyslogRollupRow[] },
+  deadlineMs: number,
+): Promise<{ applied: boolean; stored: number }> {
+  return transactionWithin(pool, deadlineMs, "storing telemetry", async (client) => {
+    if (!(await claimWrite(client, key))) return { applied: false, stored: 0 };
+    await upsertFlowRollups(client, batch.flows);
+    await upsertSyslogRollups(client, batch.syslog);
+    if (batch.samples.length === 0) return { applied: true, stored: 0 };
+    const stored = await insertSamples(client, batch.samples);
+    let newest = batch.samples[0]!.ts;
+    for (const s of batch.samples) if (s.ts > newest) newest = s.ts;
+    await markDevicesSeen(client, [...new Set(batch.samples.map((s) => s.deviceId))], newest);
+    return { applied: true, stored };
+  });
 }
 
 /** Hourly means of some metrics for some devices over [from, to): device → metric → points, oldest first. */

@@ -12,8 +12,8 @@
 //   incident: within a day of a deviation this rare only a rarer one is new) with the bar left open
 //   for NAB's threshold sweep.
 // - Alerts: a detection of the registered detectors that the alert store would record as a new alert
-//   (a repeat within the dedup cooldown of the previous one folds into it: lib/alerts/record-detection.ts).
-import { DEFAULT_COOLDOWN_MS } from "@/lib/alerts/record-detection";
+//   (a repeat within the dedup cooldown of the previous one folds into it: lib/db/alert-recording-queries.ts).
+import { DEFAULT_COOLDOWN_MS } from "@/lib/alerts/alert-dedup-key";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import { isNewFinding } from "@/lib/detect/detectors/adaptive-baseline";
 import { DETECTORS } from "@/lib/detect/registry";

@@ -9,7 +9,7 @@ import type { DispositionContext } from "@/lib/alerts/alert-disposition";
 import { alertTypeOf } from "@/lib/alerts/alert-type";
 import type { Campaign } from "@/lib/alerts/campaign-correlator";
 import type { WindowSpec } from "@/lib/alerts/maintenance-window";
-import { DEFAULT_COOLDOWN_MS } from "@/lib/alerts/record-detection";
+import { DEFAULT_COOLDOWN_MS } from "@/lib/alerts/alert-dedup-key";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import type { RunnableDetector } from "@/lib/detect/detector";
 import {
@@ -144,7 +144,7 @@ class MemoryPipelineStore implements PipelineStore {
     this.campaigns.set(campaign.id, campaign);
   }
 
-  // The rule of lib/alerts/record-detection.ts: a repeat of the same dedup key within the cooldown of
+  // The rule of lib/db/alert-recording-queries.ts: a repeat of the same dedup key within the cooldown of
   // the previous occurrence updates that alert instead of creating one.
   async recordAlert({ deviceId, detection, suppressedBy, cooldownMs }: Parameters<PipelineStore["recordAlert"]>[0]) {
     const observed = Date.parse(detection.observed.ts);

@@ -2,7 +2,7 @@
 // an alert that always describes one finding (the strongest so far) whole.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertDedupKey } from "../../lib/alerts/alert-dedup-key";
-import { recordDetection } from "../../lib/alerts/record-detection";
+import { recordDetection } from "../../lib/db/alert-recording-queries";
 import type { Detection } from "../../lib/detect/detector";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 import { makeDetection, makeDevice } from "./fixtures";
@@ -38,6 +38,19 @@ describe("recordDetection", () => {
     expect(await t.prisma.alert.count({ where: { deviceId: d.id } })).toBe(2);
     const types = (await t.prisma.event.findMany({ orderBy: { id: "asc" } })).map((e) => e.type);
     expect(types).toEqual(["alert.created", "alert.updated", "alert.created"]);
+  });
+
+  it("a recording retried under its write key (its first reply lost) counts once, with no second event", async () => {
+    const d = await makeDevice(t.prisma);
+    const first = await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: at("2026-11-18T09:00:00Z") }) });
+    const events = await t.prisma.event.count();
+    const repeat = { deviceId: d.id, detection: makeDetection(d.id, { observed: at("2026-11-18T09:05:00Z") }), writeKey: "k-1" };
+    expect((await recordDetection(t.prisma, repeat)).alert.occurrences).toBe(2);
+    const retried = await recordDetection(t.prisma, repeat);
+    expect(retried).toMatchObject({ created: false, replayed: true, alert: { id: first.alert.id, occurrences: 2 } });
+    expect(await t.prisma.event.count()).toBe(events + 1);
+    // a new recording (another key) still counts
+    expect((await recordDetection(t.prisma, { ...repeat, writeKey: "k-2" })).alert.occurrences).toBe(3);
   });
 
   it("a different metric on the same device is a separate alert", async () => {

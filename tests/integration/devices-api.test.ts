@@ -9,7 +9,7 @@ vi.mock("next-auth/next", () => ({
 }));
 
 const { GET } = await import("../../app/api/devices/route");
-const { recordDetection } = await import("../../lib/alerts/record-detection");
+const { recordDetection } = await import("../../lib/db/alert-recording-queries");
 
 let t: TestDatabase;
 let viewer: number;

@@ -12,7 +12,7 @@ vi.mock("next-auth/next", () => ({
 const { POST: postFeedback } = await import("../../app/api/alerts/[id]/feedback/route");
 const { GET: getAlert } = await import("../../app/api/alerts/[id]/route");
 const { GET: listAlertsRoute } = await import("../../app/api/alerts/route");
-const { recordDetection } = await import("../../lib/alerts/record-detection");
+const { recordDetection } = await import("../../lib/db/alert-recording-queries");
 
 let t: TestDatabase;
 let alertId: number;

@@ -11,7 +11,7 @@ vi.mock("next-auth/next", () => ({
 }));
 
 const { GET } = await import("../../app/api/overview/route");
-const { recordDetection } = await import("../../lib/alerts/record-detection");
+const { recordDetection } = await import("../../lib/db/alert-recording-queries");
 const { recordFeedback } = await import("../../lib/alerts/record-feedback");
 const { beat } = await import("../../lib/db/worker-heartbeat-queries");
 

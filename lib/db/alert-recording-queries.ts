@@ -5,31 +5,45 @@
 // An alert describes one finding, the strongest so far: a stronger repeat replaces every column that
 // comes from the finding (detector, type, metric, severity, score, observed, expected, explanation,
 // contributions, evidence) at once, from `findingColumns`; a weaker or equal one only counts.
+// With a `writeKey` a recording happens once however often it is retried (applied-write-queries).
 import { Prisma, type PrismaClient } from "@prisma/client";
+import type { Suppression } from "../alerts/alert-disposition";
+import { DEFAULT_COOLDOWN_MS, isStrongerFinding } from "../alerts/alert-dedup-key";
+import { alertTypeOf } from "../alerts/alert-type";
+import type { AlertView } from "../alerts/alert-view";
 import type { Detection } from "../detect/detector";
-import { getAlertView } from "../db/alert-queries";
-import { appendEvent } from "../db/event-queries";
-import type { Suppression } from "./alert-disposition";
-import { isStrongerFinding } from "./alert-dedup-key";
-import { alertTypeOf } from "./alert-type";
-import type { AlertView } from "./alert-view";
+import { getAlertView } from "./alert-queries";
+import { claimWriteTx } from "./applied-write-queries";
+import { appendEvent } from "./event-queries";
 
-export const DEFAULT_COOLDOWN_MS = 15 * 60_000;
 
 
 export interface RecordedAlert {
   alert: AlertView;
   created: boolean;
+  /** The write key was already applied: nothing changed; `alert` is the dedup key's latest alert. */
+  replayed?: boolean;
 }
 
 export async function recordDetection(
   db: PrismaClient,
-  args: { deviceId: number; detection: Detection & { dedupKey: string }; cooldownMs?: number; suppressedBy?: Suppression },
+  args: {
+    deviceId: number;
+    detection: Detection & { dedupKey: string };
+    cooldownMs?: number;
+    suppressedBy?: Suppression;
+    writeKey?: string;
+  },
 ): Promise<RecordedAlert> {
   const { deviceId, detection } = args;
   const observedAt = new Date(detection.observed.ts);
   const cooldownMs = args.cooldownMs ?? DEFAULT_COOLDOWN_MS;
   return db.$transaction(async (tx) => {
+    if (args.writeKey && !(await claimWriteTx(tx, `alert:${args.writeKey}`))) {
+      const latest = await tx.alert.findFirst({ where: { dedupKey: detection.dedupKey }, orderBy: { lastSeenAt: "desc" }, select: { id: true } });
+      if (!latest) throw new Error(`the alert recorded under ${args.writeKey} no longer exists`);
+      return { alert: (await getAlertView(tx, latest.id, null))!, created: false, replayed: true };
+    }
     const existing = await tx.alert.findFirst({
       where: {
         dedupKey: detection.dedupKey,
