@@ -30,6 +30,8 @@ export type FlowDropReason =
   | "bad_template"
   | "bad_field_length"
   | "template_expired"
-  | "pending_overflow";
+  | "pending_overflow"
+  /** A record whose times fall outside the accepted window around its arrival (see FLOW_CLOCK_SKEW_*). */
+  | "clock_skew";
 
 export type FlowVersion = 5 | 9 | 10;

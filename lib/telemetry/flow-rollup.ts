@@ -2,6 +2,10 @@
 // inside `internal_subnets` (so hosts behind an exporter get their own series). Memory is bounded
 // however many hosts appear: distinct peers/ports are HyperLogLog counters, top talkers a
 // Space-Saving sketch, and only a short ring of recent flows is kept per device (alert evidence).
+// The number of open device-minutes is bounded too (`maxOpenBuckets`; host addresses, which any
+// flow can invent, may use only 90% of it, so exporters always find room), and no bucket is opened
+// for a minute further than `maxAheadMs` beyond the last flush watermark: such a bucket would never
+// be flushed. What either refuses is counted (`budgetDroppedFlows`, `futureFlows`).
 // Pure: time comes from the flows and from the caller's watermark.
 import type { FlowRecord } from "./flow-record";
 import { HyperLogLog } from "./sketch/hyper-log-log";
@@ -82,7 +86,14 @@ export interface FlowRollupOptions {
   recentFlowsPerDevice?: number;
   /** Devices whose recent flows are kept (least recently seen are forgotten first). */
   recentFlowDevices?: number;
+  /** Open device-minutes (default 60,000: 10,000 devices × the few minutes the lateness window keeps open, with room to spare). */
+  maxOpenBuckets?: number;
+  /** How far past the last flush watermark a flow's minute may lie (default 15 min). */
+  maxAheadMs?: number;
 }
+
+/** Share of the bucket budget host addresses may fill; the rest is kept for exporters. */
+const HOST_BUCKET_SHARE = 0.9;
 
 export class FlowRollup {
   private readonly buckets = new Map<string, Bucket>();
@@ -91,8 +102,17 @@ export class FlowRollup {
   private readonly capacity: number;
   private readonly recentPerDevice: number;
   private readonly recentDevices: number;
+  private readonly maxBuckets: number;
+  private readonly maxHostBuckets: number;
+  private readonly maxAheadMs: number;
+  /** The last flush's watermark (finite ones only): minutes far beyond it are refused. */
+  private watermark = -Infinity;
   /** Flows for device-minutes already flushed (arrived after they were written). */
   lateFlows = 0;
+  /** Flow attributions refused because the open-bucket budget was full. */
+  budgetDroppedFlows = 0;
+  /** Flow attributions refused because their minute lies too far beyond the flush watermark. */
+  futureFlows = 0;
   /** Per address, the newest minute already flushed: later flows for it or before it are late. */
   private readonly lastFlushed = new Map<string, number>();
 
@@ -101,6 +121,9 @@ export class FlowRollup {
     this.capacity = options.sketchCapacity ?? 24;
     this.recentPerDevice = options.recentFlowsPerDevice ?? 20;
     this.recentDevices = options.recentFlowDevices ?? 5_000;
+    this.maxBuckets = options.maxOpenBuckets ?? 60_000;
+    this.maxHostBuckets = Math.floor(this.maxBuckets * HOST_BUCKET_SHARE);
+    this.maxAheadMs = options.maxAheadMs ?? 15 * MINUTE;
   }
 
   add(flow: FlowRecord): void {
@@ -123,7 +146,13 @@ export class FlowRollup {
     const minutes = (lastMinute - firstMinute) / MINUTE + 1;
     const span = Math.max(1, end - start);
     const peer = direction === "out" ? flow.dstAddr : flow.srcAddr;
+    if (!Number.isFinite(lastMinute)) return;
+    if (this.watermark > -Infinity && lastMinute >= this.watermark + this.maxAheadMs) {
+      this.futureFlows += 1;
+      return;
+    }
     const closedUpTo = this.lastFlushed.get(address) ?? -Infinity;
+    let refused = false;
     for (let m = firstMinute; m <= lastMinute; m += MINUTE) {
       if (m <= closedUpTo) {
         if (m === lastMinute) this.lateFlows += 1;
@@ -132,6 +161,10 @@ export class FlowRollup {
       // a flow's bytes are spread over the minutes it was active in, in proportion to the overlap
       const share = minutes === 1 ? 1 : Math.max(0, Math.min(end, m + MINUTE) - Math.max(start, m)) / span;
       const b = this.bucket(address, exporter, m);
+      if (!b) {
+        refused = true;
+        continue;
+      }
       const bytes = flow.bytes * share;
       const packets = flow.packets * share;
       if (direction === "in") {
@@ -154,12 +187,14 @@ export class FlowRollup {
         b.ports.addInt(flow.dstPort);
       }
     }
+    if (refused) this.budgetDroppedFlows += 1;
   }
 
-  private bucket(address: string, exporter: boolean, minute: number): Bucket {
+  private bucket(address: string, exporter: boolean, minute: number): Bucket | undefined {
     const key = `${minute}|${address}`;
     let b = this.buckets.get(key);
     if (!b) {
+      if (this.buckets.size >= (exporter ? this.maxBuckets : this.maxHostBuckets)) return undefined;
       b = {
         address,
         exporter,
@@ -208,6 +243,7 @@ export class FlowRollup {
 
   /** Completed device-minutes before `watermark` (epoch ms); later flows for them count as late. */
   flushBefore(watermark: number): DeviceMinuteFlows[] {
+    if (Number.isFinite(watermark)) this.watermark = Math.max(this.watermark, watermark);
     const out: DeviceMinuteFlows[] = [];
     for (const [key, b] of this.buckets) {
       if (b.minute >= watermark) continue;

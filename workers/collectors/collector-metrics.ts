@@ -73,3 +73,24 @@ export const collectorUp = new Gauge({
   labelNames: ["collector"] as const,
   registers: [metricsRegistry],
 });
+
+export const flowBudgetEvictionsTotal = new Counter({
+  name: "tidewatch_flow_budget_evictions_total",
+  help: "Flow state evicted or refused because a global budget was full (budget: rollup_buckets, templates, pending_sets, exporters, sequence_streams)",
+  labelNames: ["budget"] as const,
+  registers: [metricsRegistry],
+});
+
+export const flowStateSize = new Gauge({
+  name: "tidewatch_flow_state_size",
+  help: "Size of the flow collector's bounded state (structure: rollup_buckets, templates, pending_sets, pending_bytes, exporters, sequence_streams)",
+  labelNames: ["structure"] as const,
+  registers: [metricsRegistry],
+});
+
+export const flowExporterClockSkewSeconds = new Gauge({
+  name: "tidewatch_flow_exporter_clock_skew_seconds",
+  help: "Exporters whose flow times fell outside the accepted window recently: how far (s, negative = in the past) the last such record was from its arrival; at most 20 exporters listed",
+  labelNames: ["exporter"] as const,
+  registers: [metricsRegistry],
+});

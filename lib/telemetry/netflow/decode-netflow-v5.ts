@@ -1,8 +1,8 @@
 // NetFlow v5 datagram decoder: a 24-byte header (version, count, sysUptime, unix secs/nsecs, flow
 // sequence, engine type/id, sampling) and `count` fixed 48-byte records. Uptime-relative first/last
 // times become epoch ms through the header; the low 14 bits of the sampling field multiply bytes and
-// packets. Never throws: a count that overruns the datagram decodes the records that are there and
-// counts `count_overrun`.
+// packets. Never throws: a header count that overruns the datagram drops the whole datagram as
+// `count_overrun` (as nfcapd does): its records cannot be trusted, and it must not move the sequence.
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import { DropTally } from "./drop-tally";
 import type { FlowDecodeResult } from "./flow-decode-result";
@@ -34,8 +34,12 @@ export function decodeNetflowV5(bytes: Uint8Array, exporter: string): FlowDecode
   const rate = interval > 1 ? interval : 1;
 
   const fit = Math.floor((bytes.length - V5_HEADER_LENGTH) / V5_RECORD_LENGTH);
-  const count = declared <= fit ? declared : fit;
-  for (let i = 0, off = V5_HEADER_LENGTH; i < count; i++, off += V5_RECORD_LENGTH) {
+  if (declared > fit) {
+    const tally = new DropTally();
+    tally.add("count_overrun");
+    return { version: 5, records, drops: tally.toArray() };
+  }
+  for (let i = 0, off = V5_HEADER_LENGTH; i < declared; i++, off += V5_RECORD_LENGTH) {
     let packets = view.getUint32(off + 16);
     let octets = view.getUint32(off + 20);
     if (rate !== 1) {
@@ -60,16 +64,10 @@ export function decodeNetflowV5(bytes: Uint8Array, exporter: string): FlowDecode
       samplingRate: rate,
     });
   }
-  let drops: FlowDecodeResult["drops"] = [];
-  if (declared > fit) {
-    const tally = new DropTally();
-    tally.add("count_overrun");
-    drops = tally.toArray();
-  }
   return {
     version: 5,
     records,
-    drops,
-    sequence: { domain: engine, value: sequence, count: declared, exact: declared <= fit, uptimeMs: sysUptime },
+    drops: [],
+    sequence: { domain: engine, value: sequence, count: declared, exact: true, uptimeMs: sysUptime },
   };
 }

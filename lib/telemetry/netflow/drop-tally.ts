@@ -12,6 +12,7 @@ export const FLOW_DROP_REASONS: readonly FlowDropReason[] = [
   "bad_field_length",
   "template_expired",
   "pending_overflow",
+  "clock_skew",
 ];
 
 const INDEX: Record<FlowDropReason, number> = {
@@ -23,6 +24,7 @@ const INDEX: Record<FlowDropReason, number> = {
   bad_field_length: 5,
   template_expired: 6,
   pending_overflow: 7,
+  clock_skew: 8,
 };
 
 export class DropTally {

@@ -14,7 +14,7 @@ export interface SequenceTrackerOptions {
   maxRecordGap?: number;
   /** Same for v9, in export packets. Default 100,000. */
   maxPacketGap?: number;
-  /** Streams remembered (oldest forgotten first). Default 10,000. */
+  /** Streams remembered (the least recently seen forgotten first). Default 20,000. */
   maxStreams?: number;
 }
 
@@ -41,12 +41,15 @@ export class SequenceTracker {
   private readonly maxRecordGap: number;
   private readonly maxPacketGap: number;
   private readonly maxStreams: number;
+  /** Insertion order = least recently seen first. */
   private readonly states = new Map<string, StreamState>();
+  /** Streams forgotten to make room for new ones (forged exporters or domains flooding the budget). */
+  evicted = 0;
 
   constructor(options: SequenceTrackerOptions = {}) {
     this.maxRecordGap = options.maxRecordGap ?? 1_000_000;
     this.maxPacketGap = options.maxPacketGap ?? 100_000;
-    this.maxStreams = options.maxStreams ?? 10_000;
+    this.maxStreams = options.maxStreams ?? 20_000;
   }
 
   get size(): number {
@@ -59,13 +62,17 @@ export class SequenceTracker {
     const uptime = obs.uptimeMs ?? -1;
     const state = this.states.get(key);
     if (!state) {
-      if (this.states.size >= this.maxStreams) {
-        const oldest = this.states.keys().next().value;
-        if (oldest !== undefined) this.states.delete(oldest);
+      while (this.states.size >= this.maxStreams && this.states.size > 0) {
+        const oldest = this.states.keys().next().value!;
+        this.states.delete(oldest);
+        this.evicted++;
       }
       this.states.set(key, { expected: next, lateNext: -1, uptime, exact: obs.exact });
       return { lost: 0, event: "first" };
     }
+    // seen again: the last to be forgotten
+    this.states.delete(key);
+    this.states.set(key, state);
     const maxGap = version === 9 ? this.maxPacketGap : this.maxRecordGap;
     const restarted = uptime >= 0 && state.uptime >= 0 && ((uptime - state.uptime) | 0) < -UPTIME_RESTART_MS;
     const delta = (obs.value - state.expected) | 0;

@@ -2,10 +2,14 @@
 // (v9) or observation domain id (IPFIX) + template id, what options records announced (sampling
 // rates, system init time), and data sets held while their template has not arrived yet.
 //
-// Everything is bounded: templates expire when not refreshed (default 30 min), each exporter keeps
-// at most `maxTemplatesPerExporter` templates (least recently refreshed evicted), `maxDomainsPerExporter`
-// domains, and `pendingMaxSets` / `pendingMaxBytes` held sets no older than `pendingMaxAgeMs`. The
-// cache has no clock: every call that depends on time is given `now` (epoch ms).
+// Everything is bounded, per exporter and across all of them, because any host that can reach the
+// port can invent exporters and templates: templates expire when not refreshed (default 30 min);
+// each exporter keeps at most `maxTemplatesPerExporter` templates and `maxDomainsPerExporter`
+// domains; all exporters together keep at most `maxTemplates` templates (the least recently used
+// evicted) and `maxPendingSets` / `maxPendingBytes` held sets (the oldest dropped, counted as
+// `pending_overflow`); at most `maxExporters` exporters are tracked (the least recently active
+// forgotten). Evictions are counted in `evicted`. The cache has no clock: every call that depends on
+// time is given `now` (epoch ms).
 import type { CompiledTemplate } from "./compile-template";
 import type { DropTally } from "./drop-tally";
 
@@ -18,9 +22,17 @@ export interface TemplateCacheOptions {
   pendingMaxBytes?: number;
   /** How long a held data set waits for its template (default 60 s). */
   pendingMaxAgeMs?: number;
+  /** Default 512: real exporters define a few dozen at most. */
   maxTemplatesPerExporter?: number;
   maxDomainsPerExporter?: number;
+  /** Exporters tracked (default 10,000). */
   maxExporters?: number;
+  /** Templates across all exporters (default 40,000, about 80 MB at worst). */
+  maxTemplates?: number;
+  /** Held data sets across all exporters (default 20,000). */
+  maxPendingSets?: number;
+  /** Bytes of held data sets across all exporters (default 32 MiB). */
+  maxPendingBytes?: number;
 }
 
 /** What options records announced for one exporter + source id / observation domain. */
@@ -54,6 +66,8 @@ interface StoredTemplate {
   template: CompiledTemplate;
   domain: number;
   refreshedAt: number;
+  key: number;
+  entry: ExporterEntry;
 }
 
 interface ExporterEntry {
@@ -62,6 +76,16 @@ interface ExporterEntry {
   domains: Map<number, DomainState>;
   pending: PendingSet[];
   pendingBytes: number;
+}
+
+/** How often each global budget had to evict (since the cache was created). */
+export interface TemplateCacheEvictions {
+  /** Templates evicted by the per-exporter or the global template budget. */
+  templates: number;
+  /** Held data sets dropped to make room under the global budget. */
+  pendingSets: number;
+  /** Exporters forgotten (with their templates and held sets) to make room for a new one. */
+  exporters: number;
 }
 
 export const EXPIRED = "expired" as const;
@@ -76,16 +100,29 @@ export class TemplateCache {
   private readonly maxTemplatesPerExporter: number;
   private readonly maxDomainsPerExporter: number;
   private readonly maxExporters: number;
+  private readonly maxTemplates: number;
+  private readonly maxPendingSets: number;
+  private readonly maxPendingBytesTotal: number;
+  /** Insertion order = least recently active first. */
   private readonly exporters = new Map<string, ExporterEntry>();
+  /** Every stored template; insertion order = least recently used (defined, refreshed or looked up) first. */
+  private readonly lru = new Set<StoredTemplate>();
+  /** Every held set in arrival order, with its exporter. */
+  private readonly pendingOrder = new Map<PendingSet, ExporterEntry>();
+  private pendingBytesTotal = 0;
+  readonly evicted: TemplateCacheEvictions = { templates: 0, pendingSets: 0, exporters: 0 };
 
   constructor(options: TemplateCacheOptions = {}) {
     this.templateTimeoutMs = options.templateTimeoutMs ?? 30 * 60_000;
     this.pendingMaxSets = options.pendingMaxSets ?? 1000;
     this.pendingMaxBytes = options.pendingMaxBytes ?? 4 * 1024 * 1024;
     this.pendingMaxAgeMs = options.pendingMaxAgeMs ?? 60_000;
-    this.maxTemplatesPerExporter = options.maxTemplatesPerExporter ?? 4096;
+    this.maxTemplatesPerExporter = options.maxTemplatesPerExporter ?? 512;
     this.maxDomainsPerExporter = options.maxDomainsPerExporter ?? 1024;
     this.maxExporters = options.maxExporters ?? 10_000;
+    this.maxTemplates = options.maxTemplates ?? 40_000;
+    this.maxPendingSets = options.maxPendingSets ?? 20_000;
+    this.maxPendingBytesTotal = options.maxPendingBytes ?? 32 * 1024 * 1024;
   }
 
   /** The template for a data set, EXPIRED when it timed out (it is then forgotten), or undefined. */
@@ -96,9 +133,12 @@ export class TemplateCache {
     const stored = entry.templates.get(k);
     if (!stored) return undefined;
     if (now - stored.refreshedAt > this.templateTimeoutMs) {
-      entry.templates.delete(k);
+      this.forget(stored);
       return EXPIRED;
     }
+    // in use: the last to go when the global budget evicts
+    this.lru.delete(stored);
+    this.lru.add(stored);
     return stored.template;
   }
 
@@ -111,12 +151,22 @@ export class TemplateCache {
   define(exporter: string, domain: number, template: CompiledTemplate, now: number, tally: DropTally): void {
     const entry = this.entry(exporter, tally);
     const k = key(domain, template.id);
-    entry.templates.delete(k);
-    entry.templates.set(k, { template, domain, refreshedAt: now });
+    const old = entry.templates.get(k);
+    if (old) this.forget(old);
+    const stored: StoredTemplate = { template, domain, refreshedAt: now, key: k, entry };
+    entry.templates.set(k, stored);
+    this.lru.add(stored);
     while (entry.templates.size > this.maxTemplatesPerExporter) {
-      const oldest = entry.templates.keys().next().value;
+      const oldest = entry.templates.values().next().value;
       if (oldest === undefined) break;
-      entry.templates.delete(oldest);
+      this.forget(oldest);
+      this.evicted.templates++;
+    }
+    while (this.lru.size > this.maxTemplates) {
+      const oldest = this.lru.values().next().value;
+      if (oldest === undefined) break;
+      this.forget(oldest);
+      this.evicted.templates++;
     }
   }
 
@@ -129,11 +179,16 @@ export class TemplateCache {
     stored.refreshedAt = now;
     entry.templates.delete(k);
     entry.templates.set(k, stored);
+    this.lru.delete(stored);
+    this.lru.add(stored);
   }
 
   /** IPFIX template withdrawal of one template id. */
   withdraw(exporter: string, domain: number, templateId: number): boolean {
-    return this.exporters.get(exporter)?.templates.delete(key(domain, templateId)) ?? false;
+    const stored = this.exporters.get(exporter)?.templates.get(key(domain, templateId));
+    if (!stored) return false;
+    this.forget(stored);
+    return true;
   }
 
   /** IPFIX "withdraw all" (template id 2 or 3 with no fields): every (options) template of the domain. */
@@ -141,9 +196,9 @@ export class TemplateCache {
     const entry = this.exporters.get(exporter);
     if (!entry) return 0;
     let n = 0;
-    for (const [k, stored] of entry.templates) {
+    for (const stored of entry.templates.values()) {
       if (stored.domain === domain && stored.template.options === options) {
-        entry.templates.delete(k);
+        this.forget(stored);
         n++;
       }
     }
@@ -166,16 +221,38 @@ export class TemplateCache {
     return state;
   }
 
-  /** Holds a data set until its template arrives; counts `pending_overflow` when the exporter's quota is full. */
+  /**
+   * Holds a data set until its template arrives; counts `pending_overflow` when the exporter's quota
+   * is full. When all exporters together hold too much, the oldest held set anywhere makes room.
+   */
   hold(exporter: string, set: PendingSet, now: number, tally: DropTally): boolean {
     const entry = this.entry(exporter, tally);
     this.expirePending(entry, now, tally);
-    if (entry.pending.length >= this.pendingMaxSets || entry.pendingBytes + set.body.length > this.pendingMaxBytes) {
+    const size = set.body.length;
+    if (
+      entry.pending.length >= this.pendingMaxSets ||
+      entry.pendingBytes + size > this.pendingMaxBytes ||
+      size > this.maxPendingBytesTotal ||
+      this.maxPendingSets === 0
+    ) {
       tally.add("pending_overflow");
       return false;
     }
+    while (this.pendingOrder.size >= this.maxPendingSets || this.pendingBytesTotal + size > this.maxPendingBytesTotal) {
+      const oldest = this.pendingOrder.entries().next().value;
+      if (oldest === undefined) break;
+      const [p, owner] = oldest;
+      const i = owner.pending.indexOf(p);
+      if (i >= 0) owner.pending.splice(i, 1);
+      owner.pendingBytes -= p.body.length;
+      this.unhold(p);
+      tally.add("pending_overflow");
+      this.evicted.pendingSets++;
+    }
     entry.pending.push(set);
-    entry.pendingBytes += set.body.length;
+    entry.pendingBytes += size;
+    this.pendingOrder.set(set, entry);
+    this.pendingBytesTotal += size;
     return true;
   }
 
@@ -189,6 +266,7 @@ export class TemplateCache {
       if (p.domain === domain && p.templateId === templateId && p.version === version) {
         (taken ??= []).push(p);
         entry.pendingBytes -= p.body.length;
+        this.unhold(p);
       } else keep.push(p);
     }
     if (!taken) return [];
@@ -202,8 +280,8 @@ export class TemplateCache {
    */
   sweep(now: number, tally: DropTally): void {
     for (const [exporter, entry] of this.exporters) {
-      for (const [k, stored] of entry.templates) {
-        if (now - stored.refreshedAt > this.templateTimeoutMs) entry.templates.delete(k);
+      for (const stored of entry.templates.values()) {
+        if (now - stored.refreshedAt > this.templateTimeoutMs) this.forget(stored);
       }
       this.expirePending(entry, now, tally);
       if (entry.templates.size === 0 && entry.pending.length === 0 && entry.domains.size === 0) {
@@ -213,31 +291,46 @@ export class TemplateCache {
   }
 
   stats(): { exporters: number; templates: number; pendingSets: number; pendingBytes: number } {
-    let templates = 0;
-    let pendingSets = 0;
-    let pendingBytes = 0;
-    for (const e of this.exporters.values()) {
-      templates += e.templates.size;
-      pendingSets += e.pending.length;
-      pendingBytes += e.pendingBytes;
-    }
-    return { exporters: this.exporters.size, templates, pendingSets, pendingBytes };
+    return {
+      exporters: this.exporters.size,
+      templates: this.lru.size,
+      pendingSets: this.pendingOrder.size,
+      pendingBytes: this.pendingBytesTotal,
+    };
   }
 
   private entry(exporter: string, tally: DropTally): ExporterEntry {
     let entry = this.exporters.get(exporter);
-    if (!entry) {
-      if (this.exporters.size >= this.maxExporters) {
-        const oldest = this.exporters.entries().next().value;
-        if (oldest) {
-          this.exporters.delete(oldest[0]);
-          for (const p of oldest[1].pending) tally.add(p.expired ? "template_expired" : "unknown_template");
-        }
-      }
-      entry = { templates: new Map(), domains: new Map(), pending: [], pendingBytes: 0 };
+    if (entry) {
+      // active: the last to be forgotten when the exporter budget bites
+      this.exporters.delete(exporter);
       this.exporters.set(exporter, entry);
+      return entry;
     }
+    while (this.exporters.size >= this.maxExporters) {
+      const oldest = this.exporters.entries().next().value;
+      if (!oldest) break;
+      const [name, gone] = oldest;
+      this.exporters.delete(name);
+      for (const stored of gone.templates.values()) this.lru.delete(stored);
+      for (const p of gone.pending) {
+        tally.add(p.expired ? "template_expired" : "unknown_template");
+        this.unhold(p);
+      }
+      this.evicted.exporters++;
+    }
+    entry = { templates: new Map(), domains: new Map(), pending: [], pendingBytes: 0 };
+    this.exporters.set(exporter, entry);
     return entry;
+  }
+
+  private forget(stored: StoredTemplate): void {
+    stored.entry.templates.delete(stored.key);
+    this.lru.delete(stored);
+  }
+
+  private unhold(p: PendingSet): void {
+    if (this.pendingOrder.delete(p)) this.pendingBytesTotal -= p.body.length;
   }
 
   private expirePending(entry: ExporterEntry, now: number, tally: DropTally): void {
@@ -249,6 +342,7 @@ export class TemplateCache {
       if (now - p.receivedAt > this.pendingMaxAgeMs) {
         tally.add(p.expired ? "template_expired" : "unknown_template");
         entry.pendingBytes -= p.body.length;
+        this.unhold(p);
       } else keep.push(p);
     }
     entry.pending = keep;

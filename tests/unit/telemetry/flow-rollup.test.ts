@@ -157,3 +157,33 @@ describe("sketches", () => {
     expect(s.top(1)[0]!.count).toBeGreaterThanOrEqual(5_000);
   });
 });
+
+describe("FlowRollup budgets", () => {
+  it("opens no bucket for a minute far beyond the flush watermark (it would never be flushed)", () => {
+    const r = new FlowRollup({ isInternal, maxAheadMs: 15 * 60_000 });
+    r.flushBefore(T0);
+    r.add(flow({ startMs: T0 + 5_000, endMs: T0 + 10_000 }));
+    r.add(flow({ startMs: Date.parse("2096-01-01T00:00:00Z"), endMs: Date.parse("2096-01-01T00:00:30Z") }));
+    r.add(flow({ startMs: T0 + 20 * 60_000, endMs: T0 + 20 * 60_000 }));
+    expect(r.futureFlows).toBe(4); // two flows, each for the exporter and the host
+    expect(r.openBuckets()).toBe(2);
+    expect(r.flushBefore(T0 + 60_000)).toHaveLength(2);
+    expect(r.openBuckets()).toBe(0);
+  });
+
+  it("caps open buckets: hosts fill at most 90%, the exporter still gets its minutes, refusals counted", () => {
+    const r = new FlowRollup({ isInternal, maxOpenBuckets: 1000 });
+    // 20,000 spoofed internal hosts in one minute
+    for (let i = 0; i < 20_000; i++) r.add(flow({ srcAddr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }));
+    expect(r.openBuckets()).toBe(900);
+    expect(r.budgetDroppedFlows).toBe(20_000 - 899);
+    // the exporter's own minute was opened by the first flow; a new minute for it still fits
+    r.add(flow({ srcAddr: "198.51.100.1", dstAddr: "203.0.113.9", startMs: T0 + 65_000, endMs: T0 + 70_000 }));
+    expect(r.openBuckets()).toBe(901);
+    const rows = r.flushBefore(T0 + 120_000);
+    expect(rows.filter((x) => x.exporter).map((x) => x.flows)).toEqual([20_000, 1]);
+    // after the flush the budget is free again for legitimate hosts
+    r.add(flow({ srcAddr: "10.200.0.1", startMs: T0 + 125_000, endMs: T0 + 130_000 }));
+    expect(r.flushBefore(T0 + 180_000).map((x) => x.address).sort()).toEqual(["10.200.0.1", "192.0.2.1"]);
+  });
+});

@@ -129,4 +129,22 @@ describe("SequenceTracker", () => {
     expect(tracker.observe("a", 9, obs({ value: 30, expect: [0, "first"] })).event).toBe("first");
     expect(tracker.size).toBe(3);
   });
+
+  it("survives a flood of forged streams: bounded, evictions counted, an active exporter keeps its state", () => {
+    const tracker = new SequenceTracker({ maxStreams: 100 });
+    tracker.observe("legit", 5, obs({ value: 0, expect: [0, "first"] }));
+    let next = 30;
+    for (let i = 0; i < 10_000; i++) {
+      tracker.observe(`forged-${i}`, 5, obs({ value: i, expect: [0, "first"] }));
+      if (i % 50 === 0) {
+        // the real exporter keeps sending in order, so it stays among the most recently seen
+        expect(tracker.observe("legit", 5, obs({ value: next, expect: [0, "in_order"] })).event).toBe("in_order");
+        next += 30;
+      }
+    }
+    expect(tracker.size).toBe(100);
+    expect(tracker.evicted).toBe(10_001 - 100);
+    // a real gap is still measured for it
+    expect(tracker.observe("legit", 5, obs({ value: next + 60, expect: [60, "gap"] }))).toEqual({ lost: 60, event: "gap" });
+  });
 });

@@ -92,5 +92,49 @@ describe("TemplateCache", () => {
     cache.hold("c", pending(300, 0), 0, tally);
     expect(cache.stats()).toMatchObject({ exporters: 2, pendingSets: 2 });
     expect(tally.toArray()).toEqual([{ reason: "unknown_template", count: 1 }]);
+    expect(cache.evicted.exporters).toBe(1);
+  });
+
+  it("bounds templates across all exporters, evicting the least recently used", () => {
+    const cache = new TemplateCache({ maxTemplates: 1000, maxTemplatesPerExporter: 4096 });
+    const tally = new DropTally();
+    cache.define("legit", 0, template(256), 0, tally);
+    const templates = Array.from({ length: 4096 }, (_, i) => template(256 + i));
+    // 100 forged exporters × 4,096 templates each; the real exporter's template is in use throughout
+    for (let e = 0; e < 100; e++) {
+      for (let id = 256; id < 256 + 4096; id++) {
+        cache.define(`forged-${e}`, 0, templates[id - 256]!, 0, tally);
+        // the real exporter's data keeps arriving meanwhile (more often than the budget turns over)
+        if (id % 500 === 0) expect(cache.lookup("legit", 0, 256, 0)).toBeDefined();
+      }
+    }
+    expect(cache.stats()).toMatchObject({ templates: 1000, exporters: 101 });
+    expect(cache.evicted.templates).toBe(100 * 4096 + 1 - 1000);
+    expect(tally.empty).toBe(true);
+  });
+
+  it("keeps one exporter to its own template limit, counted as evictions", () => {
+    const cache = new TemplateCache({ maxTemplatesPerExporter: 10 });
+    const tally = new DropTally();
+    for (let id = 256; id < 300; id++) cache.define("a", 0, template(id), 0, tally);
+    expect(cache.stats().templates).toBe(10);
+    expect(cache.evicted.templates).toBe(34);
+    expect(cache.peek("a", 0, 299)).toBeDefined();
+  });
+
+  it("bounds held sets across all exporters: the oldest anywhere is dropped as pending_overflow", () => {
+    const cache = new TemplateCache({ maxPendingSets: 50, maxPendingBytes: 10_000, pendingMaxSets: 1000 });
+    const tally = new DropTally();
+    for (let e = 0; e < 100; e++) cache.hold(`forged-${e}`, pending(300, 0), 0, tally);
+    expect(cache.stats()).toMatchObject({ pendingSets: 50, pendingBytes: 500 });
+    expect(tally.toArray()).toEqual([{ reason: "pending_overflow", count: 50 }]);
+    expect(cache.evicted.pendingSets).toBe(50);
+    // the newest are the ones kept, and still decode when their template arrives
+    expect(cache.takePending("forged-0", 0, 300, 9)).toHaveLength(0);
+    expect(cache.takePending("forged-99", 0, 300, 9)).toHaveLength(1);
+    // bytes are bounded too
+    expect(cache.hold("big", pending(301, 0, 9_990), 0, tally)).toBe(true);
+    expect(cache.stats().pendingBytes).toBeLessThanOrEqual(10_000);
+    expect(cache.hold("huge", pending(301, 0, 10_001), 0, tally)).toBe(false);
   });
 });
