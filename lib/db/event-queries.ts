@@ -52,12 +52,18 @@ export async function latestEventId(db: DbClient): Promise<bigint> {
   return row?.id ?? 0n;
 }
 
+/** The oldest retained event's id (null when the log is empty): a resume point before it was pruned. */
+export async function oldestEventId(db: DbClient): Promise<bigint | null> {
+  const row = await db.event.findFirst({ orderBy: { id: "asc" }, select: { id: true } });
+  return row?.id ?? null;
+}
+
 /** How long the event log keeps events: enough for any browser to resume after a night offline. */
 export const EVENT_RETENTION_MS = 7 * 86_400_000;
 
 /**
- * Deletes events older than the retention. A browser resuming from a pruned id receives what is left,
- * and a brand-new stream refetches its pages anyway (components/live-events.tsx). Returns the count.
+ * Deletes events older than the retention. A browser resuming from a pruned id gets a `reset` event
+ * and refetches its pages (lib/events/sse-stream.ts, components/live-events.tsx). Returns the count.
  */
 export async function pruneEvents(db: DbClient, now: Date): Promise<number> {
   const res = await db.event.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - EVENT_RETENTION_MS) } } });

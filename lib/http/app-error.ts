@@ -9,6 +9,8 @@ export class AppError extends Error {
     public readonly code: string,
     message: string,
     public readonly field?: string,
+    /** Extra response headers, e.g. Retry-After on a 429/503. */
+    public readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "AppError";
@@ -55,7 +57,7 @@ export function errorResponse(err: unknown, log?: Logger): Response {
   if (known) {
     const body: ErrorBody = { error: { code: known.code, message: known.message } };
     if (known.field) body.error.field = known.field;
-    return jsonResponse(body, known.status);
+    return jsonResponse(body, known.status, known.headers);
   }
   log?.error("unhandled error in request", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   return jsonResponse({ error: { code: "internal", message: "Something went wrong on the server" } }, 500);

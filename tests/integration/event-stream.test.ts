@@ -2,7 +2,7 @@
 // connection, and the SSE stream resuming after Last-Event-ID in order.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db/client";
-import { appendEvent, eventsAfter, latestEventId } from "../../lib/db/event-queries";
+import { appendEvent, eventsAfter, latestEventId, oldestEventId } from "../../lib/db/event-queries";
 import { newDbConnection } from "../../lib/db/pool";
 import { createEventListener, type EventListener } from "../../lib/events/event-listener";
 import { createSseStream } from "../../lib/events/sse-stream";
@@ -21,6 +21,8 @@ afterAll(async () => {
   await listener?.close();
   await t?.drop();
 });
+
+const logReader = { after: (id: bigint, limit: number) => eventsAfter(db(), id, limit), latestId: () => latestEventId(db()), oldestId: () => oldestEventId(db()) };
 
 const statusEvent = (n: number) => ({ deviceId: n, name: `d${n}`, status: "active", lastSeenAt: null });
 
@@ -55,7 +57,7 @@ async function readEvents(stream: ReadableStream<Uint8Array>, count: number, tim
 function openStream(lastEventId: bigint | null, signal?: AbortSignal) {
   return createSseStream({
     lastEventId,
-    reader: { after: (id, limit) => eventsAfter(db(), id, limit), latestId: () => latestEventId(db()) },
+    reader: logReader,
     subscribe: (wake) => listener.subscribe(wake),
     heartbeatMs: 60_000,
     signal,
@@ -81,7 +83,7 @@ describe("event stream", () => {
     let pulses = 0;
     const stream = createSseStream({
       lastEventId: null,
-      reader: { after: (id, limit) => eventsAfter(db(), id, limit), latestId: () => latestEventId(db()) },
+      reader: logReader,
       subscribe: (wake) => listener.subscribe(wake),
       heartbeatMs: 50,
       pulse: async () => ({ type: "ingest.health", payload: { worker: "up", recordsPerSec: ++pulses } }),
@@ -156,3 +158,90 @@ describe("event stream", () => {
     abort.abort();
   });
 });
+
+describe("event stream under a slow or stale client", () => {
+  it("replays a 50,000-event log at the client's pace: a client that stops reading holds at most two pages on the server", async () => {
+    const first = (await latestEventId(t.prisma)) + 1n;
+    const rows = Array.from({ length: 50_000 }, (_, i) => ({ type: "device.status", payload: statusEvent(1000 + i) }));
+    for (let i = 0; i < rows.length; i += 10_000) await t.prisma.event.createMany({ data: rows.slice(i, i + 10_000) });
+
+    let read = 0;
+    const abort = new AbortController();
+    const stream = createSseStream({
+      lastEventId: first - 1n,
+      reader: { ...logReader, after: async (id, limit) => {
+        const page = await logReader.after(id, limit);
+        read += page.length;
+        return page;
+      } },
+      subscribe: (wake) => listener.subscribe(wake),
+      heartbeatMs: 60_000,
+      pageSize: 200,
+      signal: abort.signal,
+    });
+
+    // takes the first events, then stops reading for a while
+    const start = await readEvents(stream, 1);
+    expect(start[0]!.id).toBe(first.toString());
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(read).toBeLessThanOrEqual(2 * 200);
+
+    // ...then reads on: the whole log, once each, in order
+    const rest = await readEvents(stream, 50_000 - 200, 25_000);
+    const all = [...start.map((e) => e.id), ...rest.map((e) => e.id)];
+    expect(all.length).toBeGreaterThanOrEqual(50_000);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all[49_999]).toBe((first + 49_999n).toString());
+    expect(read - all.length).toBeLessThanOrEqual(2 * 200);
+    abort.abort();
+  }, 30_000);
+
+  it("answers a resume point older than the retained log with a reset to the newest event, and replays one that is still there", async () => {
+    const { pruneEvents, EVENT_RETENTION_MS } = await import("../../lib/db/event-queries");
+    const gone = await appendEvent(t.prisma, "device.status", statusEvent(70));
+    const kept = await appendEvent(t.prisma, "device.status", statusEvent(71));
+    const now = new Date();
+    // everything up to and including `gone` is pruned
+    await t.prisma.event.updateMany({ where: { id: { lte: gone } }, data: { createdAt: new Date(now.getTime() - EVENT_RETENTION_MS - 60_000) } });
+    await pruneEvents(t.prisma, now);
+
+    const stale = new AbortController();
+    const reset = await readResetOrEvents(openStream(gone - 1n, stale.signal));
+    stale.abort();
+    expect(reset).toEqual({ type: "reset", id: kept.toString() });
+
+    // the client resumes from the reset's id: nothing is replayed, new events arrive
+    const resumed = new AbortController();
+    const stream = openStream(kept, resumed.signal);
+    const next = await appendEvent(t.prisma, "device.status", statusEvent(72));
+    expect((await readEvents(stream, 1)).map((e) => e.id)).toEqual([next.toString()]);
+    resumed.abort();
+
+    // a client that has `gone` (the last pruned one) missed nothing: it gets the retained events
+    const current = new AbortController();
+    expect((await readEvents(openStream(gone, current.signal), 2)).map((e) => e.id)).toEqual([kept.toString(), next.toString()]);
+    current.abort();
+  });
+
+  it("resets a resume point from the future (a restored database) instead of waiting for it forever", async () => {
+    const latest = await latestEventId(t.prisma);
+    const abort = new AbortController();
+    expect(await readResetOrEvents(openStream(latest + 1000n, abort.signal))).toEqual({ type: "reset", id: latest.toString() });
+    abort.abort();
+  });
+});
+
+/** The first event block of a stream (reset or not), as { type, id }. */
+async function readResetOrEvents(stream: ReadableStream<Uint8Array>) {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!/event: [^\n]+\n/.test(text)) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  reader.releaseLock();
+  const block = text.split("\n\n").find((b) => b.includes("event: "))!;
+  return { type: /event: (.+)/.exec(block)![1], id: /id: (.+)/.exec(block)?.[1] };
+}
