@@ -5,7 +5,8 @@
 // The browser's EventSource reconnects by itself and resumes with Last-Event-ID, so nothing is
 // missed across its own retries. Only a brand-new EventSource (first connect, or after the browser
 // gave up, e.g. on a 401 or a proxy error) starts at the newest event; then the alert queries are
-// fetched again once so nothing that happened in the gap is lost.
+// fetched again once so nothing that happened in the gap is lost. The same refetch follows a `reset`
+// event: the server's answer to a resume point older than its retained log.
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { AlertView } from "@/lib/alerts/alert-view";
@@ -128,6 +129,9 @@ export function LiveEvents() {
         }
         if (alert.campaignId !== null) refreshCampaigns();
       });
+      // The server could not replay what we missed (our last event is older than its retained log):
+      // it resumes us from its newest event, and everything shown is fetched again.
+      es.addEventListener("reset", () => resync(queryClient));
       es.addEventListener("campaign.updated", () => refreshCampaigns());
       es.addEventListener("ingest.health", (e) => {
         const ingest = parseJson<PulsePayloads["ingest.health"]>(e);
