@@ -1,5 +1,7 @@
 // Structured logs with a scope ("worker:simulator", "web:stream"). Field names that look like secrets
-// are redacted, so a careless `log.info("...", { password })` never leaks one.
+// are redacted, so a careless `log.info("...", { password })` never leaks one. Control characters are
+// escaped (\xNN), so a device name or message sent by a peer cannot move the cursor, recolour the
+// terminal or forge a log line.
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|hash/i;
@@ -24,10 +26,19 @@ function redact(fields: LogFields): LogFields {
   return out;
 }
 
+// C0, DEL and C1 (0x9b is a one-byte CSI to many terminals); JSON.stringify escapes only C0.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** `text` with every control character written as \xNN (printable, one line). */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 function formatValue(v: unknown): string {
-  if (typeof v === "string") return /\s/.test(v) ? JSON.stringify(v) : v;
+  if (typeof v === "string") return escapeControl(/\s/.test(v) ? JSON.stringify(v) : v);
   if (v instanceof Date) return v.toISOString();
-  return JSON.stringify(v);
+  return escapeControl(JSON.stringify(v) ?? String(v));
 }
 
 // A closed stdout/stderr (e.g. piped into a pager that quit) must never crash a process that has
@@ -47,9 +58,10 @@ export function createLogger(scope: string, options?: { level?: Level; format?: 
     const time = new Date().toISOString();
     const line =
       format === "json"
-        ? JSON.stringify({ time, level: lvl, scope, msg, ...safe })
-        : `${time} ${lvl.padEnd(5)} [${scope}] ${msg}${Object.entries(safe)
-            .map(([k, v]) => ` ${k}=${formatValue(v)}`)
+        ? // what JSON.stringify leaves raw (DEL, C1) as \u escapes, so the line stays valid JSON
+          JSON.stringify({ time, level: lvl, scope, msg, ...safe }).replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        : `${time} ${lvl.padEnd(5)} [${scope}] ${escapeControl(msg)}${Object.entries(safe)
+            .map(([k, v]) => ` ${escapeControl(k)}=${formatValue(v)}`)
             .join("")}`;
     (lvl === "error" || lvl === "warn" ? process.stderr : process.stdout).write(line + "\n");
   };

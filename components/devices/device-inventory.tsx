@@ -6,15 +6,15 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { DeviceInventoryRow } from "@/lib/dashboards/device-inventory";
-import { fetchJson } from "@/components/api/fetch-json";
 import { formatFullTime, formatTime } from "@/components/ui/format-time";
 import { LoadError } from "@/components/ui/load-error";
 import { deviceQueryKeys } from "./device-query-keys";
+import { fetchAllDevices } from "./fetch-all-devices";
 
 export function DeviceInventory() {
   const { data, isPending, isError, error, refetch, isFetching } = useQuery({
     queryKey: deviceQueryKeys.inventory,
-    queryFn: ({ signal }) => fetchJson<{ devices: DeviceInventoryRow[] }>("/api/devices", { signal }).then((r) => r.devices),
+    queryFn: ({ signal }) => fetchAllDevices(signal),
   });
   const [find, setFind] = useState("");
 

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import type { CalendarEntryView, MaintenanceWindowView, SuppressionRuleView } from "@/lib/alerts/settings-views";
 import { fetchJson } from "@/components/api/fetch-json";
+import { fetchAllDevices } from "@/components/devices/fetch-all-devices";
 import { maintenanceQueryKeys } from "./maintenance-query-keys";
 
 export function useMaintenanceWindows() {
@@ -17,7 +18,7 @@ export function useMaintenanceWindows() {
 export function useDeviceOptions() {
   return useQuery({
     queryKey: maintenanceQueryKeys.devices,
-    queryFn: ({ signal }) => fetchJson<{ devices: DeviceSummary[] }>("/api/devices", { signal }).then((r) => r.devices),
+    queryFn: ({ signal }): Promise<DeviceSummary[]> => fetchAllDevices(signal),
   });
 }
 

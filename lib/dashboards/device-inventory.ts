@@ -15,3 +15,26 @@ export interface DeviceInventoryRow {
   /** Whether a maintenance window covers the device now (wall clock). */
   inMaintenance: boolean;
 }
+
+/** A source discovery refused to add because the hourly cap was reached ("seen but not added"). */
+export interface NotAddedDevice {
+  name: string;
+  address: string | null;
+  via: string;
+  firstSeen: string;
+  lastSeen: string;
+  /** Device-minutes of telemetry seen from it without adding it. */
+  sightings: number;
+}
+
+/** Auto-discovery's cap and what it refused, as the worker reports it in its heartbeat. */
+export interface DiscoveryReport {
+  maxNewPerHour: number;
+  addedLastHour: number;
+  /** Sightings refused by the cap since the worker started. */
+  notAddedTotal: number;
+  /** Syslog hostnames not trusted (another device's name claimed from a different address). */
+  untrustedHostnames: number;
+  /** The most recently seen sources not added (at most 100), newest first. */
+  notAdded: NotAddedDevice[];
+}

@@ -1,5 +1,5 @@
-// `internal_subnets` membership (IPv4 and IPv6, via ipaddr.js), cached per address because the
-// same hosts appear in flow after flow.
+// CIDR membership (IPv4 and IPv6, via ipaddr.js), cached per address because the same hosts appear
+// in flow after flow: internal subnets, allowed collector sources, trusted syslog relays.
 import ipaddr from "ipaddr.js";
 
 export const DEFAULT_INTERNAL_SUBNETS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
@@ -12,7 +12,7 @@ export function parseSubnets(cidrs: readonly string[]): [ipaddr.IPv4 | ipaddr.IP
     try {
       return ipaddr.parseCIDR(c.trim());
     } catch {
-      throw new Error(`internal subnet "${c}" is not a CIDR such as 10.0.0.0/8`);
+      throw new Error(`"${c}" is not a CIDR such as 10.0.0.0/8`);
     }
   });
 }
@@ -34,4 +34,13 @@ export function createSubnetMatcher(cidrs: readonly string[]): SubnetMatcher {
     }
     return hit;
   };
+}
+
+/**
+ * Whether a collector accepts a peer: every source when `cidrs` is empty (the default), otherwise
+ * only addresses inside one of them (IPv4-mapped IPv6 addresses count as their IPv4 address).
+ */
+export function createSourceFilter(cidrs: readonly string[]): SubnetMatcher {
+  if (cidrs.length === 0) return () => true;
+  return createSubnetMatcher(cidrs);
 }

@@ -1,4 +1,5 @@
-// The device inventory API: newest telemetry, open alerts and maintenance right now, for any role.
+// The device inventory API: newest telemetry, open alerts and maintenance right now, for any role;
+// paged by name (limit/cursor, at most 1,000 a page), with the discovery report for admins.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeDetection, makeDevice, makeUser } from "./fixtures";
 import { createTestDatabase, type TestDatabase } from "./test-database";
@@ -34,7 +35,13 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const get = () => GET(new Request("http://localhost:3000/api/devices", { headers: { host: "localhost:3000" } }), { params: Promise.resolve({}) });
+const get = (query = "") =>
+  GET(new Request(`http://localhost:3000/api/devices${query}`, { headers: { host: "localhost:3000" } }), { params: Promise.resolve({}) });
+
+interface Page {
+  devices: { name: string; openAlerts: number }[];
+  nextCursor: string | null;
+}
 
 describe("GET /api/devices", () => {
   it("needs a session", async () => {
@@ -51,5 +58,63 @@ describe("GET /api/devices", () => {
       expect.objectContaining({ name: "fw-hq-1", openAlerts: 2, lastSeenAt: null, inMaintenance: false }),
       expect.objectContaining({ name: "web-dc1-1", openAlerts: 0, lastSeenAt: "2026-11-21T03:00:00.000Z", inMaintenance: true }),
     ]);
+  });
+});
+
+describe("GET /api/devices paging", () => {
+  beforeAll(async () => {
+    // 2,500 devices in all: more than the largest page
+    await t.prisma.device.createMany({
+      data: Array.from({ length: 2498 }, (_, i) => ({ name: `host-${String(i).padStart(4, "0")}`, role: "server", site: "dc2" })),
+    });
+  });
+
+  it("pages through every device once, in name order, following nextCursor", async () => {
+    session.userId = viewer;
+    const names: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await get(`?limit=1000${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as Page;
+      expect(page.devices.length).toBeLessThanOrEqual(1000);
+      names.push(...page.devices.map((d) => d.name));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(names).toHaveLength(2500);
+    expect(new Set(names).size).toBe(2500);
+    expect(names).toEqual([...names].sort());
+    // alert counts still come with the page that holds the device
+    const fw = names.indexOf("fw-hq-1");
+    expect(fw).toBeGreaterThanOrEqual(0);
+  });
+
+  it("answers 500 devices without a limit, and a last page without a cursor", async () => {
+    session.userId = viewer;
+    const first = (await (await get()).json()) as Page;
+    expect(first.devices).toHaveLength(500);
+    expect(first.nextCursor).not.toBeNull();
+    const last = (await (await get("?limit=10&cursor=" + Buffer.from("host-2495").toString("base64url"))).json()) as Page;
+    expect(last.devices.map((d) => d.name)).toEqual(["host-2496", "host-2497", "web-dc1-1"]);
+    expect(last.nextCursor).toBeNull();
+  });
+
+  it.each([
+    ["?limit=0", "limit"],
+    ["?limit=1001", "limit"],
+    ["?limit=ten", "limit"],
+    ["?limit=2.5", "limit"],
+    ["?cursor=%1B%5B2J", "cursor"],
+    ["?cursor=" + "A".repeat(3000), "cursor"],
+    ["?offset=5", "offset"],
+  ])("%s is refused with 400 naming %s", async (query, field) => {
+    session.userId = viewer;
+    const res = await get(query);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { field?: string; message: string } };
+    expect(body.error.field ?? body.error.message).toContain(field);
   });
 });

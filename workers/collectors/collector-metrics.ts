@@ -74,6 +74,13 @@ export const collectorUp = new Gauge({
   registers: [metricsRegistry],
 });
 
+export const inventoryRefusedTotal = new Counter({
+  name: "tidewatch_inventory_refused_total",
+  help: "Device names or new devices refused (invalid_hostname, untrusted_hostname, discovery_cap)",
+  labelNames: ["reason"] as const,
+  registers: [metricsRegistry],
+});
+
 export const flowBudgetEvictionsTotal = new Counter({
   name: "tidewatch_flow_budget_evictions_total",
   help: "Flow state evicted or refused because a global budget was full (budget: rollup_buckets, templates, pending_sets, exporters, sequence_streams)",

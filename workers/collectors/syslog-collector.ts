@@ -3,17 +3,22 @@
 // `sink.syslog(message, sourceAddress)`. Nothing a peer sends can stop it: parsing never throws (and
 // is guarded anyway), a TCP connection that sends garbage is resynchronised at the next frame and
 // closed only after `maxConsecutiveBadFrames` unusable frames in a row, without touching the others;
-// connections above `maxConnections` are refused. Messages are counted by transport and format,
+// connections above `maxConnections` in total or `maxConnectionsPerSource` from one address are
+// refused, and so is every datagram or connection from outside `allowedSources` (COLLECTOR_ALLOWED_SOURCES;
+// empty = all). A HOSTNAME that is not an RFC 1123 name or an address is refused (counted in
+// tidewatch_inventory_refused_total) and the message is known by its source address. Messages are counted by transport and format,
 // drops by reason (collector "syslog"); messages whose bytes were not UTF-8 are kept (read as
 // Latin-1) and counted in tidewatch_syslog_non_utf8_messages_total.
 import dgram from "node:dgram";
 import net from "node:net";
 import { z } from "zod";
 import type { Logger } from "@/lib/log";
+import { createSourceFilter } from "@/lib/telemetry/cidr";
+import { isValidHostname } from "@/lib/telemetry/hostname";
 import { parseSyslog } from "@/lib/telemetry/syslog/parse-syslog";
 import { DEFAULT_MAX_FRAME_BYTES, SyslogFrameSplitter } from "@/lib/telemetry/syslog/tcp-framing";
 import { defineCollector, type CollectorContext, type RunningCollector } from "./collector";
-import { collectorDroppedTotal, collectorUp, syslogMessagesTotal, syslogNonUtf8Total } from "./collector-metrics";
+import { collectorDroppedTotal, collectorUp, inventoryRefusedTotal, syslogMessagesTotal, syslogNonUtf8Total } from "./collector-metrics";
 
 
 export const syslogConfigSchema = z.object({
@@ -22,7 +27,11 @@ export const syslogConfigSchema = z.object({
   udp: z.boolean().default(true),
   tcp: z.boolean().default(true),
   /** Open TCP connections accepted at once; more are refused. */
-  maxConnections: z.number().int().min(1).max(100_000).default(1000),
+  maxConnections: z.number().int().min(1).max(100_000).default(4096),
+  /** Open TCP connections accepted at once from one source address; more are refused. */
+  maxConnectionsPerSource: z.number().int().min(1).max(100_000).default(32),
+  /** CIDRs of the senders accepted; empty accepts every sender. */
+  allowedSources: z.array(z.string()).default([]),
   /** Largest message kept (TCP frame or UDP datagram), bytes. */
   maxMessageBytes: z.number().int().min(480).max(16 * 1024 * 1024).default(DEFAULT_MAX_FRAME_BYTES),
   /** A TCP connection delivering this many unusable frames in a row is closed. */
@@ -44,6 +53,8 @@ export interface SyslogCollectorStats {
   connectionsOpen: number;
   connectionsTotal: number;
   connectionsClosedForGarbage: number;
+  /** HOSTNAME fields refused as not a host name (the message is kept, known by its address). */
+  hostnamesRejected: number;
   sinkErrors: number;
 }
 
@@ -83,8 +94,11 @@ export async function startSyslogCollector(ctx: CollectorContext<SyslogCollector
     connectionsOpen: 0,
     connectionsTotal: 0,
     connectionsClosedForGarbage: 0,
+    hostnamesRejected: 0,
     sinkErrors: 0,
   };
+  const allowed = createSourceFilter(config.allowedSources);
+  const invalidHostnames = inventoryRefusedTotal.labels("invalid_hostname");
   const messageCounters = {
     udp: { rfc3164: syslogMessagesTotal.labels("udp", "rfc3164"), rfc5424: syslogMessagesTotal.labels("udp", "rfc5424") },
     tcp: { rfc3164: syslogMessagesTotal.labels("tcp", "rfc3164"), rfc5424: syslogMessagesTotal.labels("tcp", "rfc5424") },
@@ -121,14 +135,20 @@ export async function startSyslogCollector(ctx: CollectorContext<SyslogCollector
       countDrop(parsed.reason);
       return false;
     }
+    let message = parsed.message;
+    if (message.hostname !== null && !isValidHostname(message.hostname)) {
+      stats.hostnamesRejected++;
+      invalidHostnames.inc();
+      message = { ...message, hostname: null };
+    }
     stats.messages[transport]++;
-    messageCounters[transport][parsed.message.format].inc();
+    messageCounters[transport][message.format].inc();
     if (parsed.encoding !== "utf-8") {
       stats.nonUtf8++;
       nonUtf8Counters[transport].inc();
     }
     try {
-      sink.syslog(parsed.message, source);
+      sink.syslog(message, source);
     } catch (err) {
       stats.sinkErrors++;
       logLimited("error", "telemetry sink rejected a syslog message", { source, error: err as Error });
@@ -138,12 +158,26 @@ export async function startSyslogCollector(ctx: CollectorContext<SyslogCollector
 
   // --- TCP --------------------------------------------------------------------------------------
   const sockets = new Set<net.Socket>();
+  const openBySource = new Map<string, number>();
   let server: net.Server | undefined;
   const onConnection = (socket: net.Socket) => {
+    const source = normaliseAddress(socket.remoteAddress);
+    if (!allowed(source)) {
+      countDrop("source_not_allowed");
+      socket.destroy();
+      return;
+    }
+    const fromSource = openBySource.get(source) ?? 0;
+    if (fromSource >= config.maxConnectionsPerSource) {
+      countDrop("too_many_connections_from_source");
+      logLimited("warn", "refusing a syslog connection: too many open from this source", { source, open: fromSource });
+      socket.destroy();
+      return;
+    }
+    openBySource.set(source, fromSource + 1);
     stats.connectionsTotal++;
     stats.connectionsOpen++;
     sockets.add(socket);
-    const source = normaliseAddress(socket.remoteAddress);
     const splitter = new SyslogFrameSplitter({ maxFrameBytes: config.maxMessageBytes });
     let consecutiveBad = 0;
     socket.setKeepAlive(true, 60_000);
@@ -193,6 +227,9 @@ export async function startSyslogCollector(ctx: CollectorContext<SyslogCollector
     socket.on("close", () => {
       stats.connectionsOpen--;
       sockets.delete(socket);
+      const left = (openBySource.get(source) ?? 1) - 1;
+      if (left > 0) openBySource.set(source, left);
+      else openBySource.delete(source);
     });
   };
 
@@ -200,7 +237,10 @@ export async function startSyslogCollector(ctx: CollectorContext<SyslogCollector
     new Promise((resolve, reject) => {
       const srv = net.createServer(onConnection);
       srv.maxConnections = config.maxConnections;
-      srv.on("drop", () => countDrop("too_many_connections"));
+      srv.on("drop", () => {
+        countDrop("too_many_connections");
+        logLimited("warn", "refusing a syslog connection: too many open", { max: config.maxConnections });
+      });
       srv.once("error", reject);
       srv.listen({ port, host: config.host }, () => {
         srv.off("error", reject);
@@ -216,7 +256,12 @@ export async function startSyslogCollector(ctx: CollectorContext<SyslogCollector
       const sock = dgram.createSocket({ type: net.isIPv6(config.host) ? "udp6" : "udp4" });
       sock.on("message", (msg, rinfo) => {
         try {
-          handle(msg, normaliseAddress(rinfo.address), "udp");
+          const source = normaliseAddress(rinfo.address);
+          if (!allowed(source)) {
+            countDrop("source_not_allowed");
+            return;
+          }
+          handle(msg, source, "udp");
         } catch (err) {
           countDrop("parser_error");
           logLimited("error", "syslog datagram handling failed", { error: err as Error });
