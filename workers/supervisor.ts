@@ -1,11 +1,15 @@
-// `npm start`: the one place that starts and stops everything.
+// `npm start` / the `tidewatch` bin: the one place that starts and stops everything.
 //   1. build the web app if its sources changed since the last build
 //   2. start the embedded PostgreSQL when DATABASE_URL is not set (data under DATA_DIR)
 //   3. apply migrations, seed the admin user (and demo devices) into an empty database
-//   4. start the worker and the web app as child processes, print the URL and how to log in
-// First SIGINT/SIGTERM stops the web app, then the worker (which drains), then Postgres; a second
-// signal forces everything down at once. Children run in their own process groups so a terminal
-// Ctrl-C reaches only this process and the shutdown order holds.
+//   4. start the worker and the web app as child processes (TIDEWATCH_SERVICES picks which), print
+//      the URL and how to log in
+// A child that crashes is restarted with a backoff (supervised-child.ts); the worker's heartbeat is
+// cleared at once so /api/health reports it down until the new one beats. First SIGINT/SIGTERM stops
+// the web app, then the worker (which drains), then Postgres, and only then does this process exit
+// (a service manager waiting on it sees everything down); a second signal forces everything down at
+// once (workers/shutdown.ts). Children run in their own process groups so a terminal Ctrl-C reaches
+// only this process and the shutdown order holds.
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -13,6 +17,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedCluster } from "@/lib/db/embedded-postgres";
 import { createPrismaClient } from "@/lib/db/client";
+import { clearHeartbeatsOfPid } from "@/lib/db/worker-heartbeat-queries";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { loadOrCreateSecrets } from "@/lib/db/secrets";
 import { EnvError, parseEnv, simulatorEnabled, type Env } from "@/lib/env";
@@ -20,6 +25,8 @@ import { createLogger } from "@/lib/log";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { demoDeviceAddress } from "@/lib/simulator/demo-traffic";
 import { seedIfEmpty } from "@/prisma/seed";
+import { installShutdown, type Shutdown } from "./shutdown";
+import { SupervisedChild } from "./supervised-child";
 
 const require = createRequire(import.meta.url);
 const root = process.cwd();
@@ -65,49 +72,25 @@ async function ensureWebBuild(): Promise<void> {
   fs.writeFileSync(stampFile, hash);
 }
 
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  exited: Promise<void>;
-}
+/** The worker's exit code for a configuration error (EnvError): restarting will not help. */
+const CONFIG_ERROR_EXIT = 2;
+const WEB_GRACE_MS = 10_000;
+const WORKER_GRACE_MS = 20_000;
 
-function startChild(name: string, args: string[], childEnv: NodeJS.ProcessEnv): Child {
-  const proc = spawn(process.execPath, args, {
+function spawnChild(args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, args, {
     cwd: root,
     env: childEnv,
     detached: true,
     // The IPC channel lets a child notice that the supervisor died and exit by itself.
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-  return { name, proc, exited };
 }
 
-async function stopChild(child: Child | undefined, graceMs: number): Promise<void> {
-  if (!child || child.proc.exitCode !== null || child.proc.signalCode !== null) return;
-  child.proc.kill("SIGTERM");
-  const timer = setTimeout(() => {
-    log.warn(`${child.name} did not stop in time; killing it`);
-    killGroup(child.proc, "SIGKILL");
-  }, graceMs);
-  await child.exited;
-  clearTimeout(timer);
-  killGroup(child.proc, "SIGKILL"); // anything the child itself left behind in its group
-}
-
-function killGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
-  if (proc.pid === undefined) return;
-  try {
-    process.kill(-proc.pid, signal);
-  } catch {
-    // group already gone
-  }
-}
-
-async function waitForHealth(port: number, web: Child, timeoutMs = 120_000): Promise<void> {
+async function waitForHealth(port: number, web: SupervisedChild, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (web.proc.exitCode !== null) throw new Error("the web app exited during start");
+    if (web.restarts > 0) throw new Error("the web app exited during start");
     try {
       const res = await fetch(`http://127.0.0.1:${port}/api/health`);
       if (res.ok) return;
@@ -121,44 +104,42 @@ async function waitForHealth(port: number, web: Child, timeoutMs = 120_000): Pro
 
 async function main(e: Env): Promise<void> {
   let cluster: EmbeddedCluster | undefined;
-  let worker: Child | undefined;
-  let web: Child | undefined;
-  let shuttingDown = false;
+  let worker: SupervisedChild | undefined;
+  let web: SupervisedChild | undefined;
+  const runWeb = e.TIDEWATCH_SERVICES.includes("web");
+  const runWorker = e.TIDEWATCH_SERVICES.includes("worker");
 
-  const shutdown = async (code: number) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    log.info("stopping: web app, then worker, then database");
-    await stopChild(web, 10_000);
-    await stopChild(worker, 20_000);
-    await cluster?.stop();
-    log.info("stopped");
-    process.exit(code);
+  const shutdown: Shutdown = installShutdown({
+    log,
+    // the children's own windows, then Postgres
+    graceMs: WEB_GRACE_MS + WORKER_GRACE_MS + 15_000,
+    coalesceMs: 1000,
+    async stop() {
+      log.info("stopping: web app, then worker, then database");
+      await web?.stop();
+      await worker?.stop();
+      await cluster?.stop();
+      log.info("stopped");
+      return exitCode;
+    },
+    async force() {
+      web?.kill();
+      worker?.kill();
+      await cluster?.stop();
+    },
+  });
+  let exitCode = 0;
+  const fail = (why: string) => {
+    log.error(why);
+    exitCode = 1;
+    shutdown.request("failure");
   };
-  // npm forwards the terminal's SIGINT that this process also received directly, so signals within
-  // a second of the first count as one.
-  let firstSignalAt = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    const now = Date.now();
-    if (firstSignalAt === 0) {
-      firstSignalAt = now;
-      log.info(`${signal} received; shutting down cleanly (send again to force)`);
-      void shutdown(0);
-    } else if (now - firstSignalAt > 1000) {
-      log.warn(`${signal} received again; forcing shutdown`);
-      for (const c of [web, worker]) if (c) killGroup(c.proc, "SIGKILL");
-      if (cluster) void cluster.stop().finally(() => process.exit(1));
-      else process.exit(1);
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
 
   try {
     fs.mkdirSync(e.DATA_DIR, { recursive: true });
     const secrets = loadOrCreateSecrets(e.DATA_DIR);
-    await ensureWebBuild();
-    if (shuttingDown) return;
+    if (runWeb) await ensureWebBuild();
+    if (shutdown.stopping) return;
 
     const embedded = !e.DATABASE_URL;
     let databaseUrl = e.DATABASE_URL;
@@ -172,10 +153,7 @@ async function main(e: Env): Promise<void> {
       databaseUrl = cluster.url("tidewatch");
       log.info("embedded PostgreSQL is up", { port: cluster.port, dataDir: path.join(e.DATA_DIR, "postgres") });
       void cluster.exited.then(() => {
-        if (!shuttingDown) {
-          log.error("the embedded PostgreSQL exited unexpectedly");
-          void shutdown(1);
-        }
+        if (!shutdown.stopping) fail("the embedded PostgreSQL exited unexpectedly");
       });
     }
 
@@ -193,7 +171,7 @@ async function main(e: Env): Promise<void> {
     });
     await prisma.$disconnect();
     if (seeded.devicesCreated > 0) log.info("created demo devices", { count: seeded.devicesCreated });
-    if (shuttingDown) return;
+    if (shutdown.stopping) return;
 
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
@@ -206,17 +184,48 @@ async function main(e: Env): Promise<void> {
       SIMULATE: simulate ? "1" : "0",
       PORT: String(e.PORT),
     };
-    worker = startChild("worker", ["--import", "tsx", "workers/main.ts"], childEnv);
-    web = startChild("web", [nextBin(), "start", "-p", String(e.PORT)], childEnv);
-    for (const c of [worker, web]) {
-      void c.exited.then(() => {
-        if (!shuttingDown) {
-          log.error(`the ${c.name} process exited unexpectedly (code ${c.proc.exitCode ?? c.proc.signalCode})`);
-          void shutdown(1);
-        }
+    const backoff = { initialMs: Math.min(1000, e.RESTART_BACKOFF_MAX_SEC * 1000), maxMs: e.RESTART_BACKOFF_MAX_SEC * 1000 };
+    const resetAfterMs = Math.max(10_000, backoff.maxMs);
+    const restartEnv = (restarts: number, lastExit: string | undefined): NodeJS.ProcessEnv => ({
+      ...childEnv,
+      TIDEWATCH_RESTARTS: String(restarts),
+      ...(lastExit ? { TIDEWATCH_LAST_EXIT: lastExit } : {}),
+    });
+    if (runWorker) {
+      worker = new SupervisedChild({
+        name: "worker",
+        spawn: (restarts, lastExit) => spawnChild(["--import", "tsx", "workers/main.ts"], restartEnv(restarts, lastExit)),
+        log,
+        backoff,
+        resetAfterMs,
+        graceMs: WORKER_GRACE_MS,
+        fatalExitCodes: [CONFIG_ERROR_EXIT],
+        onFatal: () => fail("the worker cannot start with this configuration"),
+        // its heartbeat would say "up" for another 20 s: health reports it down from now on
+        onCrash: async ({ pid }) => {
+          if (pid === undefined) return;
+          const db = createPrismaClient(databaseUrl, 1);
+          try {
+            await clearHeartbeatsOfPid(db, pid);
+          } finally {
+            await db.$disconnect();
+          }
+        },
       });
+      worker.start();
     }
-    await waitForHealth(e.PORT, web);
+    if (runWeb) {
+      web = new SupervisedChild({
+        name: "web app",
+        spawn: (restarts, lastExit) => spawnChild([nextBin(), "start", "-p", String(e.PORT)], restartEnv(restarts, lastExit)),
+        log,
+        backoff,
+        resetAfterMs,
+        graceMs: WEB_GRACE_MS,
+      });
+      web.start();
+    }
+    if (web) await waitForHealth(e.PORT, web);
 
     const login = seeded.generatedAdminPassword
       ? `password ${seeded.generatedAdminPassword}  (generated now and shown only this once; only its hash is stored)`
@@ -226,18 +235,17 @@ async function main(e: Env): Promise<void> {
     const banner = [
       "",
       "  Tidewatch is running",
-      `  Open      http://localhost:${e.PORT}`,
+      runWeb ? `  Open      http://localhost:${e.PORT}` : "  Web app   not started here (TIDEWATCH_SERVICES)",
       `  Log in    ${e.ADMIN_EMAIL}`,
       `            ${login}`,
       `  Database  ${embedded ? `embedded PostgreSQL, data in ${e.DATA_DIR}` : "external (DATABASE_URL)"}`,
-      `  Simulator ${simulate ? "on (demo network)" : "off"}`,
+      `  Worker    ${runWorker ? `running; simulator ${simulate ? "on (demo network)" : "off"}` : "not started here (TIDEWATCH_SERVICES)"}`,
       "  Stop      Ctrl-C",
       "",
     ].join("\n");
     process.stdout.write(banner + "\n");
   } catch (err) {
-    log.error("start failed", { error: err instanceof Error ? err.message : String(err) });
-    await shutdown(1);
+    fail(`start failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

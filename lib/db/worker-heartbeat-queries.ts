@@ -1,5 +1,7 @@
 // The worker writes a heartbeat every few seconds; the web app reads it to report worker health.
 import type { Prisma } from "@prisma/client";
+import type { DiscoveryReport } from "../dashboards/device-inventory";
+import type { SkewedExporter } from "../telemetry/netflow/clock-skew";
 import type { DbClient } from "./client";
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -18,6 +20,8 @@ export interface HeartbeatFeed {
   records?: number;
   /** Records per second over the last heartbeat interval; null on the first beat. */
   recordsPerSec?: number | null;
+  /** Flow exporters whose records were recently dropped for clock skew (netflow only). */
+  clockSkew?: SkewedExporter[];
 }
 
 /** What the worker reports in its heartbeat (the `info` JSON). Every field is optional to readers: older workers wrote less. */
@@ -27,6 +31,13 @@ export interface HeartbeatInfo {
   simulator?: unknown;
   collectors?: HeartbeatFeed[];
   metricsPort?: number | null;
+  /** Times the supervisor restarted the worker after a crash, and how the last one ended ("signal SIGKILL"). */
+  restarts?: number;
+  lastExit?: string | null;
+  /** CIDRs the collectors accept (COLLECTOR_ALLOWED_SOURCES); empty = every source. */
+  allowedSources?: string[];
+  /** Auto-discovery's cap and the sources it did not add. */
+  discovery?: DiscoveryReport | null;
 }
 
 export interface HeartbeatRow {
@@ -50,6 +61,11 @@ export async function clearHeartbeat(db: DbClient, id: string): Promise<void> {
   await db.workerHeartbeat.deleteMany({ where: { id } });
 }
 
+/** Marks a worker that died (killed, crashed) stopped at once: the supervisor knows its pid, not its id. */
+export async function clearHeartbeatsOfPid(db: DbClient, pid: number): Promise<void> {
+  await db.workerHeartbeat.deleteMany({ where: { info: { path: ["pid"], equals: pid } } });
+}
+
 /** Every worker's latest heartbeat, newest first (one row per running worker; stopped ones clear theirs). */
 export async function listHeartbeats(db: DbClient): Promise<HeartbeatRow[]> {
   const rows = await db.workerHeartbeat.findMany({ orderBy: { beatAt: "desc" } });
@@ -61,6 +77,16 @@ function toHeartbeatInfo(info: Prisma.JsonValue): HeartbeatInfo {
 }
 
 export async function workerStatus(db: DbClient, now = new Date()): Promise<"up" | "down"> {
-  const latest = await db.workerHeartbeat.findFirst({ orderBy: { beatAt: "desc" }, select: { beatAt: true } });
-  return latest && now.getTime() - latest.beatAt.getTime() < HEARTBEAT_STALE_MS ? "up" : "down";
+  return (await workerHealth(db, now)).status;
+}
+
+/** The newest worker's status, with how often the supervisor had to restart it (crash loops show here). */
+export async function workerHealth(
+  db: DbClient,
+  now = new Date(),
+): Promise<{ status: "up" | "down"; startedAt: Date | null; restarts: number; lastExit: string | null }> {
+  const latest = await db.workerHeartbeat.findFirst({ orderBy: { beatAt: "desc" } });
+  if (!latest || now.getTime() - latest.beatAt.getTime() >= HEARTBEAT_STALE_MS) return { status: "down", startedAt: null, restarts: 0, lastExit: null };
+  const info = toHeartbeatInfo(latest.info);
+  return { status: "up", startedAt: latest.startedAt, restarts: info.restarts ?? 0, lastExit: info.lastExit ?? null };
 }

@@ -10,7 +10,7 @@ import { createSubnetMatcher } from "../../lib/telemetry/cidr";
 import { ReplayClock, type Clock } from "../../workers/clock";
 import { DeviceRegistry } from "../../workers/device-registry";
 import { TelemetryRouter } from "../../workers/telemetry-router";
-import { startDemoSimulator, type DemoSimulator } from "../../workers/demo-simulator";
+import { startDemoSimulator, type DemoSimulator } from "../../workers/demo/simulator";
 import { postgresPipelineStore } from "../../workers/pipeline-store";
 import { createDetectionPipeline, type DetectionPipeline } from "../../workers/detection-pipeline";
 import { emptyMetricValues } from "../../lib/telemetry/metrics";

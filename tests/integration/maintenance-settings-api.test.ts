@@ -483,7 +483,7 @@ describe("what if and the feedback curve", () => {
   });
 
   it("adds the demo's ground-truth labels to the curve, an analyst's verdict winning on the same alert", async () => {
-    const { startDemoLabelling } = await import("../../workers/demo-labelling");
+    const { startDemoLabelling } = await import("../../workers/demo/labelling");
     const hit = await seedAlert(fw.id, 10, new Date(now - 2 * 3_600_000));
     await seedAlert(srv.id, 6.2, new Date(now - 3 * 3_600_000));
     const labelling = startDemoLabelling({

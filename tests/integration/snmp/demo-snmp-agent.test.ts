@@ -1,4 +1,4 @@
-// The demo devices' SNMP agents (workers/demo-snmp-agent.ts) polled by the real SNMP poller: two
+// The demo devices' SNMP agents (workers/demo/snmp-agent.ts) polled by the real SNMP poller: two
 // agents on their own loopback addresses, a simulated clock we drive, known model rates. The poller's
 // rates must be the model's (counters integrate the rates over simulated time, sysUpTime follows the
 // simulated clock), both at 60× replay speed and across 60-minute jumps; net-snmp's own snmpget and
@@ -12,7 +12,7 @@ import type { MetricName } from "@/lib/telemetry/metrics";
 import { OID } from "@/lib/telemetry/snmp/device-snapshot";
 import { snmpConfigSchema, startSnmpPoller, type RunningSnmpPoller } from "@/workers/collectors/snmp-poller";
 import type { DeviceRef, TelemetrySink } from "@/workers/collectors/telemetry-sink";
-import { startDemoSnmpAgents, type DemoDeviceRates, type RunningDemoSnmpAgents } from "@/workers/demo-snmp-agent";
+import { startDemoSnmpAgents, type DemoDeviceRates, type RunningDemoSnmpAgents } from "@/workers/demo/snmp-agent";
 import { requireBinaries } from "./snmpd";
 
 const run = promisify(execFile);

@@ -16,11 +16,11 @@ import { demoFlows, demoSyslog } from "@/lib/simulator/demo-traffic";
 import { applyIncidents, planIncidents, type Incident } from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import type { MetricName, MetricSample, MetricValues } from "@/lib/telemetry/metrics";
-import { trainDetectionModels } from "./model-training";
-import type { Clock } from "./clock";
-import type { TelemetrySink } from "./collectors/telemetry-sink";
-import type { DemoTrafficSender } from "./demo-traffic-sender";
-import type { DetectionPipeline } from "./detection-pipeline";
+import { trainDetectionModels } from "../model-training";
+import type { Clock } from "../clock";
+import type { TelemetrySink } from "../collectors/telemetry-sink";
+import type { DemoTrafficSender } from "./traffic-sender";
+import type { DetectionPipeline } from "../detection-pipeline";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
