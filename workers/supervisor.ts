@@ -21,6 +21,7 @@ import { clearHeartbeatsOfPid } from "@/lib/db/worker-heartbeat-queries";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { loadOrCreateSecrets } from "@/lib/db/secrets";
 import { EnvError, parseEnv, simulatorEnabled, type Env } from "@/lib/env";
+import { insecureHttpRefusal } from "@/lib/http/public-url";
 import { createLogger } from "@/lib/log";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { demoDeviceAddress } from "@/lib/simulator/demo-traffic";
@@ -87,6 +88,19 @@ function spawnChild(args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
   });
 }
 
+/**
+ * The banner line for a generated admin password. Only a terminal sees it: when stdout is a pipe or a
+ * journal (systemd, docker logs, a CI log), which outlive the terminal, the password is written once to
+ * a file only this user can read, and the banner names the file instead.
+ */
+function showGeneratedPassword(password: string, dataDir: string): string {
+  if (process.stdout.isTTY) return `password ${password}  (generated now and shown only this once; only its hash is stored)`;
+  const file = path.join(dataDir, "initial-admin-password");
+  fs.writeFileSync(file, password + "\n", { mode: 0o600, flag: "w" });
+  fs.chmodSync(file, 0o600);
+  return `password in ${file}  (generated now, readable only by this user; delete the file once you have signed in)`;
+}
+
 async function waitForHealth(port: number, web: SupervisedChild, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -136,6 +150,9 @@ async function main(e: Env): Promise<void> {
   };
 
   try {
+    // the web app would refuse too, but only after the database started, and then be restarted over and over
+    const insecure = runWeb ? insecureHttpRefusal(e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`, e.ALLOW_INSECURE_HTTP) : null;
+    if (insecure) return fail(insecure);
     fs.mkdirSync(e.DATA_DIR, { recursive: true });
     const secrets = loadOrCreateSecrets(e.DATA_DIR);
     if (runWeb) await ensureWebBuild();
@@ -217,7 +234,7 @@ async function main(e: Env): Promise<void> {
     if (runWeb) {
       web = new SupervisedChild({
         name: "web app",
-        spawn: (restarts, lastExit) => spawnChild([nextBin(), "start", "-p", String(e.PORT)], restartEnv(restarts, lastExit)),
+        spawn: (restarts, lastExit) => spawnChild(["--import", "tsx", "app/_server/web-server.ts"], restartEnv(restarts, lastExit)),
         log,
         backoff,
         resetAfterMs,
@@ -228,7 +245,7 @@ async function main(e: Env): Promise<void> {
     if (web) await waitForHealth(e.PORT, web);
 
     const login = seeded.generatedAdminPassword
-      ? `password ${seeded.generatedAdminPassword}  (generated now and shown only this once; only its hash is stored)`
+      ? showGeneratedPassword(seeded.generatedAdminPassword, e.DATA_DIR)
       : e.ADMIN_PASSWORD
         ? "the password in ADMIN_PASSWORD"
         : "the password printed when this DATA_DIR was first started";
