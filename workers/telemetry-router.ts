@@ -7,11 +7,11 @@ import type { FlowRollupRow, SyslogRollupRow } from "@/lib/db/sample-queries";
 import type { Logger } from "@/lib/log";
 import type { SubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
-import { FlowRollup, flowMetrics } from "@/lib/telemetry/flow-rollup";
+import { FlowRollup, flowMetrics, type FlowRollupOptions } from "@/lib/telemetry/flow-rollup";
 import { emptyMetricValues, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
 import type { Clock } from "./clock";
-import { collectorDroppedTotal, ingestLagSeconds } from "./collectors/collector-metrics";
+import { collectorDroppedTotal, flowBudgetEvictionsTotal, flowStateSize, ingestLagSeconds } from "./collectors/collector-metrics";
 import type { DeviceRef, TelemetrySink } from "./collectors/telemetry-sink";
 import type { DetectionPipeline } from "./detection-pipeline";
 import type { DeviceRegistry } from "./device-registry";
@@ -49,6 +49,8 @@ export interface TelemetryRouterOptions {
   latenessMs?: number;
   /** Pending flushes kept while the database is down (default 120, two hours of minutes). */
   maxPending?: number;
+  /** Budgets of the flow rollup (open device-minutes, how far ahead of the flush a minute may lie). */
+  flowRollup?: Pick<FlowRollupOptions, "maxOpenBuckets" | "maxAheadMs">;
 }
 
 export class TelemetryRouter implements TelemetrySink {
@@ -59,9 +61,11 @@ export class TelemetryRouter implements TelemetrySink {
   private reachability: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | undefined;
   private lateFlowsCounted = 0;
+  private budgetDroppedCounted = 0;
+  private futureFlowsCounted = 0;
 
   constructor(private readonly o: TelemetryRouterOptions) {
-    this.rollup = new FlowRollup({ isInternal: o.isInternal });
+    this.rollup = new FlowRollup({ ...o.flowRollup, isInternal: o.isInternal });
   }
 
   private minuteOf(ms: number): number {
@@ -146,6 +150,7 @@ export class TelemetryRouter implements TelemetrySink {
       collectorDroppedTotal.inc({ collector: "netflow", reason: "late" }, this.rollup.lateFlows - this.lateFlowsCounted);
       this.lateFlowsCounted = this.rollup.lateFlows;
     }
+    this.countRollupRefusals();
     if (write.samples.length > 0) {
       this.pending.push(write);
       const max = this.o.maxPending ?? 120;
@@ -167,6 +172,22 @@ export class TelemetryRouter implements TelemetrySink {
       const newest = next.samples.reduce((max, s) => Math.max(max, s.ts.getTime()), -Infinity);
       ingestLagSeconds.set(Math.max(0, (this.o.clock.now() - newest - MINUTE) / 1000));
     }
+  }
+
+  /** Flows the rollup refused (bucket budget full, minute far in the future) go to the drop counters. */
+  private countRollupRefusals(): void {
+    const r = this.rollup;
+    if (r.budgetDroppedFlows > this.budgetDroppedCounted) {
+      const n = r.budgetDroppedFlows - this.budgetDroppedCounted;
+      collectorDroppedTotal.inc({ collector: "netflow", reason: "rollup_budget" }, n);
+      flowBudgetEvictionsTotal.inc({ budget: "rollup_buckets" }, n);
+      this.budgetDroppedCounted = r.budgetDroppedFlows;
+    }
+    if (r.futureFlows > this.futureFlowsCounted) {
+      collectorDroppedTotal.inc({ collector: "netflow", reason: "clock_skew" }, r.futureFlows - this.futureFlowsCounted);
+      this.futureFlowsCounted = r.futureFlows;
+    }
+    flowStateSize.set({ structure: "rollup_buckets" }, r.openBuckets());
   }
 
   private async collect(watermark: number): Promise<TelemetryBatch> {

@@ -5,7 +5,7 @@ import Link from "next/link";
 import type { IngestHealth } from "@/lib/dashboards/overview-view";
 import { formatFullTime, formatTime } from "@/components/ui/format-time";
 import { humanize } from "@/components/ui/humanize";
-import { formatBehind, formatCount, formatRate } from "./overview-format";
+import { formatBehind, formatCount, formatRate, formatSkew } from "./overview-format";
 
 export function IngestHealthPanel({ ingest }: { ingest: IngestHealth }) {
   const up = ingest.feeds.filter((f) => f.up).length;
@@ -46,6 +46,25 @@ export function IngestHealthPanel({ ingest }: { ingest: IngestHealth }) {
               ))}
             </ul>
           )}
+          {ingest.worker === "up" && ingest.feeds.some((f) => f.clockSkew) ? (
+            <div data-testid="clock-skew">
+              <p className="feed-error">
+                Flow records dropped: exporter clocks off by more than the accepted window (FLOW_CLOCK_SKEW_PAST_SEC / FLOW_CLOCK_SKEW_FUTURE_SEC). Fix their NTP.
+              </p>
+              <ul className="feed-list">
+                {ingest.feeds.flatMap((f) =>
+                  (f.clockSkew ?? []).map((s) => (
+                    <li key={`${f.name}:${s.exporter}`} data-testid="clock-skew-exporter" data-exporter={s.exporter}>
+                      <span className="feed-name">{s.exporter}</span>
+                      <span className="feed-rate" title={`last skewed record ${formatFullTime(s.lastAt)}`}>
+                        {formatSkew(s.skewSec)} · {formatCount(s.records)} records dropped
+                      </span>
+                    </li>
+                  )),
+                )}
+              </ul>
+            </div>
+          ) : null}
         </div>
         <div className="stack-tight">
           <h3>Last data per device</h3>

@@ -21,3 +21,14 @@ export function formatBehind(ms: number | null): string {
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `${hours} h behind` : `${Math.round(hours / 24)} days behind`;
 }
+
+/** An exporter clock's offset: "3 min ahead", "2 h behind", "70 years ahead". */
+export function formatSkew(seconds: number): string {
+  const abs = Math.abs(seconds);
+  const dir = seconds >= 0 ? "ahead" : "behind";
+  if (abs < 120) return `${Math.round(abs)} s ${dir}`;
+  if (abs < 7200) return `${Math.round(abs / 60)} min ${dir}`;
+  if (abs < 48 * 3600) return `${Math.round(abs / 3600)} h ${dir}`;
+  if (abs < 730 * 86_400) return `${Math.round(abs / 86_400)} days ${dir}`;
+  return `${Math.round(abs / (365.25 * 86_400))} years ${dir}`;
+}

@@ -3,6 +3,7 @@
 // client components import; the functions are the pure parts of building it (no database).
 import { SEVERITIES, type SeverityCounts } from "../alerts/alert-view";
 import type { HeartbeatFeed, HeartbeatRow } from "../db/worker-heartbeat-queries";
+import type { SkewedExporter } from "../telemetry/netflow/clock-skew";
 
 const HOUR = 3_600_000;
 
@@ -52,6 +53,8 @@ export interface IngestFeed {
   error: string | null;
   records: number | null;
   recordsPerSec: number | null;
+  /** Flow exporters whose records are being dropped for clock skew (set only when there are some). */
+  clockSkew?: SkewedExporter[];
 }
 
 export interface DeviceFreshness {
@@ -191,6 +194,7 @@ export function ingestFeeds(
 function toFeed(raw: HeartbeatFeed): IngestFeed[] {
   if (!raw || typeof raw.name !== "string") return [];
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const clockSkew = Array.isArray(raw.clockSkew) ? raw.clockSkew.filter(isSkewedExporter) : [];
   return [
     {
       name: raw.name,
@@ -198,6 +202,15 @@ function toFeed(raw: HeartbeatFeed): IngestFeed[] {
       error: typeof raw.error === "string" ? raw.error : null,
       records: num(raw.records),
       recordsPerSec: num(raw.recordsPerSec),
+      ...(clockSkew.length > 0 ? { clockSkew } : {}),
     },
   ];
+}
+
+function isSkewedExporter(v: unknown): v is SkewedExporter {
+  const e = v as SkewedExporter;
+  return (
+    typeof e === "object" && e !== null && typeof e.exporter === "string" && Number.isFinite(e.skewSec) &&
+    Number.isFinite(e.records) && typeof e.lastAt === "string"
+  );
 }

@@ -14,7 +14,8 @@ import { netflowCollector, netflowConfigSchema } from "@/workers/collectors/netf
 import { sampleFlows } from "../../unit/telemetry/netflow/flow-mutations";
 import { startTestCollector, type TestCollector } from "./collector-harness";
 
-const EXPORT_MS = 1_700_000_000_000;
+// recent (records far from the arrival time are dropped as clock_skew), whole seconds (IPFIX export time)
+const EXPORT_MS = Math.floor(Date.now() / 1000) * 1000;
 
 async function counter(metric: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> }, labels: Record<string, string>) {
   const { values } = await metric.get();

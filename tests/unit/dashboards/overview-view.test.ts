@@ -10,6 +10,7 @@ import {
   STALE_BEHIND_MS,
 } from "../../../lib/dashboards/overview-view";
 import type { HeartbeatRow } from "../../../lib/db/worker-heartbeat-queries";
+import { formatSkew } from "../../../components/overview/overview-format";
 
 const HOUR = 3_600_000;
 const NOW = new Date("2026-11-17T14:25:00.000Z");
@@ -156,6 +157,30 @@ describe("ingestFeeds", () => {
       ["netflow", true, null],
       ["snmp", false, "port in use"],
       ["simulator", true, null],
+    ]);
+  });
+
+  it("names the flow exporters whose clocks are skewed, and ignores malformed entries", () => {
+    const skew = { exporter: "192.0.2.7", skewSec: 2_300_000_000, records: 120, lastAt: NOW.toISOString() };
+    const result = ingestFeeds(
+      [
+        row("w1", 1_000, {
+          collectors: [
+            { name: "netflow", up: true, clockSkew: [skew, { exporter: 7 } as unknown as typeof skew] },
+            { name: "syslog", up: true, clockSkew: [] },
+          ],
+        }),
+      ],
+      NOW,
+      STALE,
+    );
+    expect(result.feeds[0]!.clockSkew).toEqual([skew]);
+    expect(result.feeds[1]).not.toHaveProperty("clockSkew");
+    expect([formatSkew(2_300_000_000), formatSkew(-7200), formatSkew(400), formatSkew(-30)]).toEqual([
+      "73 years ahead",
+      "2 h behind",
+      "7 min ahead",
+      "30 s behind",
     ]);
   });
 
