@@ -15,7 +15,8 @@ export async function fetchJson<T>(url: string, init: RequestInit & { json?: unk
       ...rest,
       headers: {
         accept: "application/json",
-        ...(json === undefined ? {} : { "content-type": "application/json" }),
+        // every state-changing API request is JSON, even without a body (the API answers 415 otherwise)
+        ...(json === undefined && !rest.method ? {} : { "content-type": "application/json" }),
         ...headers,
       },
       body: json === undefined ? rest.body : JSON.stringify(json),

@@ -1,26 +1,28 @@
 // next-auth configuration: email + password (credentials provider "credentials"), JWT sessions.
-// The JWT carries only the user id; the role is read from the database on every request so that a
-// role change or a removed user takes effect at once.
+// The JWT carries the user id and the user's session version; the role, the disabled flag and the
+// version are read from the database on every request (findSessionUser), so a role change, a disabled
+// user or revoked sessions take effect at once.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db/client";
-import { findUserForLogin } from "../db/user-queries";
-import { createLogger } from "../log";
-import { verifyPassword } from "./password";
+import { env } from "../env";
+import { clientAddressOf } from "../http/client-address";
+import { authenticate } from "./login";
 
-const log = createLogger("web:auth");
 const credentialsSchema = z.object({ email: z.email(), password: z.string().min(1).max(200) });
 
-// A hash to compare against when the email is unknown, so both cases take the same time.
-const DUMMY_HASH = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO7Q5Uu0bS7a/KUE1F5o2ZQXwqN4uU5Ky";
+/** Session cookies are `Secure` (and `__Secure-` prefixed) whenever the public URL is https. */
+export function secureCookies(): boolean {
+  return (env().NEXTAUTH_URL ?? "").startsWith("https://");
+}
 
 export function authOptions(): NextAuthOptions {
   return {
-    secret: process.env.NEXTAUTH_SECRET,
+    secret: env().NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
     pages: { signIn: "/login" },
-    useSecureCookies: (process.env.NEXTAUTH_URL ?? "").startsWith("https://"),
+    useSecureCookies: secureCookies(),
     providers: [
       CredentialsProvider({
         id: "credentials",
@@ -29,27 +31,28 @@ export function authOptions(): NextAuthOptions {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(raw) {
+        async authorize(raw, req) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) return null;
-          const user = await findUserForLogin(db(), parsed.data.email);
-          const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
-          if (!user || !ok) {
-            log.info("login failed", { email: parsed.data.email });
-            return null;
-          }
-          log.info("login", { userId: user.id });
-          return { id: String(user.id), email: user.email, name: user.name };
+          // The auth route already answered 429 to a throttled address; a throttled attempt that raced
+          // past it is refused here like a wrong password.
+          const result = await authenticate(db(), { ...parsed.data, address: clientAddressOf(req?.headers ?? {}) });
+          if (!result.ok) return null;
+          const { id, email, name, sessionVersion } = result.user;
+          return { id: String(id), email, name, sessionVersion };
         },
       }),
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        if (user) {
+          token.sub = user.id;
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+        }
         return token;
       },
       session({ session, token }) {
-        if (session.user) (session.user as { id?: string }).id = token.sub;
+        if (session.user) Object.assign(session.user, { id: token.sub, sessionVersion: token.sv });
         return session;
       },
     },

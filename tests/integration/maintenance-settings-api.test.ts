@@ -36,7 +36,8 @@ async function call(handler: Handler, method: string, path: string, body?: unkno
   const res = await handler(
     new Request(`http://localhost:3000${path}`, {
       method,
-      headers: { host: "localhost:3000", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      // the API takes every state-changing request as JSON, with a body or not (415 otherwise)
+      headers: { host: "localhost:3000", ...(method === "GET" ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     }),
     { params: Promise.resolve<Record<string, string>>(id === undefined ? {} : { id: String(id) }) },
