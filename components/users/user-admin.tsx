@@ -1,6 +1,8 @@
 "use client";
-// User management for admins: everyone with their role (changed in place, audited), and a form to add
-// a user. An admin cannot change their own role (the API refuses too), so nobody locks the team out.
+// User management for admins: everyone with their role (changed in place, audited), their access
+// (disable/enable, set a password, sign them out everywhere: each ends their sessions at once), and a
+// form to add a user. An admin cannot change their own role or disable themselves (the API refuses
+// too), so nobody locks the team out.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { ROLES } from "@/lib/auth/roles";
@@ -12,7 +14,7 @@ import { asSentence } from "@/components/ui/as-sentence";
 import { formatFullTime } from "@/components/ui/format-time";
 import { LoadError } from "@/components/ui/load-error";
 
-type ListedUser = PublicUser & { createdAt: string };
+type ListedUser = PublicUser & { createdAt: string; disabled: boolean };
 const USERS_KEY = ["users"] as const;
 
 const ROLE_HELP: Record<(typeof ROLES)[number], string> = {
@@ -57,12 +59,16 @@ export function UserAdmin() {
                   <th scope="col">Email</th>
                   <th scope="col">Role</th>
                   <th scope="col">Added</th>
+                  <th scope="col">Access</th>
                 </tr>
               </thead>
               <tbody>
                 {users.data.map((u) => (
-                  <tr key={u.id} data-testid="user-row" data-email={u.email}>
-                    <th scope="row">{u.name}</th>
+                  <tr key={u.id} data-testid="user-row" data-email={u.email} data-disabled={u.disabled ? "true" : undefined}>
+                    <th scope="row">
+                      {u.name}
+                      {u.disabled ? <span className="faint"> (disabled)</span> : null}
+                    </th>
                     <td className="mono">{u.email}</td>
                     <td>
                       <select
@@ -81,6 +87,9 @@ export function UserAdmin() {
                       </select>
                     </td>
                     <td>{formatFullTime(u.createdAt)}</td>
+                    <td>
+                      <UserAccess user={u} isMe={u.id === me.id} onChanged={() => void queryClient.invalidateQueries({ queryKey: USERS_KEY })} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -94,6 +103,84 @@ export function UserAdmin() {
         ) : null}
       </section>
       <NewUserForm onCreated={() => void queryClient.invalidateQueries({ queryKey: USERS_KEY })} />
+    </div>
+  );
+}
+
+/** Disable/enable, set a password, sign out everywhere: each takes effect on the user's next request. */
+function UserAccess({ user, isMe, onChanged }: { user: ListedUser; isMe: boolean; onChanged: () => void }) {
+  const passwordId = useId();
+  const [password, setPassword] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const change = useMutation({
+    mutationFn: (body: { disabled?: boolean; password?: string }) => fetchJson<ListedUser>(`/api/users/${user.id}`, { method: "PATCH", json: body }),
+    onSuccess: (_r, body) => {
+      setPassword(null);
+      setDone(body.password !== undefined ? "Password set; their sessions ended." : body.disabled ? "Disabled; their sessions ended." : "Enabled.");
+      onChanged();
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: () => fetchJson<{ revoked: true }>(`/api/users/${user.id}/revoke-sessions`, { method: "POST" }),
+    onSuccess: () => setDone(isMe ? "Signed out everywhere, here too." : "Signed out everywhere."),
+  });
+  const busy = change.isPending || revoke.isPending;
+  const error = change.error ?? revoke.error;
+  return (
+    <div className="stack" style={{ gap: "0.35rem" }}>
+      <div style={{ display: "flex", gap: "0.35rem", flexWrap: "wrap" }}>
+        <button
+          type="button"
+          className="button"
+          disabled={busy || (isMe && !user.disabled)}
+          title={isMe ? "You cannot disable yourself" : undefined}
+          onClick={() => change.mutate({ disabled: !user.disabled })}
+        >
+          {user.disabled ? "Enable" : "Disable"}
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={() => setPassword(password === null ? "" : null)}>
+          Set password
+        </button>
+        <button type="button" className="button" disabled={busy || user.disabled} onClick={() => revoke.mutate()}>
+          Sign out everywhere
+        </button>
+      </div>
+      {password !== null ? (
+        <form
+          style={{ display: "flex", gap: "0.35rem" }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            change.mutate({ password });
+          }}
+        >
+          <label htmlFor={passwordId} className="visually-hidden">
+            New password for {user.name}
+          </label>
+          <input
+            id={passwordId}
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            placeholder="New password (8+ characters)"
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <button type="submit" className="button button-primary" disabled={busy}>
+            Save
+          </button>
+        </form>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {asSentence(error.message)}
+        </p>
+      ) : done ? (
+        <p className="settings-saved" role="status">
+          {done}
+        </p>
+      ) : null}
     </div>
   );
 }
