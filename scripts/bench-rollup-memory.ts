@@ -17,7 +17,8 @@ const FLOWS_PER_HOST = 4;
 const T0 = Date.parse("2026-11-17T14:00:00Z");
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 
-const rollup = new FlowRollup({ isInternal: createSubnetMatcher(["10.0.0.0/8"]) });
+// no bucket budget: this measures what the sketches cost per device-minute (the worker caps them with FLOW_MAX_OPEN_BUCKETS)
+const rollup = new FlowRollup({ isInternal: createSubnetMatcher(["10.0.0.0/8"]), maxOpenBuckets: Infinity });
 const cache = new TemplateCache();
 let records = 0;
 let peakRss = 0;
