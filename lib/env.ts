@@ -158,6 +158,15 @@ export function env(): Env {
   return cached;
 }
 
+/**
+ * Log level and format alone, never throwing: loggers are created while modules load, before a process
+ * gets to report a bad environment in full, so a bad value here falls back to the default.
+ */
+export function logSettings(source: Record<string, string | undefined> = process.env): Pick<Env, "LOG_LEVEL" | "LOG_FORMAT"> {
+  const result = envSchema.pick({ LOG_LEVEL: true, LOG_FORMAT: true }).safeParse(source);
+  return result.success ? result.data : { LOG_LEVEL: "info", LOG_FORMAT: "pretty" };
+}
+
 /** The simulator runs by default only in the embedded (demo) mode. */
 export function simulatorEnabled(e: Env, embedded: boolean): boolean {
   return e.SIMULATE ?? embedded;

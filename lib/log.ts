@@ -2,6 +2,8 @@
 // are redacted, so a careless `log.info("...", { password })` never leaks one. Control characters are
 // escaped (\xNN), so a device name or message sent by a peer cannot move the cursor, recolour the
 // terminal or forge a log line.
+import { logSettings } from "./env";
+
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|hash/i;
@@ -48,8 +50,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 export function createLogger(scope: string, options?: { level?: Level; format?: "pretty" | "json" }): Logger {
-  const level = options?.level ?? ((process.env.LOG_LEVEL as Level | undefined) ?? "info");
-  const format = options?.format ?? (process.env.LOG_FORMAT === "json" ? "json" : "pretty");
+  const settings = options?.level && options.format ? undefined : logSettings();
+  const level = options?.level ?? settings!.LOG_LEVEL;
+  const format = options?.format ?? settings!.LOG_FORMAT;
   const min = ORDER[level] ?? ORDER.info;
 
   const write = (lvl: Level, msg: string, fields?: LogFields) => {

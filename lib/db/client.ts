@@ -3,12 +3,13 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "@prisma/client";
 import type pg from "pg";
-import { env } from "../env";
+import { env, parseEnv } from "../env";
 
 const globalForDb = globalThis as unknown as { tidewatchPrisma?: PrismaClient };
 
 export function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+  // parsed afresh rather than from env()'s cache: tests point the process at their own database after start-up
+  const url = parseEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set (npm start sets it for the embedded database)");
   return url;
 }
