@@ -1,13 +1,14 @@
 // The TelemetrySink the collectors write to. It keeps the current minutes of every device in memory
 // (flow rollups, syslog counts, SNMP/Prometheus gauges), and on each flush hands the minutes that are
 // complete (older than the lateness allowance) to storage and detection as one merged sample per
-// device-minute. A flush the database refuses stays queued and is retried (bounded), so an outage
-// costs latency, not data.
+// device-minute. A flush the database refuses stays queued and is retried (bounded), and minutes
+// whose devices cannot be looked up while the database is away stay buffered, so an outage costs
+// latency, not data.
 import type { FlowRollupRow, SyslogRollupRow } from "@/lib/db/sample-queries";
 import type { Logger } from "@/lib/log";
 import type { SubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
-import { FlowRollup, flowMetrics, type FlowRollupOptions } from "@/lib/telemetry/flow-rollup";
+import { FlowRollup, flowMetrics, type DeviceMinuteFlows, type FlowRollupOptions } from "@/lib/telemetry/flow-rollup";
 import { emptyMetricValues, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
 import type { Clock } from "./clock";
@@ -18,6 +19,8 @@ import type { DeviceRegistry } from "./device-registry";
 import type { TelemetryBatch } from "./pipeline-store";
 
 const MINUTE = 60_000;
+/** Device-minutes of flows kept while their devices cannot be resolved (database down). */
+const MAX_HELD_FLOW_MINUTES = 20_000;
 const ERROR_SEVERITIES = new Set(["emerg", "alert", "crit", "err"]);
 
 interface GaugeBucket {
@@ -58,6 +61,7 @@ export class TelemetryRouter implements TelemetrySink {
   private readonly gauges = new Map<string, GaugeBucket>();
   private readonly syslogs = new Map<string, SyslogBucket>();
   private readonly pending: TelemetryBatch[] = [];
+  private readonly heldFlows: DeviceMinuteFlows[] = [];
   private reachability: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | undefined;
   private lateFlowsCounted = 0;
@@ -190,6 +194,15 @@ export class TelemetryRouter implements TelemetrySink {
     flowStateSize.set({ structure: "rollup_buckets" }, r.openBuckets());
   }
 
+  /** Closed flow minutes kept while the database cannot resolve their devices; the oldest go beyond the bound (counted). */
+  private holdFlows(r: DeviceMinuteFlows): void {
+    this.heldFlows.push(r);
+    if (this.heldFlows.length > MAX_HELD_FLOW_MINUTES) {
+      this.heldFlows.shift();
+      collectorDroppedTotal.inc({ collector: "router", reason: "database_down" });
+    }
+  }
+
   private async collect(watermark: number): Promise<TelemetryBatch> {
     const samples = new Map<string, MetricSample>();
     const flows: FlowRollupRow[] = [];
@@ -203,12 +216,17 @@ export class TelemetryRouter implements TelemetrySink {
       }
       return s;
     };
+    // null: the database could not be asked (the data is kept for the next flush); undefined: refused.
+    // After one failure the rest wait too, rather than each waiting out its own timeout.
+    let databaseDown = false;
     const resolve = async (ref: DeviceRef, via: string) => {
+      if (databaseDown) return null;
       try {
         return await this.o.registry.resolve(ref, via);
       } catch (err) {
-        this.o.log.warn("could not resolve device", { ref: ref.name ?? ref.address, error: String(err) });
-        return undefined;
+        databaseDown = true;
+        this.o.log.warn("could not resolve device; its telemetry waits for the next flush", { ref: ref.name ?? ref.address, error: String(err) });
+        return null;
       }
     };
 
@@ -216,8 +234,9 @@ export class TelemetryRouter implements TelemetrySink {
     const gaugeSums = new Map<string, { deviceId: number; minute: number; sums: Partial<Record<MetricName, number>>; counts: Partial<Record<MetricName, number>> }>();
     for (const [key, b] of this.gauges) {
       if (b.minute >= watermark) continue;
-      this.gauges.delete(key);
       const device = await resolve(b.ref, b.via);
+      if (device === null) continue;
+      this.gauges.delete(key);
       if (!device) continue;
       const k = `${device.id}|${b.minute}`;
       const g = gaugeSums.get(k) ?? { deviceId: device.id, minute: b.minute, sums: {}, counts: {} };
@@ -233,8 +252,12 @@ export class TelemetryRouter implements TelemetrySink {
     }
 
     const flowRows = new Map<string, FlowRollupRow>();
-    for (const r of this.rollup.flushBefore(watermark)) {
+    for (const r of [...this.heldFlows.splice(0), ...this.rollup.flushBefore(watermark)]) {
       const device = await resolve({ address: r.address }, "netflow");
+      if (device === null) {
+        this.holdFlows(r);
+        continue;
+      }
       if (!device) continue;
       const k = `${device.id}|${r.minute}`;
       const row = flowRows.get(k);
@@ -285,8 +308,9 @@ export class TelemetryRouter implements TelemetrySink {
     const syslogRows = new Map<string, SyslogRollupRow & { errors: number; failures: number }>();
     for (const [key, b] of this.syslogs) {
       if (b.minute >= watermark) continue;
-      this.syslogs.delete(key);
       const device = await resolve(b.ref, "syslog");
+      if (device === null) continue;
+      this.syslogs.delete(key);
       if (!device) continue;
       const k = `${device.id}|${b.minute}`;
       const row = syslogRows.get(k) ?? { deviceId: device.id, ts: new Date(b.minute), total: 0, errors: 0, failures: 0, bySeverity: {}, keywords: {} };
