@@ -5,21 +5,32 @@ import { z } from "zod";
 import { METRICS } from "./metrics";
 import { isSeriesSelector } from "./prometheus/series-samples";
 
+/**
+ * SNMPv3 credentials of a target (the config file's and the poller's): `level` authPriv (default)
+ * needs both keys, authNoPriv only the auth key (agents without privacy, e.g. behind a secure
+ * management network), noAuthNoPriv neither.
+ */
+export const snmpV3Schema = z
+  .strictObject({
+    user: z.string().min(1),
+    level: z.enum(["noAuthNoPriv", "authNoPriv", "authPriv"]).default("authPriv"),
+    authProtocol: z.enum(["md5", "sha", "sha224", "sha256", "sha384", "sha512"]).default("sha"),
+    authKey: z.string().min(8, "must be at least 8 characters (RFC 3414)").optional(),
+    privProtocol: z.enum(["des", "aes", "aes256b", "aes256r"]).default("aes"),
+    privKey: z.string().min(8, "must be at least 8 characters (RFC 3414)").optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.level !== "noAuthNoPriv" && !v.authKey) ctx.addIssue({ code: "custom", path: ["authKey"], message: `is required for ${v.level}` });
+    if (v.level === "authPriv" && !v.privKey) ctx.addIssue({ code: "custom", path: ["privKey"], message: "is required for authPriv" });
+  });
+
 const snmpTarget = z.strictObject({
   name: z.string().min(1),
   address: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(161),
   version: z.enum(["2c", "3"]).default("2c"),
   community: z.string().optional(),
-  v3: z
-    .strictObject({
-      user: z.string().min(1),
-      authProtocol: z.enum(["md5", "sha", "sha224", "sha256", "sha384", "sha512"]).default("sha"),
-      authKey: z.string().min(8),
-      privProtocol: z.enum(["des", "aes", "aes256b", "aes256r"]).default("aes"),
-      privKey: z.string().min(8),
-    })
-    .optional(),
+  v3: snmpV3Schema.optional(),
   intervalSec: z.number().min(5).default(60),
 });
 

@@ -7,11 +7,16 @@
 // - any other expression is evaluated by `/api/v1/query_range` every `stepSec` seconds. Prometheus fills
 //   each step with the latest sample up to 5 minutes back, so `stepSec` should be at most, and for series
 //   read as they are ideally equal to, the scrape interval (or give the selector itself).
-// Each query's pull covers the time since its previous successful one (a missed pull is caught up);
-// raw pulls reach a little further back for scrapes that were in flight, and a per-series cursor keeps
-// any sample from being delivered twice.
+// Each query's pull covers the time since its previous successful one (a missed pull is caught up),
+// but never more than `maxCatchUpMinutes`: after a long outage the oldest part is given up (counted as
+// catch_up_skipped), since asking for days of data at once is refused by Prometheus (11,000 points per
+// series) or too slow to answer, and would keep every later pull failing. Raw pulls reach a little
+// further back for scrapes that were in flight, and a per-series cursor keeps any sample from being
+// delivered twice. Points whose device is an address outside `allowedSources` (COLLECTOR_ALLOWED_SOURCES)
+// are dropped as source_not_allowed.
 import net from "node:net";
 import { z } from "zod";
+import { createSourceFilter } from "@/lib/telemetry/cidr";
 import { prometheusQuerySchema } from "@/lib/telemetry/collector-config";
 import { parseQueryRange } from "@/lib/telemetry/prometheus/parse-query-range";
 import { isSeriesSelector, SeriesCursor } from "@/lib/telemetry/prometheus/series-samples";
@@ -27,6 +32,10 @@ const configSchema = z.object({
   /** query_range step of expression queries: at most the scrape interval of the series they read. */
   stepSec: z.number().int().min(1).default(60),
   queries: z.array(prometheusQuerySchema).min(1),
+  /** The longest range one pull catches up after failures; what lies further back is skipped. */
+  maxCatchUpMinutes: z.number().min(1).max(7 * 24 * 60).default(60),
+  /** CIDRs of the targets accepted (by the device label's address); empty accepts all. */
+  allowedSources: z.array(z.string()).default([]),
 });
 
 /** How much further back than the previous pull's time a raw pull reaches (scrapes in flight then). */
@@ -48,6 +57,9 @@ export const prometheusPuller = defineCollector({
       return { q, raw, since: start - config.backfillMinutes * 60, pulled: false, cursor: new SeriesCursor() };
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const allowed = createSourceFilter(config.allowedSources);
+    // whole steps, and fewer than Prometheus' 11,000 points per series whatever the step
+    const maxCatchUpSec = Math.min(Math.floor((config.maxCatchUpMinutes * 60) / step), 10_000) * step || step;
 
     const pull = async () => {
       let ok = true;
@@ -56,6 +68,14 @@ export const prometheusPuller = defineCollector({
         const { q } = s;
         const end = s.raw ? nowSec() : Math.floor(nowSec() / step) * step;
         if (end <= s.since) continue;
+        if (end - s.since > maxCatchUpSec) {
+          // after a long outage: resume from a bounded window (step-aligned, as end is)
+          const skippedSec = end - maxCatchUpSec - s.since;
+          collectorDroppedTotal.inc({ collector: "prometheus", reason: "catch_up_skipped" });
+          log.warn("prometheus pulls failed for long: skipping the oldest part of the gap", { query: q.query, skippedMinutes: Math.round(skippedSec / 60) });
+          s.since = end - maxCatchUpSec;
+          s.pulled = false;
+        }
         asked = true;
         let url: URL;
         if (s.raw) {
@@ -79,10 +99,17 @@ export const prometheusPuller = defineCollector({
           const unusable = parsed.skipped + invalid;
           if (unusable > 0) collectorDroppedTotal.inc({ collector: "prometheus", reason: "unusable_point" }, unusable);
           if (resets > 0) collectorDroppedTotal.inc({ collector: "prometheus", reason: "counter_reset" }, resets);
+          let refused = 0;
           for (const p of points) {
-            const ref = net.isIP(p.device) ? { address: p.device } : { name: p.device };
+            const isAddress = net.isIP(p.device) !== 0;
+            if (isAddress && !allowed(p.device)) {
+              refused++;
+              continue;
+            }
+            const ref = isAddress ? { address: p.device } : { name: p.device };
             sink.deviceMetrics(ref, new Date(p.tsMs), { [q.metric]: p.value });
           }
+          if (refused > 0) collectorDroppedTotal.inc({ collector: "prometheus", reason: "source_not_allowed" }, refused);
           s.since = end;
           s.pulled = true;
         } catch (err) {

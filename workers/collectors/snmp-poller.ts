@@ -27,23 +27,10 @@ import {
   type WithheldReason,
 } from "@/lib/telemetry/snmp/device-snapshot";
 import { NO_ANSWER_KINDS, SnmpClient, SnmpError, type SnmpErrorKind } from "@/lib/telemetry/snmp/snmp-client";
+import { snmpV3Schema } from "@/lib/telemetry/collector-config";
 import { defineCollector, type CollectorContext, type RunningCollector } from "./collector";
 import { collectorDroppedTotal, collectorUp, snmpPollsTotal } from "./collector-metrics";
 import type { DeviceRef } from "./telemetry-sink";
-
-const v3Schema = z
-  .object({
-    user: z.string().min(1),
-    level: z.enum(["noAuthNoPriv", "authNoPriv", "authPriv"]).default("authPriv"),
-    authProtocol: z.enum(["md5", "sha", "sha224", "sha256", "sha384", "sha512"]).default("sha"),
-    authKey: z.string().min(8, "must be at least 8 characters (RFC 3414)").optional(),
-    privProtocol: z.enum(["des", "aes", "aes256b", "aes256r"]).default("aes"),
-    privKey: z.string().min(8, "must be at least 8 characters (RFC 3414)").optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.level !== "noAuthNoPriv" && !v.authKey) ctx.addIssue({ code: "custom", path: ["authKey"], message: `is required for ${v.level}` });
-    if (v.level === "authPriv" && !v.privKey) ctx.addIssue({ code: "custom", path: ["privKey"], message: "is required for authPriv" });
-  });
 
 export const snmpTargetSchema = z
   .object({
@@ -53,7 +40,7 @@ export const snmpTargetSchema = z
     version: z.enum(["2c", "3"]).default("2c"),
     /** v2c community; "public" when left out. */
     community: z.string().min(1).optional(),
-    v3: v3Schema.optional(),
+    v3: snmpV3Schema.optional(),
     intervalSec: z.number().min(1).max(86_400).default(60),
     /** Per attempt. */
     timeoutMs: z.number().int().min(50).max(60_000).default(3000),

@@ -4,12 +4,15 @@
 import dgram from "node:dgram";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import os from "node:os";
+import path from "node:path";
 import { createLogger } from "@/lib/log";
+import { loadCollectorConfig } from "@/lib/telemetry/collector-config";
 import type { MetricName } from "@/lib/telemetry/metrics";
 import { OID } from "@/lib/telemetry/snmp/device-snapshot";
 import { snmpConfigSchema, startSnmpPoller, type RunningSnmpPoller } from "@/workers/collectors/snmp-poller";
 import type { DeviceRef, TelemetrySink } from "@/workers/collectors/telemetry-sink";
-import { COMMUNITY, V3, snmpget, snmpwalk, startSnmpd, type Snmpd } from "./snmpd";
+import { COMMUNITY, V3, V3_AUTH_ONLY, snmpget, snmpwalk, startSnmpd, type Snmpd } from "./snmpd";
 
 const log = createLogger("test:snmp", { level: "error" });
 
@@ -174,6 +177,34 @@ describe("SNMP poller against snmpd", () => {
     expect(Math.abs(samples.at(-1)!.values.memoryPct! - mem)).toBeLessThan(2);
     expect(poller.stats()["agent-v3"]!.polls.error).toBe(0);
     await poller.stop();
+  });
+
+  it("v3 authNoPriv from the worker config file: polls the agent's auth-only user; the same user asked for privacy is refused", { timeout: 30_000 }, async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tidewatch-config-")), "config.json");
+    const target = (name: string, v3: Record<string, unknown>) => ({ name, address: "127.0.0.1", port: agent.port, version: "3", v3, intervalSec: 5 });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        snmp: {
+          targets: [
+            target("auth-only", { user: V3_AUTH_ONLY.user, level: "authNoPriv", authProtocol: "sha", authKey: V3_AUTH_ONLY.authKey }),
+            target("auth-only-as-priv", { user: V3_AUTH_ONLY.user, level: "authPriv", authKey: V3_AUTH_ONLY.authKey, privKey: "privpass123" }),
+          ],
+        },
+      }),
+    );
+    const config = loadCollectorConfig(file);
+    const { poller, samples } = await startPoller(config.snmp.targets);
+    pollers.push(poller);
+    await waitFor("memory from the auth-only user", () => samples.find((s) => s.ref.name === "auth-only" && s.values.memoryPct !== undefined), 15_000);
+    await waitFor("a refused poll", () => (poller.stats()["auth-only-as-priv"]!.polls.error >= 1 ? true : undefined), 15_000);
+    expect(poller.stats()["auth-only"]!.polls.error).toBe(0);
+    expect(samples.some((s) => s.ref.name === "auth-only-as-priv")).toBe(false);
+    await poller.stop();
+
+    // authPriv (the default level) still needs its privacy key, and the message names it
+    fs.writeFileSync(file, JSON.stringify({ snmp: { targets: [target("no-priv", { user: "x", authKey: "authpass123" })] } }));
+    expect(() => loadCollectorConfig(file)).toThrow(/snmp\.targets\.0\.v3\.privKey: is required for authPriv/);
   });
 
   it("v3 with a wrong key: polls fail as auth errors, no samples, and the agent is not reported unreachable", { timeout: 30_000 }, async () => {

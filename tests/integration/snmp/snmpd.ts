@@ -1,5 +1,5 @@
 // A real net-snmp agent for the tests: /usr/sbin/snmpd on 127.0.0.1 and a free UDP port, with a
-// v2c community and a v3 authPriv user, in a temporary directory. Missing binaries fail loudly
+// v2c community, a v3 authPriv user and a v3 authNoPriv user, in a temporary directory. Missing binaries fail loudly
 // (CI installs the snmpd and snmp packages).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
@@ -13,6 +13,8 @@ const run = promisify(execFile);
 export const SNMPD = "/usr/sbin/snmpd";
 export const COMMUNITY = "public";
 export const V3 = { user: "tw", authKey: "authpass123", privKey: "privpass123" } as const;
+/** A v3 user with authentication and no privacy (the agent refuses it any encrypted request). */
+export const V3_AUTH_ONLY = { user: "twauth", authKey: "authonly123" } as const;
 
 // Keeps net-snmp's tools and agent from reading MIB files (the Debian package ships none).
 const QUIET_ENV = { MIBS: "", MIBDIRS: "/nonexistent" };
@@ -63,6 +65,8 @@ export async function startSnmpd(options: { port?: number } = {}): Promise<Snmpd
       `rocommunity ${COMMUNITY} 127.0.0.1`,
       `createUser ${V3.user} SHA "${V3.authKey}" AES "${V3.privKey}"`,
       `rouser ${V3.user} authpriv`,
+      `createUser ${V3_AUTH_ONLY.user} SHA "${V3_AUTH_ONLY.authKey}"`,
+      `rouser ${V3_AUTH_ONLY.user} auth`,
       "dontLogTCPWrappersConnects yes",
       "",
     ].join("\n"),

@@ -175,18 +175,14 @@ describe("forged syslog sources and hostnames", () => {
     const name = os.hostname();
     await t.prisma.device.create({ data: { name, role: "router", site: "hq", managementIp: "127.0.0.20" } });
     const r = await rig();
-    await run("logger", ["--server", "127.0.0.1", "--port", String(r.collector.ports.udp), "--udp", "--rfc5424", "-p", "local0.err", "-t", "spoof", "impersonating"]);
-    await waitFor("logger's message", () => r.collector.stats().messages.udp === 1);
-    await r.store();
-    expect(await syslogCountOf(name)).toBe(0);
-    expect(await syslogCountOf("127.0.0.1")).toBe(1); // counted for its sender
-    expect(r.registry.discoveryReport().untrustedHostnames).toBe(1);
-
-    // from the device's own address the name is trusted
+    // in the same minute: the device itself, and logger claiming its name from another address
     await sendUdpFrom("127.0.0.20", r.collector.ports.udp!, [rfc5424(name, "from the device itself")]);
-    await waitFor("own message", () => r.collector.stats().messages.udp === 2);
+    await run("logger", ["--server", "127.0.0.1", "--port", String(r.collector.ports.udp), "--udp", "--rfc5424", "-p", "local0.err", "-t", "spoof", "impersonating"]);
+    await waitFor("both messages", () => r.collector.stats().messages.udp === 2);
     await r.store();
-    expect(await syslogCountOf(name)).toBe(1);
+    expect(await syslogCountOf(name)).toBe(1); // its own message only
+    expect(await syslogCountOf("127.0.0.1")).toBe(1); // the claim is counted for its sender
+    expect(r.registry.discoveryReport().untrustedHostnames).toBe(1);
 
     // through a trusted relay (127.0.0.1 here), logger's message feeds the named device
     const relayed = await rig({ registry: { trustedRelays: ["127.0.0.1/32"] } });
@@ -194,6 +190,7 @@ describe("forged syslog sources and hostnames", () => {
     await waitFor("relayed message", () => relayed.collector.stats().messages.udp === 1);
     await relayed.store();
     expect(await syslogCountOf(name)).toBe(2);
+    expect(relayed.registry.discoveryReport().untrustedHostnames).toBe(0);
     expect(await syslogCountOf("127.0.0.1")).toBe(1);
   });
 });

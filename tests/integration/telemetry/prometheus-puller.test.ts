@@ -208,3 +208,79 @@ describe("prometheus puller: a series scraped every 5 minutes", () => {
     expect(parsed.success).toBe(false);
   });
 });
+
+describe("prometheus puller after a long outage", () => {
+  it("resumes within a bounded window instead of asking for the whole gap, which Prometheus refuses", { timeout: 20_000 }, async () => {
+    // Prometheus is down for twelve days of the puller's clock (three days pass per failed pull); like the
+    // real one, it refuses a query_range of more than 11,000 points per series, and a raw range vector is
+    // answered from its samples in (time − N, time].
+    let nowMs = NOW;
+    let failures = 0;
+    const prom = await fakePrometheus((url) => {
+      if (failures < 4) {
+        failures++;
+        nowMs += 3 * 86_400_000;
+        return { status: 503, body: { status: "error", error: "service unavailable" } };
+      }
+      const time = Number(url.searchParams.get("time") ?? url.searchParams.get("end"));
+      if (url.pathname === "/api/v1/query") {
+        return { status: 200, body: matrix([{ metric: { instance: "10.0.0.9:9115" }, values: [[time - 30, "0.25"]] }]) };
+      }
+      const [start, end, step] = ["start", "end", "step"].map((k) => Number(url.searchParams.get(k))) as [number, number, number];
+      if ((end - start) / step + 1 > 11_000) {
+        return { status: 400, body: { status: "error", errorType: "bad_data", error: "exceeded maximum resolution of 11,000 points per timeseries" } };
+      }
+      const values: [number, string][] = [];
+      for (let t = start; t <= end; t += step) values.push([t, "42"]);
+      return { status: 200, body: matrix([{ metric: { instance: "10.0.0.5:9100" }, values }]) };
+    });
+    const metrics = await startPuller(
+      {
+        url: prom.url,
+        intervalSec: 1,
+        backfillMinutes: 5,
+        queries: [
+          { query: "avg by (instance) (cpu_busy_pct)", metric: "cpuPct" },
+          { query: "probe_duration_seconds", metric: "latencyMs", scale: 1000 },
+        ],
+      },
+      () => nowMs,
+    );
+    // recovered: the last hour of the expression (60 steps) and the probe's newest sample arrive
+    await expect.poll(() => metrics.filter((m) => m.values.cpuPct === 42).length, { timeout: 10_000 }).toBe(60);
+    await expect.poll(() => metrics.filter((m) => m.values.latencyMs === 250).length, { timeout: 5_000 }).toBe(1);
+    const cpu = metrics.filter((m) => m.values.cpuPct !== undefined);
+    expect(Math.min(...cpu.map((m) => m.ts))).toBe(Math.floor(nowMs / 60_000) * 60_000 - 59 * 60_000);
+    const recovered = prom.requests.slice(4);
+    const range = recovered.find((u) => u.pathname === "/api/v1/query_range")!;
+    expect(Number(range.searchParams.get("end")) - Number(range.searchParams.get("start"))).toBe(59 * 60);
+    const raw = recovered.find((u) => u.pathname === "/api/v1/query")!;
+    expect(raw.searchParams.get("query")).toBe("probe_duration_seconds[3600s]");
+  });
+
+  it("maxCatchUpMinutes sets the window", () => {
+    const parsed = prometheusPuller.configSchema.parse({ url: "http://prometheus:9090", queries: [{ query: "up", metric: "cpuPct" }], maxCatchUpMinutes: 180 });
+    expect(parsed.maxCatchUpMinutes).toBe(180);
+    expect(prometheusPuller.configSchema.safeParse({ url: "http://prometheus:9090", queries: [{ query: "up", metric: "cpuPct" }], maxCatchUpMinutes: 0 }).success).toBe(false);
+  });
+});
+
+describe("prometheus puller with allowed sources", () => {
+  it("drops points of targets outside the allowed CIDRs; named targets and allowed addresses pass", async () => {
+    const prom = await fakePrometheus((url) => {
+      const start = Number(url.searchParams.get("start"));
+      return {
+        status: 200,
+        body: matrix([
+          { metric: { instance: "10.0.0.5:9100" }, values: [[start, "1"]] },
+          { metric: { instance: "203.0.113.7:9100" }, values: [[start, "2"]] },
+          { metric: { instance: "db-dc1-1:9100" }, values: [[start, "3"]] },
+        ]),
+      };
+    });
+    const metrics = await startPuller({ url: prom.url, backfillMinutes: 2, allowedSources: ["10.0.0.0/8"], queries: [{ query: "avg by (instance) (x)", metric: "cpuPct" }] });
+    await expect.poll(() => metrics.length).toBe(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(metrics.map((m) => m.ref)).toEqual([{ address: "10.0.0.5" }, { name: "db-dc1-1" }]);
+  });
+});
