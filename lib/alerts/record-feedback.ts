@@ -3,6 +3,7 @@
 import type { PrismaClient, Verdict } from "@prisma/client";
 import { z } from "zod";
 import { getAlertView } from "../db/alert-queries";
+import { recordAudit } from "../db/audit-queries";
 import { appendEvent } from "../db/event-queries";
 import { notFound } from "../http/app-error";
 import type { AlertView } from "./alert-view";
@@ -31,15 +32,13 @@ export async function recordFeedback(
       create: { alertId: args.alertId, userId: args.userId, verdict: args.verdict, note: args.note ?? null },
       update: { verdict: args.verdict, note: args.note ?? null },
     });
-    await tx.auditLog.create({
-      data: {
-        actorId: args.userId,
-        action: "alert.feedback",
-        entityType: "alert",
-        entityId: String(args.alertId),
-        before: before ?? undefined,
-        after: { verdict: args.verdict, note: args.note ?? null },
-      },
+    await recordAudit(tx, {
+      actorId: args.userId,
+      action: "alert.feedback",
+      entityType: "alert",
+      entityId: args.alertId,
+      before: before ?? undefined,
+      after: { verdict: args.verdict, note: args.note ?? null },
     });
     const shared = (await getAlertView(tx, args.alertId, null))!;
     await appendEvent(tx, "alert.updated", shared);

@@ -5,6 +5,7 @@
 import type { Baseline } from "@prisma/client";
 import { bucketGrowth, type BaselineRow, type TimeRange } from "../detect/baseline/hour-of-week-baseline";
 import { isMetricName } from "../telemetry/metrics";
+import { recordAudit } from "./audit-queries";
 import type { DbClient } from "./client";
 
 const KEEP_VERSIONS = 3;
@@ -199,15 +200,13 @@ function rowKey(row: Pick<Baseline, "deviceId" | "version" | "metric" | "hourOfW
 /** Who decided what: the bucket in use and the proposal before, the decision after. */
 async function audit(db: DbClient, action: "baseline.approve" | "baseline.reject", pending: Baseline, actorId: number | null, current: Baseline | null) {
   const summary = (r: Baseline) => ({ median: r.median, p95: r.p95, sampleCount: r.sampleCount });
-  await db.auditLog.create({
-    data: {
-      actorId,
-      action,
-      entityType: "baseline",
-      entityId: String(pending.id),
-      before: { ...sameBucket(pending), current: current ? summary(current) : null, proposed: summary(pending) },
-      after: { decision: action === "baseline.approve" ? "approved" : "rejected" },
-    },
+  await recordAudit(db, {
+    actorId,
+    action,
+    entityType: "baseline",
+    entityId: pending.id,
+    before: { ...sameBucket(pending), current: current ? summary(current) : null, proposed: summary(pending) },
+    after: { decision: action === "baseline.approve" ? "approved" : "rejected" },
   });
 }
 
