@@ -65,6 +65,7 @@ export function IngestHealthPanel({ ingest }: { ingest: IngestHealth }) {
               </ul>
             </div>
           ) : null}
+          {ingest.worker === "up" && ingest.inventory ? <SourcePolicy policy={ingest.inventory} /> : null}
         </div>
         <div className="stack-tight">
           <h3>Last data per device</h3>
@@ -108,5 +109,33 @@ export function IngestHealthPanel({ ingest }: { ingest: IngestHealth }) {
         </div>
       </div>
     </section>
+  );
+}
+
+/** Who may send telemetry: all sources (and so anyone can add devices, up to the cap) or the allowed CIDRs. */
+function SourcePolicy({ policy }: { policy: NonNullable<IngestHealth["inventory"]> }) {
+  return (
+    <div className="stack-tight" data-testid="source-policy">
+      {policy.allowedSources.length === 0 ? (
+        <p className="muted" data-testid="all-sources-accepted">
+          All sources accepted: anyone who can reach the collector ports can send telemetry. Limit them with COLLECTOR_ALLOWED_SOURCES.
+        </p>
+      ) : (
+        <p className="faint" data-testid="allowed-sources">
+          Sources accepted: {policy.allowedSources.join(", ")}
+        </p>
+      )}
+      {policy.notAddedTotal > 0 ? (
+        <p className="feed-error" data-testid="discovery-capped">
+          New devices seen but not added: {formatCount(policy.notAddedTotal)} sightings over the discovery cap
+          {policy.maxNewPerHour !== null ? ` (${formatCount(policy.maxNewPerHour)} per hour)` : ""}. Admins see them at /api/devices/discovery.
+        </p>
+      ) : null}
+      {policy.untrustedHostnames > 0 ? (
+        <p className="feed-error" data-testid="untrusted-hostnames">
+          {formatCount(policy.untrustedHostnames)} syslog messages named another device from a different address; they were counted for their sender.
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -76,6 +76,8 @@ export interface IngestHealth {
   feeds: IngestFeed[];
   /** Sum over running feeds; null when the worker is down or has not measured a rate yet. */
   recordsPerSec: number | null;
+  /** Who may write telemetry and inventory (from the running workers); null when no worker reports it. */
+  inventory?: InventoryPolicy | null;
   devices: {
     total: number;
     stale: number;
@@ -213,4 +215,28 @@ function isSkewedExporter(v: unknown): v is SkewedExporter {
     typeof e === "object" && e !== null && typeof e.exporter === "string" && Number.isFinite(e.skewSec) &&
     Number.isFinite(e.records) && typeof e.lastAt === "string"
   );
+}
+
+/** The collectors' source policy and discovery cap, as the running workers report them. */
+export interface InventoryPolicy {
+  /** CIDRs the collectors accept; empty = every source (COLLECTOR_ALLOWED_SOURCES unset). */
+  allowedSources: string[];
+  maxNewPerHour: number | null;
+  /** Sightings of new devices refused by the discovery cap since the workers started. */
+  notAddedTotal: number;
+  /** Syslog hostnames of another device claimed from a different address (ignored). */
+  untrustedHostnames: number;
+}
+
+/** The inventory policy of the live workers (merged: a source accepted by any of them is accepted). */
+export function inventoryPolicy(heartbeats: readonly HeartbeatRow[], now: Date, staleMs: number): InventoryPolicy | null {
+  const live = heartbeats.filter((h) => now.getTime() - h.beatAt.getTime() < staleMs && Array.isArray(h.info.allowedSources));
+  if (live.length === 0) return null;
+  const everything = live.some((h) => h.info.allowedSources!.length === 0);
+  return {
+    allowedSources: everything ? [] : [...new Set(live.flatMap((h) => h.info.allowedSources!))],
+    maxNewPerHour: live[0]!.info.discovery?.maxNewPerHour ?? null,
+    notAddedTotal: live.reduce((n, h) => n + (h.info.discovery?.notAddedTotal ?? 0), 0),
+    untrustedHostnames: live.reduce((n, h) => n + (h.info.discovery?.untrustedHostnames ?? 0), 0),
+  };
 }

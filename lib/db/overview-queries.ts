@@ -9,6 +9,7 @@ import {
   fillHourBuckets,
   firstHourStart,
   ingestFeeds,
+  inventoryPolicy,
   OVERVIEW_FP_DAYS,
   OVERVIEW_HOURS,
   type FalsePositiveRate,
@@ -33,7 +34,11 @@ export async function overview(db: DbClient, now: Date): Promise<OverviewView> {
     openByType,
     alertsPerHour,
     falsePositives,
-    ingest: { ...ingestFeeds(heartbeats, now, HEARTBEAT_STALE_MS), devices: deviceFreshness(devices) },
+    ingest: {
+      ...ingestFeeds(heartbeats, now, HEARTBEAT_STALE_MS),
+      inventory: inventoryPolicy(heartbeats, now, HEARTBEAT_STALE_MS),
+      devices: deviceFreshness(devices),
+    },
   };
 }
 

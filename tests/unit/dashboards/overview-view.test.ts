@@ -7,6 +7,7 @@ import {
   fillHourBuckets,
   firstHourStart,
   ingestFeeds,
+  inventoryPolicy,
   STALE_BEHIND_MS,
 } from "../../../lib/dashboards/overview-view";
 import type { HeartbeatRow } from "../../../lib/db/worker-heartbeat-queries";
@@ -194,5 +195,46 @@ describe("ingestFeeds", () => {
     expect(ingestFeeds([], NOW, STALE)).toEqual({ worker: "down", beatAt: null, feeds: [], recordsPerSec: null });
     const odd = row("odd", 0, { collectors: "nope" as unknown as [] });
     expect(ingestFeeds([odd], NOW, STALE)).toMatchObject({ worker: "up", feeds: [] });
+  });
+});
+
+describe("inventoryPolicy", () => {
+  const STALE = 20_000;
+  const row = (id: string, ageMs: number, info: HeartbeatRow["info"]): HeartbeatRow => ({
+    id,
+    startedAt: new Date(NOW.getTime() - HOUR),
+    beatAt: new Date(NOW.getTime() - ageMs),
+    info,
+  });
+  const discovery = (notAddedTotal: number, untrustedHostnames = 0) => ({ maxNewPerHour: 1000, addedLastHour: 1000, notAddedTotal, untrustedHostnames, notAdded: [] });
+
+  it("says every source is accepted when a live worker runs without COLLECTOR_ALLOWED_SOURCES", () => {
+    expect(inventoryPolicy([row("w1", 1_000, { allowedSources: [], discovery: discovery(0) })], NOW, STALE)).toEqual({
+      allowedSources: [],
+      maxNewPerHour: 1000,
+      notAddedTotal: 0,
+      untrustedHostnames: 0,
+    });
+    // one worker accepting everything makes the whole deployment accept everything
+    expect(inventoryPolicy([row("w1", 1_000, { allowedSources: ["10.0.0.0/8"] }), row("w2", 1_000, { allowedSources: [] })], NOW, STALE)!.allowedSources).toEqual([]);
+  });
+
+  it("lists the allowed CIDRs of the live workers and sums what discovery refused", () => {
+    const policy = inventoryPolicy(
+      [
+        row("w1", 1_000, { allowedSources: ["10.0.0.0/8"], discovery: discovery(1500, 3) }),
+        row("w2", 2_000, { allowedSources: ["10.0.0.0/8", "192.0.2.0/24"], discovery: discovery(500) }),
+        row("dead", 60_000, { allowedSources: [], discovery: discovery(9999) }),
+      ],
+      NOW,
+      STALE,
+    );
+    expect(policy).toEqual({ allowedSources: ["10.0.0.0/8", "192.0.2.0/24"], maxNewPerHour: 1000, notAddedTotal: 2000, untrustedHostnames: 3 });
+  });
+
+  it("is null when no live worker reports it (down, or an older worker)", () => {
+    expect(inventoryPolicy([], NOW, STALE)).toBeNull();
+    expect(inventoryPolicy([row("old", 1_000, { collectors: [] })], NOW, STALE)).toBeNull();
+    expect(inventoryPolicy([row("dead", 60_000, { allowedSources: [] })], NOW, STALE)).toBeNull();
   });
 });
