@@ -84,7 +84,8 @@ export class TelemetryRouter implements TelemetrySink {
     // Device clocks drift and many omit the year or zone: bucket by arrival time.
     const minute = this.minuteOf(this.o.clock.now());
     const ref: DeviceRef = { address: sourceAddress, ...(message.hostname ? { name: message.hostname } : {}) };
-    const key = `${minute}|${message.hostname ?? sourceAddress}`;
+    // per name and sender: a name claimed from another address must not merge into the device's bucket
+    const key = `${minute}|${message.hostname ?? ""}|${sourceAddress}`;
     let b = this.syslogs.get(key);
     if (!b) {
       b = { ref, minute, total: 0, errors: 0, failures: 0, bySeverity: {}, keywords: {} };
