@@ -10,6 +10,8 @@ vi.mock("next-auth/next", () => ({
 }));
 
 const { GET } = await import("../../app/api/devices/route");
+const discoveryRoute = await import("../../app/api/devices/discovery/route");
+const { beat } = await import("../../lib/db/worker-heartbeat-queries");
 const { recordDetection } = await import("../../lib/db/alert-recording-queries");
 
 let t: TestDatabase;
@@ -116,5 +118,28 @@ describe("GET /api/devices paging", () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { field?: string; message: string } };
     expect(body.error.field ?? body.error.message).toContain(field);
+  });
+});
+
+describe("GET /api/devices/discovery", () => {
+  const getDiscovery = () =>
+    discoveryRoute.GET(new Request("http://localhost:3000/api/devices/discovery", { headers: { host: "localhost:3000" } }), { params: Promise.resolve({}) });
+
+  it("shows admins the discovery cap and the sources seen but not added, as the running worker reports them", async () => {
+    const admin = (await makeUser(t.prisma, "admin")).id;
+    const notAdded = { name: "127.1.0.9", address: "127.1.0.9", via: "syslog", firstSeen: "2026-12-07T04:00:00.000Z", lastSeen: "2026-12-07T04:01:00.000Z", sightings: 2 };
+    await beat(t.prisma, "worker-live", new Date(), {
+      pid: 1,
+      allowedSources: [],
+      discovery: { maxNewPerHour: 1000, addedLastHour: 1000, notAddedTotal: 1000, untrustedHostnames: 1, notAdded: [notAdded] },
+    });
+    session.userId = viewer;
+    expect((await getDiscovery()).status).toBe(403);
+    session.userId = admin;
+    const res = await getDiscovery();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      workers: [{ workerId: "worker-live", maxNewPerHour: 1000, addedLastHour: 1000, notAddedTotal: 1000, untrustedHostnames: 1, notAdded: [notAdded] }],
+    });
   });
 });
