@@ -73,7 +73,7 @@ async function ensureWebBuild(): Promise<void> {
   fs.writeFileSync(stampFile, hash);
 }
 
-/** The worker's exit code for a configuration error (EnvError): restarting will not help. */
+/** The children's exit code for a configuration error (EnvError): restarting will not help. */
 const CONFIG_ERROR_EXIT = 2;
 const WEB_GRACE_MS = 10_000;
 const WORKER_GRACE_MS = 20_000;
@@ -239,6 +239,9 @@ async function main(e: Env): Promise<void> {
         backoff,
         resetAfterMs,
         graceMs: WEB_GRACE_MS,
+        // it refuses to start on a bad setting (exit 2) too, e.g. production over plain http
+        fatalExitCodes: [CONFIG_ERROR_EXIT],
+        onFatal: () => fail("the web app cannot start with this configuration"),
       });
       web.start();
     }
