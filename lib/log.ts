@@ -29,7 +29,6 @@ function redact(fields: LogFields): LogFields {
 }
 
 // C0, DEL and C1 (0x9b is a one-byte CSI to many terminals); JSON.stringify escapes only C0.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** `text` with every control character written as \xNN (printable, one line). */
