@@ -1,12 +1,5 @@
-// An analyst's verdict on an alert: one current verdict per user per alert, audited, and announced
-// on the live stream, all in one transaction so nothing half-written is ever visible.
-import type { PrismaClient, Verdict } from "@prisma/client";
+// An analyst's verdict on an alert, as a request gives it; recorded by lib/db/feedback-queries.ts.
 import { z } from "zod";
-import { getAlertView } from "../db/alert-queries";
-import { recordAudit } from "../db/audit-queries";
-import { appendEvent } from "../db/event-queries";
-import { notFound } from "../http/app-error";
-import type { AlertView } from "./alert-view";
 import { VERDICTS } from "./alert-view";
 
 export const feedbackInputSchema = z.strictObject({
@@ -15,33 +8,3 @@ export const feedbackInputSchema = z.strictObject({
 });
 
 export type FeedbackInput = z.infer<typeof feedbackInputSchema>;
-
-export async function recordFeedback(
-  db: PrismaClient,
-  args: { alertId: number; userId: number; verdict: Verdict; note?: string },
-): Promise<AlertView> {
-  return db.$transaction(async (tx) => {
-    const alert = await tx.alert.findUnique({ where: { id: args.alertId }, select: { id: true } });
-    if (!alert) throw notFound("Alert");
-    const before = await tx.feedback.findUnique({
-      where: { alertId_userId: { alertId: args.alertId, userId: args.userId } },
-      select: { verdict: true, note: true },
-    });
-    await tx.feedback.upsert({
-      where: { alertId_userId: { alertId: args.alertId, userId: args.userId } },
-      create: { alertId: args.alertId, userId: args.userId, verdict: args.verdict, note: args.note ?? null },
-      update: { verdict: args.verdict, note: args.note ?? null },
-    });
-    await recordAudit(tx, {
-      actorId: args.userId,
-      action: "alert.feedback",
-      entityType: "alert",
-      entityId: args.alertId,
-      before: before ?? undefined,
-      after: { verdict: args.verdict, note: args.note ?? null },
-    });
-    const shared = (await getAlertView(tx, args.alertId, null))!;
-    await appendEvent(tx, "alert.updated", shared);
-    return (await getAlertView(tx, args.alertId, args.userId))!;
-  });
-}

@@ -12,7 +12,7 @@ vi.mock("next-auth/next", () => ({
 
 const { GET } = await import("../../app/api/overview/route");
 const { recordDetection } = await import("../../lib/db/alert-recording-queries");
-const { recordFeedback } = await import("../../lib/alerts/record-feedback");
+const { recordFeedback } = await import("../../lib/db/feedback-queries");
 const { beat } = await import("../../lib/db/worker-heartbeat-queries");
 
 const HOUR = 3_600_000;

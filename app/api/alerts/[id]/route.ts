@@ -2,7 +2,8 @@
 // PATCH /api/alerts/:id — triage: { status?: open|acknowledged|resolved, assignee?: "me"|null }.
 import { withSession } from "@/app/_server/session";
 import { parseRowId } from "@/lib/http/parse-row-id";
-import { alertPatchSchema, triageAlert } from "@/lib/alerts/alert-triage";
+import { alertPatchSchema } from "@/lib/alerts/alert-triage";
+import { triageAlert } from "@/lib/db/alert-triage-queries";
 import { db } from "@/lib/db/client";
 import { getAlertView } from "@/lib/db/alert-queries";
 import { jsonResponse, notFound, parseJsonBody } from "@/lib/http/app-error";

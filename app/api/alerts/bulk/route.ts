@@ -1,7 +1,8 @@
 // POST /api/alerts/bulk — set the status of many alerts at once (bulk acknowledge / resolve).
 // Body { ids: number[] (≤ 500), status }. Answers which changed and which were skipped and why.
 import { withSession } from "@/app/_server/session";
-import { bulkTriageSchema, triageAlerts } from "@/lib/alerts/alert-triage";
+import { bulkTriageSchema } from "@/lib/alerts/alert-triage";
+import { triageAlerts } from "@/lib/db/alert-triage-queries";
 import { db } from "@/lib/db/client";
 import { jsonResponse, parseJsonBody } from "@/lib/http/app-error";
 

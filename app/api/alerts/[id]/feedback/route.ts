@@ -1,7 +1,8 @@
 // POST /api/alerts/:id/feedback — record the caller's verdict (analysts and admins).
 import { withSession } from "@/app/_server/session";
 import { parseRowId } from "@/lib/http/parse-row-id";
-import { feedbackInputSchema, recordFeedback } from "@/lib/alerts/record-feedback";
+import { feedbackInputSchema } from "@/lib/alerts/record-feedback";
+import { recordFeedback } from "@/lib/db/feedback-queries";
 import { db } from "@/lib/db/client";
 import { jsonResponse, parseJsonBody } from "@/lib/http/app-error";
 

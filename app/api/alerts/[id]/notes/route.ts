@@ -2,7 +2,8 @@
 // POST /api/alerts/:id/notes — add a note { body } (analysts and admins).
 import { withSession } from "@/app/_server/session";
 import { parseRowId } from "@/lib/http/parse-row-id";
-import { addAlertNote, alertNoteSchema, listAlertNotes } from "@/lib/alerts/alert-triage";
+import { alertNoteSchema } from "@/lib/alerts/alert-triage";
+import { addAlertNote, listAlertNotes } from "@/lib/db/alert-triage-queries";
 import { db } from "@/lib/db/client";
 import { jsonResponse, notFound, parseJsonBody } from "@/lib/http/app-error";
 
