@@ -20,6 +20,7 @@ import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { createLogger } from "@/lib/log";
+import { loginFloodFigures, slowStreamFigures } from "./lib/bench-web";
 import { forgedExporter, futureDatedV5, sendFrom, spoofedHostsV5, v9TemplateFlood } from "@/tests/integration/netflow/hostile-traffic";
 
 const MB = 1024 * 1024;
@@ -76,22 +77,32 @@ export const SECTIONS: FloodSection[] = [
     name: "20,000 spoofed hosts in flows + syslog from 2,000 forged sources",
     targetMb: 150,
     async run(ctx) {
-      const flows = spoofedHostsV5(20_000, Date.now());
+      // flows that ended in the previous minute, so the worker's next flushes store them (and discover what they name)
+      const flows = spoofedHostsV5(20_000, Math.floor(Date.now() / 60_000) * 60_000);
       for (let i = 0; i < flows.length; i += 200) {
         await sendFrom("127.0.0.7", ctx.ports.netflow, flows.slice(i, i + 200));
         await ctx.flowDatagramsReceived(i + 200, 5_000);
       }
       // forged syslog: every source claims its own 2 KB name full of terminal escapes and HTML
-      const nasty = (n: number) => `evil-${n}-\u001b[2J<script>alert(1)</script>`.padEnd(2048, "x");
+      const nasty = (n: number) => `evil-${n}-\u001b]0;pwned\u0007<script>alert(1)</script>`.padEnd(2048, "x");
       for (let s = 0; s < 2_000; s++) {
         const line = Buffer.from(`<11>${syslogTime()} ${nasty(s)} sshd[1]: Failed password for root from 198.51.100.${s % 250} port 22`);
         await sendSyslog(forgedExporter(s), ctx.ports.syslog, line);
       }
+      // syslog counts in the minute it arrives: wait until that minute is past the lateness window and flushed
+      await new Promise((r) => setTimeout(r, Math.ceil(Date.now() / 60_000) * 60_000 - Date.now() + 12_000));
       const syslogged = await ctx.metric("tidewatch_syslog_messages_total");
       return { sent: `${flows.length} v5 datagrams (20,000 hosts), 2,000 syslog messages`, notes: `syslog parsed ${syslogged}` };
     },
   },
 ];
+
+// Hostile clients of the web app (each starts the web app on the section's database; the worker's RSS
+// columns do not apply to them, their figures are in Notes).
+SECTIONS.push(
+  { name: "Login guessing against the web app", run: (ctx) => loginFloodFigures(ctx.databaseUrl) },
+  { name: "Live stream: stalled replays of a 50,000-event log (web app RSS)", run: (ctx) => slowStreamFigures(ctx.databaseUrl) },
+);
 
 function syslogTime(): string {
   const d = new Date();
@@ -219,8 +230,15 @@ async function runSection(section: FloodSection, index: number): Promise<Row> {
     let result: Awaited<ReturnType<FloodSection["run"]>>;
     try {
       result = await section.run(ctx);
-      // past the lateness window and two flushes (every 5 s), so the minutes are stored and devices discovered
-      await new Promise((r) => setTimeout(r, 17_000));
+      // past the lateness window and two flushes (every 5 s), then until discovery stops adding devices
+      await new Promise((r) => setTimeout(r, 12_000));
+      let last = -1;
+      for (let stable = 0, until = Date.now() + 120_000; stable < 3 && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM devices");
+        stable = rows[0]!.n === last ? stable + 1 : 0;
+        last = rows[0]!.n;
+      }
     } finally {
       clearInterval(sampler);
     }

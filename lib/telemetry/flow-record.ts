@@ -31,6 +31,8 @@ export type FlowDropReason =
   | "bad_field_length"
   | "template_expired"
   | "pending_overflow"
+  /** A new template id from an exporter that already holds as many templates as it may. */
+  | "template_overflow"
   /** A record whose times fall outside the accepted window around its arrival (see FLOW_CLOCK_SKEW_*). */
   | "clock_skew";
 

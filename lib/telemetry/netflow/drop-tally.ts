@@ -13,6 +13,7 @@ export const FLOW_DROP_REASONS: readonly FlowDropReason[] = [
   "template_expired",
   "pending_overflow",
   "clock_skew",
+  "template_overflow",
 ];
 
 const INDEX: Record<FlowDropReason, number> = {
@@ -25,6 +26,7 @@ const INDEX: Record<FlowDropReason, number> = {
   template_expired: 6,
   pending_overflow: 7,
   clock_skew: 8,
+  template_overflow: 9,
 };
 
 export class DropTally {

@@ -33,6 +33,11 @@ export function installTemplate(
     cache.touch(rec.exporter, rec.domain, rec.templateId, now);
     return 0;
   }
+  if (!existing && !cache.hasRoom(rec.exporter, rec.domain, rec.templateId)) {
+    // refused before compiling: a flood of new ids from one exporter costs no CPU or garbage
+    tally.add("template_overflow");
+    return 0;
+  }
   const compiled = compileTemplate(
     rec.templateId,
     rec.fields,
@@ -46,7 +51,7 @@ export function installTemplate(
     return 0;
   }
   const template = compiled.template;
-  cache.define(rec.exporter, rec.domain, template, now, tally);
+  if (!cache.define(rec.exporter, rec.domain, template, now, tally)) return 0;
   if (template.badFieldCount > 0) tally.add("bad_field_length", template.badFieldCount);
   const held = cache.takePending(rec.exporter, rec.domain, rec.templateId, rec.version);
   if (held.length === 0) return 0;

@@ -4,8 +4,9 @@
 //
 // Everything is bounded, per exporter and across all of them, because any host that can reach the
 // port can invent exporters and templates: templates expire when not refreshed (default 30 min);
-// each exporter keeps at most `maxTemplatesPerExporter` templates and `maxDomainsPerExporter`
-// domains; all exporters together keep at most `maxTemplates` templates (the least recently used
+// each exporter keeps at most `maxTemplatesPerExporter` templates (new ids beyond it are refused as
+// `template_overflow` until some expire, so its templates in use are never displaced by its own
+// junk, and a flood of ids costs no compiling) and `maxDomainsPerExporter` domains; all exporters together keep at most `maxTemplates` templates (the least recently used
 // evicted) and `maxPendingSets` / `maxPendingBytes` held sets (the oldest dropped, counted as
 // `pending_overflow`); at most `maxExporters` exporters are tracked (the least recently active
 // forgotten). Evictions are counted in `evicted`. The cache has no clock: every call that depends on
@@ -27,7 +28,7 @@ export interface TemplateCacheOptions {
   maxDomainsPerExporter?: number;
   /** Exporters tracked (default 10,000). */
   maxExporters?: number;
-  /** Templates across all exporters (default 40,000, about 80 MB at worst). */
+  /** Templates across all exporters (default 20,000: 1,000 exporters × 20; about 4 KB each in the worker). */
   maxTemplates?: number;
   /** Held data sets across all exporters (default 20,000). */
   maxPendingSets?: number;
@@ -120,7 +121,7 @@ export class TemplateCache {
     this.maxTemplatesPerExporter = options.maxTemplatesPerExporter ?? 512;
     this.maxDomainsPerExporter = options.maxDomainsPerExporter ?? 1024;
     this.maxExporters = options.maxExporters ?? 10_000;
-    this.maxTemplates = options.maxTemplates ?? 40_000;
+    this.maxTemplates = options.maxTemplates ?? 20_000;
     this.maxPendingSets = options.maxPendingSets ?? 20_000;
     this.maxPendingBytesTotal = options.maxPendingBytes ?? 32 * 1024 * 1024;
   }
@@ -147,8 +148,21 @@ export class TemplateCache {
     return this.exporters.get(exporter)?.templates.get(key(domain, templateId))?.template;
   }
 
-  /** Stores (or replaces) a template and marks it refreshed at `now`. */
-  define(exporter: string, domain: number, template: CompiledTemplate, now: number, tally: DropTally): void {
+  /** Whether `define` would store this template: a known id always, a new one only under the exporter's limit. */
+  hasRoom(exporter: string, domain: number, templateId: number): boolean {
+    const entry = this.exporters.get(exporter);
+    return !entry || entry.templates.size < this.maxTemplatesPerExporter || entry.templates.has(key(domain, templateId));
+  }
+
+  /**
+   * Stores (or replaces) a template and marks it refreshed at `now`; a new id beyond the exporter's
+   * limit is refused (`template_overflow`, returns false).
+   */
+  define(exporter: string, domain: number, template: CompiledTemplate, now: number, tally: DropTally): boolean {
+    if (!this.hasRoom(exporter, domain, template.id)) {
+      tally.add("template_overflow");
+      return false;
+    }
     const entry = this.entry(exporter, tally);
     const k = key(domain, template.id);
     const old = entry.templates.get(k);
@@ -156,18 +170,13 @@ export class TemplateCache {
     const stored: StoredTemplate = { template, domain, refreshedAt: now, key: k, entry };
     entry.templates.set(k, stored);
     this.lru.add(stored);
-    while (entry.templates.size > this.maxTemplatesPerExporter) {
-      const oldest = entry.templates.values().next().value;
-      if (oldest === undefined) break;
-      this.forget(oldest);
-      this.evicted.templates++;
-    }
     while (this.lru.size > this.maxTemplates) {
       const oldest = this.lru.values().next().value;
       if (oldest === undefined) break;
       this.forget(oldest);
       this.evicted.templates++;
     }
+    return true;
   }
 
   /** Marks an unchanged template refreshed. */

@@ -67,7 +67,7 @@ describe("netflow collector under hostile floods", () => {
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * MB);
   });
 
-  it("holds templates from 100 exporters × 1,024 within the global budget, least recently used evicted, a real exporter unharmed", { timeout: 60_000 }, async () => {
+  it("holds templates from 100 exporters × 1,024 within the per-exporter and global budgets, a real exporter unharmed", { timeout: 60_000 }, async () => {
     running = await startTestCollector({ maxTemplates: 10_000, maxTemplatesPerExporter: 512 });
     const t = running;
     const evictedBefore = await counter(flowBudgetEvictionsTotal, { budget: "templates" });
@@ -88,11 +88,12 @@ describe("netflow collector under hostile floods", () => {
       sent += dataOnly.length;
       await t.waitFor(() => t.collector.stats().datagrams >= sent, 10_000, `exporter ${e}'s templates`);
     }
-    const { state, evictions } = t.collector.stats();
+    const { state, evictions, drops } = t.collector.stats();
     expect(state.templates).toBeLessThanOrEqual(10_000);
     expect(state.exporters).toBe(101);
-    // 102,400 forged templates (+ the real ones) into 10,000: per exporter 512 kept, then LRU across all
-    expect(evictions.templates).toBeGreaterThanOrEqual(100 * 1024 - 10_000);
+    // 102,400 forged templates: beyond 512 per exporter refused (never compiled), the rest share 10,000 by LRU
+    expect(drops.template_overflow).toBe(100 * 512);
+    expect(evictions.templates).toBeGreaterThanOrEqual(100 * 512 - 10_000);
     expect(await counter(flowBudgetEvictionsTotal, { budget: "templates" })).toBe(evictedBefore + evictions.templates);
     // the real exporter's data never waited for a template: all 101 rounds decoded
     expect(t.flows).toHaveLength(real.length * 101);

@@ -34,16 +34,20 @@ describe("TemplateCache", () => {
     expect(tally.empty).toBe(true);
   });
 
-  it("evicts the least recently refreshed template beyond the per-exporter limit", () => {
-    const cache = new TemplateCache({ maxTemplatesPerExporter: 2 });
+  it("refuses new template ids beyond the per-exporter limit until some expire; redefinitions still pass", () => {
+    const cache = new TemplateCache({ maxTemplatesPerExporter: 2, templateTimeoutMs: 1000 });
     const tally = new DropTally();
-    cache.define("a", 0, template(256), 0, tally);
-    cache.define("a", 0, template(257), 1, tally);
-    cache.touch("a", 0, 256, 2);
-    cache.define("a", 0, template(258), 3, tally);
-    expect(cache.peek("a", 0, 256)).toBeDefined();
-    expect(cache.peek("a", 0, 257)).toBeUndefined();
-    expect(cache.peek("a", 0, 258)).toBeDefined();
+    expect(cache.define("a", 0, template(256), 0, tally)).toBe(true);
+    expect(cache.define("a", 0, template(257), 1, tally)).toBe(true);
+    expect(cache.hasRoom("a", 0, 258)).toBe(false);
+    expect(cache.define("a", 0, template(258), 3, tally)).toBe(false);
+    expect(tally.toArray()).toEqual([{ reason: "template_overflow", count: 1 }]);
+    expect(cache.define("a", 0, template(257), 4, tally)).toBe(true); // a known id is replaced
+    expect(cache.define("b", 0, template(258), 4, tally)).toBe(true); // other exporters are unaffected
+    expect(cache.peek("a", 0, 258)).toBeUndefined();
+    // once 256 expires there is room again
+    cache.sweep(1002, tally);
+    expect(cache.define("a", 0, template(258), 1003, tally)).toBe(true);
   });
 
   it("bounds held data sets by count, bytes and age", () => {
@@ -113,13 +117,14 @@ describe("TemplateCache", () => {
     expect(tally.empty).toBe(true);
   });
 
-  it("keeps one exporter to its own template limit, counted as evictions", () => {
+  it("keeps one exporter to its own template limit: the first ones stay, the rest are counted", () => {
     const cache = new TemplateCache({ maxTemplatesPerExporter: 10 });
     const tally = new DropTally();
     for (let id = 256; id < 300; id++) cache.define("a", 0, template(id), 0, tally);
     expect(cache.stats().templates).toBe(10);
-    expect(cache.evicted.templates).toBe(34);
-    expect(cache.peek("a", 0, 299)).toBeDefined();
+    expect(tally.toArray()).toEqual([{ reason: "template_overflow", count: 34 }]);
+    expect(cache.peek("a", 0, 256)).toBeDefined();
+    expect(cache.peek("a", 0, 299)).toBeUndefined();
   });
 
   it("bounds held sets across all exporters: the oldest anywhere is dropped as pending_overflow", () => {
