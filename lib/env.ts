@@ -29,7 +29,8 @@ const envSchema = z.object({
   DATABASE_URL: optional(
     z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL"),
   ),
-  DATA_DIR: optional(z.string()).transform((v) => path.resolve(v ?? "./.data")),
+  // turbopackIgnore: a runtime path, not a file for the web build to trace (it would trace the whole project)
+  DATA_DIR: optional(z.string()).transform((v) => path.resolve(/*turbopackIgnore: true*/ v ?? "./.data")),
   ADMIN_EMAIL: optional(z.email()).transform((v) => v ?? "admin@tidewatch.local"),
   ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
   NEXTAUTH_SECRET: optional(z.string().min(16, "must be at least 16 characters")),

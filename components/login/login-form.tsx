@@ -1,7 +1,7 @@
 "use client";
-// Email + password login through next-auth's credentials provider. No SessionProvider needed:
-// signIn() talks to /api/auth directly.
-import { signIn } from "next-auth/react";
+// Email + password login through next-auth's credentials provider, posted the way next-auth's signIn()
+// posts it (CSRF token, then the credentials callback), but reading the answer ourselves so that a
+// throttled address (429, Retry-After) or a busy server (503) is told so instead of "wrong password".
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
@@ -18,9 +18,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl?: string }) {
     setPending(true);
     setError(null);
     try {
-      const result = await signIn("credentials", { email, password, redirect: false });
-      if (!result || result.error || !result.ok) {
-        setError("Wrong email or password");
+      const problem = await signInWithPassword(email, password);
+      if (problem) {
+        setError(problem);
         setPending(false);
         return;
       }
@@ -83,4 +83,23 @@ function safeCallbackPath(callbackUrl: string | undefined): string {
   } catch {
     return "/";
   }
+}
+
+/** Null when signed in (the session cookie is set), otherwise what to tell the user. */
+async function signInWithPassword(email: string, password: string): Promise<string | null> {
+  const { csrfToken } = (await (await fetch("/api/auth/csrf")).json()) as { csrfToken: string };
+  const res = await fetch("/api/auth/callback/credentials", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password, csrfToken, json: "true" }),
+  });
+  if (res.status === 429) {
+    const seconds = Number(res.headers.get("retry-after"));
+    const wait = seconds > 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds || 60} seconds`;
+    return `Too many failed log-ins from here. Try again in ${wait}.`;
+  }
+  if (res.status === 503) return "The server is busy. Try again in a moment.";
+  const body = (await res.json().catch(() => null)) as { url?: string } | null;
+  if (!res.ok || !body?.url || new URL(body.url, window.location.origin).searchParams.has("error")) return "Wrong email or password";
+  return null;
 }
