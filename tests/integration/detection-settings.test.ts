@@ -20,7 +20,7 @@ import type { Clock } from "../../workers/clock";
 import { createDetectionPipeline, type DetectionPipeline } from "../../workers/detection-pipeline";
 import { ForecastScheduler } from "../../workers/forecasting";
 import { trainDetectionModels } from "../../workers/model-training";
-import { postgresPipelineStore } from "../../workers/pipeline-store";
+import { postgresPipelineStore, type PipelineStore } from "../../workers/pipeline-store";
 import { makeDetection } from "./fixtures";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
@@ -61,10 +61,10 @@ afterAll(async () => {
  * A pipeline with only the z-score detector (turned on by the stored global setting), whose settings re-read
  * is under the test's control.
  */
-function zPipeline(device: DeviceSummary) {
+function zPipeline(device: DeviceSummary, store: PipelineStore = postgresPipelineStore(t.prisma, pool())) {
   let elapsed = 0;
   const pipeline = createDetectionPipeline({
-    store: postgresPipelineStore(t.prisma, pool()),
+    store,
     lookupDevice: (id) => devices.find((d) => d.id === id),
     log,
     clock,
@@ -188,6 +188,32 @@ describe("detection settings in the running pipeline", () => {
     const alerts = await t.prisma.alert.findMany({ where: { deviceId: device.id } });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ detector: "flow-ddos", alertType: "ddos", occurrences: 2 });
+  });
+});
+
+describe("alert recording that fails", () => {
+  it("is retried at the next ingest under its key: a lost reply neither doubles the occurrence nor re-stores the minute", async () => {
+    const device = devices[3]!;
+    // the real store, but the reply to the first alert recording is lost after it committed
+    const real = postgresPipelineStore(t.prisma, pool());
+    let lose = 1;
+    const store = {
+      ...real,
+      async recordAlert(record: Parameters<typeof real.recordAlert>[0]) {
+        const recorded = await real.recordAlert(record);
+        if (lose-- > 0) throw new Error("connection lost before the reply");
+        return recorded;
+      },
+    };
+    const { pipeline } = zPipeline(device, store);
+    // the minute is stored and judged; the failed recording does not fail the ingest (no batch retry)
+    expect(await ingest(pipeline, cpuMinute(device, 0, 60))).toMatchObject({ stored: 1, alertsCreated: 0, alertsUpdated: 0 });
+    const alert = await t.prisma.alert.findFirstOrThrow({ where: { deviceId: device.id } });
+    expect(alert.occurrences).toBe(1);
+    // the next ingest (a quiet minute) retries the recording: already applied, so nothing changes
+    await ingest(pipeline, cpuMinute(device, 1, 20));
+    expect(await t.prisma.alert.findMany({ where: { deviceId: device.id } })).toEqual([expect.objectContaining({ id: alert.id, occurrences: 1 })]);
+    expect(await t.prisma.event.count({ where: { type: "alert.created" } })).toBe(await t.prisma.alert.count());
   });
 });
 
