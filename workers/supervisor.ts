@@ -146,7 +146,8 @@ async function main(e: Env): Promise<void> {
   const fail = (why: string) => {
     log.error(why);
     exitCode = 1;
-    shutdown.request("failure");
+    // a failure during a stop already under way only changes the exit code (a second request would force)
+    if (!shutdown.stopping) shutdown.request("failure");
   };
 
   try {
