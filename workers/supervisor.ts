@@ -26,6 +26,7 @@ import { createLogger } from "@/lib/log";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
 import { demoDeviceAddress } from "@/lib/simulator/demo-traffic";
 import { seedIfEmpty } from "@/prisma/seed";
+import { enabledCollectors } from "./collectors/registry";
 import { installShutdown, type Shutdown } from "./shutdown";
 import { SupervisedChild } from "./supervised-child";
 
@@ -273,6 +274,8 @@ async function main(e: Env): Promise<void> {
 let parsed: Env;
 try {
   parsed = parseEnv();
+  // the worker checks it too; here a wrong name stops the start before anything is started
+  if (parsed.TIDEWATCH_SERVICES.includes("worker")) enabledCollectors(parsed.COLLECTORS);
 } catch (err) {
   if (err instanceof EnvError) {
     process.stderr.write(err.message + "\n");
