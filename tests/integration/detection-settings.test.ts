@@ -193,7 +193,7 @@ describe("detection settings in the running pipeline", () => {
 
 describe("alert recording that fails", () => {
   it("is retried at the next ingest under its key: a lost reply neither doubles the occurrence nor re-stores the minute", async () => {
-    const device = devices[3]!;
+    const device = devices[5]!;
     // the real store, but the reply to the first alert recording is lost after it committed
     const real = postgresPipelineStore(t.prisma, pool());
     let lose = 1;
