@@ -271,7 +271,10 @@ try {
   for (const [i, section] of SECTIONS.entries()) {
     if (args.only && !section.name.toLowerCase().includes(args.only.toLowerCase())) continue;
     process.stderr.write(`${section.name} ...\n`);
-    rows.push(await runSection(section, i));
+    const row = await runSection(section, i);
+    rows.push(row);
+    // as each finishes, so a later section that fails does not lose the figures already measured
+    process.stderr.write(`${tableLine(row)}\n`);
   }
 } finally {
   await cluster.stop();
@@ -282,9 +285,9 @@ try {
 console.log(`\nWorker RSS under hostile floods (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version})\n`);
 console.log("| Flood | Sent | RSS before | Growth (peak) | Growth (end) | Target | Devices added | Counted as dropped | Budget evictions / refusals | Notes |");
 console.log("|---|---|---|---|---|---|---|---|---|---|");
-for (const r of rows) {
+for (const r of rows) console.log(tableLine(r));
+
+function tableLine(r: Row): string {
   const ok = r.target && r.peakGrowthMb < Number(r.target.replace(/\D/g, "")) ? " ✓" : r.target ? " ✗" : "";
-  console.log(
-    `| ${r.section} | ${r.sent} | ${r.baselineMb.toFixed(0)} MB | ${r.peakGrowthMb.toFixed(1)} MB | ${r.endGrowthMb.toFixed(1)} MB | ${r.target}${ok} | ${r.devicesAdded} | ${r.dropped} | ${r.evictions} | ${r.notes} |`,
-  );
+  return `| ${r.section} | ${r.sent} | ${r.baselineMb.toFixed(0)} MB | ${r.peakGrowthMb.toFixed(1)} MB | ${r.endGrowthMb.toFixed(1)} MB | ${r.target}${ok} | ${r.devicesAdded} | ${r.dropped} | ${r.evictions} | ${r.notes} |`;
 }
