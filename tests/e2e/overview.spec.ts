@@ -46,6 +46,9 @@ test("the overview panels show the demo's alerts, ingest and verdicts live, and 
   await expect(ingest.getByTestId("worker-down")).toHaveCount(0);
   await expect(ingest.locator('[data-testid="collector-row"][data-up="true"]').first()).toBeVisible();
   await expect(ingest.getByTestId("device-freshness-row").first()).toBeVisible();
+  // the demo runs without COLLECTOR_ALLOWED_SOURCES: the panel says anyone may send
+  await expect(ingest.getByTestId("all-sources-accepted")).toContainText("All sources accepted");
+  expect(view!.ingest.inventory).toMatchObject({ allowedSources: [], maxNewPerHour: 1000 });
 
   // a verdict reaches the false-positive panel through the live stream, without a reload
   let reloaded = false;
