@@ -1,8 +1,8 @@
 // The worker process as deployed, flooded over real UDP: future-dated NetFlow v5 is dropped as
 // clock_skew and its exporter named in the heartbeat the Overview reads and in /metrics; flows naming
-// 3,000 spoofed internal hosts against a rollup budget of 1,000 open device-minutes fill it to its
-// host share and the rest is counted as rollup_budget, while a real exporter's flows in the same
-// minute are still stored.
+// 1,000 spoofed internal hosts against a rollup budget of 300 open device-minutes fill it to its host
+// share and the rest is counted as rollup_budget, while a real exporter's flows in the same minute
+// are still stored.
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeNetflowV5 } from "@/lib/telemetry/netflow/encode-netflow-v5";
@@ -46,7 +46,7 @@ beforeAll(async () => {
       COLLECTOR_HOST: "127.0.0.1",
       INTERNAL_SUBNETS: "10.0.0.0/8",
       ROLLUP_LATENESS_SEC: "1",
-      FLOW_MAX_OPEN_BUCKETS: "1000",
+      FLOW_MAX_OPEN_BUCKETS: "300",
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -79,11 +79,11 @@ describe("worker under flow floods", () => {
     expect(await t.prisma.device.count()).toBe(0);
   });
 
-  it("caps open device-minutes when flows name 3,000 spoofed hosts, counting the rest, while a real exporter's minute is stored", { timeout: 90_000 }, async () => {
+  it("caps open device-minutes when flows name 1,000 spoofed hosts, counting the rest, while a real exporter's minute is stored", { timeout: 90_000 }, async () => {
     // all in the previous minute, so the next flush (lateness 1 s) stores them
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     if (Date.now() - minute < 3_000) await new Promise((r) => setTimeout(r, 3_000));
-    await sendFrom("127.0.0.7", ports.netflow, spoofedHostsV5(3_000, minute));
+    await sendFrom("127.0.0.7", ports.netflow, spoofedHostsV5(1_000, minute));
     const real = encodeNetflowV5(
       [{ srcAddr: "192.0.2.10", dstAddr: "198.51.100.20", srcPort: 443, dstPort: 50_000, protocol: 6, bytes: 123_456, packets: 90, startMs: minute - 20_000, endMs: minute - 1_000 }],
       { exportMs: minute },
@@ -93,10 +93,10 @@ describe("worker under flow floods", () => {
       const m = await metricsText();
       return sample(m, /tidewatch_collector_dropped_total\{collector="netflow",reason="rollup_budget"\} (\d+)/) > 0 ? m : undefined;
     });
-    // each flow names two internal hosts (up to 6,000 host-minutes): hosts may open 900 of the 1,000
-    // buckets, so at least 5,100 host attributions were refused, each counted
+    // each flow names two internal hosts (up to 2,000 host-minutes): hosts may open 270 of the 300
+    // buckets, so at least 730 host attributions were refused, each counted
     const refused = sample(text, /tidewatch_collector_dropped_total\{collector="netflow",reason="rollup_budget"\} (\d+)/);
-    expect(refused).toBeGreaterThanOrEqual(3_000 - 900);
+    expect(refused).toBeGreaterThanOrEqual(1_000 - 270);
     expect(sample(text, /tidewatch_flow_budget_evictions_total\{budget="rollup_buckets"\} (\d+)/)).toBe(refused);
     // the real exporter (not internal: only its own bucket) got its minute stored with its bytes
     const stored = await until("the real exporter's minute", async () => {
