@@ -35,6 +35,13 @@ const envSchema = z.object({
   ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
   NEXTAUTH_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
   NEXTAUTH_URL: optional(z.url()),
+  /** The address notifications link back to (alert pages); unset takes NEXTAUTH_URL, else http://localhost:PORT. */
+  PUBLIC_URL: optional(z.url()),
+  /**
+   * Key for notification channel secrets at rest (any string of 32+ characters, hashed to AES-256);
+   * unset uses a random key generated once into DATA_DIR/secret.key.
+   */
+  TIDEWATCH_SECRET_KEY: optional(z.string().min(32, "must be at least 32 characters")),
   /** Serve the web app over plain http on a non-loopback public URL in production (refused otherwise). */
   ALLOW_INSECURE_HTTP: optional(flag).transform((v) => v ?? false),
   /**
@@ -102,6 +109,8 @@ const envSchema = z.object({
   /** Syslog TCP connections open at once, in total and from one source address (each buffers at most one 64 KiB frame). */
   SYSLOG_MAX_CONNECTIONS: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 4096),
   SYSLOG_MAX_CONNECTIONS_PER_SOURCE: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 32),
+  /** Syslog per-minute counts (one per minute, name and sender) held at once; more are dropped as syslog_budget. */
+  SYSLOG_MAX_OPEN_BUCKETS: optional(z.coerce.number().int().min(100)).transform((v) => v ?? 50_000),
   /** Devices auto-discovery adds per hour at most; further new sources are counted and listed as seen but not added. */
   DISCOVERY_MAX_NEW_DEVICES_PER_HOUR: optional(z.coerce.number().int().min(0).max(1_000_000)).transform((v) => v ?? 1000),
   /** How long after a minute ends telemetry for it is still accepted before it is stored and checked. */
@@ -166,6 +175,11 @@ export function env(): Env {
 export function logSettings(source: Record<string, string | undefined> = process.env): Pick<Env, "LOG_LEVEL" | "LOG_FORMAT"> {
   const result = envSchema.pick({ LOG_LEVEL: true, LOG_FORMAT: true }).safeParse(source);
   return result.success ? result.data : { LOG_LEVEL: "info", LOG_FORMAT: "pretty" };
+}
+
+/** Where links in notifications point: PUBLIC_URL, else NEXTAUTH_URL, else this host's port; no trailing slash. */
+export function publicUrl(e: Env): string {
+  return (e.PUBLIC_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
 }
 
 /** The simulator runs by default only in the embedded (demo) mode. */

@@ -10,7 +10,8 @@ import { pruneEvents } from "@/lib/db/event-queries";
 import { closePool, pool } from "@/lib/db/pool";
 import { beat, clearHeartbeat, HEARTBEAT_INTERVAL_MS, type HeartbeatFeed } from "@/lib/db/worker-heartbeat-queries";
 import { pruneAppliedWrites } from "@/lib/db/applied-write-queries";
-import { env, EnvError } from "@/lib/env";
+import { env, EnvError, publicUrl } from "@/lib/env";
+import { pruneDeliveries } from "@/lib/db/notification-outbox-queries";
 import { createLogger } from "@/lib/log";
 import { createSubnetMatcher } from "@/lib/telemetry/cidr";
 import { loadCollectorConfig } from "@/lib/telemetry/collector-config";
@@ -28,6 +29,7 @@ import { trainDetectionModels } from "./model-training";
 import { postgresPipelineStore } from "./pipeline-store";
 import { DeviceRegistry, registryOptionsFromEnv } from "./device-registry";
 import { startMetricsServer } from "./metrics-server";
+import { NotificationSender } from "./notification-sender";
 import { installShutdown } from "./shutdown";
 import { TelemetryRouter } from "./telemetry-router";
 
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
     failureKeywords: matchFailureKeywords,
     latenessMs: e.ROLLUP_LATENESS_SEC * 1000,
     flowRollup: { maxOpenBuckets: e.FLOW_MAX_OPEN_BUCKETS },
+    maxSyslogBuckets: e.SYSLOG_MAX_OPEN_BUCKETS,
   });
 
   try {
@@ -152,6 +155,10 @@ async function main(): Promise<void> {
     if (config !== undefined) await startCollector(name, config);
   }
 
+  // notifications go out on the wall clock (retries, escalation), whatever time the demo replays
+  const notifications = new NotificationSender({ prisma, clock: systemClock, log: log.child("notify"), baseUrl: publicUrl(e) });
+  notifications.start();
+
   const flushTimer = setInterval(() => void router.flush(), e.SIMULATE ? DEMO_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
   // The event log only serves live streams and their resumption: old events go (wall clock, not data
   // time); so do the keys of writes old enough never to be retried.
@@ -161,6 +168,7 @@ async function main(): Promise<void> {
       .then((count) => count > 0 && log.info("old events pruned", { count }))
       .catch((err) => log.warn("pruning old events failed", { error: String(err) }));
     void pruneAppliedWrites(prisma, now).catch((err) => log.warn("pruning applied-write keys failed", { error: String(err) }));
+    void pruneDeliveries(prisma, now).catch((err) => log.warn("pruning old notification deliveries failed", { error: String(err) }));
   };
   pruneOldEvents();
   const pruneTimer = setInterval(pruneOldEvents, PRUNE_EVENTS_EVERY_MS);
@@ -216,6 +224,7 @@ async function main(): Promise<void> {
       await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));
       await demo?.stop();
       await router.drain().catch((err) => log.warn("final flush failed", { error: String(err) }));
+      await notifications.stop();
       await metricsServer?.close();
       await clearHeartbeat(prisma, workerId).catch(() => undefined);
       await closePool();

@@ -43,7 +43,8 @@ interface SyslogBucket {
 
 export interface TelemetryRouterOptions {
   pipeline: Pick<DetectionPipeline, "ingest">;
-  registry: Pick<DeviceRegistry, "resolve" | "setReachable">;
+  /** `resolveKnown` (memory only) lets known devices' minutes move on while the database is away. */
+  registry: Pick<DeviceRegistry, "resolve" | "setReachable"> & Partial<Pick<DeviceRegistry, "resolveKnown">>;
   clock: Clock;
   log: Logger;
   isInternal: SubnetMatcher;
@@ -54,6 +55,12 @@ export interface TelemetryRouterOptions {
   maxPending?: number;
   /** Budgets of the flow rollup (open device-minutes, how far ahead of the flush a minute may lie). */
   flowRollup?: Pick<FlowRollupOptions, "maxOpenBuckets" | "maxAheadMs">;
+  /**
+   * Syslog (minute, name, sender) buckets open at once (default 50,000: a 10,000-device network's two
+   * open minutes with room to spare); messages that would open another are dropped (syslog_budget), so
+   * forged sources cannot grow the router without bound.
+   */
+  maxSyslogBuckets?: number;
 }
 
 export class TelemetryRouter implements TelemetrySink {
@@ -88,6 +95,10 @@ export class TelemetryRouter implements TelemetrySink {
     const key = `${minute}|${message.hostname ?? ""}|${sourceAddress}`;
     let b = this.syslogs.get(key);
     if (!b) {
+      if (this.syslogs.size >= (this.o.maxSyslogBuckets ?? 50_000)) {
+        collectorDroppedTotal.inc({ collector: "syslog", reason: "syslog_budget" });
+        return;
+      }
       b = { ref, minute, total: 0, errors: 0, failures: 0, bySeverity: {}, keywords: {} };
       this.syslogs.set(key, b);
     }
@@ -218,10 +229,11 @@ export class TelemetryRouter implements TelemetrySink {
       return s;
     };
     // null: the database could not be asked (the data is kept for the next flush); undefined: refused.
-    // After one failure the rest wait too, rather than each waiting out its own timeout.
+    // After one failure only devices known in memory are resolved: the rest wait for the next flush
+    // rather than each waiting out its own timeout.
     let databaseDown = false;
     const resolve = async (ref: DeviceRef, via: string) => {
-      if (databaseDown) return null;
+      if (databaseDown) return this.o.registry.resolveKnown?.(ref, via) ?? null;
       try {
         return await this.o.registry.resolve(ref, via);
       } catch (err) {

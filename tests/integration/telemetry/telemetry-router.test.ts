@@ -10,7 +10,8 @@ import type { Clock } from "../../../workers/clock";
 import { postgresPipelineStore } from "../../../workers/pipeline-store";
 import { createDetectionPipeline, type DetectionPipeline } from "../../../workers/detection-pipeline";
 import { DeviceRegistry } from "../../../workers/device-registry";
-import { TelemetryRouter } from "../../../workers/telemetry-router";
+import { collectorDroppedTotal } from "../../../workers/collectors/collector-metrics";
+import { TelemetryRouter, type TelemetryRouterOptions } from "../../../workers/telemetry-router";
 import { createTestDatabase, type TestDatabase } from "../test-database";
 
 const T0 = Date.parse("2026-11-17T14:00:00Z");
@@ -45,7 +46,7 @@ function flow(over: Partial<FlowRecord> = {}): FlowRecord {
   };
 }
 
-async function setup(clock: { t: number }, pipelineOverride?: (p: DetectionPipeline) => DetectionPipeline) {
+async function setup(clock: { t: number }, pipelineOverride?: (p: DetectionPipeline) => DetectionPipeline, options: Partial<TelemetryRouterOptions> = {}) {
   const c: Clock = { now: () => clock.t, sleep: async () => undefined };
   const registry = await DeviceRegistry.load(t.prisma, log);
   let pipeline = createDetectionPipeline({ store: postgresPipelineStore(t.prisma, pool()), lookupDevice: (id) => registry.get(id), log, clock: c });
@@ -57,6 +58,7 @@ async function setup(clock: { t: number }, pipelineOverride?: (p: DetectionPipel
     log,
     isInternal: createSubnetMatcher(["10.0.0.0/8"]),
     failureKeywords: (text) => (/\bdown\b/i.test(text) ? ["down"] : []),
+    ...options,
   });
   return { router, registry };
 }
@@ -138,5 +140,27 @@ describe("TelemetryRouter", () => {
     await router.drain();
     expect(await t.prisma.event.count({ where: { type: "device.status" } })).toBe(before + 2);
     expect(registry.find({ address: "192.0.2.1" })?.status).toBe("active");
+  });
+
+  it("holds at most maxSyslogBuckets syslog counts: forged senders past the budget are dropped and counted", async () => {
+    const clock = { t: T0 + 30 * 60_000 };
+    const { router } = await setup(clock, undefined, { maxSyslogBuckets: 100 });
+    const dropped = async () => (await collectorDroppedTotal.get()).values.find((v) => v.labels.collector === "syslog" && v.labels.reason === "syslog_budget")?.value ?? 0;
+    const before = await dropped();
+    const message = { format: "rfc3164" as const, facility: 4, severity: "warning" as const, timestampMs: null, hostname: null, appName: null, message: "Failed password" };
+    for (let i = 0; i < 1000; i++) router.syslog(message, `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`);
+    // a sender already counted this minute keeps being counted
+    router.syslog(message, "198.18.0.1");
+    expect((await dropped()) - before).toBe(900);
+
+    const devicesBefore = await t.prisma.device.count();
+    clock.t += 3 * 60_000;
+    await router.flush();
+    expect((await t.prisma.device.count()) - devicesBefore).toBe(100);
+    const first = await t.prisma.device.findUniqueOrThrow({ where: { name: "198.18.0.1" } });
+    expect((await t.prisma.syslogRollup.findFirstOrThrow({ where: { deviceId: first.id } })).total).toBe(2);
+    // flushed minutes free the budget
+    router.syslog(message, "198.18.9.9");
+    expect((await dropped()) - before).toBe(900);
   });
 });
