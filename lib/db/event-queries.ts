@@ -3,6 +3,7 @@
 import type { Prisma } from "@prisma/client";
 import { EVENTS_CHANNEL, type EventPayloads, type EventType, type StreamEvent } from "../events/event-types";
 import type { DbClient } from "./client";
+import { enqueueNotifications } from "./notification-outbox-queries";
 
 // Serialises appenders until commit so that ids become visible in id order; otherwise a reader could
 // see id 11 commit before id 10 and skip 10 for good.
@@ -21,6 +22,8 @@ export async function appendEvent<T extends EventType>(
   });
   // Delivered on commit when called inside a transaction; never for a rolled-back change.
   await db.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, ${row.id.toString()})`;
+  // alert and campaign changes also write their notifications, in this same transaction
+  await enqueueNotifications(db, type, [payload]);
   return row.id;
 }
 
@@ -31,6 +34,7 @@ export async function appendEvents<T extends EventType>(db: DbClient, type: T, p
   await db.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
   await db.event.createMany({ data: payloads.map((p) => ({ type, payload: p as unknown as Prisma.InputJsonValue })) });
   await db.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, 'batch')`;
+  await enqueueNotifications(db, type, payloads);
 }
 
 export async function eventsAfter(db: DbClient, afterId: bigint, limit = 500): Promise<StreamEvent[]> {

@@ -1,0 +1,197 @@
+// The notification outbox. `enqueueNotifications` runs inside the transaction of every alert and
+// campaign change (called from appendEvent/appendEvents, the one place every such change passes), so a
+// notification exists exactly when the change does: a crash never loses one nor invents one. The
+// worker's sender claims due rows (FOR UPDATE SKIP LOCKED, so several senders never take the same row),
+// sends them and records the outcome and the channel's health.
+import type { Prisma, PrismaClient } from "@prisma/client";
+import type { AlertView } from "../alerts/alert-view";
+import type { CampaignView } from "../alerts/campaign-view";
+import type { EventType } from "../events/event-types";
+import type { NotificationEvent } from "../notify/message";
+import { alertEventFor, alertMatches, alertSubject, campaignMatches, campaignSubject, readFilter } from "../notify/routing";
+import { getAlertViews } from "./alert-queries";
+import type { DbClient } from "./client";
+
+type OutboxRow = Prisma.NotificationDeliveryCreateManyInput;
+
+const json = (v: unknown) => v as unknown as Prisma.InputJsonValue;
+
+/** Writes the outbox rows an alert or campaign change calls for (see lib/notify/routing.ts). */
+export async function enqueueNotifications(tx: DbClient, type: EventType, payloads: readonly unknown[]): Promise<number> {
+  if (type !== "alert.created" && type !== "alert.updated" && type !== "campaign.updated") return 0;
+  const channels = await tx.notificationChannel.findMany({ where: { enabled: true }, select: { id: true, filter: true, escalateAfterMinutes: true } });
+  if (channels.length === 0) return 0;
+  const rows: OutboxRow[] = [];
+  if (type === "campaign.updated") {
+    for (const c of payloads as CampaignView[]) {
+      for (const ch of channels) {
+        const f = readFilter(ch.filter);
+        // one message per campaign: its first save raises it, growth adds nothing (the unique key)
+        if (f && ch.escalateAfterMinutes === null && campaignMatches(f, c)) {
+          rows.push({ channelId: ch.id, event: "campaign.raised", subjectKey: campaignSubject(c.key), campaignId: c.id, payload: json(c) });
+        }
+      }
+    }
+  } else {
+    const alerts = (payloads as AlertView[]).map((a) => ({ a, event: alertEventFor(type === "alert.created" ? "created" : "updated", a.status) }));
+    const followUps = alerts.filter((x) => x.event && x.event !== "alert.raised");
+    // acknowledge/resolve go to the channels that were told the alert was raised or escalated
+    const told = new Set<string>();
+    if (followUps.length > 0) {
+      const prior = await tx.notificationDelivery.findMany({
+        where: { subjectKey: { in: followUps.map((x) => alertSubject(x.a.id)) }, event: { in: ["alert.raised", "alert.escalated"] } },
+        select: { channelId: true, subjectKey: true },
+      });
+      for (const p of prior) told.add(`${p.channelId}|${p.subjectKey}`);
+    }
+    for (const { a, event } of alerts) {
+      if (!event) continue;
+      const subjectKey = alertSubject(a.id);
+      for (const ch of channels) {
+        let send: boolean;
+        if (event === "alert.raised") {
+          const f = readFilter(ch.filter);
+          send = ch.escalateAfterMinutes === null && f !== null && alertMatches(f, a);
+        } else send = told.has(`${ch.id}|${subjectKey}`);
+        if (send) rows.push({ channelId: ch.id, event, subjectKey, alertId: a.id, campaignId: a.campaignId, payload: json(a) });
+      }
+    }
+  }
+  if (rows.length === 0) return 0;
+  // a state change already announced to a channel (same subject and event) is skipped
+  const res = await tx.notificationDelivery.createMany({ data: rows, skipDuplicates: true });
+  return res.count;
+}
+
+/**
+ * Escalation: open alerts (never acknowledged) older than a channel's escalateAfterMinutes go to that
+ * channel once as alert.escalated. Only alerts raised after the channel was created, and within a day
+ * of their escalation time (a worker down longer does not page for yesterday), are considered.
+ */
+export async function enqueueEscalations(db: DbClient, now: Date, limit = 500): Promise<number> {
+  const channels = await db.notificationChannel.findMany({ where: { enabled: true, escalateAfterMinutes: { not: null } } });
+  let queued = 0;
+  for (const ch of channels) {
+    const f = readFilter(ch.filter);
+    if (!f) continue;
+    const due = new Date(now.getTime() - ch.escalateAfterMinutes! * 60_000);
+    const since = new Date(Math.max(ch.createdAt.getTime(), due.getTime() - 86_400_000));
+    const candidates = await db.alert.findMany({
+      where: {
+        status: "open",
+        createdAt: { gte: since, lte: due },
+        ...(f.minSeverity ? { severity: { in: (["low", "medium", "high", "critical"] as const).slice(["low", "medium", "high", "critical"].indexOf(f.minSeverity)) } } : {}),
+        ...(f.types?.length ? { alertType: { in: f.types } } : {}),
+        ...(f.detectors?.length ? { detector: { in: f.detectors } } : {}),
+        ...(f.sites?.length || f.roles?.length
+          ? { device: { ...(f.sites?.length ? { site: { in: f.sites } } : {}), ...(f.roles?.length ? { role: { in: f.roles } } : {}) } }
+          : {}),
+      },
+      select: { id: true },
+      orderBy: { createdAt: "asc" },
+      take: limit,
+    });
+    if (candidates.length === 0) continue;
+    const done = new Set(
+      (
+        await db.notificationDelivery.findMany({
+          where: { channelId: ch.id, event: "alert.escalated", subjectKey: { in: candidates.map((c) => alertSubject(c.id)) } },
+          select: { subjectKey: true },
+        })
+      ).map((r) => r.subjectKey),
+    );
+    const ids = candidates.map((c) => c.id).filter((id) => !done.has(alertSubject(id)));
+    if (ids.length === 0) continue;
+    const views = (await getAlertViews(db, ids, null)).filter((a) => alertMatches(f, a) && a.status === "open");
+    if (views.length === 0) continue;
+    const res = await db.notificationDelivery.createMany({
+      data: views.map((a) => ({ channelId: ch.id, event: "alert.escalated", subjectKey: alertSubject(a.id), alertId: a.id, campaignId: a.campaignId, payload: json(a) })),
+      skipDuplicates: true,
+    });
+    queued += res.count;
+  }
+  return queued;
+}
+
+export interface ClaimedDelivery {
+  id: bigint;
+  channelId: number;
+  event: NotificationEvent;
+  subjectKey: string;
+  alertId: number | null;
+  payload: unknown;
+  attempts: number;
+  /** The alert's campaign now (it may have joined one since it was raised). */
+  currentCampaignId: number | null;
+}
+
+/**
+ * Claims up to `limit` due rows of enabled channels: pending ones whose time has come, and rows a
+ * sender claimed but never finished (it died) once their lock expired. Claiming counts an attempt.
+ */
+export async function claimDeliveries(db: DbClient, now: Date, lockMs: number, limit: number): Promise<ClaimedDelivery[]> {
+  const rows = await db.$queryRaw<
+    { id: bigint; channel_id: number; event: string; subject_key: string; alert_id: number | null; payload: unknown; attempts: number; campaign_id: number | null }[]
+  >`
+    WITH picked AS (
+      SELECT d.id FROM notification_deliveries d
+      JOIN notification_channels c ON c.id = d.channel_id AND c.enabled
+      WHERE (d.status = 'pending' AND d.next_attempt_at <= ${now})
+         OR (d.status = 'sending' AND d.locked_until < ${now})
+      ORDER BY d.id
+      LIMIT ${limit}
+      FOR UPDATE OF d SKIP LOCKED
+    )
+    UPDATE notification_deliveries d
+       SET status = 'sending', attempts = d.attempts + 1, locked_until = ${new Date(now.getTime() + lockMs)}
+      FROM picked
+     WHERE d.id = picked.id
+    RETURNING d.id, d.channel_id, d.event, d.subject_key, d.alert_id, d.payload, d.attempts,
+      (SELECT a.campaign_id FROM alerts a WHERE a.id = d.alert_id) AS campaign_id`;
+  return rows
+    .map((r) => ({
+      id: r.id,
+      channelId: r.channel_id,
+      event: r.event as NotificationEvent,
+      subjectKey: r.subject_key,
+      alertId: r.alert_id,
+      payload: r.payload,
+      attempts: r.attempts,
+      currentCampaignId: r.campaign_id,
+    }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+export type DeliveryResult =
+  | { id: bigint; status: "sent"; responseStatus?: number }
+  | { id: bigint; status: "skipped"; reason: string }
+  | { id: bigint; status: "retry"; nextAttemptAt: Date; error: string; responseStatus?: number }
+  | { id: bigint; status: "dead"; error: string; responseStatus?: number };
+
+/** Records the outcome of one send to one channel (all its rows) and the channel's health, together. */
+export async function finishDeliveries(db: PrismaClient, channelId: number, results: DeliveryResult[], now: Date): Promise<void> {
+  if (results.length === 0) return;
+  const ops: Prisma.PrismaPromise<unknown>[] = [];
+  for (const r of results) {
+    // only a row still claimed: one whose lock expired and that another sender took is that sender's
+    const where = { id: r.id, status: "sending" };
+    const common = { lockedUntil: null, responseStatus: "responseStatus" in r ? (r.responseStatus ?? null) : null };
+    if (r.status === "sent") ops.push(db.notificationDelivery.updateMany({ where, data: { ...common, status: "sent", sentAt: now, lastError: null } }));
+    else if (r.status === "skipped") ops.push(db.notificationDelivery.updateMany({ where, data: { ...common, status: "skipped", lastError: r.reason } }));
+    else if (r.status === "retry") ops.push(db.notificationDelivery.updateMany({ where, data: { ...common, status: "pending", nextAttemptAt: r.nextAttemptAt, lastError: r.error } }));
+    else ops.push(db.notificationDelivery.updateMany({ where, data: { ...common, status: "dead", lastError: r.error } }));
+  }
+  const sent = results.some((r) => r.status === "sent");
+  const failed = results.find((r): r is Extract<DeliveryResult, { error: string }> => r.status === "retry" || r.status === "dead");
+  if (sent) ops.push(db.notificationChannel.updateMany({ where: { id: channelId }, data: { lastSuccessAt: now, consecutiveFailures: 0 } }));
+  else if (failed) ops.push(db.notificationChannel.updateMany({ where: { id: channelId }, data: { lastFailureAt: now, lastError: failed.error, consecutiveFailures: { increment: 1 } } }));
+  await db.$transaction(ops);
+}
+
+/** Sent rows older than the retention go (failed and dead ones stay until the same age, for the history). */
+export const DELIVERY_RETENTION_MS = 30 * 86_400_000;
+
+export async function pruneDeliveries(db: DbClient, now: Date): Promise<number> {
+  const res = await db.notificationDelivery.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - DELIVERY_RETENTION_MS) }, status: { in: ["sent", "skipped", "dead"] } } });
+  return res.count;
+}

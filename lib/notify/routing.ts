@@ -1,0 +1,77 @@
+// Which channel hears about what (pure). A channel's filter narrows alerts by severity, type,
+// detector, site and role, and says whether it takes single alerts, campaigns or both. Events come
+// from state changes only: raised when an alert is created open (never when a repeat folds into it
+// within the dedup cooldown), acknowledged and resolved when its status becomes so. Suppressed
+// alerts (maintenance windows, rules, announced surges) are never announced.
+import { z } from "zod";
+import type { AlertView } from "../alerts/alert-view";
+import type { CampaignView } from "../alerts/campaign-view";
+import { SEVERITY_RANK } from "../detect/severity";
+import type { NotificationEvent, Severity } from "./message";
+
+const names = z.array(z.string().trim().min(1).max(200)).max(200);
+
+export const channelFilterSchema = z
+  .object({
+    minSeverity: z.enum(["low", "medium", "high", "critical"]).optional(),
+    types: names.optional(),
+    detectors: names.optional(),
+    sites: names.optional(),
+    roles: names.optional(),
+    /** Single alerts, campaigns (one message per campaign) or both (default). */
+    subjects: z.enum(["alerts", "campaigns", "both"]).optional(),
+  })
+  .strict();
+
+export type ChannelFilter = z.infer<typeof channelFilterSchema>;
+
+/** A stored filter read back; anything unreadable matches nothing rather than everything. */
+export function readFilter(raw: unknown): ChannelFilter | null {
+  const parsed = channelFilterSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : null;
+}
+
+const atLeast = (severity: Severity, min: Severity | undefined) => !min || SEVERITY_RANK[severity] >= SEVERITY_RANK[min];
+const within = (value: string, list: readonly string[] | undefined) => !list?.length || list.includes(value);
+
+export const takesAlerts = (f: ChannelFilter) => (f.subjects ?? "both") !== "campaigns";
+export const takesCampaigns = (f: ChannelFilter) => (f.subjects ?? "both") !== "alerts";
+
+export function alertMatches(f: ChannelFilter, a: Pick<AlertView, "severity" | "type" | "detector" | "device">): boolean {
+  return (
+    takesAlerts(f) &&
+    atLeast(a.severity, f.minSeverity) &&
+    within(a.type, f.types) &&
+    within(a.detector, f.detectors) &&
+    within(a.device.site, f.sites) &&
+    within(a.device.role, f.roles)
+  );
+}
+
+/** A campaign matches when it is severe enough and (with a type filter) one of its types is listed. */
+export function campaignMatches(f: ChannelFilter, c: Pick<CampaignView, "severity" | "types">): boolean {
+  return takesCampaigns(f) && atLeast(c.severity, f.minSeverity) && (!f.types?.length || c.types.some((t) => f.types!.includes(t)));
+}
+
+/**
+ * The event an alert change announces: `created` with status open is raised; a status of
+ * acknowledged or resolved announces that (once per channel: the outbox's unique key); anything else
+ * (a repeat, a note, an assignment, a suppressed alert) announces nothing.
+ */
+export function alertEventFor(change: "created" | "updated", status: AlertView["status"]): NotificationEvent | null {
+  if (status === "open") return change === "created" ? "alert.raised" : null;
+  if (status === "acknowledged") return "alert.acknowledged";
+  if (status === "resolved") return "alert.resolved";
+  return null;
+}
+
+/** The outbox subject of an alert or campaign: one notification thread per subject and channel. */
+export const alertSubject = (id: number) => `alert:${id}`;
+export const campaignSubject = (key: string) => `campaign:${key}`;
+
+/** Exponential backoff from `baseMs` doubling per attempt, capped, with ±20% jitter so retries spread. */
+export function retryDelayMs(attempt: number, opts: { baseMs: number; maxMs: number; retryAfterMs?: number }, rand = Math.random()): number {
+  if (opts.retryAfterMs !== undefined) return Math.min(Math.max(opts.retryAfterMs, opts.baseMs), Math.max(opts.maxMs, 3_600_000));
+  const raw = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(raw * (0.8 + 0.4 * rand));
+}
