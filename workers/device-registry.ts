@@ -117,6 +117,15 @@ export class DeviceRegistry {
     return this.byAddress.has(ref.address) ? { address: ref.address } : ref;
   }
 
+  /**
+   * The known device `resolve` would answer for a reference, from memory only: what the telemetry
+   * router can still attribute while the database is away.
+   */
+  resolveKnown(ref: DeviceRef, via: string): DeviceSummary | undefined {
+    if (via === "syslog" && ref.name && ref.address) ref = this.syslogRef(ref as DeviceRef & { name: string; address: string });
+    return this.find(ref);
+  }
+
   /** The device for a reference, added to the inventory as discovered when unknown (and allowed). */
   async resolve(ref: DeviceRef, via: string): Promise<DeviceSummary | undefined> {
     if (via === "syslog" && ref.name && ref.address) ref = this.syslogRef(ref as DeviceRef & { name: string; address: string });
