@@ -113,8 +113,14 @@ export class FlowRollup {
   budgetDroppedFlows = 0;
   /** Flow attributions refused because their minute lies too far beyond the flush watermark. */
   futureFlows = 0;
-  /** Per address, the newest minute already flushed: later flows for it or before it are late. */
+  /**
+   * Per address, the newest minute already flushed: later flows for it or before it are late.
+   * Insertion order = least recently flushed first; at most twice the bucket budget are remembered
+   * (else every address ever seen, spoofed ones included, would stay here). A forgotten address's
+   * late flow opens its minute again, merged into what was stored: the price of bounded memory.
+   */
   private readonly lastFlushed = new Map<string, number>();
+  private readonly maxRemembered: number;
 
   constructor(private readonly options: FlowRollupOptions) {
     this.topN = options.topTalkers ?? 10;
@@ -124,6 +130,7 @@ export class FlowRollup {
     this.maxBuckets = options.maxOpenBuckets ?? 60_000;
     this.maxHostBuckets = Math.floor(this.maxBuckets * HOST_BUCKET_SHARE);
     this.maxAheadMs = options.maxAheadMs ?? 15 * MINUTE;
+    this.maxRemembered = 2 * this.maxBuckets;
   }
 
   add(flow: FlowRecord): void {
@@ -248,7 +255,9 @@ export class FlowRollup {
     for (const [key, b] of this.buckets) {
       if (b.minute >= watermark) continue;
       this.buckets.delete(key);
-      if (b.minute > (this.lastFlushed.get(b.address) ?? -Infinity)) this.lastFlushed.set(b.address, b.minute);
+      const flushed = this.lastFlushed.get(b.address) ?? -Infinity;
+      this.lastFlushed.delete(b.address);
+      this.lastFlushed.set(b.address, Math.max(flushed, b.minute));
       out.push({
         address: b.address,
         exporter: b.exporter,
@@ -271,6 +280,7 @@ export class FlowRollup {
         smallFlows: b.smallFlows,
       });
     }
+    while (this.lastFlushed.size > this.maxRemembered) this.lastFlushed.delete(this.lastFlushed.keys().next().value!);
     return out.sort((a, b) => a.minute - b.minute);
   }
 

@@ -187,3 +187,24 @@ describe("FlowRollup budgets", () => {
     expect(r.flushBefore(T0 + 180_000).map((x) => x.address).sort()).toEqual(["10.200.0.1", "192.0.2.1"]);
   });
 });
+
+describe("FlowRollup late-flow memory", () => {
+  it("remembers at most twice the bucket budget of flushed addresses, the least recently flushed forgotten", () => {
+    const r = new FlowRollup({ isInternal, maxOpenBuckets: 1_000 });
+    const remembered = () => (r as unknown as { lastFlushed: Map<string, number> }).lastFlushed.size;
+    // ten minutes of 900 new spoofed hosts each (the host share of the budget)
+    for (let m = 0; m < 10; m++) {
+      for (let i = 0; i < 900; i++) {
+        r.add(flow({ srcAddr: `10.${m}.${i >> 8}.${i & 255}`, startMs: T0 + m * 60_000, endMs: T0 + m * 60_000 + 5_000 }));
+      }
+      r.flushBefore(T0 + (m + 1) * 60_000);
+      expect(remembered()).toBeLessThanOrEqual(2_000);
+    }
+    // the exporter, flushed every minute, is remembered: its written minutes stay closed
+    r.add(flow({ srcAddr: "198.51.100.1", startMs: T0 + 9 * 60_000, endMs: T0 + 9 * 60_000 + 1_000 }));
+    expect(r.lateFlows).toBe(1);
+    // a recently flushed host too
+    r.add(flow({ srcAddr: "10.9.0.1", startMs: T0 + 9 * 60_000, endMs: T0 + 9 * 60_000 + 1_000 }));
+    expect(r.lateFlows).toBe(3);
+  });
+});
