@@ -83,14 +83,14 @@ export const inventoryRefusedTotal = new Counter({
 
 export const flowBudgetEvictionsTotal = new Counter({
   name: "tidewatch_flow_budget_evictions_total",
-  help: "Flow state evicted or refused because a global budget was full (budget: rollup_buckets, templates, pending_sets, exporters, sequence_streams)",
+  help: "Flow state evicted or refused because a global budget was full (budget: rollup_buckets, templates, pending_sets, exporters, domains, sequence_streams)",
   labelNames: ["budget"] as const,
   registers: [metricsRegistry],
 });
 
 export const flowStateSize = new Gauge({
   name: "tidewatch_flow_state_size",
-  help: "Size of the flow collector's bounded state (structure: rollup_buckets, templates, pending_sets, pending_bytes, exporters, sequence_streams)",
+  help: "Size of the flow collector's bounded state (structure: rollup_buckets, templates, domains, pending_sets, pending_bytes, exporters, sequence_streams)",
   labelNames: ["structure"] as const,
   registers: [metricsRegistry],
 });

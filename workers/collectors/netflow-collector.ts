@@ -68,9 +68,9 @@ export interface NetflowCollectorStats {
   estimatedLost: number;
   sinkErrors: number;
   /** How often each global budget evicted something. */
-  evictions: { templates: number; pendingSets: number; exporters: number; sequenceStreams: number };
+  evictions: { templates: number; pendingSets: number; exporters: number; domains: number; sequenceStreams: number };
   /** Current sizes of the bounded state. */
-  state: { exporters: number; templates: number; pendingSets: number; pendingBytes: number; sequenceStreams: number };
+  state: { exporters: number; templates: number; domains: number; pendingSets: number; pendingBytes: number; sequenceStreams: number };
 }
 
 export interface RunningNetflowCollector extends RunningCollector {
@@ -142,11 +142,12 @@ export async function startNetflowCollector(ctx: CollectorContext<NetflowCollect
     for (const d of drops) countDrop(d.reason, d.count);
   };
   // Budget evictions are tallied by the cache and tracker; copied into the Prometheus counter as they grow.
-  const evictionsCounted = { templates: 0, pendingSets: 0, exporters: 0, sequenceStreams: 0 };
+  const evictionsCounted = { templates: 0, pendingSets: 0, exporters: 0, domains: 0, sequenceStreams: 0 };
   const evictionCounters = {
     templates: flowBudgetEvictionsTotal.labels("templates"),
     pendingSets: flowBudgetEvictionsTotal.labels("pending_sets"),
     exporters: flowBudgetEvictionsTotal.labels("exporters"),
+    domains: flowBudgetEvictionsTotal.labels("domains"),
     sequenceStreams: flowBudgetEvictionsTotal.labels("sequence_streams"),
   };
   const evictions = () => ({ ...cache.evicted, sequenceStreams: sequences.evicted });
@@ -164,6 +165,7 @@ export async function startNetflowCollector(ctx: CollectorContext<NetflowCollect
     const sizes = stateSizes();
     flowStateSize.labels("exporters").set(sizes.exporters);
     flowStateSize.labels("templates").set(sizes.templates);
+    flowStateSize.labels("domains").set(sizes.domains);
     flowStateSize.labels("pending_sets").set(sizes.pendingSets);
     flowStateSize.labels("pending_bytes").set(sizes.pendingBytes);
     flowStateSize.labels("sequence_streams").set(sizes.sequenceStreams);

@@ -9,7 +9,8 @@
 // junk, and a flood of ids costs no compiling) and `maxDomainsPerExporter` domains; all exporters together keep at most `maxTemplates` templates (the least recently used
 // evicted) and `maxPendingSets` / `maxPendingBytes` held sets (the oldest dropped, counted as
 // `pending_overflow`); at most `maxExporters` exporters are tracked (the least recently active
-// forgotten). Evictions are counted in `evicted`. The cache has no clock: every call that depends on
+// forgotten), and all of them together keep at most `maxTemplates` domains' announced options (a
+// domain outlives its templates, so forged ones would pile up otherwise). Evictions are counted in `evicted`. The cache has no clock: every call that depends on
 // time is given `now` (epoch ms).
 import type { CompiledTemplate } from "./compile-template";
 import type { DropTally } from "./drop-tally";
@@ -87,6 +88,8 @@ export interface TemplateCacheEvictions {
   pendingSets: number;
   /** Exporters forgotten (with their templates and held sets) to make room for a new one. */
   exporters: number;
+  /** Domains' announced options forgotten to keep all exporters' domains within the budget. */
+  domains: number;
 }
 
 export const EXPIRED = "expired" as const;
@@ -111,7 +114,8 @@ export class TemplateCache {
   /** Every held set in arrival order, with its exporter. */
   private readonly pendingOrder = new Map<PendingSet, ExporterEntry>();
   private pendingBytesTotal = 0;
-  readonly evicted: TemplateCacheEvictions = { templates: 0, pendingSets: 0, exporters: 0 };
+  private domainCount = 0;
+  readonly evicted: TemplateCacheEvictions = { templates: 0, pendingSets: 0, exporters: 0, domains: 0 };
 
   constructor(options: TemplateCacheOptions = {}) {
     this.templateTimeoutMs = options.templateTimeoutMs ?? 30 * 60_000;
@@ -221,10 +225,22 @@ export class TemplateCache {
     if (!state) {
       state = { defaultSamplingRate: 0, samplerRates: null, systemInitMs: NaN };
       entry.domains.set(domain, state);
+      this.domainCount++;
       while (entry.domains.size > this.maxDomainsPerExporter) {
         const oldest = entry.domains.keys().next().value;
         if (oldest === undefined) break;
         entry.domains.delete(oldest);
+        this.domainCount--;
+      }
+      // across all exporters: the least recently active exporters' oldest domains go first
+      for (const other of this.exporters.values()) {
+        if (this.domainCount <= this.maxTemplates) break;
+        for (const d of other.domains.keys()) {
+          if (this.domainCount <= this.maxTemplates || (other === entry && d === domain)) break;
+          other.domains.delete(d);
+          this.domainCount--;
+          this.evicted.domains++;
+        }
       }
     }
     return state;
@@ -299,9 +315,10 @@ export class TemplateCache {
     }
   }
 
-  stats(): { exporters: number; templates: number; pendingSets: number; pendingBytes: number } {
+  stats(): { exporters: number; templates: number; domains: number; pendingSets: number; pendingBytes: number } {
     return {
       exporters: this.exporters.size,
+      domains: this.domainCount,
       templates: this.lru.size,
       pendingSets: this.pendingOrder.size,
       pendingBytes: this.pendingBytesTotal,
@@ -321,6 +338,7 @@ export class TemplateCache {
       if (!oldest) break;
       const [name, gone] = oldest;
       this.exporters.delete(name);
+      this.domainCount -= gone.domains.size;
       for (const stored of gone.templates.values()) this.lru.delete(stored);
       for (const p of gone.pending) {
         tally.add(p.expired ? "template_expired" : "unknown_template");

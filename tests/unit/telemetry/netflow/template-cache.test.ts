@@ -127,6 +127,21 @@ describe("TemplateCache", () => {
     expect(cache.peek("a", 0, 299)).toBeUndefined();
   });
 
+  it("bounds domains' announced options across all exporters (they outlive their templates)", () => {
+    const cache = new TemplateCache({ maxTemplates: 100 });
+    const tally = new DropTally();
+    cache.domainState("legit", 7, tally).defaultSamplingRate = 100;
+    for (let e = 0; e < 50; e++) for (let d = 0; d < 50; d++) cache.domainState(`forged-${e}`, d, tally);
+    expect(cache.stats().domains).toBe(100);
+    expect(cache.evicted.domains).toBe(2_501 - 100);
+    // the most recently active exporters keep theirs; the newest domain is never the one evicted
+    expect(cache.domainState("forged-49", 49, tally)).toBeDefined();
+    expect(cache.stats().domains).toBe(100);
+    // an active exporter keeps its domain state: the legit exporter was forgotten while idle, and
+    // starts again from the defaults
+    expect(cache.domainState("legit", 7, tally).defaultSamplingRate).toBe(0);
+  });
+
   it("bounds held sets across all exporters: the oldest anywhere is dropped as pending_overflow", () => {
     const cache = new TemplateCache({ maxPendingSets: 50, maxPendingBytes: 10_000, pendingMaxSets: 1000 });
     const tally = new DropTally();
