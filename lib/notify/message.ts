@@ -142,14 +142,14 @@ const EVENT_VERB: Record<NotificationEvent, string> = {
 
 export const eventVerb = (e: NotificationEvent) => EVENT_VERB[e];
 
-/** One line for subjects, titles and summaries: "[HIGH] DDoS on edge-1 (site hq) — Raised". */
+/** One line for subjects, titles and summaries: "[HIGH] DDoS on edge-1 (site hq) - Raised" (ASCII: mail subjects stay unencoded). */
 export function headline(m: NotificationMessage): string {
   if (m.campaign) {
     const c = m.campaign;
     return `[${c.severity.toUpperCase()}] Campaign: ${c.types.join(", ")} on ${c.deviceIds.length} device(s), ${c.alertIds.length} alert(s)`;
   }
   const a = m.alert!;
-  return `[${a.severity.toUpperCase()}] ${a.title} on ${a.device} (site ${a.site}) — ${eventVerb(m.event)}`;
+  return `[${a.severity.toUpperCase()}] ${a.title} on ${a.device} (site ${a.site}) - ${eventVerb(m.event)}`;
 }
 
 /** The link of the message's subject. */
