@@ -44,11 +44,12 @@ describe("SupervisedChild", () => {
     let n = 0;
     const child = new SupervisedChild({
       name: "flaky",
-      // crashes at once twice, then runs 700 ms before crashing
-      spawn: () => node(n++ < 2 ? "process.exit(1)" : "setTimeout(() => process.exit(1), 700)"),
+      // crashes at once twice, then runs 5 s before crashing (node itself can take a second or two to
+      // start on a loaded machine, hence the margins)
+      spawn: () => node(n++ < 2 ? "process.exit(1)" : "setTimeout(() => process.exit(1), 5000)"),
       log,
       backoff: { initialMs: 100, maxMs: 1000 },
-      resetAfterMs: 500,
+      resetAfterMs: 4000,
       graceMs: 1000,
       onCrash: (info) => void crashes.push(info),
     });
@@ -82,16 +83,25 @@ describe("SupervisedChild", () => {
   });
 
   it("kills a child that ignores SIGTERM once the grace window is over", { timeout: 10_000 }, async () => {
+    let ready!: () => void;
+    const handlerInstalled = new Promise<void>((r) => (ready = r));
     const child = new SupervisedChild({
       name: "stubborn",
-      spawn: () => node("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"),
+      spawn: () => {
+        const proc = spawn(process.execPath, ["-e", "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"], {
+          detached: true,
+          stdio: ["ignore", "pipe", "ignore"],
+        });
+        proc.stdout!.once("data", () => ready());
+        return proc;
+      },
       log,
       backoff: { initialMs: 50, maxMs: 50 },
       resetAfterMs: 10_000,
       graceMs: 500,
     });
     child.start();
-    await new Promise((r) => setTimeout(r, 500)); // let it install its handler
+    await handlerInstalled;
     const started = Date.now();
     await child.stop();
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
