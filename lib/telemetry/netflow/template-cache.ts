@@ -3,15 +3,18 @@
 // rates, system init time), and data sets held while their template has not arrived yet.
 //
 // Everything is bounded, per exporter and across all of them, because any host that can reach the
-// port can invent exporters and templates: templates expire when not refreshed (default 30 min);
-// each exporter keeps at most `maxTemplatesPerExporter` templates (new ids beyond it are refused as
-// `template_overflow` until some expire, so its templates in use are never displaced by its own
-// junk, and a flood of ids costs no compiling) and `maxDomainsPerExporter` domains; all exporters together keep at most `maxTemplates` templates (the least recently used
-// evicted) and `maxPendingSets` / `maxPendingBytes` held sets (the oldest dropped, counted as
-// `pending_overflow`); at most `maxExporters` exporters are tracked (the least recently active
-// forgotten), and all of them together keep at most `maxTemplates` domains' announced options (a
-// domain outlives its templates, so forged ones would pile up otherwise). Evictions are counted in `evicted`. The cache has no clock: every call that depends on
-// time is given `now` (epoch ms).
+// port can invent exporters and templates:
+// - templates expire when not refreshed (default 30 min);
+// - an exporter keeps at most `maxTemplatesPerExporter` templates: new ids beyond it are refused
+//   (`template_overflow`) until some expire, so its templates in use are never displaced by its own
+//   junk, and a flood of ids costs no compiling; and at most `maxDomainsPerExporter` domains;
+// - all exporters together keep at most `maxTemplates` templates (the least recently used evicted)
+//   and as many domains' announced options (a domain outlives its templates, so forged ones would
+//   pile up otherwise), and `maxPendingSets` / `maxPendingBytes` held sets (the oldest dropped as
+//   `pending_overflow`);
+// - at most `maxExporters` exporters are tracked (the least recently active forgotten).
+// Evictions are counted in `evicted`. The cache has no clock: every call that depends on time is
+// given `now` (epoch ms).
 import type { CompiledTemplate } from "./compile-template";
 import type { DropTally } from "./drop-tally";
 
