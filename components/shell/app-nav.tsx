@@ -16,7 +16,10 @@ const NAV_ITEMS = [
 ] as const;
 
 /** Shown to admins only (everyone else would find a page that says they may not). */
-const ADMIN_ITEMS = [{ href: "/users", label: "Users" }] as const;
+const ADMIN_ITEMS = [
+  { href: "/integrations", label: "Integrations" },
+  { href: "/users", label: "Users" },
+] as const;
 
 /** The main navigation; the current section is marked with aria-current. Alert pages belong to Anomalies. */
 export function AppNav() {
