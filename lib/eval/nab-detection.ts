@@ -7,9 +7,9 @@
 //   one judged both ways (a rise and a fall), with no 0–100 clamp and a small smallest-meaningful-change
 //   (connections/s, 0.5); the online model itself is scale-free.
 // - Score: the metric's rarity in days (lib/detect/streaming/metric-stream.ts) on a log scale (one
-//   hour → 0, MAX_RARITY_DAYS → 1), at rows whose surprise is the highest of the past day; other rows
+//   hour → 0, MAX_RARITY_DAYS → 1), at rows whose surprise is the highest of their episode; other rows
 //   score 0. This is the adaptive-baseline detector's own rule for a new finding (one alert per
-//   incident: within a day of a deviation this rare only a rarer one is new) with the bar left open
+//   incident: while an episode lasts only a rarer deviation is new) with the bar left open
 //   for NAB's threshold sweep.
 // - Alerts: a detection of the registered detectors that the alert store would record as a new alert
 //   (a repeat within the dedup cooldown of the previous one folds into it: lib/db/alert-recording-queries.ts).

@@ -10,7 +10,7 @@ import { explainDeviation } from "@/lib/detect/explain/explain-deviation";
 import { MIN_STD_ABSOLUTE } from "@/lib/detect/baseline/std-floor";
 import type { Severity } from "@/lib/detect/severity";
 import { MAX_RARITY_DAYS, type ScoredSample } from "@/lib/detect/streaming/metric-stream";
-import { METRICS, type MetricName } from "@/lib/telemetry/metrics";
+import { METRIC_INFO, METRICS, type MetricName } from "@/lib/telemetry/metrics";
 
 export const ADAPTIVE_BASELINE_ID = "adaptive-baseline";
 
@@ -37,6 +37,15 @@ export type AdaptiveBaselineConfig = z.infer<typeof adaptiveBaselineConfigSchema
  */
 const RISE_ONLY: ReadonlySet<MetricName> = new Set(["packetLossPct", "latencyMs", "syslogErrors", "syslogFailures", "distinctDstPorts"]);
 
+/**
+ * Utilisations with a ceiling: a device at 95 % of it while its usual band stays under 80 % is exhausted
+ * (a router at 100 % CPU drops control traffic), however often it has been there lately, so the rarity
+ * bar does not apply; the deviation and one-alert-per-incident rules still do.
+ */
+const SATURATION_METRICS: ReadonlySet<MetricName> = new Set(["cpuPct", "memoryPct"]);
+const SATURATED_SHARE = 0.95;
+const USUAL_CEILING_SHARE = 0.8;
+
 /** The band drawn as "usual": expected ± this many spreads (mean absolute errors). */
 const BAND_SPREADS = 3;
 
@@ -58,7 +67,8 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
     for (const metric of config.metrics ?? METRICS) {
       const scored = streams.get(metric);
       if (!scored) continue;
-      if (scored.rarityDays < bar || scored.raw < config.minDeviation) continue;
+      if (scored.raw < config.minDeviation) continue;
+      if (scored.rarityDays < bar && !isSaturated(metric, scored)) continue;
       if (scored.residual < 0 && RISE_ONLY.has(metric)) continue;
       if (!isNewFinding(scored)) continue;
       if (Math.abs(scored.residual) < config.minAbsoluteChange * MIN_STD_ABSOLUTE[metric]) continue;
@@ -81,7 +91,7 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
       detector: ADAPTIVE_BASELINE_ID,
       anomalyType: scored.residual > 0 ? "metric_spike" : "metric_drop",
       metric,
-      severity: rarityToSeverity(days, bar),
+      severity: days < bar ? "high" : rarityToSeverity(days, bar),
       score: days,
       observed: { value: scored.value, ts: sample.ts.toISOString() },
       expected: { low, high, mean: scored.expected, median: scored.expected, std: scored.spread },
@@ -103,6 +113,7 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
         deviationSpreads: Number(scored.raw.toFixed(1)),
         basis: scored.basis,
         persistent: scored.persistent,
+        ...(isSaturated(metric, scored) ? { saturated: true } : {}),
         ...(hits.length > 1 ? { alsoUnusual: hits.slice(1).map((h) => h.metric) } : {}),
       },
     };
@@ -111,11 +122,18 @@ export const adaptiveBaseline = defineDetector<AdaptiveBaselineConfig>({
 });
 
 /**
- * One alert per incident: within a day of a surprise this high on this metric only a larger one is a
- * new finding (the open alert already tells the analyst about the rest).
+ * One alert per incident: while an episode of deviations on this metric lasts (up to a day back) only
+ * a larger surprise is a new finding (the open alert already tells the analyst about the rest); after
+ * six quiet hours the next deviation is a new incident.
  */
 export function isNewFinding(scored: Pick<ScoredSample, "surprise" | "priorMax">): boolean {
   return scored.surprise > scored.priorMax;
+}
+
+function isSaturated(metric: MetricName, scored: ScoredSample): boolean {
+  const max = METRIC_INFO[metric].max;
+  if (!SATURATION_METRICS.has(metric) || max === undefined) return false;
+  return scored.value >= SATURATED_SHARE * max && scored.expected + BAND_SPREADS * scored.spread <= USUAL_CEILING_SHARE * max;
 }
 
 /** medium at the bar, high when rarer than once a month, critical when rarer than once a year. */

@@ -39,6 +39,13 @@ const MIN_MATURITY = 0.05;
 /** A deviation rarer than once in this many days is an incident: it enters the history at this weight. */
 const INCIDENT_RARITY_DAYS = 100;
 const INCIDENT_WEIGHT = 0.1;
+/**
+ * An episode of deviations ends after this long with no sample past QUIET_SURPRISE; the next deviation
+ * is then a new incident, judged afresh, not against the last one (see `priorMax`).
+ */
+const QUIET_MS = 6 * HOUR_MS;
+/** "Ordinary enough": about one sample in a hundred. */
+const QUIET_SURPRISE = 2;
 
 export interface MetricStreamSettings {
   /** Time constant of the recent level (ms). */
@@ -100,8 +107,9 @@ export interface ScoredSample {
    */
   rarityDays: number;
   /**
-   * The highest surprise of the previous day (before this sample): an incident already alerted on is
-   * not a new alert unless it grows (see adaptive-baseline).
+   * The highest surprise of the episode this sample belongs to (before this sample, at most a day
+   * back; 0 once the series has been quiet for a few hours): an incident already alerted on is not a
+   * new alert unless it grows (see adaptive-baseline), while one after a recovery is.
    */
   priorMax: number;
   /** Whether the surprise came from a run of samples (persistence) rather than this one (extremeness). */
@@ -237,6 +245,9 @@ export class MetricStream {
   private readonly runs = new DecayingHistogram();
   private readonly recent: number[] = [];
   private readonly hourlyMax = new HourlyMax();
+  /** The last sample past QUIET_SURPRISE, and the first one of its episode. */
+  private lastUnquietTs = Number.NEGATIVE_INFINITY;
+  private episodeStartTs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly settings: Readonly<MetricStreamSettings> = DEFAULT_METRIC_STREAM_SETTINGS) {}
 
@@ -312,7 +323,12 @@ export class MetricStream {
       const surprise = Math.max(0, single, persisted);
       // once in how many days: 10^surprise samples at this series' rate
       const rarity = 10 ** Math.min(surprise, 300) / (DAY_MS / interval);
-      const priorMax = this.hourlyMax.maxSince(ts - DAY_MS);
+      const quiet = ts - this.lastUnquietTs >= QUIET_MS;
+      const priorMax = quiet ? 0 : this.hourlyMax.maxSince(Math.max(this.episodeStartTs, ts - DAY_MS));
+      if (surprise >= QUIET_SURPRISE) {
+        if (quiet) this.episodeStartTs = ts;
+        this.lastUnquietTs = ts;
+      }
       scored = {
         value,
         expected,
