@@ -20,6 +20,7 @@ import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { createLogger } from "@/lib/log";
+import { loginFloodFigures, slowStreamFigures } from "./lib/bench-web";
 import { forgedExporter, futureDatedV5, sendFrom, spoofedHostsV5, v9TemplateFlood } from "@/tests/integration/netflow/hostile-traffic";
 
 const MB = 1024 * 1024;
@@ -95,6 +96,13 @@ export const SECTIONS: FloodSection[] = [
     },
   },
 ];
+
+// Hostile clients of the web app (each starts the web app on the section's database; the worker's RSS
+// columns do not apply to them, their figures are in Notes).
+SECTIONS.push(
+  { name: "Login guessing against the web app", run: (ctx) => loginFloodFigures(ctx.databaseUrl) },
+  { name: "Live stream: stalled replays of a 200,000-event log (web app RSS)", run: (ctx) => slowStreamFigures(ctx.databaseUrl) },
+);
 
 function syslogTime(): string {
   const d = new Date();

@@ -100,6 +100,8 @@ async function signInWithPassword(email: string, password: string): Promise<stri
   }
   if (res.status === 503) return "The server is busy. Try again in a moment.";
   const body = (await res.json().catch(() => null)) as { url?: string } | null;
-  if (!res.ok || !body?.url || new URL(body.url, window.location.origin).searchParams.has("error")) return "Wrong email or password";
+  const error = body?.url ? new URL(body.url, window.location.origin).searchParams.get("error") : "missing";
+  if (error === "Busy") return "The server is busy. Try again in a moment.";
+  if (!res.ok || error) return "Wrong email or password";
   return null;
 }

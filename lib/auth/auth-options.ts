@@ -37,6 +37,8 @@ export function authOptions(): NextAuthOptions {
           // The auth route already answered 429 to a throttled address; a throttled attempt that raced
           // past it is refused here like a wrong password.
           const result = await authenticate(db(), { ...parsed.data, address: clientAddressOf(req?.headers ?? {}) });
+          // next-auth answers a thrown error with ?error=<message>; the login form says "busy" for this one
+          if (!result.ok && result.busy) throw new Error("Busy");
           if (!result.ok) return null;
           const { id, email, name, sessionVersion } = result.user;
           return { id: String(id), email, name, sessionVersion };

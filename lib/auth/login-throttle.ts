@@ -18,8 +18,12 @@ export interface Block {
 }
 
 export interface LoginThrottle {
-  /** Why a login from this address for this account is refused now, or null. */
-  blocked(addressKey: string, account: string, now: number): Block | null;
+  /**
+   * Why a login from this address for this account is refused now, or null. `inFlight` attempts from the
+   * address still being checked count as failures, so a burst sent at once cannot all pass the check
+   * before the first of them has failed.
+   */
+  blocked(addressKey: string, account: string, now: number, inFlight?: number): Block | null;
   /** Counts a failure; returns the scopes that became blocked by it (to audit once per lockout). */
   recordFailure(addressKey: string, account: string, now: number): ThrottleScope[];
   size(): number;
@@ -40,18 +44,20 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
     return kept;
   };
 
-  const check = (scope: ThrottleScope, key: string, now: number): Block | null => {
+  const check = (scope: ThrottleScope, key: string, now: number, inFlight = 0): Block | null => {
     const list = recent(keyOf(scope, key), now);
     const limit = limitOf(scope);
-    if (list.length < limit) return null;
-    // refused until enough failures age out to leave room for one more attempt
-    const freeAt = list[list.length - limit]! + options.windowMs;
+    if (list.length + inFlight < limit) return null;
+    // refused until enough failures age out to leave room for one more attempt (or, while the refusal
+    // is only due to attempts in flight, for a second)
+    const oldest = list.length - (limit - inFlight);
+    const freeAt = oldest >= 0 && list[oldest] !== undefined ? list[oldest]! + options.windowMs : now + 1000;
     return { scope, retryAfterSec: Math.max(1, Math.ceil((freeAt - now) / 1000)) };
   };
 
   return {
-    blocked(addressKey, account, now) {
-      return check("address", addressKey, now) ?? check("account", account, now);
+    blocked(addressKey, account, now, inFlight = 0) {
+      return check("address", addressKey, now, inFlight) ?? check("account", account, now);
     },
     recordFailure(addressKey, account, now) {
       const became: ThrottleScope[] = [];

@@ -36,8 +36,29 @@ export function tooManyLogins(block: Block): AppError {
   });
 }
 
-export function loginBlock(address: string, email: string, now = Date.now()): Block | null {
-  return loginThrottle().blocked(throttleKeyOfAddress(address), email.toLowerCase(), now);
+const globalForInFlight = globalThis as unknown as { tidewatchLoginsInFlight?: Map<string, number> };
+const inFlight = (globalForInFlight.tidewatchLoginsInFlight ??= new Map());
+
+/**
+ * Starts a sign-in attempt from the auth route: refused (the block) when the address or account is
+ * throttled, counting the address's attempts still in flight as failures; otherwise `release` must be
+ * called when the attempt has been answered.
+ */
+export function beginLoginAttempt(address: string, email: string, now = Date.now()): { block: Block } | { release: () => void } {
+  const key = throttleKeyOfAddress(address);
+  const block = loginThrottle().blocked(key, email.toLowerCase(), now, inFlight.get(key) ?? 0);
+  if (block) return { block };
+  inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+  let released = false;
+  return {
+    release: () => {
+      if (released) return;
+      released = true;
+      const left = (inFlight.get(key) ?? 1) - 1;
+      if (left <= 0) inFlight.delete(key);
+      else inFlight.set(key, left);
+    },
+  };
 }
 
 export interface SignedIn {
@@ -47,7 +68,7 @@ export interface SignedIn {
   sessionVersion: number;
 }
 
-export type LoginResult = { ok: true; user: SignedIn } | { ok: false; block?: Block };
+export type LoginResult = { ok: true; user: SignedIn } | { ok: false; block?: Block; busy?: true };
 
 export async function authenticate(db: DbClient, args: { email: string; password: string; address: string }, now = Date.now()): Promise<LoginResult> {
   const email = args.email.toLowerCase();
@@ -58,7 +79,14 @@ export async function authenticate(db: DbClient, args: { email: string; password
 
   const user = await findUserForLogin(db, email);
   const usable = user && !user.disabled;
-  const ok = await verifyPassword(args.password, usable ? user.passwordHash : DUMMY_HASH);
+  let ok: boolean;
+  try {
+    ok = await verifyPassword(args.password, usable ? user.passwordHash : DUMMY_HASH);
+  } catch (err) {
+    // the hashing queue is full: not a failed guess, the server is busy
+    if (err instanceof AppError && err.status === 503) return { ok: false, busy: true };
+    throw err;
+  }
   if (usable && ok) {
     log.info("login", { userId: user.id, address: args.address });
     return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };

@@ -18,6 +18,15 @@ describe("login throttle", () => {
     expect(t.blocked("198.51.100.7", "any@x", 15 * MIN)).toBeNull();
   });
 
+  it("counts attempts still being checked, so a burst sent at once cannot all pass before the first fails", () => {
+    const t = throttle();
+    expect(t.blocked("198.51.100.8", "a@x", 0, 9)).toBeNull();
+    expect(t.blocked("198.51.100.8", "a@x", 0, 10)).toEqual({ scope: "address", retryAfterSec: 1 });
+    // with a failure on record, room comes back when it ages out (the ones in flight may add to it)
+    t.recordFailure("198.51.100.8", "a@x", 0);
+    expect(t.blocked("198.51.100.8", "a@x", 0, 9)).toEqual({ scope: "address", retryAfterSec: 15 * 60 });
+  });
+
   it("refuses an account after 50 failures from many addresses, in any letter case, but not other accounts", () => {
     const t = throttle();
     for (let i = 0; i < 49; i++) t.recordFailure(`10.0.${i}.1`, "Admin@Example.test", 1000 + i);

@@ -4,7 +4,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/auth-options";
-import { loginBlock, tooManyLogins } from "@/lib/auth/login";
+import { beginLoginAttempt, tooManyLogins } from "@/lib/auth/login";
 import { hashingBusy, hashingSaturated } from "@/lib/auth/password";
 import { clientAddressOf } from "@/lib/http/client-address";
 import { errorResponse } from "@/lib/http/app-error";
@@ -26,9 +26,14 @@ async function emailOf(req: NextRequest): Promise<string> {
 async function POST(req: NextRequest, ctx: Context): Promise<Response> {
   const [action, provider] = (await ctx.params).nextauth ?? [];
   if (action === "callback" && provider === "credentials") {
-    const block = loginBlock(clientAddressOf(req.headers), await emailOf(req));
-    if (block) return errorResponse(tooManyLogins(block));
     if (hashingSaturated()) return errorResponse(hashingBusy());
+    const attempt = beginLoginAttempt(clientAddressOf(req.headers), await emailOf(req));
+    if ("block" in attempt) return errorResponse(tooManyLogins(attempt.block));
+    try {
+      return await handler(req, ctx);
+    } finally {
+      attempt.release();
+    }
   }
   return handler(req, ctx);
 }
