@@ -166,3 +166,32 @@ describe("state-changing requests", () => {
     expect((await usersRoute.GET(new Request("http://localhost:3000/api/users", { headers: { "sec-fetch-site": "cross-site" } }), ctx())).status).toBe(200);
   });
 });
+
+describe("live streams per user", () => {
+  it("lets one user hold STREAMS_PER_USER (8) streams; the next gets 429 with Retry-After until one closes", async () => {
+    const streamRoute = await import("../../app/api/stream/route");
+    const analyst = await makeUser(t.prisma, "analyst");
+    current.session = await signIn(analyst.email, "correct horse battery", "192.0.2.50");
+    const open = (signal: AbortSignal) => streamRoute.GET(new Request("http://localhost:3000/api/stream", { signal }), ctx());
+    const aborts = Array.from({ length: 8 }, () => new AbortController());
+    const streams = await Promise.all(aborts.map((a) => open(a.signal)));
+    expect(streams.map((r) => r.status)).toEqual(Array(8).fill(200));
+
+    const refused = await open(new AbortController().signal);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("30");
+    expect((await refused.json()).error.code).toBe("too_many_streams");
+    // another user is not affected
+    current.session = await signIn((await t.prisma.user.findUniqueOrThrow({ where: { id: admin } })).email, "correct horse battery", "192.0.2.51");
+    const other = new AbortController();
+    expect((await open(other.signal)).status).toBe(200);
+    other.abort();
+
+    current.session = await signIn(analyst.email, "correct horse battery", "192.0.2.50");
+    aborts[0]!.abort();
+    const again = new AbortController();
+    expect((await open(again.signal)).status).toBe(200);
+    again.abort();
+    for (const a of aborts) a.abort();
+  });
+});
