@@ -7,6 +7,7 @@ import { ApiError } from "@/components/api/api-error";
 import { useCurrentUser } from "@/components/current-user";
 import { asSentence } from "@/components/ui/as-sentence";
 import { ownsKeys } from "@/components/ui/hotkey-target";
+import { SubjectDeliveries } from "@/components/integrations/subject-deliveries";
 import { AlertContextChart } from "./alert-context-chart";
 import { AlertDetailHeader } from "./alert-detail-header";
 import { AlertEvidence } from "./alert-evidence";
@@ -70,6 +71,7 @@ export function AlertDetail({ id }: { id: number }) {
           <AlertFeedback alert={alert} />
           <AlertTriagePanel alert={alert} />
           <AlertFacts alert={alert} />
+          <SubjectDeliveries alertId={alert.id} version={alert.updatedAt} />
         </div>
       </div>
     </article>

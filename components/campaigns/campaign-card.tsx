@@ -4,6 +4,7 @@ import type { CampaignSummaryView } from "@/lib/dashboards/campaign-summary";
 import { SeverityBadge } from "@/components/alerts/severity-badge";
 import { SEVERITY_RANK } from "@/lib/detect/severity";
 import { StatusBadge } from "@/components/alerts/status-badge";
+import { CampaignDeliveries } from "@/components/integrations/subject-deliveries";
 import { formatFullTime, formatTime } from "@/components/ui/format-time";
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
@@ -89,6 +90,7 @@ export function CampaignCard({ campaign, isNew }: { campaign: CampaignSummaryVie
           {campaign.alertIds.length - campaign.members.length} member alert(s) no longer exist.
         </p>
       ) : null}
+      <CampaignDeliveries campaignId={campaign.id} version={campaign.lastSeenAt} />
     </article>
   );
 }
