@@ -127,7 +127,7 @@ const envSchema = z.object({
   FLOW_MAX_EXPORTERS: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 10_000),
   /** v9/IPFIX templates across all exporters (least recently used evicted), and per exporter. */
   FLOW_MAX_TEMPLATES: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 20_000),
-  FLOW_MAX_TEMPLATES_PER_EXPORTER: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 512),
+  FLOW_MAX_TEMPLATES_PER_EXPORTER: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 256),
   /** Data sets (and their bytes) held for a template not yet seen, across all exporters. */
   FLOW_MAX_PENDING_SETS: optional(z.coerce.number().int().min(0)).transform((v) => v ?? 20_000),
   FLOW_MAX_PENDING_BYTES: optional(z.coerce.number().int().min(0)).transform((v) => v ?? 32 * 1024 * 1024),

@@ -49,7 +49,7 @@ export const netflowConfigSchema = z.object({
   // Global budgets (defaults serve a 10,000-device network); what they evict is counted.
   maxExporters: z.number().int().min(1).default(10_000),
   maxTemplates: z.number().int().min(1).default(20_000),
-  maxTemplatesPerExporter: z.number().int().min(1).default(512),
+  maxTemplatesPerExporter: z.number().int().min(1).default(256),
   /** Held data sets and their bytes across all exporters. */
   maxPendingSets: z.number().int().min(0).default(20_000),
   maxPendingBytes: z.number().int().min(0).default(32 * 1024 * 1024),

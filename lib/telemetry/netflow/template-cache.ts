@@ -27,7 +27,7 @@ export interface TemplateCacheOptions {
   pendingMaxBytes?: number;
   /** How long a held data set waits for its template (default 60 s). */
   pendingMaxAgeMs?: number;
-  /** Default 512: real exporters define a few dozen at most. */
+  /** Default 256: real exporters define a few dozen at most. */
   maxTemplatesPerExporter?: number;
   maxDomainsPerExporter?: number;
   /** Exporters tracked (default 10,000). */
@@ -125,7 +125,7 @@ export class TemplateCache {
     this.pendingMaxSets = options.pendingMaxSets ?? 1000;
     this.pendingMaxBytes = options.pendingMaxBytes ?? 4 * 1024 * 1024;
     this.pendingMaxAgeMs = options.pendingMaxAgeMs ?? 60_000;
-    this.maxTemplatesPerExporter = options.maxTemplatesPerExporter ?? 512;
+    this.maxTemplatesPerExporter = options.maxTemplatesPerExporter ?? 256;
     this.maxDomainsPerExporter = options.maxDomainsPerExporter ?? 1024;
     this.maxExporters = options.maxExporters ?? 10_000;
     this.maxTemplates = options.maxTemplates ?? 20_000;
