@@ -19,6 +19,8 @@ const json = (v: unknown) => v as unknown as Prisma.InputJsonValue;
 /** Writes the outbox rows an alert or campaign change calls for (see lib/notify/routing.ts). */
 export async function enqueueNotifications(tx: DbClient, type: EventType, payloads: readonly unknown[]): Promise<number> {
   if (type !== "alert.created" && type !== "alert.updated" && type !== "campaign.updated") return 0;
+  // most alert changes are repeats, notes or assignments: they announce nothing and cost no query
+  if (type !== "campaign.updated" && !(payloads as AlertView[]).some((a) => alertEventFor(type === "alert.created" ? "created" : "updated", a.status))) return 0;
   const channels = await tx.notificationChannel.findMany({ where: { enabled: true }, select: { id: true, filter: true, escalateAfterMinutes: true } });
   if (channels.length === 0) return 0;
   const rows: OutboxRow[] = [];
