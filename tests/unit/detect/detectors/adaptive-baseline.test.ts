@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import type { Detection, DetectorDevice } from "@/lib/detect/detector";
 import { adaptiveBaseline } from "@/lib/detect/detectors/adaptive-baseline";
+import { mulberry32 } from "@/lib/simulator/prng";
 import { emptyMetricValues, type MetricValues } from "@/lib/telemetry/metrics";
 
 const MINUTE = 60_000;
@@ -10,21 +11,10 @@ const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 0, 5); // a Monday
 const ROUTER: DetectorDevice = { name: "core-rtr-hq-1", address: "10.1.0.1", role: "core-router", site: "hq" };
 
-/** A deterministic pseudo-random source (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Runs one router minute by minute through the adaptive baseline alone; returns its detections. */
 function runRouter(days: number, values: (ts: number, rand: () => number) => Partial<MetricValues>): Detection[] {
   const engine = new DetectionEngine({ detectors: [adaptiveBaseline] });
-  const rand = random(11);
+  const rand = mulberry32(11);
   const out: Detection[] = [];
   for (let ts = START; ts < START + days * DAY; ts += MINUTE) {
     const sample = { deviceId: 1, ts: new Date(ts), values: { ...emptyMetricValues(), ...values(ts, rand) } };
