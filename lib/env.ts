@@ -139,6 +139,25 @@ const envSchema = z.object({
   SIM_HISTORY_DAYS: optional(z.coerce.number().int().min(1).max(60)).transform((v) => v ?? 16),
   /** JSON file with SNMP targets and Prometheus queries (see README). */
   TIDEWATCH_CONFIG: optional(z.string()),
+  // AI triage (lib/ai, workers/ai-triage.ts): advisory analyses of alerts by Claude; no key, no calls.
+  /** Secret: redacted from logs, never sent anywhere but the Messages API. */
+  ANTHROPIC_API_KEY: optional(z.string().min(1)),
+  /** The SDK's own setting: another endpoint for the Messages API (a proxy, or the tests' fake). */
+  ANTHROPIC_BASE_URL: optional(z.url()),
+  ANTHROPIC_MODEL: optional(z.string().min(1)).transform((v) => v ?? "claude-sonnet-5-5"),
+  /** Calls to the API per UTC day, at most; then analyses are refused as budget_exhausted. */
+  AI_DAILY_CALL_LIMIT: optional(z.coerce.number().int().min(0).max(1_000_000)).transform((v) => v ?? 100),
+  /** Dollars per UTC day, at most (priced from the tokens each call used); unset: no dollar limit. */
+  AI_DAILY_BUDGET_USD: optional(z.coerce.number().min(0)),
+  /** Alerts below this severity are not sent for analysis automatically (analysts can still ask). */
+  AI_MIN_SEVERITY: optional(z.enum(["low", "medium", "high", "critical"])).transform((v) => v ?? "high"),
+  /** Replace internal addresses (INTERNAL_SUBNETS) with stable placeholders in what is sent. */
+  AI_MASK_INTERNAL_ADDRESSES: optional(flag).transform((v) => v ?? true),
+  /** Analyses in flight at once. */
+  AI_CONCURRENCY: optional(z.coerce.number().int().min(1).max(16)).transform((v) => v ?? 2),
+  /** One call's time limit (each attempt), and how often 429/5xx/connection errors are retried. */
+  AI_TIMEOUT_SEC: optional(z.coerce.number().min(1).max(600)).transform((v) => v ?? 60),
+  AI_MAX_RETRIES: optional(z.coerce.number().int().min(0).max(10)).transform((v) => v ?? 2),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
   LOG_FORMAT: optional(z.enum(["pretty", "json"])).transform((v) => v ?? "pretty"),
 });

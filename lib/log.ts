@@ -6,7 +6,7 @@ import { logSettings } from "./env";
 
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|hash/i;
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|hash|api[-_]?key/i;
 
 export type LogFields = Record<string, unknown>;
 
