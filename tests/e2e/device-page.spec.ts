@@ -3,7 +3,7 @@
 // its alerts and maintenance windows; and a viewer sees the same page.
 import { expect, request as newRequest, test, type Page } from "@playwright/test";
 import type { DeviceDetailResponse } from "../../lib/dashboards/device-detail";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWithForm } from "./session";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWithForm, JSON_WRITE } from "./session";
 
 const DEVICE = "edge-rtr-hq-1";
 const VIEWER = { email: "viewer.devices@example.test", name: "Vera Viewer", role: "viewer" as const, password: "viewer-password-3" };
@@ -113,7 +113,7 @@ test("a viewer sees a device's page too, and a window scheduled for it appears l
     await expect(page.getByTestId("device-in-maintenance")).toContainText(reason);
     await expect(page.locator(`[data-testid="device-maintenance-window"][data-window-id="${windowId}"]`)).toContainText("in progress");
   } finally {
-    await admin.delete(`/api/maintenance-windows/${windowId}`);
+    await admin.delete(`/api/maintenance-windows/${windowId}`, JSON_WRITE);
   }
   await expect(page.getByTestId("device-in-maintenance")).toHaveCount(0);
   await admin.dispose();

@@ -4,7 +4,7 @@
 // UI; through the API as well if the test failed before that), so later specs see the app as before.
 import { expect, request as newRequest, test, type APIRequestContext } from "@playwright/test";
 import type { AlertView } from "@/lib/alerts/alert-view";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWithForm } from "./session";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWithForm, JSON_WRITE } from "./session";
 
 const ANALYST = { email: "analyst.maint@example.test", name: "Ana Lyst", role: "analyst" as const, password: "analyst-password-1" };
 const DETECTOR = "adaptive-baseline";
@@ -123,7 +123,7 @@ test("an analyst's daily maintenance window shows on the week timeline and its a
   } finally {
     // if the test stopped before deleting it, the window must not suppress the alerts of later specs
     const { windows } = (await (await admin.get("/api/maintenance-windows")).json()) as { windows: { id: number; reason: string }[] };
-    for (const w of windows.filter((w) => w.reason === reason)) await admin.delete(`/api/maintenance-windows/${w.id}`);
+    for (const w of windows.filter((w) => w.reason === reason)) await admin.delete(`/api/maintenance-windows/${w.id}`, JSON_WRITE);
     await admin.dispose();
   }
 });
@@ -209,7 +209,7 @@ test(`an admin's ${DETECTOR} bar is audited and used by the worker, then removed
         await admin.put("/api/detector-settings", { data: { detector: DETECTOR, scope: "global", config: globalBefore.config } });
       }
     } else if (global) {
-      await admin.delete(`/api/detector-settings/${global.id}`);
+      await admin.delete(`/api/detector-settings/${global.id}`, JSON_WRITE);
     }
     await admin.dispose();
   }

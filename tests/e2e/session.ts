@@ -2,6 +2,9 @@
 // callback), for tests that need a session.
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
+/** Options for a bodyless API write: writes are JSON, bodyless ones too (the API answers 415 otherwise). */
+export const JSON_WRITE = { headers: { "content-type": "application/json" } };
+
 export const ADMIN_EMAIL = "admin@tidewatch.local";
 export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
 

@@ -1,7 +1,7 @@
 // A viewer sees the maintenance and tuning pages with every write control disabled, and the API
 // refuses their writes (403 JSON) without changing anything.
 import { expect, request as newRequest, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWithForm } from "./session";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWithForm, JSON_WRITE } from "./session";
 
 const VIEWER = { email: "viewer.settings@example.test", name: "Vic Viewer", role: "viewer" as const, password: "viewer-password-3" };
 const DETECTOR = "hour-of-week-zscore";
@@ -64,7 +64,7 @@ test("a viewer cannot schedule maintenance or change thresholds, in the UI or th
     expect(((await (await page.request.get("/api/maintenance-windows")).json()) as { windows: unknown[] }).windows.length).toBe(windowsBefore);
     expect(await effectiveThreshold(page.request)).toBe(thresholdBefore);
   } finally {
-    await admin.delete(`/api/maintenance-windows/${windowId}`);
+    await admin.delete(`/api/maintenance-windows/${windowId}`, JSON_WRITE);
     await admin.dispose();
   }
 });
