@@ -10,6 +10,8 @@ import type { Logger } from "@/lib/log";
 import type { SendOutcome } from "@/lib/notify/channel";
 import { messageOf, sendThrough, type ChannelTarget } from "@/lib/notify/deliver";
 import { channelDefinition } from "@/lib/notify/registry";
+import type { Severity } from "@/lib/notify/message";
+import { heldUntil } from "@/lib/notify/quiet-hours";
 import { readFilter, retryDelayMs, takesCampaigns } from "@/lib/notify/routing";
 import type { Clock } from "./clock";
 
@@ -109,17 +111,20 @@ export class NotificationSender {
     const results: DeliveryResult[] = [];
     const filter = readFilter(channel.filter);
     const toSend: ClaimedDelivery[] = [];
+    const now = new Date(clock.now());
     for (const row of rows) {
+      const held = filter?.quietHours ? heldUntil(filter.quietHours, (row.payload as { severity: Severity }).severity, now) : null;
       // one message per campaign: a raised alert that joined a campaign since goes out as the campaign
       if (row.event === "alert.raised" && row.currentCampaignId !== null && filter && takesCampaigns(filter)) {
         results.push({ id: row.id, status: "skipped", reason: `grouped into campaign ${row.currentCampaignId}` });
-      } else toSend.push(row);
+      } else if (held) results.push({ id: row.id, status: "held", until: held });
+      else toSend.push(row);
     }
     const size = channelDefinition(channel.kind)?.batchSize ?? 1;
     for (let i = 0; i < toSend.length; i += size) {
       const chunk = toSend.slice(i, i + size);
-      const now = new Date(clock.now());
-      const outcome: SendOutcome = await sendThrough(channel, chunk.map((r) => messageOf(r, channel.name, this.opts.baseUrl, now)), IN_FLIGHT);
+      const sentAt = new Date(clock.now());
+      const outcome: SendOutcome = await sendThrough(channel, chunk.map((r) => messageOf(r, channel.name, this.opts.baseUrl, sentAt)), IN_FLIGHT);
       for (const row of chunk) results.push(this.resultOf(row, outcome));
       if (!outcome.ok) log.warn("notification not delivered", { channel: channel.name, kind: channel.kind, rows: chunk.length, attempt: chunk[0]!.attempts, error: outcome.error });
     }

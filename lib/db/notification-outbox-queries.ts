@@ -168,7 +168,9 @@ export type DeliveryResult =
   | { id: bigint; status: "sent"; responseStatus?: number }
   | { id: bigint; status: "skipped"; reason: string }
   | { id: bigint; status: "retry"; nextAttemptAt: Date; error: string; responseStatus?: number }
-  | { id: bigint; status: "dead"; error: string; responseStatus?: number };
+  | { id: bigint; status: "dead"; error: string; responseStatus?: number }
+  /** Not tried (quiet hours): back to pending until then, the claim's attempt given back. */
+  | { id: bigint; status: "held"; until: Date };
 
 /** Records the outcome of one send to one channel (all its rows) and the channel's health, together. */
 export async function finishDeliveries(db: PrismaClient, channelId: number, results: DeliveryResult[], now: Date): Promise<void> {
@@ -178,6 +180,10 @@ export async function finishDeliveries(db: PrismaClient, channelId: number, resu
     // only a row still claimed: one whose lock expired and that another sender took is that sender's
     const where = { id: r.id, status: "sending" };
     const common = { lockedUntil: null, responseStatus: "responseStatus" in r ? (r.responseStatus ?? null) : null };
+    if (r.status === "held") {
+      ops.push(db.notificationDelivery.updateMany({ where, data: { status: "pending", nextAttemptAt: r.until, lockedUntil: null, attempts: { decrement: 1 } } }));
+      continue;
+    }
     if (r.status === "sent") ops.push(db.notificationDelivery.updateMany({ where, data: { ...common, status: "sent", sentAt: now, lastError: null } }));
     else if (r.status === "skipped") ops.push(db.notificationDelivery.updateMany({ where, data: { ...common, status: "skipped", lastError: r.reason } }));
     else if (r.status === "retry") ops.push(db.notificationDelivery.updateMany({ where, data: { ...common, status: "pending", nextAttemptAt: r.nextAttemptAt, lastError: r.error } }));

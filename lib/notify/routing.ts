@@ -8,6 +8,7 @@ import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
 import { SEVERITY_RANK } from "../detect/severity";
 import type { NotificationEvent, Severity } from "./message";
+import { quietHoursSchema } from "./quiet-hours";
 
 const names = z.array(z.string().trim().min(1).max(200)).max(200);
 
@@ -20,6 +21,8 @@ export const channelFilterSchema = z
     roles: names.optional(),
     /** Single alerts, campaigns (one message per campaign) or both (default). */
     subjects: z.enum(["alerts", "campaigns", "both"]).optional(),
+    /** Hold less severe messages during these hours (lib/notify/quiet-hours.ts). */
+    quietHours: quietHoursSchema.optional(),
   })
   .strict();
 

@@ -207,6 +207,25 @@ describe("sender", () => {
     expect((await t.prisma.notificationChannel.findUniqueOrThrow({ where: { id: ch.id } })).consecutiveFailures).toBe(4);
   });
 
+  it("holds less severe messages during quiet hours until they end, without spending a try; critical ones go at once", async () => {
+    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+    const quietEnd = Date.now() + 3_600_000;
+    const ch = await channel({ name: "night", kind: "webhook", config: { url: rx.url }, filter: { quietHours: { from: hhmm(Date.now() - 3_600_000), to: hhmm(quietEnd), timezone: "UTC" } } });
+    const d = await makeDevice(t.prisma);
+    await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: observed(), severity: "high" }) });
+    await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: observed(), severity: "critical", dedupKey: `${d.id}:c` }) });
+    const clock = manualClock();
+    const s = sender(clock);
+    await s.runOnce();
+    expect(rx.requests.map((r) => JSON.parse(r.body).alert.severity)).toEqual(["critical"]);
+    const [held] = await outbox(ch.id);
+    expect(held).toMatchObject({ status: "pending", attempts: 0 });
+    expect(hhmm(held!.nextAttemptAt.getTime())).toBe(hhmm(quietEnd));
+    clock.advance(held!.nextAttemptAt.getTime() - clock.now() + 1);
+    await s.runOnce();
+    expect(rx.requests.map((r) => JSON.parse(r.body).alert.severity)).toEqual(["critical", "high"]);
+  });
+
   it("a 4xx other than 408/429 is dead at once (a bad token does not improve with retries)", async () => {
     const ch = await channel({ name: "bad-token", kind: "webhook", config: { url: rx.url } });
     rx.script.push({ status: 403 });

@@ -1,5 +1,5 @@
 // The pure parts of notifications: which change announces what, filters, backoff and Retry-After,
-// CEF escaping, the HEC endpoint, and secrets sealed at rest.
+// CEF escaping, the HEC endpoint, quiet hours, and secrets sealed at rest.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +9,7 @@ import { hecUrl } from "@/lib/notify/channels/splunk-hec";
 import { pagerdutyEvents } from "@/lib/notify/channels/pagerduty";
 import { parseRetryAfter } from "@/lib/notify/http-send";
 import { testAlert, type NotificationMessage } from "@/lib/notify/message";
+import { heldUntil, quietHoursSchema } from "@/lib/notify/quiet-hours";
 import { alertEventFor, alertMatches, campaignMatches, retryDelayMs } from "@/lib/notify/routing";
 import { decryptSecret, encryptSecret, loadSecretKey } from "@/lib/notify/secret-box";
 
@@ -130,5 +131,26 @@ describe("secrets at rest", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("quiet hours", () => {
+  const q = (extra: Record<string, string> = {}) => quietHoursSchema.parse({ from: "22:00", to: "07:00", timezone: "Europe/Berlin", ...extra });
+  it.each([
+    // Berlin is UTC+1 in December
+    ["2026-12-07T20:59:00Z", "high", null],
+    ["2026-12-07T21:00:00Z", "high", "2026-12-08T06:00:00.000Z"],
+    ["2026-12-08T02:30:00Z", "medium", "2026-12-08T06:00:00.000Z"],
+    ["2026-12-08T02:30:00Z", "critical", null],
+    ["2026-12-08T06:00:00Z", "low", null],
+  ] as const)("overnight 22:00–07:00 Berlin at %s, %s → held until %s", (at, severity, until) => {
+    expect(heldUntil(q(), severity, new Date(at))?.toISOString() ?? null).toBe(until);
+  });
+  it("a daytime span, a severity let through, and bad settings refused", () => {
+    const lunch = q({ from: "12:00", to: "13:30", timezone: "UTC", allowSeverity: "high" });
+    expect(heldUntil(lunch, "medium", new Date("2026-12-07T12:45:00Z"))?.toISOString()).toBe("2026-12-07T13:30:00.000Z");
+    expect(heldUntil(lunch, "high", new Date("2026-12-07T12:45:00Z"))).toBeNull();
+    expect(quietHoursSchema.safeParse({ from: "25:00", to: "07:00" }).success).toBe(false);
+    expect(quietHoursSchema.safeParse({ from: "22:00", to: "07:00", timezone: "Mars/Olympus" }).success).toBe(false);
   });
 });
