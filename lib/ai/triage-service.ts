@@ -1,0 +1,110 @@
+// Triage of one alert, end to end: gather its context, refuse without a key, reuse a fresh analysis of
+// the same fingerprint, reserve the call against the day's budget, ask Claude, store the outcome.
+// Every path leaves a row saying what happened; nothing here touches the alert itself, so the
+// deterministic explanation always stays.
+import type Anthropic from "@anthropic-ai/sdk";
+import type { AiAnalysisStatus } from "@prisma/client";
+import {
+  cachedAnalysis,
+  completeAiCall,
+  gatherTriageInput,
+  recordAiNoCall,
+  reserveAiCall,
+} from "../db/ai-analysis-queries";
+import type { DbClient } from "../db/client";
+import type { Env } from "../env";
+import { notFound } from "../http/app-error";
+import { createSubnetMatcher } from "../telemetry/cidr";
+import { checkBudget } from "./budget";
+import { createClaudeClient, MAX_OUTPUT_TOKENS, requestAnalysis } from "./claude";
+import { worstCaseCostUsd } from "./cost";
+import { createMasker } from "./masking";
+import { alertFingerprint, buildTriageContext, TRIAGE_INSTRUCTIONS, triageUserMessage } from "./triage-context";
+
+export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+/** An analysis of the same fingerprint this recent is reused instead of calling again. */
+export const CACHE_TTL_MS = 24 * 3_600_000;
+
+export interface TriageSettings {
+  apiKey: string | undefined;
+  baseURL: string | undefined;
+  model: string;
+  callLimit: number;
+  budgetUsd: number | undefined;
+  minSeverity: (typeof SEVERITIES)[number];
+  maskInternal: boolean;
+  internalSubnets: readonly string[];
+  timeoutMs: number;
+  maxRetries: number;
+  concurrency: number;
+}
+
+export function triageSettingsFromEnv(e: Env): TriageSettings {
+  return {
+    apiKey: e.ANTHROPIC_API_KEY,
+    baseURL: e.ANTHROPIC_BASE_URL,
+    model: e.ANTHROPIC_MODEL,
+    callLimit: e.AI_DAILY_CALL_LIMIT,
+    budgetUsd: e.AI_DAILY_BUDGET_USD,
+    minSeverity: e.AI_MIN_SEVERITY,
+    maskInternal: e.AI_MASK_INTERNAL_ADDRESSES,
+    internalSubnets: e.INTERNAL_SUBNETS,
+    timeoutMs: e.AI_TIMEOUT_SEC * 1000,
+    maxRetries: e.AI_MAX_RETRIES,
+    concurrency: e.AI_CONCURRENCY,
+  };
+}
+
+/** The severities the risk pre-filter lets through automatically. */
+export function severitiesAtLeast(min: TriageSettings["minSeverity"]): string[] {
+  return SEVERITIES.slice(SEVERITIES.indexOf(min));
+}
+
+export interface TriageResult {
+  status: AiAnalysisStatus;
+  reason: string | null;
+}
+
+export async function triageAlert(
+  db: DbClient,
+  settings: TriageSettings,
+  alertId: number,
+  opts: { requestedById: number | null; now: () => Date; useCache: boolean; client?: Anthropic },
+): Promise<TriageResult> {
+  const input = await gatherTriageInput(db, alertId);
+  if (!input) throw notFound("alert");
+  const fingerprint = alertFingerprint(input.alert);
+  const base = { alertId, fingerprint, requestedById: opts.requestedById };
+  const refuse = async (status: AiAnalysisStatus, reason: string): Promise<TriageResult> => {
+    await recordAiNoCall(db, { ...base, status, reason, now: opts.now() });
+    return { status, reason };
+  };
+  if (!settings.apiKey) return refuse("disabled", "AI triage is off: no ANTHROPIC_API_KEY is set");
+
+  if (opts.useCache) {
+    const hit = await cachedAnalysis(db, fingerprint, new Date(opts.now().getTime() - CACHE_TTL_MS));
+    if (hit) {
+      const reason = `reused analysis #${hit.id} of an alert with the same fingerprint (no call made)`;
+      await recordAiNoCall(db, { ...base, status: "ok", reason, model: hit.model, analysis: hit.analysis, now: opts.now() });
+      return { status: "ok", reason };
+    }
+  }
+
+  const masker = createMasker(createSubnetMatcher(settings.internalSubnets), settings.maskInternal);
+  const userMessage = triageUserMessage(buildTriageContext(input, masker));
+  const reserveUsd = worstCaseCostUsd(settings.model, TRIAGE_INSTRUCTIONS.length + userMessage.length, MAX_OUTPUT_TOKENS);
+  const reservation = await reserveAiCall(db, { ...base, model: settings.model, reserveUsd, now: opts.now() }, (used) =>
+    checkBudget(used, { callLimit: settings.callLimit, budgetUsd: settings.budgetUsd }, reserveUsd),
+  );
+  if (!reservation.allowed) return refuse("budget_exhausted", reservation.reason);
+
+  const client =
+    opts.client ?? createClaudeClient({ apiKey: settings.apiKey, baseURL: settings.baseURL, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries });
+  const outcome = await requestAnalysis(client, settings.model, TRIAGE_INSTRUCTIONS, userMessage);
+  if (outcome.status === "ok") {
+    await completeAiCall(db, reservation.id, { ...outcome, analysis: masker.unmask(outcome.analysis) });
+    return { status: "ok", reason: null };
+  }
+  await completeAiCall(db, reservation.id, outcome);
+  return { status: outcome.status, reason: outcome.reason };
+}
