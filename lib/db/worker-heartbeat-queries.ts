@@ -90,3 +90,26 @@ export async function workerHealth(
   const info = toHeartbeatInfo(latest.info);
   return { status: "up", startedAt: latest.startedAt, restarts: info.restarts ?? 0, lastExit: info.lastExit ?? null };
 }
+
+export type WorkerHealth = Awaited<ReturnType<typeof workerHealth>>;
+
+/**
+ * What /api/health reports: whether the database answers within `timeoutMs` and, if so, the worker's
+ * health. A hung database must not hang the health check for the client's read timeout (a load
+ * balancer or service manager probing it needs an answer in seconds).
+ */
+export async function systemHealth(db: DbClient, timeoutMs: number): Promise<{ dbUp: boolean; worker: WorkerHealth }> {
+  const down: WorkerHealth = { status: "down", startedAt: null, restarts: 0, lastExit: null };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const worker = await Promise.race([db.$queryRaw`SELECT 1`.then(() => workerHealth(db)), deadline]);
+    return { dbUp: true, worker };
+  } catch {
+    return { dbUp: false, worker: down };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -2,22 +2,17 @@
 // is down from the moment the supervisor saw it die until the restarted one beats; `workerRestarts`
 // counts the supervisor's restarts of the running worker (a crash loop shows as a growing number).
 import { db } from "@/lib/db/client";
-import { workerHealth } from "@/lib/db/worker-heartbeat-queries";
+import { systemHealth } from "@/lib/db/worker-heartbeat-queries";
 import { jsonResponse } from "@/lib/http/app-error";
 import { APP_VERSION } from "@/lib/version";
 
 export const dynamic = "force-dynamic";
 
+/** A database that does not answer within this is reported down (503) rather than awaited. */
+const HEALTH_TIMEOUT_MS = 3_000;
+
 export async function GET(): Promise<Response> {
-  let dbUp = false;
-  let worker: Awaited<ReturnType<typeof workerHealth>> = { status: "down", startedAt: null, restarts: 0, lastExit: null };
-  try {
-    await db().$queryRaw`SELECT 1`;
-    dbUp = true;
-    worker = await workerHealth(db());
-  } catch {
-    dbUp = false;
-  }
+  const { dbUp, worker } = await systemHealth(db(), HEALTH_TIMEOUT_MS);
   return jsonResponse(
     {
       status: dbUp ? "ok" : "degraded",
