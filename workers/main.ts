@@ -30,6 +30,8 @@ import { postgresPipelineStore } from "./pipeline-store";
 import { DeviceRegistry, registryOptionsFromEnv } from "./device-registry";
 import { startMetricsServer } from "./metrics-server";
 import { NotificationSender } from "./notification-sender";
+import { AiTriageQueue } from "./ai-triage";
+import { triageSettingsFromEnv } from "@/lib/ai/triage-service";
 import { installShutdown } from "./shutdown";
 import { TelemetryRouter } from "./telemetry-router";
 
@@ -158,6 +160,9 @@ async function main(): Promise<void> {
   // notifications go out on the wall clock (retries, escalation), whatever time the demo replays
   const notifications = new NotificationSender({ prisma, clock: systemClock, log: log.child("notify"), baseUrl: publicUrl(e) });
   notifications.start();
+  // AI triage reads recorded alerts on its own; budgets count wall-clock days
+  const aiTriage = new AiTriageQueue({ prisma, settings: triageSettingsFromEnv(e), clock: systemClock, log: log.child("ai") });
+  await aiTriage.start().catch((err) => log.error("AI triage could not start", { error: String(err) }));
 
   const flushTimer = setInterval(() => void router.flush(), e.SIMULATE ? DEMO_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
   // The event log only serves live streams and their resumption: old events go (wall clock, not data
@@ -225,6 +230,7 @@ async function main(): Promise<void> {
       await demo?.stop();
       await router.drain().catch((err) => log.warn("final flush failed", { error: String(err) }));
       await notifications.stop();
+      await aiTriage.stop();
       await metricsServer?.close();
       await clearHeartbeat(prisma, workerId).catch(() => undefined);
       await closePool();
