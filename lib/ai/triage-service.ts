@@ -4,10 +4,14 @@
 // deterministic explanation always stays.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { AiAnalysisStatus } from "@prisma/client";
+import { z } from "zod";
 import {
+  alertSeverity,
+  type AiAnalysisView,
   cachedAnalysis,
   completeAiCall,
   gatherTriageInput,
+  latestAiAnalysis,
   recordAiNoCall,
   reserveAiCall,
 } from "../db/ai-analysis-queries";
@@ -107,4 +111,33 @@ export async function triageAlert(
   }
   await completeAiCall(db, reservation.id, outcome);
   return { status: outcome.status, reason: outcome.reason };
+}
+
+export const aiVerdictInputSchema = z.object({ agree: z.boolean() }).strict();
+/** POST /api/alerts/:id/analysis takes an empty object (room for options later). */
+export const aiRequestInputSchema = z.object({}).strict();
+
+export interface AlertAnalysisResponse {
+  analysis: AiAnalysisView | null;
+  /** Why there is no analysis (or why the newest attempt has none); null when one is shown. */
+  reason: string | null;
+  enabled: boolean;
+  model: string;
+}
+
+/** What the alert page's AI panel shows: the newest analysis row, or why there is none. */
+export async function getAlertAnalysis(db: DbClient, settings: TriageSettings, alertId: number, userId: number): Promise<AlertAnalysisResponse> {
+  const severity = await alertSeverity(db, alertId);
+  if (!severity) throw notFound("alert");
+  const analysis = await latestAiAnalysis(db, alertId, userId);
+  const enabled = Boolean(settings.apiKey);
+  let reason: string | null = analysis && analysis.status !== "ok" ? analysis.reason : null;
+  if (!analysis) {
+    reason = !enabled
+      ? "AI triage is off: no ANTHROPIC_API_KEY is set"
+      : !severitiesAtLeast(settings.minSeverity).includes(severity)
+        ? `not analysed automatically: ${severity} is below AI_MIN_SEVERITY (${settings.minSeverity}); an analyst can request one`
+        : "queued for analysis";
+  }
+  return { analysis, reason, enabled, model: settings.model };
 }

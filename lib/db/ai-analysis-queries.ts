@@ -168,6 +168,10 @@ export function cachedAnalysis(db: DbClient, fingerprint: string, since: Date) {
   });
 }
 
+export async function alertSeverity(db: DbClient, alertId: number): Promise<string | null> {
+  return (await db.alert.findUnique({ where: { id: alertId }, select: { severity: true } }))?.severity ?? null;
+}
+
 /** Whether the alert already has an analysis row (the worker's queue analyses each alert once). */
 export async function hasAiAnalysis(db: DbClient, alertId: number): Promise<boolean> {
   return (await db.aiAnalysis.count({ where: { alertId } })) > 0;
