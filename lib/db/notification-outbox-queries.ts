@@ -41,7 +41,8 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
     const told = new Set<string>();
     if (followUps.length > 0) {
       const prior = await tx.notificationDelivery.findMany({
-        where: { subjectKey: { in: followUps.map((x) => alertSubject(x.a.id)) }, event: { in: ["alert.raised", "alert.escalated"] } },
+        // a raised message skipped because the alert went out as part of its campaign told nobody
+        where: { subjectKey: { in: followUps.map((x) => alertSubject(x.a.id)) }, event: { in: ["alert.raised", "alert.escalated"] }, status: { not: "skipped" } },
         select: { channelId: true, subjectKey: true },
       });
       for (const p of prior) told.add(`${p.channelId}|${p.subjectKey}`);

@@ -112,6 +112,9 @@ describe("outbox routing", () => {
     expect(sent.map((b) => b.event)).toEqual(["campaign.raised"]);
     expect(sent[0].campaign).toMatchObject({ key: campaign.id, alertIds: [a1.alert.id, a2.alert.id], url: expect.stringContaining(BASE) });
     expect((await outbox(hook.id)).map((r) => r.status)).toEqual(["skipped", "skipped", "sent"]);
+    // the channel never saw the member alerts on their own: their acknowledgement is not sent either
+    await triageAlert(t.prisma, { alertId: a1.alert.id, actorId: admin, patch: { status: "acknowledged" } });
+    expect((await outbox(hook.id)).map((r) => r.event)).toEqual(["alert.raised", "alert.raised", "campaign.raised"]);
   });
 
   it("escalates an alert left unacknowledged for N minutes to the next channel, once, then tells it of the acknowledgement", async () => {
