@@ -93,6 +93,7 @@ function describeFilter(c: ChannelAdminView): string {
     ...(f.sites?.length ? [`sites ${f.sites.join(", ")}`] : []),
     ...(f.roles?.length ? [`roles ${f.roles.join(", ")}`] : []),
     ...(f.detectors?.length ? [`detectors ${f.detectors.join(", ")}`] : []),
+    ...(f.quietHours ? [`quiet ${f.quietHours.from}–${f.quietHours.to} ${f.quietHours.timezone} (${f.quietHours.allowSeverity} still goes)`] : []),
   ];
   return (c.escalateAfterMinutes ? `Escalation after ${c.escalateAfterMinutes} min unacknowledged; ` : "") + parts.join("; ");
 }
@@ -218,6 +219,11 @@ type Form = {
   minSeverity: string;
   subjects: string;
   escalateAfterMinutes: string;
+  types: string;
+  sites: string;
+  roles: string;
+  quietFrom: string;
+  quietTo: string;
 };
 const EMPTY: Form = {
   name: "",
@@ -235,7 +241,26 @@ const EMPTY: Form = {
   minSeverity: "",
   subjects: "both",
   escalateAfterMinutes: "",
+  types: "",
+  sites: "",
+  roles: "",
+  quietFrom: "",
+  quietTo: "",
 };
+
+const list = (v: string) => v.split(",").map((s) => s.trim()).filter(Boolean);
+
+/** The filter from the form's fields; quiet hours in the browser's time zone. */
+function filterOf(f: Form): Record<string, unknown> {
+  return {
+    subjects: f.subjects,
+    ...(f.minSeverity ? { minSeverity: f.minSeverity } : {}),
+    ...(list(f.types).length ? { types: list(f.types) } : {}),
+    ...(list(f.sites).length ? { sites: list(f.sites) } : {}),
+    ...(list(f.roles).length ? { roles: list(f.roles) } : {}),
+    ...(f.quietFrom && f.quietTo ? { quietHours: { from: f.quietFrom, to: f.quietTo, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone } } : {}),
+  };
+}
 
 /** The kind's config from the form's fields (the API checks it and names a bad field). */
 function configOf(f: Form): Record<string, unknown> {
@@ -270,7 +295,7 @@ function NewChannelForm({ kinds, onCreated }: { kinds: KindInfo[]; onCreated: ()
           kind: form.kind,
           config: configOf(form),
           ...(form.secret ? { secret: form.secret } : {}),
-          filter: { ...(form.minSeverity ? { minSeverity: form.minSeverity } : {}), subjects: form.subjects },
+          filter: filterOf(form),
           ...(form.escalateAfterMinutes ? { escalateAfterMinutes: Number(form.escalateAfterMinutes) } : {}),
         },
       }),
@@ -357,6 +382,11 @@ function NewChannelForm({ kinds, onCreated }: { kinds: KindInfo[]; onCreated: ()
             <option value="campaigns">Campaigns only</option>
           </select>
         </div>
+        {field("types", "Only these alert types (comma-separated; empty: all)", { placeholder: "ddos, exfiltration" })}
+        {field("sites", "Only these sites (comma-separated; empty: all)")}
+        {field("roles", "Only these device roles (comma-separated; empty: all)")}
+        {field("quietFrom", "Quiet hours from (only critical goes out; the rest waits)", { type: "time" })}
+        {field("quietTo", "Quiet hours until", { type: "time" })}
         {field("escalateAfterMinutes", "Escalation: only alerts unacknowledged after … minutes (empty: at once)", { type: "number", min: 1 })}
         <div>
           <button type="submit" className="button button-primary" disabled={create.isPending}>
