@@ -63,8 +63,14 @@ export async function requestAnalysis(client: Anthropic, model: string, instruct
   try {
     return { status: "ok", analysis: format.parse(text), usage, costUsd: cost, model: model_ };
   } catch (err) {
-    return failed(`malformed output: ${(err instanceof Error ? err.message : String(err)).split("\n", 1).join("").slice(0, 300)}`);
+    return failed(`malformed output: ${parseFailure(err instanceof Error ? err.message : String(err))}`);
   }
+}
+
+/** The SDK's parse error, short: the zod issues ("  - confidence: ...") when it lists them, else its first line. */
+function parseFailure(message: string): string {
+  const issues = message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4));
+  return (issues.length > 0 ? `not the analysis schema: ${issues.join("; ")}` : message.split("\n", 1).join("")).slice(0, 300);
 }
 
 function errorType(err: APIError): string {
