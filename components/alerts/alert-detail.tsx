@@ -8,6 +8,7 @@ import { useCurrentUser } from "@/components/current-user";
 import { asSentence } from "@/components/ui/as-sentence";
 import { ownsKeys } from "@/components/ui/hotkey-target";
 import { SubjectDeliveries } from "@/components/integrations/subject-deliveries";
+import { AiAnalysisPanel } from "./ai-analysis-panel";
 import { AlertContextChart } from "./alert-context-chart";
 import { AlertDetailHeader } from "./alert-detail-header";
 import { AlertEvidence } from "./alert-evidence";
@@ -64,6 +65,7 @@ export function AlertDetail({ id }: { id: number }) {
             <ExpectedRangeChart alert={alert} />
             <AlertNumbers alert={alert} />
           </section>
+          <AiAnalysisPanel alert={alert} />
           <AlertEvidence alert={alert} />
           <AlertNotes alert={alert} />
         </div>

@@ -2,6 +2,7 @@
 // The Overview's dashboard panels under the severity cards: open alerts by type, alerts per hour,
 // false-positive rate and ingest health, from one GET /api/overview kept fresh by the live stream.
 import { LoadError } from "@/components/ui/load-error";
+import { AiSpendPanel } from "./ai-spend-panel";
 import { AlertsPerHourChart } from "./alerts-per-hour-chart";
 import { FalsePositivePanel } from "./false-positive-panel";
 import { IngestHealthPanel } from "./ingest-health-panel";
@@ -43,6 +44,7 @@ export function OverviewPanels() {
       <AlertsPerHourChart hours={data.alertsPerHour} />
       <FalsePositivePanel fp={data.falsePositives} />
       <IngestHealthPanel ingest={data.ingest} />
+      {data.aiSpend ? <AiSpendPanel spend={data.aiSpend} /> : null}
     </div>
   );
 }

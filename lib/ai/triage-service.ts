@@ -6,6 +6,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { AiAnalysisStatus } from "@prisma/client";
 import { z } from "zod";
 import {
+  aiActivity,
   alertSeverity,
   type AiAnalysisView,
   cachedAnalysis,
@@ -140,4 +141,22 @@ export async function getAlertAnalysis(db: DbClient, settings: TriageSettings, a
         : "queued for analysis";
   }
   return { analysis, reason, enabled, model: settings.model };
+}
+
+/** The Overview's AI panel: today's spend against the budget, and how often analysts agreed. */
+export interface AiSpendView {
+  enabled: boolean;
+  model: string;
+  calls: number;
+  callLimit: number;
+  costUsd: number;
+  budgetUsd: number | null;
+  analysed: number;
+  agree7d: number;
+  disagree7d: number;
+}
+
+export async function aiSpendView(db: DbClient, settings: TriageSettings, now: Date): Promise<AiSpendView> {
+  const a = await aiActivity(db, now);
+  return { enabled: Boolean(settings.apiKey), model: settings.model, callLimit: settings.callLimit, budgetUsd: settings.budgetUsd ?? null, ...a };
 }

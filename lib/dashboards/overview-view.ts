@@ -1,6 +1,7 @@
 // The Overview page's panels (GET /api/overview): open alerts by type, alerts per hour, the
 // false-positive rate from analysts' verdicts and ingest health. The types are the JSON shape
 // client components import; the functions are the pure parts of building it (no database).
+import type { AiSpendView } from "../ai/triage-service";
 import { SEVERITIES, type SeverityCounts } from "../alerts/alert-view";
 import type { HeartbeatFeed, HeartbeatRow } from "../db/worker-heartbeat-queries";
 import type { SkewedExporter } from "../telemetry/netflow/clock-skew";
@@ -94,6 +95,8 @@ export interface OverviewView {
   alertsPerHour: HourBucket[];
   falsePositives: FalsePositiveRate;
   ingest: IngestHealth;
+  /** Today's AI triage spend against its budget (added by the route, which knows the settings). */
+  aiSpend?: AiSpendView;
 }
 
 /** Start of the first of `hours` hourly buckets ending with the hour that contains `now`. */

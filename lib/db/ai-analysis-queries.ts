@@ -264,3 +264,14 @@ export async function recordAiVerdict(db: DbClient, args: { alertId: number; use
     return latestAiAnalysis(tx, args.alertId, args.userId);
   });
 }
+
+/** Today's AI spending (UTC day) and the analysts' agree/disagree over the last 7 days, for the Overview. */
+export async function aiActivity(db: DbClient, now: Date) {
+  const [usage, analysed, verdicts] = await Promise.all([
+    aiUsageToday(db, now),
+    db.aiAnalysis.count({ where: { status: "ok", createdAt: { gte: budgetDayStart(now) } } }),
+    db.aiAnalysisVerdict.groupBy({ by: ["agree"], where: { updatedAt: { gte: new Date(now.getTime() - 7 * DAY_MS) } }, _count: true }),
+  ]);
+  const count = (agree: boolean) => verdicts.find((v) => v.agree === agree)?._count ?? 0;
+  return { ...usage, analysed, agree7d: count(true), disagree7d: count(false) };
+}
