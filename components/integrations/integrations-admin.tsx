@@ -92,6 +92,7 @@ function describeFilter(c: ChannelAdminView): string {
     ...(f.types?.length ? [`types ${f.types.join(", ")}`] : []),
     ...(f.sites?.length ? [`sites ${f.sites.join(", ")}`] : []),
     ...(f.roles?.length ? [`roles ${f.roles.join(", ")}`] : []),
+    ...(f.tags?.length ? [`device tags ${f.tags.join(", ")}`] : []),
     ...(f.detectors?.length ? [`detectors ${f.detectors.join(", ")}`] : []),
     ...(f.quietHours ? [`quiet ${f.quietHours.from}–${f.quietHours.to} ${f.quietHours.timezone} (${f.quietHours.allowSeverity} still goes)`] : []),
   ];

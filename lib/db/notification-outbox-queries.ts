@@ -47,6 +47,7 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
       });
       for (const p of prior) told.add(`${p.channelId}|${p.subjectKey}`);
     }
+    const tags = channels.some((ch) => readFilter(ch.filter)?.tags?.length) ? await deviceTags(tx, alerts.map((x) => x.a.device.id)) : new Map<number, string[]>();
     for (const { a, event } of alerts) {
       if (!event) continue;
       const subjectKey = alertSubject(a.id);
@@ -54,7 +55,7 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
         let send: boolean;
         if (event === "alert.raised") {
           const f = readFilter(ch.filter);
-          send = ch.escalateAfterMinutes === null && f !== null && alertMatches(f, a);
+          send = ch.escalateAfterMinutes === null && f !== null && alertMatches(f, a, tags.get(a.device.id));
         } else send = told.has(`${ch.id}|${subjectKey}`);
         if (send) rows.push({ channelId: ch.id, event, subjectKey, alertId: a.id, campaignId: a.campaignId, payload: json(a) });
       }
@@ -64,6 +65,11 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
   // a state change already announced to a channel (same subject and event) is skipped
   const res = await tx.notificationDelivery.createMany({ data: rows, skipDuplicates: true });
   return res.count;
+}
+
+async function deviceTags(db: DbClient, ids: number[]): Promise<Map<number, string[]>> {
+  const rows = await db.device.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, tags: true } });
+  return new Map(rows.map((r) => [r.id, r.tags]));
 }
 
 /**
@@ -86,8 +92,14 @@ export async function enqueueEscalations(db: DbClient, now: Date, limit = 500): 
         ...(f.minSeverity ? { severity: { in: (["low", "medium", "high", "critical"] as const).slice(["low", "medium", "high", "critical"].indexOf(f.minSeverity)) } } : {}),
         ...(f.types?.length ? { alertType: { in: f.types } } : {}),
         ...(f.detectors?.length ? { detector: { in: f.detectors } } : {}),
-        ...(f.sites?.length || f.roles?.length
-          ? { device: { ...(f.sites?.length ? { site: { in: f.sites } } : {}), ...(f.roles?.length ? { role: { in: f.roles } } : {}) } }
+        ...(f.sites?.length || f.roles?.length || f.tags?.length
+          ? {
+              device: {
+                ...(f.sites?.length ? { site: { in: f.sites } } : {}),
+                ...(f.roles?.length ? { role: { in: f.roles } } : {}),
+                ...(f.tags?.length ? { tags: { hasSome: f.tags } } : {}),
+              },
+            }
           : {}),
       },
       select: { id: true },
@@ -105,7 +117,9 @@ export async function enqueueEscalations(db: DbClient, now: Date, limit = 500): 
     );
     const ids = candidates.map((c) => c.id).filter((id) => !done.has(alertSubject(id)));
     if (ids.length === 0) continue;
-    const views = (await getAlertViews(db, ids, null)).filter((a) => alertMatches(f, a) && a.status === "open");
+    const candidateViews = await getAlertViews(db, ids, null);
+    const tags = f.tags?.length ? await deviceTags(db, candidateViews.map((a) => a.device.id)) : new Map<number, string[]>();
+    const views = candidateViews.filter((a) => alertMatches(f, a, tags.get(a.device.id)) && a.status === "open");
     if (views.length === 0) continue;
     const res = await db.notificationDelivery.createMany({
       data: views.map((a) => ({ channelId: ch.id, event: "alert.escalated", subjectKey: alertSubject(a.id), alertId: a.id, campaignId: a.campaignId, payload: json(a) })),

@@ -1,5 +1,5 @@
 // Which channel hears about what (pure). A channel's filter narrows alerts by severity, type,
-// detector, site and role, and says whether it takes single alerts, campaigns or both. Events come
+// detector, site, role and device tag, and says whether it takes single alerts, campaigns or both. Events come
 // from state changes only: raised when an alert is created open (never when a repeat folds into it
 // within the dedup cooldown), acknowledged and resolved when its status becomes so. Suppressed
 // alerts (maintenance windows, rules, announced surges) are never announced.
@@ -19,6 +19,8 @@ export const channelFilterSchema = z
     detectors: names.optional(),
     sites: names.optional(),
     roles: names.optional(),
+    /** Device tags: an alert matches when its device has any of them. */
+    tags: names.optional(),
     /** Single alerts, campaigns (one message per campaign) or both (default). */
     subjects: z.enum(["alerts", "campaigns", "both"]).optional(),
     /** Hold less severe messages during these hours (lib/notify/quiet-hours.ts). */
@@ -40,8 +42,10 @@ const within = (value: string, list: readonly string[] | undefined) => !list?.le
 export const takesAlerts = (f: ChannelFilter) => (f.subjects ?? "both") !== "campaigns";
 export const takesCampaigns = (f: ChannelFilter) => (f.subjects ?? "both") !== "alerts";
 
-export function alertMatches(f: ChannelFilter, a: Pick<AlertView, "severity" | "type" | "detector" | "device">): boolean {
+/** `deviceTags` are needed only when the filter names tags (AlertView does not carry them). */
+export function alertMatches(f: ChannelFilter, a: Pick<AlertView, "severity" | "type" | "detector" | "device">, deviceTags: readonly string[] = []): boolean {
   return (
+    (!f.tags?.length || f.tags.some((t) => deviceTags.includes(t))) &&
     takesAlerts(f) &&
     atLeast(a.severity, f.minSeverity) &&
     within(a.type, f.types) &&

@@ -97,6 +97,18 @@ describe("outbox routing", () => {
     expect(await outbox(hook.id)).toMatchObject([{ event: "alert.raised", subjectKey: `alert:${raised.alert.id}` }]);
   });
 
+  it("filters by device tag, on raising and on escalation", async () => {
+    const pci = await channel({ name: "pci", kind: "webhook", config: { url: rx.url }, filter: { tags: ["pci"] } });
+    const pciPager = await channel({ name: "pci-pager", kind: "webhook", config: { url: rx.url }, filter: { tags: ["pci"] }, escalateAfterMinutes: 5 });
+    const tagged = await t.prisma.device.update({ where: { id: (await makeDevice(t.prisma)).id }, data: { tags: ["prod", "pci"] } });
+    const plain = await makeDevice(t.prisma);
+    const a = await recordDetection(t.prisma, { deviceId: tagged.id, detection: makeDetection(tagged.id, { observed: observed() }) });
+    await recordDetection(t.prisma, { deviceId: plain.id, detection: makeDetection(plain.id, { observed: observed() }) });
+    expect(await outbox(pci.id)).toMatchObject([{ event: "alert.raised", subjectKey: `alert:${a.alert.id}` }]);
+    await enqueueEscalations(t.prisma, new Date(Date.now() + 6 * 60_000));
+    expect(await outbox(pciPager.id)).toMatchObject([{ event: "alert.escalated", subjectKey: `alert:${a.alert.id}` }]);
+  });
+
   it("sends one message per campaign, and a raised member that joined it since is not sent on its own", async () => {
     const hook = await channel({ name: "campaigns", kind: "webhook", config: { url: rx.url } });
     const d = await makeDevice(t.prisma);

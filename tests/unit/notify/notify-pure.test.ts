@@ -42,6 +42,11 @@ describe("filters", () => {
   ])("alert against %j → %s", (filter, expected) => {
     expect(alertMatches(filter, alert)).toBe(expected);
   });
+  it("device tags: any listed tag of the alert's device matches", () => {
+    expect(alertMatches({ tags: ["pci", "prod"] }, alert, ["prod"])).toBe(true);
+    expect(alertMatches({ tags: ["pci"] }, alert, ["prod"])).toBe(false);
+    expect(alertMatches({ tags: ["pci"] }, alert)).toBe(false);
+  });
   it("campaigns match on severity and any of their types, and not on alert-only channels", () => {
     const c = { severity: "critical" as const, types: ["ddos", "exfiltration"] };
     expect(campaignMatches({ types: ["exfiltration"] }, c)).toBe(true);
