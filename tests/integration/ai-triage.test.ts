@@ -26,6 +26,7 @@ const { recordDetection } = await import("../../lib/db/alert-recording-queries")
 const { createLogger } = await import("../../lib/log");
 const { GET: analysisGet, POST: analysisPost } = await import("../../app/api/alerts/[id]/analysis/route");
 const { POST: verdictPost } = await import("../../app/api/alerts/[id]/analysis/verdict/route");
+const { GET: overviewGet } = await import("../../app/api/overview/route");
 type TriageSettings = import("../../lib/ai/triage-service").TriageSettings;
 
 let t: TestDatabase;
@@ -245,5 +246,12 @@ describe("the analysis API", () => {
 
     res = await analysisGet(get(`/api/alerts/999999/analysis`), ctx(999999));
     expect(res.status).toBe(404);
+
+    // the Overview: today's spend against the budget, and the analysts' agreement
+    const spent = await t.prisma.aiAnalysis.aggregate({ where: { called: true }, _count: true, _sum: { costUsd: true } });
+    const overview = await (await overviewGet(get("/api/overview"), ctx(0))).json();
+    expect(overview.aiSpend).toMatchObject({ enabled: true, model: "claude-sonnet-5-5", calls: spent._count, callLimit: 100, budgetUsd: null, agree7d: 0, disagree7d: 1 });
+    expect(overview.aiSpend.costUsd).toBeCloseTo(spent._sum.costUsd ?? 0, 10);
+    expect(overview.aiSpend.calls).toBeGreaterThan(5);
   });
 });

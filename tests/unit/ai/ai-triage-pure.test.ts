@@ -1,6 +1,7 @@
 // The pure parts of AI triage: masking internal addresses out of what is sent (and back into the
 // answer), the context sent for an alert, cost from token usage, and the daily budget.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { createLogger } from "../../../lib/log";
 import { checkBudget, budgetDayStart } from "../../../lib/ai/budget";
 import { costUsd, priceOf, worstCaseCostUsd } from "../../../lib/ai/cost";
 import { createMasker } from "../../../lib/ai/masking";
@@ -137,5 +138,19 @@ describe("the daily budget", () => {
   it("counts the UTC day", () => {
     expect(budgetDayStart(new Date("2026-12-07T23:59:59.999Z")).toISOString()).toBe("2026-12-07T00:00:00.000Z");
     expect(budgetDayStart(new Date("2026-12-08T00:00:00.000Z")).toISOString()).toBe("2026-12-08T00:00:00.000Z");
+  });
+});
+
+describe("the API key in logs", () => {
+  it("is redacted whatever the field is called", () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    try {
+      createLogger("test", { level: "info", format: "json" }).info("client", { apiKey: "sk-ant-1", ANTHROPIC_API_KEY: "sk-ant-2", "x-api-key": "sk-ant-3" });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.join("")).not.toMatch(/sk-ant/);
+    expect(lines.join("")).toContain("[redacted]");
   });
 });
