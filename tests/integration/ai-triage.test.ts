@@ -128,6 +128,18 @@ describe("the worker's triage queue", () => {
     expect(copy).toMatchObject({ status: "ok", called: false, costUsd: 0, inputTokens: 0 });
   });
 
+  it("analyses at most AI_CONCURRENCY alerts at once", async () => {
+    for (const concurrency of [1, 3]) {
+      fake.reset();
+      const alerts = [await recordAlert("high"), await recordAlert("critical"), await recordAlert("high")];
+      fake.queue(...alerts.map(() => ({ kind: "answer" as const, delayMs: 300 })));
+      await runQueue(settings({ concurrency }));
+      expect(fake.requests).toHaveLength(3);
+      expect(fake.maxConcurrent).toBe(concurrency);
+      for (const a of alerts) expect((await rowsOf(a.id)).map((r) => r.status)).toEqual(["ok"]);
+    }
+  });
+
   it("retries a 429 after its retry-after, then stores the answer", async () => {
     const alert = await recordAlert();
     fake.queue({ kind: "rate_limited", retryAfterSec: 1 });

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type Behaviour =
-  | { kind: "answer"; json?: unknown; usage?: Partial<Usage>; stopReason?: string }
+  | { kind: "answer"; json?: unknown; usage?: Partial<Usage>; stopReason?: string; delayMs?: number }
   | { kind: "malformed"; text: string }
   | { kind: "rate_limited"; retryAfterSec: number }
   | { kind: "server_error" }
@@ -47,6 +47,9 @@ export function validAnalysis(summary = "CPU on internal-host-1 is far above its
 
 export class FakeMessagesApi {
   readonly requests: SeenRequest[] = [];
+  /** Requests being answered at once, and the most there were. */
+  private open = 0;
+  maxConcurrent = 0;
   private script: Behaviour[] = [];
   private readonly hanging = new Set<http.ServerResponse>();
   private server = http.createServer((req, res) => void this.handle(req, res));
@@ -66,6 +69,7 @@ export class FakeMessagesApi {
 
   reset(): void {
     this.script = [];
+    this.maxConcurrent = 0;
     this.requests.length = 0;
   }
 
@@ -111,6 +115,12 @@ export class FakeMessagesApi {
       case "malformed":
         return this.message(res, body.model, b.text, "end_turn", DEFAULT_USAGE);
       case "answer":
+        if (b.delayMs) {
+          this.open++;
+          this.maxConcurrent = Math.max(this.maxConcurrent, this.open);
+          await new Promise((r) => setTimeout(r, b.delayMs));
+          this.open--;
+        }
         return this.message(res, body.model, JSON.stringify(b.json ?? validAnalysis()), b.stopReason ?? "end_turn", { ...DEFAULT_USAGE, ...b.usage });
     }
   }
