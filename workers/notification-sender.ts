@@ -8,15 +8,17 @@ import type { PrismaClient } from "@prisma/client";
 import { claimDeliveries, enqueueEscalations, finishDeliveries, type ClaimedDelivery, type DeliveryResult } from "@/lib/db/notification-outbox-queries";
 import type { Logger } from "@/lib/log";
 import type { SendOutcome } from "@/lib/notify/channel";
-import { messageOf, sendThrough, type ChannelTarget } from "@/lib/notify/deliver";
+import { digestMessageOf, messageOf, sendThrough, type ChannelTarget } from "@/lib/notify/deliver";
 import { channelDefinition } from "@/lib/notify/registry";
 import type { Severity } from "@/lib/notify/message";
 import { heldUntil } from "@/lib/notify/quiet-hours";
-import { readFilter, retryDelayMs, takesCampaigns } from "@/lib/notify/routing";
+import { inDigest, readFilter, retryDelayMs, takesCampaigns } from "@/lib/notify/routing";
 import type { Clock } from "./clock";
 
 // Sends already started finish on stop (each has its own timeout), so their outcome is recorded.
 const IN_FLIGHT = new AbortController().signal;
+/** Alerts in one digest message (chat messages and mails stay readable; more make another message). */
+const DIGEST_MAX = 50;
 
 export interface SenderOptions {
   prisma: PrismaClient;
@@ -120,11 +122,18 @@ export class NotificationSender {
       } else if (held) results.push({ id: row.id, status: "held", until: held });
       else toSend.push(row);
     }
-    const size = channelDefinition(channel.kind)?.batchSize ?? 1;
-    for (let i = 0; i < toSend.length; i += size) {
-      const chunk = toSend.slice(i, i + size);
+    const def = channelDefinition(channel.kind);
+    // the digest's alerts (held until its time when queued) go out in one message where the kind can say it
+    const digested = def?.digest && filter?.digest ? toSend.filter((r) => r.event === "alert.raised" && inDigest(filter, (r.payload as { severity: Severity }).severity)) : [];
+    const single = toSend.filter((r) => !digested.includes(r));
+    const size = def?.batchSize ?? 1;
+    const chunks: { rows: ClaimedDelivery[]; digest: boolean }[] = [];
+    for (let i = 0; i < single.length; i += size) chunks.push({ rows: single.slice(i, i + size), digest: false });
+    for (let i = 0; i < digested.length; i += DIGEST_MAX) chunks.push({ rows: digested.slice(i, i + DIGEST_MAX), digest: true });
+    for (const { rows: chunk, digest } of chunks) {
       const sentAt = new Date(clock.now());
-      const outcome: SendOutcome = await sendThrough(channel, chunk.map((r) => messageOf(r, channel.name, this.opts.baseUrl, sentAt)), IN_FLIGHT);
+      const messages = digest ? [digestMessageOf(chunk, channel.name, this.opts.baseUrl, sentAt)] : chunk.map((r) => messageOf(r, channel.name, this.opts.baseUrl, sentAt));
+      const outcome: SendOutcome = await sendThrough(channel, messages, IN_FLIGHT);
       for (const row of chunk) results.push(this.resultOf(row, outcome));
       if (!outcome.ok) log.warn("notification not delivered", { channel: channel.name, kind: channel.kind, rows: chunk.length, attempt: chunk[0]!.attempts, error: outcome.error });
     }

@@ -8,7 +8,7 @@ import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
 import type { EventType } from "../events/event-types";
 import type { NotificationEvent } from "../notify/message";
-import { alertEventFor, alertMatches, alertSubject, campaignMatches, campaignSubject, readFilter } from "../notify/routing";
+import { alertEventFor, alertMatches, alertSubject, campaignMatches, campaignSubject, inDigest, nextDigestAt, readFilter } from "../notify/routing";
 import { getAlertViews } from "./alert-queries";
 import type { DbClient } from "./client";
 
@@ -52,12 +52,22 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
       if (!event) continue;
       const subjectKey = alertSubject(a.id);
       for (const ch of channels) {
+        const f = readFilter(ch.filter);
+        const digest = f !== null && ch.escalateAfterMinutes === null && inDigest(f, a.severity);
         let send: boolean;
-        if (event === "alert.raised") {
-          const f = readFilter(ch.filter);
-          send = ch.escalateAfterMinutes === null && f !== null && alertMatches(f, a, tags.get(a.device.id));
-        } else send = told.has(`${ch.id}|${subjectKey}`);
-        if (send) rows.push({ channelId: ch.id, event, subjectKey, alertId: a.id, campaignId: a.campaignId, payload: json(a) });
+        if (event === "alert.raised") send = ch.escalateAfterMinutes === null && f !== null && alertMatches(f, a, tags.get(a.device.id));
+        // a digest announces alerts, not every later change of each
+        else send = told.has(`${ch.id}|${subjectKey}`) && !digest;
+        if (!send) continue;
+        rows.push({
+          channelId: ch.id,
+          event,
+          subjectKey,
+          alertId: a.id,
+          campaignId: a.campaignId,
+          payload: json(a),
+          ...(digest && f.digest ? { nextAttemptAt: nextDigestAt(f.digest.everyMinutes, new Date()) } : {}),
+        });
       }
     }
   }

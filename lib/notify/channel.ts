@@ -30,6 +30,8 @@ export interface ChannelDefinition<C = unknown> {
   secret: { required: boolean; label: string };
   /** Messages one send may carry (Splunk HEC and syslog batch; the chat channels take one). */
   batchSize: number;
+  /** It renders an alert.digest message (several alerts in one); otherwise a digest's alerts go one by one. */
+  digest?: boolean;
   send(ctx: SendContext<C>): Promise<SendOutcome>;
 }
 

@@ -54,6 +54,17 @@ export function messageOf(
   return { ...base, alert: alertSummary(row.payload as AlertView, baseUrl) };
 }
 
+/** One alert.digest message gathering the raised alerts of several outbox rows. */
+export function digestMessageOf(rows: readonly { id: bigint | string; payload: unknown }[], channelName: string, baseUrl: string, now: Date): NotificationMessage {
+  return {
+    id: `digest:${String(rows[0]!.id)}`,
+    event: "alert.digest",
+    sentAt: now.toISOString(),
+    channel: channelName,
+    alerts: rows.map((r) => alertSummary(r.payload as AlertView, baseUrl)),
+  };
+}
+
 export interface TestOutcome {
   ok: boolean;
   status: number | null;

@@ -10,6 +10,8 @@ export const NOTIFICATION_EVENTS = [
   "alert.resolved",
   "campaign.raised",
   "test",
+  /** Several less severe raised alerts in one message (a channel's digest). */
+  "alert.digest",
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -60,6 +62,8 @@ export interface NotificationMessage {
   channel: string;
   alert?: AlertSummary;
   campaign?: CampaignSummary;
+  /** alert.digest: the alerts it gathers, oldest first. */
+  alerts?: AlertSummary[];
 }
 
 export function alertSummary(a: AlertView, baseUrl: string): AlertSummary {
@@ -138,12 +142,17 @@ const EVENT_VERB: Record<NotificationEvent, string> = {
   "alert.resolved": "Resolved",
   "campaign.raised": "Campaign",
   test: "Test",
+  "alert.digest": "Digest",
 };
 
 export const eventVerb = (e: NotificationEvent) => EVENT_VERB[e];
 
 /** One line for subjects, titles and summaries: "[HIGH] DDoS on edge-1 (site hq) - Raised" (ASCII: mail subjects stay unencoded). */
 export function headline(m: NotificationMessage): string {
+  if (m.alerts) {
+    const worst = [...new Set(m.alerts.map((a) => a.severity))].join("/");
+    return `Tidewatch digest: ${m.alerts.length} alert(s) raised (${worst})`;
+  }
   if (m.campaign) {
     const c = m.campaign;
     return `[${c.severity.toUpperCase()}] Campaign: ${c.types.join(", ")} on ${c.deviceIds.length} device(s), ${c.alertIds.length} alert(s)`;
@@ -153,7 +162,11 @@ export function headline(m: NotificationMessage): string {
 }
 
 /** The link of the message's subject. */
-export const subjectUrl = (m: NotificationMessage) => m.campaign?.url ?? m.alert?.url ?? "";
+export const subjectUrl = (m: NotificationMessage) =>
+  m.campaign?.url ?? m.alert?.url ?? m.alerts?.[0]?.url.replace(/\/alerts\/\d+$/, "/anomalies") ?? "";
+
+/** One line per alert of a digest: "[LOW] Latency spike on edge-1 (site hq)". */
+export const digestLine = (a: AlertSummary) => `[${a.severity.toUpperCase()}] ${a.title} on ${a.device} (site ${a.site})`;
 
 /** The JSON body of the generic webhook (documented in README): event, alert or campaign, sentAt. */
 export function webhookPayload(m: NotificationMessage): Record<string, unknown> {
@@ -162,6 +175,7 @@ export function webhookPayload(m: NotificationMessage): Record<string, unknown> 
     event: m.event,
     ...(m.alert ? { alert: m.alert } : {}),
     ...(m.campaign ? { campaign: m.campaign } : {}),
+    ...(m.alerts ? { alerts: m.alerts } : {}),
     sentAt: m.sentAt,
   };
 }

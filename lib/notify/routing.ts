@@ -23,6 +23,14 @@ export const channelFilterSchema = z
     tags: names.optional(),
     /** Single alerts, campaigns (one message per campaign) or both (default). */
     subjects: z.enum(["alerts", "campaigns", "both"]).optional(),
+    /**
+     * Raised alerts below `belowSeverity` (default medium, i.e. low ones) wait for the next multiple of
+     * `everyMinutes` and go out together in one message; their acknowledgement and resolution are not sent.
+     */
+    digest: z
+      .object({ everyMinutes: z.number().int().min(5).max(1440), belowSeverity: z.enum(["medium", "high", "critical"]).default("medium") })
+      .strict()
+      .optional(),
     /** Hold less severe messages during these hours (lib/notify/quiet-hours.ts). */
     quietHours: quietHoursSchema.optional(),
   })
@@ -81,4 +89,13 @@ export function retryDelayMs(attempt: number, opts: { baseMs: number; maxMs: num
   if (opts.retryAfterMs !== undefined) return Math.min(Math.max(opts.retryAfterMs, opts.baseMs), Math.max(opts.maxMs, 3_600_000));
   const raw = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(raw * (0.8 + 0.4 * rand));
+}
+
+/** Whether an alert of `severity` goes into the channel's digest instead of a message of its own. */
+export const inDigest = (f: ChannelFilter, severity: Severity) => !!f.digest && SEVERITY_RANK[severity] < SEVERITY_RANK[f.digest.belowSeverity];
+
+/** The next digest time after `now`: the next multiple of everyMinutes since the epoch (UTC). */
+export function nextDigestAt(everyMinutes: number, now: Date): Date {
+  const step = everyMinutes * 60_000;
+  return new Date((Math.floor(now.getTime() / step) + 1) * step);
 }

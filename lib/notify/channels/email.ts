@@ -3,7 +3,7 @@
 import nodemailer from "nodemailer";
 import { z } from "zod";
 import { defineChannel, describeError, type SendOutcome } from "../channel";
-import { eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
+import { digestLine, eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
 
 export const emailConfigSchema = z.object({
   host: z.string().min(1).max(253),
@@ -21,6 +21,12 @@ export const emailConfigSchema = z.object({
 const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export function emailContent(m: NotificationMessage): { subject: string; text: string; html: string } {
+  if (m.alerts) {
+    const subject = headline(m);
+    const text = [subject, "", ...m.alerts.map((a) => `${digestLine(a)}\n  ${a.url}`), "", subjectUrl(m), ""].join("\n");
+    const body = `<h2>${html(subject)}</h2><ul>${m.alerts.map((a) => `<li><a href="${html(a.url)}">${html(digestLine(a))}</a></li>`).join("")}</ul>`;
+    return { subject, text, html: body };
+  }
   const a = m.alert;
   const c = m.campaign;
   const rows: [string, string][] = a
@@ -39,6 +45,7 @@ export const emailChannel = defineChannel({
   configSchema: emailConfigSchema,
   secret: { required: false, label: "SMTP password (with user)" },
   batchSize: 1,
+  digest: true,
   async send({ config, secret, messages }): Promise<SendOutcome> {
     const transport = nodemailer.createTransport({
       host: config.host,

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineChannel } from "../channel";
 import { postToReceiver } from "../http-send";
-import { eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
+import { digestLine, eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
 import { httpUrl } from "./webhook";
 
 export const slackConfigSchema = z.object({});
@@ -14,6 +14,17 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
 export const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function slackPayload(m: NotificationMessage): Record<string, unknown> {
+  if (m.alerts) {
+    const lines = m.alerts.map((a) => `• <${a.url}|${slackEscape(digestLine(a))}>`);
+    return {
+      text: cut(headline(m), 3000),
+      blocks: [
+        { type: "header", text: { type: "plain_text", text: cut(headline(m), 150), emoji: false } },
+        { type: "section", text: { type: "mrkdwn", text: cut(lines.join("\n"), 3000) } },
+        { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open anomalies" }, url: subjectUrl(m), action_id: "open_in_tidewatch" }] },
+      ],
+    };
+  }
   const field = (label: string, value: string | number) => ({ type: "mrkdwn", text: cut(`*${label}*\n${slackEscape(String(value))}`, 2000) });
   const a = m.alert;
   const c = m.campaign;
@@ -41,6 +52,7 @@ export const slackChannel = defineChannel({
   configSchema: slackConfigSchema,
   secret: { required: true, label: "Incoming webhook URL" },
   batchSize: 1,
+  digest: true,
   async send({ secret, messages, signal }) {
     const url = httpUrl.safeParse(secret);
     if (!url.success) return { ok: false, error: "the webhook URL is not an http(s) URL", permanent: true };

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineChannel } from "../channel";
 import { postToReceiver } from "../http-send";
-import { eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
+import { digestLine, eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
 import { httpUrl } from "./webhook";
 
 export const teamsConfigSchema = z.object({});
@@ -11,6 +11,19 @@ export const teamsConfigSchema = z.object({});
 const COLOR = { critical: "attention", high: "attention", medium: "warning", low: "default" } as const;
 
 export function teamsPayload(m: NotificationMessage): Record<string, unknown> {
+  if (m.alerts) {
+    const card = {
+      $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+      type: "AdaptiveCard",
+      version: "1.4",
+      body: [
+        { type: "TextBlock", text: headline(m), weight: "Bolder", size: "Medium", wrap: true },
+        ...m.alerts.map((a) => ({ type: "TextBlock", text: `[${digestLine(a)}](${a.url})`, wrap: true, spacing: "Small" })),
+      ],
+      actions: [{ type: "Action.OpenUrl", title: "Open anomalies", url: subjectUrl(m) }],
+    };
+    return { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: card }] };
+  }
   const a = m.alert;
   const c = m.campaign;
   const facts = a
@@ -44,6 +57,7 @@ export const teamsChannel = defineChannel({
   configSchema: teamsConfigSchema,
   secret: { required: true, label: "Workflows webhook URL" },
   batchSize: 1,
+  digest: true,
   async send({ secret, messages, signal }) {
     const url = httpUrl.safeParse(secret);
     if (!url.success) return { ok: false, error: "the webhook URL is not an http(s) URL", permanent: true };

@@ -20,6 +20,11 @@ export function signBody(body: string, secret: string): string {
 
 /** One message as an Alertmanager webhook notification (version 4) with one alert. */
 export function alertmanagerPayload(m: NotificationMessage): Record<string, unknown> {
+  if (m.alerts) {
+    // a digest: one notification carrying every alert, as Alertmanager groups them
+    const each = m.alerts.map((alert) => alertmanagerPayload({ ...m, alerts: undefined, alert, event: "alert.raised" }));
+    return { ...each[0], groupKey: `{}:{tidewatch="digest:${m.id}"}`, commonLabels: { source: "tidewatch" }, alerts: each.flatMap((p) => p.alerts as unknown[]) };
+  }
   const a = m.alert;
   const c = m.campaign;
   const resolved = m.event === "alert.resolved";
@@ -60,6 +65,7 @@ export const webhookChannel = defineChannel({
   configSchema: webhookConfigSchema,
   secret: { required: false, label: "HMAC signing secret (optional)" },
   batchSize: 1,
+  digest: true,
   async send({ config, secret, messages, signal }) {
     const m = messages[0]!;
     const body = JSON.stringify(config.format === "alertmanager" ? alertmanagerPayload(m) : webhookPayload(m));

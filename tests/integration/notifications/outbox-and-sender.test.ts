@@ -241,6 +241,41 @@ describe("sender", () => {
     expect(rx.requests.map((r) => JSON.parse(r.body).alert.severity)).toEqual(["critical", "high"]);
   });
 
+  it("gathers low alerts into one digest message at the next digest time; the others go at once", async () => {
+    const ch = await channel({ name: "digest", kind: "webhook", config: { url: `${rx.url}/hook` }, filter: { digest: { everyMinutes: 15 } } });
+    const slack = await channel({ name: "digest-slack", kind: "slack", secret: `${rx.url}/slack`, filter: { digest: { everyMinutes: 15 } } });
+    const d = await makeDevice(t.prisma);
+    const lows = [];
+    for (const k of ["a", "b", "c"]) {
+      lows.push((await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: observed(), severity: "low", score: 3, dedupKey: `${d.id}:${k}` }) })).alert);
+    }
+    const high = (await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: observed(), severity: "high", dedupKey: `${d.id}:h` }) })).alert;
+    const queued = await outbox(ch.id);
+    const digestAt = queued[0]!.nextAttemptAt.getTime();
+    // the next quarter hour (UTC), for all three low ones; the high one is due at once
+    expect(digestAt % 900_000).toBe(0);
+    expect(digestAt).toBeGreaterThan(Date.now() - 5_000);
+    expect(queued.map((r) => r.nextAttemptAt.getTime() === digestAt)).toEqual([true, true, true, false]);
+    const clock = manualClock();
+    const s = sender(clock);
+    await s.runOnce();
+    expect(rx.requests.map((r) => r.path)).toEqual(["/hook", "/slack"]);
+    expect(JSON.parse(rx.requests[0]!.body)).toMatchObject({ event: "alert.raised", alert: { id: high.id } });
+    clock.advance(digestAt - clock.now() + 1);
+    await s.runOnce();
+    const hook = rx.requests.filter((r) => r.path === "/hook").map((r) => JSON.parse(r.body));
+    expect(hook[1]).toMatchObject({ event: "alert.digest", alerts: lows.map((a) => ({ id: a.id, severity: "low", url: `${BASE}/alerts/${a.id}` })) });
+    const slackBodies = rx.requests.filter((r) => r.path === "/slack").map((r) => JSON.parse(r.body));
+    expect(slackBodies).toHaveLength(2);
+    expect(slackBodies[1].blocks[0].text.text).toBe("Tidewatch digest: 3 alert(s) raised (low)");
+    expect(slackBodies[1].blocks[1].text.text.split("\n")).toHaveLength(3);
+    expect((await outbox(ch.id)).map((r) => r.status)).toEqual(["sent", "sent", "sent", "sent"]);
+    // a digest announces alerts, not their later changes
+    await triageAlert(t.prisma, { alertId: lows[0]!.id, actorId: admin, patch: { status: "acknowledged" } });
+    await triageAlert(t.prisma, { alertId: high.id, actorId: admin, patch: { status: "acknowledged" } });
+    expect((await outbox(slack.id)).map((r) => r.event)).toEqual(["alert.raised", "alert.raised", "alert.raised", "alert.raised", "alert.acknowledged"]);
+  });
+
   it("a 4xx other than 408/429 is dead at once (a bad token does not improve with retries)", async () => {
     const ch = await channel({ name: "bad-token", kind: "webhook", config: { url: rx.url } });
     rx.script.push({ status: 403 });

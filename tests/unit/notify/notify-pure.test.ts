@@ -10,7 +10,7 @@ import { pagerdutyEvents } from "@/lib/notify/channels/pagerduty";
 import { parseRetryAfter } from "@/lib/notify/http-send";
 import { testAlert, type NotificationMessage } from "@/lib/notify/message";
 import { heldUntil, quietHoursSchema } from "@/lib/notify/quiet-hours";
-import { alertEventFor, alertMatches, campaignMatches, retryDelayMs } from "@/lib/notify/routing";
+import { alertEventFor, alertMatches, campaignMatches, inDigest, nextDigestAt, retryDelayMs } from "@/lib/notify/routing";
 import { decryptSecret, encryptSecret, loadSecretKey } from "@/lib/notify/secret-box";
 
 describe("alertEventFor", () => {
@@ -157,5 +157,16 @@ describe("quiet hours", () => {
     expect(heldUntil(lunch, "high", new Date("2026-12-07T12:45:00Z"))).toBeNull();
     expect(quietHoursSchema.safeParse({ from: "25:00", to: "07:00" }).success).toBe(false);
     expect(quietHoursSchema.safeParse({ from: "22:00", to: "07:00", timezone: "Mars/Olympus" }).success).toBe(false);
+  });
+});
+
+describe("digest", () => {
+  it("takes alerts below its severity and is due at the next multiple of its period", () => {
+    const f = { digest: { everyMinutes: 15, belowSeverity: "high" as const } };
+    expect(["low", "medium", "high", "critical"].map((s) => inDigest(f, s as "low"))).toEqual([true, true, false, false]);
+    expect(inDigest({}, "low")).toBe(false);
+    expect(nextDigestAt(15, new Date("2026-12-07T05:14:59Z")).toISOString()).toBe("2026-12-07T05:15:00.000Z");
+    expect(nextDigestAt(15, new Date("2026-12-07T05:15:00Z")).toISOString()).toBe("2026-12-07T05:30:00.000Z");
+    expect(nextDigestAt(60, new Date("2026-12-07T05:15:00Z")).toISOString()).toBe("2026-12-07T06:00:00.000Z");
   });
 });
