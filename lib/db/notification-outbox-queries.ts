@@ -8,6 +8,7 @@ import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
 import type { EventType } from "../events/event-types";
 import type { NotificationEvent } from "../notify/message";
+import { channelDefinition } from "../notify/registry";
 import { alertEventFor, alertMatches, alertSubject, campaignMatches, campaignSubject, inDigest, nextDigestAt, readFilter } from "../notify/routing";
 import { getAlertViews } from "./alert-queries";
 import type { DbClient } from "./client";
@@ -21,7 +22,7 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
   if (type !== "alert.created" && type !== "alert.updated" && type !== "campaign.updated") return 0;
   // most alert changes are repeats, notes or assignments: they announce nothing and cost no query
   if (type !== "campaign.updated" && !(payloads as AlertView[]).some((a) => alertEventFor(type === "alert.created" ? "created" : "updated", a.status))) return 0;
-  const channels = await tx.notificationChannel.findMany({ where: { enabled: true }, select: { id: true, filter: true, escalateAfterMinutes: true } });
+  const channels = await tx.notificationChannel.findMany({ where: { enabled: true }, select: { id: true, kind: true, filter: true, escalateAfterMinutes: true } });
   if (channels.length === 0) return 0;
   const rows: OutboxRow[] = [];
   if (type === "campaign.updated") {
@@ -56,8 +57,9 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
         const digest = f !== null && ch.escalateAfterMinutes === null && inDigest(f, a.severity);
         let send: boolean;
         if (event === "alert.raised") send = ch.escalateAfterMinutes === null && f !== null && alertMatches(f, a, tags.get(a.device.id));
-        // a digest announces alerts, not every later change of each
-        else send = told.has(`${ch.id}|${subjectKey}`) && !digest;
+        // a digest message announces alerts, not every later change of each; kinds that send a digest's
+        // alerts one by one (PagerDuty's incidents) still get the changes
+        else send = told.has(`${ch.id}|${subjectKey}`) && !(digest && channelDefinition(ch.kind)?.digest);
         if (!send) continue;
         rows.push({
           channelId: ch.id,

@@ -244,6 +244,8 @@ describe("sender", () => {
   it("gathers low alerts into one digest message at the next digest time; the others go at once", async () => {
     const ch = await channel({ name: "digest", kind: "webhook", config: { url: `${rx.url}/hook` }, filter: { digest: { everyMinutes: 15 } } });
     const slack = await channel({ name: "digest-slack", kind: "slack", secret: `${rx.url}/slack`, filter: { digest: { everyMinutes: 15 } } });
+    // PagerDuty opens an incident per alert even at digest time, so it must still hear they were acknowledged
+    const pd = await channel({ name: "digest-pd", kind: "pagerduty", config: { url: `${rx.url}/pd` }, secret: "rk", filter: { digest: { everyMinutes: 15 } } });
     const d = await makeDevice(t.prisma);
     const lows = [];
     for (const k of ["a", "b", "c"]) {
@@ -259,8 +261,8 @@ describe("sender", () => {
     const clock = manualClock();
     const s = sender(clock);
     await s.runOnce();
-    expect(rx.requests.map((r) => r.path)).toEqual(["/hook", "/slack"]);
-    expect(JSON.parse(rx.requests[0]!.body)).toMatchObject({ event: "alert.raised", alert: { id: high.id } });
+    expect(rx.requests.map((r) => r.path).sort()).toEqual(["/hook", "/pd", "/slack"]);
+    expect(JSON.parse(rx.requests.find((r) => r.path === "/hook")!.body)).toMatchObject({ event: "alert.raised", alert: { id: high.id } });
     clock.advance(digestAt - clock.now() + 1);
     await s.runOnce();
     const hook = rx.requests.filter((r) => r.path === "/hook").map((r) => JSON.parse(r.body));
@@ -274,6 +276,8 @@ describe("sender", () => {
     await triageAlert(t.prisma, { alertId: lows[0]!.id, actorId: admin, patch: { status: "acknowledged" } });
     await triageAlert(t.prisma, { alertId: high.id, actorId: admin, patch: { status: "acknowledged" } });
     expect((await outbox(slack.id)).map((r) => r.event)).toEqual(["alert.raised", "alert.raised", "alert.raised", "alert.raised", "alert.acknowledged"]);
+    expect((await outbox(pd.id)).map((r) => r.event)).toEqual(["alert.raised", "alert.raised", "alert.raised", "alert.raised", "alert.acknowledged", "alert.acknowledged"]);
+    expect(rx.requests.filter((r) => r.path === "/pd").map((r) => JSON.parse(r.body).event_action)).toEqual(["trigger", "trigger", "trigger", "trigger"]);
   });
 
   it("a 4xx other than 408/429 is dead at once (a bad token does not improve with retries)", async () => {
