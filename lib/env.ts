@@ -147,8 +147,8 @@ const envSchema = z.object({
   ANTHROPIC_MODEL: optional(z.string().min(1)).transform((v) => v ?? "claude-sonnet-5-5"),
   /** Calls to the API per UTC day, at most; then analyses are refused as budget_exhausted. */
   AI_DAILY_CALL_LIMIT: optional(z.coerce.number().int().min(0).max(1_000_000)).transform((v) => v ?? 100),
-  /** Dollars per UTC day, at most (priced from the tokens each call used); unset: no dollar limit. */
-  AI_DAILY_BUDGET_USD: optional(z.coerce.number().min(0)),
+  /** Dollars per UTC day, at most (priced from the tokens each call used). */
+  AI_DAILY_BUDGET_USD: optional(z.coerce.number().min(0)).transform((v) => v ?? 5),
   /** Alerts below this severity are not sent for analysis automatically (analysts can still ask). */
   AI_MIN_SEVERITY: optional(z.enum(["low", "medium", "high", "critical"])).transform((v) => v ?? "high"),
   /** Replace internal addresses (INTERNAL_SUBNETS) with stable placeholders in what is sent. */

@@ -262,7 +262,7 @@ describe("the analysis API", () => {
     // the Overview: today's spend against the budget, and the analysts' agreement
     const spent = await t.prisma.aiAnalysis.aggregate({ where: { called: true }, _count: true, _sum: { costUsd: true } });
     const overview = await (await overviewGet(get("/api/overview"), ctx(0))).json();
-    expect(overview.aiSpend).toMatchObject({ enabled: true, model: "claude-sonnet-5-5", calls: spent._count, callLimit: 100, budgetUsd: null, agree7d: 0, disagree7d: 1 });
+    expect(overview.aiSpend).toMatchObject({ enabled: true, model: "claude-sonnet-5-5", calls: spent._count, callLimit: 100, budgetUsd: 5, agree7d: 0, disagree7d: 1 });
     expect(overview.aiSpend.costUsd).toBeCloseTo(spent._sum.costUsd ?? 0, 10);
     expect(overview.aiSpend.calls).toBeGreaterThan(5);
   });
