@@ -156,7 +156,8 @@ export interface ClaimedDelivery {
 
 /**
  * Claims up to `limit` due rows of enabled channels: pending ones whose time has come, and rows a
- * sender claimed but never finished (it died) once their lock expired. Claiming counts an attempt.
+ * sender claimed but never finished (it died) once their lock expired; a row waits while an earlier
+ * one of the same channel and subject is unfinished. Claiming counts an attempt.
  */
 export async function claimDeliveries(db: DbClient, now: Date, lockMs: number, limit: number): Promise<ClaimedDelivery[]> {
   const rows = await db.$queryRaw<
@@ -165,8 +166,14 @@ export async function claimDeliveries(db: DbClient, now: Date, lockMs: number, l
     WITH picked AS (
       SELECT d.id FROM notification_deliveries d
       JOIN notification_channels c ON c.id = d.channel_id AND c.enabled
-      WHERE (d.status = 'pending' AND d.next_attempt_at <= ${now})
-         OR (d.status = 'sending' AND d.locked_until < ${now})
+      WHERE ((d.status = 'pending' AND d.next_attempt_at <= ${now})
+          OR (d.status = 'sending' AND d.locked_until < ${now}))
+        -- one subject's messages reach a channel in order: an acknowledgement never overtakes a
+        -- raised message still being retried (PagerDuty would drop it and keep the incident open)
+        AND NOT EXISTS (
+          SELECT 1 FROM notification_deliveries e
+           WHERE e.channel_id = d.channel_id AND e.subject_key = d.subject_key AND e.id < d.id
+             AND e.status IN ('pending', 'sending'))
       ORDER BY d.id
       LIMIT ${limit}
       FOR UPDATE OF d SKIP LOCKED

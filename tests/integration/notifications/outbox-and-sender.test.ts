@@ -199,6 +199,24 @@ describe("sender", () => {
     expect((await t.prisma.notificationChannel.findUniqueOrThrow({ where: { id: ch.id } })).consecutiveFailures).toBe(0);
   });
 
+  it("keeps one alert's messages in order: its acknowledgement waits while its raised message is retried", async () => {
+    const ch = await channel({ name: "ordered", kind: "webhook", config: { url: rx.url } });
+    rx.script.push({ status: 503 });
+    const d = await makeDevice(t.prisma);
+    const { alert } = await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: observed() }) });
+    const clock = manualClock();
+    const s = sender(clock);
+    await s.runOnce();
+    await triageAlert(t.prisma, { alertId: alert.id, actorId: admin, patch: { status: "acknowledged" } });
+    clock.advance(500);
+    expect(await s.runOnce()).toBe(0); // the acknowledgement is due, but the raised message is not yet
+    const [raised] = await outbox(ch.id);
+    clock.advance(raised!.nextAttemptAt.getTime() - clock.now() + 1);
+    await s.runOnce();
+    await s.runOnce();
+    expect(rx.requests.map((r) => JSON.parse(r.body).event)).toEqual(["alert.raised", "alert.raised", "alert.acknowledged"]);
+  });
+
   it("waits as long as a 429's Retry-After says, and dead-letters after the last try", async () => {
     const ch = await channel({ name: "limited", kind: "webhook", config: { url: rx.url } });
     rx.script.push({ status: 429, headers: { "retry-after": "120" } }, { status: 500 }, { status: 500 }, { status: 500 });
