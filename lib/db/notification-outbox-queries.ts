@@ -22,13 +22,15 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
   if (type !== "alert.created" && type !== "alert.updated" && type !== "campaign.updated") return 0;
   // most alert changes are repeats, notes or assignments: they announce nothing and cost no query
   if (type !== "campaign.updated" && !(payloads as AlertView[]).some((a) => alertEventFor(type === "alert.created" ? "created" : "updated", a.status))) return 0;
-  const channels = await tx.notificationChannel.findMany({ where: { enabled: true }, select: { id: true, kind: true, filter: true, escalateAfterMinutes: true } });
+  const channels = (
+    await tx.notificationChannel.findMany({ where: { enabled: true }, select: { id: true, kind: true, filter: true, escalateAfterMinutes: true } })
+  ).map((ch) => ({ ...ch, filter: readFilter(ch.filter) }));
   if (channels.length === 0) return 0;
   const rows: OutboxRow[] = [];
   if (type === "campaign.updated") {
     for (const c of payloads as CampaignView[]) {
       for (const ch of channels) {
-        const f = readFilter(ch.filter);
+        const f = ch.filter;
         // one message per campaign: its first save raises it, growth adds nothing (the unique key)
         if (f && ch.escalateAfterMinutes === null && campaignMatches(f, c)) {
           rows.push({ channelId: ch.id, event: "campaign.raised", subjectKey: campaignSubject(c.key), campaignId: c.id, payload: json(c) });
@@ -48,12 +50,12 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
       });
       for (const p of prior) told.add(`${p.channelId}|${p.subjectKey}`);
     }
-    const tags = channels.some((ch) => readFilter(ch.filter)?.tags?.length) ? await deviceTags(tx, alerts.map((x) => x.a.device.id)) : new Map<number, string[]>();
+    const tags = channels.some((ch) => ch.filter?.tags?.length) ? await deviceTags(tx, alerts.map((x) => x.a.device.id)) : new Map<number, string[]>();
     for (const { a, event } of alerts) {
       if (!event) continue;
       const subjectKey = alertSubject(a.id);
       for (const ch of channels) {
-        const f = readFilter(ch.filter);
+        const f = ch.filter;
         const digest = f !== null && ch.escalateAfterMinutes === null && inDigest(f, a.severity);
         let send: boolean;
         if (event === "alert.raised") send = ch.escalateAfterMinutes === null && f !== null && alertMatches(f, a, tags.get(a.device.id));
