@@ -84,7 +84,7 @@ export class AiTriageQueue {
     const { prisma, settings, clock, log, client } = this.opts;
     try {
       const result = await triageAlert(prisma, settings, alertId, { requestedById: null, now: () => new Date(clock.now()), useCache: true, client });
-      if (result.status === "ok") log.info("alert analysed", { alertId, note: result.reason ?? undefined });
+      if (result.status === "ok") log.info("alert analysed", result.reason ? { alertId, note: result.reason } : { alertId });
       else if (result.status !== "disabled") log.warn("alert not analysed", { alertId, status: result.status, reason: result.reason });
     } catch (err) {
       log.error("AI triage of an alert failed", { alertId, error: err instanceof Error ? err.message : String(err) });

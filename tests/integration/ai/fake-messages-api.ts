@@ -55,8 +55,8 @@ export class FakeMessagesApi {
   private server = http.createServer((req, res) => void this.handle(req, res));
   url = "";
 
-  async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(port, "127.0.0.1", r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
@@ -87,6 +87,11 @@ export class FakeMessagesApi {
       res.writeHead(status, { "content-type": "application/json", "request-id": `req_${this.requests.length}`, ...headers });
       res.end(JSON.stringify({ type: "error", error: { type, message } }));
     };
+    // for a fake run as its own process (the AI end-to-end test): readiness and what it was sent
+    if (req.method === "GET" && req.url === "/_fake/requests") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return void res.end(JSON.stringify(this.requests.map((r) => ({ at: r.at, model: r.body.model, raw: r.raw }))));
+    }
     if (req.method !== "POST" || req.url !== "/v1/messages") return error(404, "not_found_error", `${req.method} ${req.url} not found`);
     // the key comes as x-api-key or, as SDK 1.x sends it, Authorization: Bearer
     const key = req.headers["x-api-key"] ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
