@@ -79,7 +79,7 @@ export function IntegrationsAdmin() {
         )}
       </section>
       <RecentDeliveries />
-      {channels.data ? <NewChannelForm kinds={channels.data.kinds} onCreated={refresh} /> : null}
+      {channels.data ? <ChannelForm kinds={channels.data.kinds} onSaved={refresh} /> : null}
     </div>
   );
 }
@@ -112,45 +112,66 @@ function ChannelRow({ channel: c, kinds, onChanged }: { channel: ChannelAdminVie
     mutationFn: () => fetchJson(`/api/notification-channels/${c.id}`, { method: "PATCH", json: { enabled: !c.enabled } }),
     onSettled: onChanged,
   });
+  const [editing, setEditing] = useState(false);
   const h = c.health;
   return (
-    <tr data-testid="channel-row" data-name={c.name} data-health={h.state}>
-      <th scope="row">{c.name}</th>
-      <td>{kinds.find((k) => k.kind === c.kind)?.label ?? c.kind}</td>
-      <td className="faint">{describeFilter(c)}</td>
-      <td>
-        <div>
-          <strong data-testid="channel-health">{HEALTH_TEXT[h.state]}</strong>
-          {h.consecutiveFailures > 0 ? <span className="faint"> ({h.consecutiveFailures} failed in a row)</span> : null}
-        </div>
-        <div className="faint">
-          {h.lastSuccessAt ? `Last delivered ${formatFullTime(h.lastSuccessAt)}` : "Never delivered"}
-          {h.pending > 0 ? ` · ${h.pending} waiting` : ""}
-          {h.dead > 0 ? ` · ${h.dead} given up` : ""}
-        </div>
-        {c.lastError && h.state === "failing" ? <div className="form-error">{c.lastError}</div> : null}
-      </td>
-      <td>
-        <div style={{ display: "flex", gap: "0.35rem", flexWrap: "wrap" }}>
-          <button type="button" className="button" disabled={test.isPending} onClick={() => test.mutate()}>
-            {test.isPending ? "Sending…" : "Send test"}
-          </button>
-          <button type="button" className="button" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
-            {c.enabled ? "Pause" : "Resume"}
-          </button>
-          <ConfirmDelete what={`the channel “${c.name}”`} onConfirm={() => fetchJson(`/api/notification-channels/${c.id}`, { method: "DELETE" }).then(onChanged)} />
-        </div>
-        {outcome ? (
-          <p className={outcome.ok ? "settings-saved" : "form-error"} role="status" data-testid="test-outcome">
-            {outcome.ok ? `Delivered${outcome.status ? ` (HTTP ${outcome.status})` : ""}.` : `Not delivered: ${asSentence(outcome.error ?? "unknown error")}`}
-          </p>
-        ) : test.isError ? (
-          <p className="form-error" role="alert">
-            {asSentence(test.error.message)}
-          </p>
-        ) : null}
-      </td>
-    </tr>
+    <>
+      <tr data-testid="channel-row" data-name={c.name} data-health={h.state}>
+        <th scope="row">{c.name}</th>
+        <td>{kinds.find((k) => k.kind === c.kind)?.label ?? c.kind}</td>
+        <td className="faint">{describeFilter(c)}</td>
+        <td>
+          <div>
+            <strong data-testid="channel-health">{HEALTH_TEXT[h.state]}</strong>
+            {h.consecutiveFailures > 0 ? <span className="faint"> ({h.consecutiveFailures} failed in a row)</span> : null}
+          </div>
+          <div className="faint">
+            {h.lastSuccessAt ? `Last delivered ${formatFullTime(h.lastSuccessAt)}` : "Never delivered"}
+            {h.pending > 0 ? ` · ${h.pending} waiting` : ""}
+            {h.dead > 0 ? ` · ${h.dead} given up` : ""}
+          </div>
+          {c.lastError && h.state === "failing" ? <div className="form-error">{c.lastError}</div> : null}
+        </td>
+        <td>
+          <div style={{ display: "flex", gap: "0.35rem", flexWrap: "wrap" }}>
+            <button type="button" className="button" disabled={test.isPending} onClick={() => test.mutate()}>
+              {test.isPending ? "Sending…" : "Send test"}
+            </button>
+            <button type="button" className="button" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
+              {c.enabled ? "Pause" : "Resume"}
+            </button>
+            <button type="button" className="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+              Edit
+            </button>
+            <ConfirmDelete what={`the channel “${c.name}”`} onConfirm={() => fetchJson(`/api/notification-channels/${c.id}`, { method: "DELETE" }).then(onChanged)} />
+          </div>
+          {outcome ? (
+            <p className={outcome.ok ? "settings-saved" : "form-error"} role="status" data-testid="test-outcome">
+              {outcome.ok ? `Delivered${outcome.status ? ` (HTTP ${outcome.status})` : ""}.` : `Not delivered: ${asSentence(outcome.error ?? "unknown error")}`}
+            </p>
+          ) : test.isError ? (
+            <p className="form-error" role="alert">
+              {asSentence(test.error.message)}
+            </p>
+          ) : null}
+        </td>
+      </tr>
+      {editing ? (
+        <tr data-testid="channel-edit-row">
+          <td colSpan={5}>
+            <ChannelForm
+              kinds={kinds}
+              editing={c}
+              onSaved={() => {
+                setEditing(false);
+                onChanged();
+              }}
+              onCancel={() => setEditing(false)}
+            />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 
@@ -251,15 +272,46 @@ const EMPTY: Form = {
 
 const list = (v: string) => v.split(",").map((s) => s.trim()).filter(Boolean);
 
-/** The filter from the form's fields; quiet hours in the browser's time zone. */
-function filterOf(f: Form): Record<string, unknown> {
+/** The filter from the form's fields (on top of what the form does not show, when editing); quiet hours in the browser's time zone. */
+function filterOf(f: Form, editing?: ChannelAdminView): Record<string, unknown> {
+  const { minSeverity: _m, types: _t, sites: _s, roles: _r, quietHours, subjects: _j, ...rest } = editing?.filter ?? {};
+  const timezone = quietHours?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   return {
+    ...rest,
     subjects: f.subjects,
     ...(f.minSeverity ? { minSeverity: f.minSeverity } : {}),
     ...(list(f.types).length ? { types: list(f.types) } : {}),
     ...(list(f.sites).length ? { sites: list(f.sites) } : {}),
     ...(list(f.roles).length ? { roles: list(f.roles) } : {}),
-    ...(f.quietFrom && f.quietTo ? { quietHours: { from: f.quietFrom, to: f.quietTo, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone } } : {}),
+    ...(f.quietFrom && f.quietTo ? { quietHours: { ...quietHours, from: f.quietFrom, to: f.quietTo, timezone } } : {}),
+  };
+}
+
+/** A stored channel back in the form's fields (the secret stays empty: it is never sent to the browser). */
+function formOf(c: ChannelAdminView): Form {
+  const cfg = c.config as Record<string, unknown>;
+  const str = (v: unknown) => (v === undefined || v === null ? "" : String(v));
+  return {
+    ...EMPTY,
+    name: c.name,
+    kind: c.kind,
+    url: c.kind === "pagerduty" && cfg.url === "https://events.pagerduty.com/v2/enqueue" ? "" : str(cfg.url),
+    format: str(cfg.format) || "tidewatch",
+    host: str(cfg.host),
+    port: str(cfg.port),
+    protocol: str(cfg.protocol) || "udp",
+    from: str(cfg.from),
+    to: Array.isArray(cfg.to) ? cfg.to.join(", ") : "",
+    user: str(cfg.user),
+    index: str(cfg.index),
+    minSeverity: c.filter.minSeverity ?? "",
+    subjects: c.filter.subjects ?? "both",
+    escalateAfterMinutes: str(c.escalateAfterMinutes),
+    types: (c.filter.types ?? []).join(", "),
+    sites: (c.filter.sites ?? []).join(", "),
+    roles: (c.filter.roles ?? []).join(", "),
+    quietFrom: c.filter.quietHours?.from ?? "",
+    quietTo: c.filter.quietHours?.to ?? "",
   };
 }
 
@@ -282,27 +334,39 @@ function configOf(f: Form): Record<string, unknown> {
   }
 }
 
-function NewChannelForm({ kinds, onCreated }: { kinds: KindInfo[]; onCreated: () => void }) {
+/** Adds a channel, or (with `editing`) changes one: its kind stays, an empty secret keeps the stored one. */
+function ChannelForm({ kinds, editing, onSaved, onCancel }: { kinds: KindInfo[]; editing?: ChannelAdminView; onSaved: () => void; onCancel?: () => void }) {
   const id = useId();
-  const [form, setForm] = useState<Form>(EMPTY);
+  const [form, setForm] = useState<Form>(() => (editing ? formOf(editing) : EMPTY));
   const set = (k: keyof Form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const kind = kinds.find((k) => k.kind === form.kind);
   const create = useMutation({
     mutationFn: () =>
-      fetchJson("/api/notification-channels", {
-        method: "POST",
-        json: {
-          name: form.name,
-          kind: form.kind,
-          config: configOf(form),
-          ...(form.secret ? { secret: form.secret } : {}),
-          filter: filterOf(form),
-          ...(form.escalateAfterMinutes ? { escalateAfterMinutes: Number(form.escalateAfterMinutes) } : {}),
-        },
-      }),
+      editing
+        ? fetchJson(`/api/notification-channels/${editing.id}`, {
+            method: "PATCH",
+            json: {
+              name: form.name,
+              config: configOf(form),
+              ...(form.secret ? { secret: form.secret } : {}),
+              filter: filterOf(form, editing),
+              escalateAfterMinutes: form.escalateAfterMinutes ? Number(form.escalateAfterMinutes) : null,
+            },
+          })
+        : fetchJson("/api/notification-channels", {
+            method: "POST",
+            json: {
+              name: form.name,
+              kind: form.kind,
+              config: configOf(form),
+              ...(form.secret ? { secret: form.secret } : {}),
+              filter: filterOf(form),
+              ...(form.escalateAfterMinutes ? { escalateAfterMinutes: Number(form.escalateAfterMinutes) } : {}),
+            },
+          }),
     onSuccess: () => {
-      setForm(EMPTY);
-      onCreated();
+      if (!editing) setForm(EMPTY);
+      onSaved();
     },
   });
   const problem = create.error instanceof ApiError ? create.error : null;
@@ -319,12 +383,12 @@ function NewChannelForm({ kinds, onCreated }: { kinds: KindInfo[]; onCreated: ()
   const urlKinds = ["webhook", "splunk_hec", "pagerduty"];
   return (
     <section className="panel panel-body stack" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Add a channel</h2>
+      <h2 id={`${id}-heading`}>{editing ? `Edit “${editing.name}”` : "Add a channel"}</h2>
       <form className="settings-form" onSubmit={submit}>
         {field("name", "Name", { required: true, maxLength: 100 })}
         <div className="field">
           <label htmlFor={`${id}-kind`}>Kind</label>
-          <select id={`${id}-kind`} className="input" value={form.kind} onChange={set("kind")}>
+          <select id={`${id}-kind`} className="input" value={form.kind} onChange={set("kind")} disabled={editing !== undefined}>
             {kinds.map((k) => (
               <option key={k.kind} value={k.kind}>
                 {k.label}
@@ -364,7 +428,11 @@ function NewChannelForm({ kinds, onCreated }: { kinds: KindInfo[]; onCreated: ()
         {form.kind === "email" ? field("to", "To (comma-separated)", { required: true }) : null}
         {form.kind === "email" ? field("user", "SMTP user (optional)") : null}
         {kind && kind.kind !== "syslog_cef"
-          ? field("secret", kind.secret.label, { type: "password", autoComplete: "off", required: kind.secret.required })
+          ? field("secret", editing?.hasSecret ? `${kind.secret.label} (empty: keep the stored one)` : kind.secret.label, {
+              type: "password",
+              autoComplete: "off",
+              required: kind.secret.required && !editing?.hasSecret,
+            })
           : null}
         <div className="field">
           <label htmlFor={`${id}-sev`}>Minimum severity</label>
@@ -391,15 +459,20 @@ function NewChannelForm({ kinds, onCreated }: { kinds: KindInfo[]; onCreated: ()
         {field("escalateAfterMinutes", "Escalation: only alerts unacknowledged after … minutes (empty: at once)", { type: "number", min: 1 })}
         <div>
           <button type="submit" className="button button-primary" disabled={create.isPending}>
-            {create.isPending ? "Adding…" : "Add channel"}
+            {editing ? (create.isPending ? "Saving…" : "Save channel") : create.isPending ? "Adding…" : "Add channel"}
           </button>
+          {onCancel ? (
+            <button type="button" className="button" onClick={onCancel}>
+              Cancel
+            </button>
+          ) : null}
         </div>
         {problem ? (
           <p className="form-error" role="alert">
-            Could not add the channel: {asSentence(problem.message)}
+            Could not {editing ? "save" : "add"} the channel: {asSentence(problem.message)}
           </p>
         ) : null}
-        {create.isSuccess ? (
+        {create.isSuccess && !editing ? (
           <p className="settings-saved" role="status">
             Channel added.
           </p>

@@ -1,7 +1,8 @@
 // An admin adds a signed webhook on the Integrations page, presses "Send test" and sees it delivered;
 // the receiver (a server in this test process) checks the signature. The worker then sends the demo's
-// live alerts to it as alert.raised, and the page lists those deliveries. The channel is deleted at
-// the end (through the UI; through the API as well if the test failed before that).
+// live alerts to it as alert.raised, and the page lists those deliveries; the admin then narrows what
+// it sends (the stored secret still signs the next test). The channel is deleted at the end (through
+// the UI; through the API as well if the test failed before that).
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -53,6 +54,21 @@ test("an admin adds a webhook, sends a test and sees the delivery; live alerts f
     expect((raised.body.alert as { url: string }).url).toMatch(/\/alerts\/\d+$/);
     await page.reload();
     await expect(page.locator('[data-testid="delivery-row"][data-status="sent"]').filter({ hasText: "alert.raised" }).first()).toBeVisible();
+
+    // change what it sends: only site hq, quiet at night (the secret stays as stored)
+    await row.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByTestId("channel-edit-row");
+    await edit.getByLabel("Only these sites").fill("hq");
+    await edit.getByLabel("Quiet hours from").fill("22:00");
+    await edit.getByLabel("Quiet hours until").fill("06:00");
+    await edit.getByRole("button", { name: "Save channel" }).click();
+    await expect(edit).toHaveCount(0);
+    await expect(row).toContainText("sites hq");
+    await expect(row).toContainText("quiet 22:00–06:00");
+    received.length = 0;
+    await row.getByRole("button", { name: "Send test" }).click();
+    await expect(row.getByTestId("test-outcome")).toHaveText("Delivered (HTTP 200).");
+    expect(received.filter((r) => r.event === "test")).toMatchObject([{ signed: true }]);
 
     await row.getByRole("button", { name: "Pause" }).click();
     await expect(row).toHaveAttribute("data-health", "paused");
