@@ -21,7 +21,11 @@ export function AiAnalysisPanel({ alert }: { alert: AlertView }) {
     queryKey: key(alert.id),
     queryFn: () => fetchJson<AlertAnalysisResponse>(url),
     // the worker analyses in the background: look again while one is queued or in flight
-    refetchInterval: (q) => (q.state.data && (q.state.data.analysis?.status === "pending" || (!q.state.data.analysis && q.state.data.reason === "queued for analysis")) ? 5_000 : false),
+    refetchInterval: (q) => {
+      const d = q.state.data;
+      const busy = d && (d.analysis?.status === "pending" || d.latestAttempt?.status === "pending" || (!d.analysis && d.reason === "queued for analysis"));
+      return busy ? 5_000 : false;
+    },
   });
   const onSuccess = (data: AlertAnalysisResponse) => queryClient.setQueryData(key(alert.id), data);
   const request = useMutation({ mutationFn: () => fetchJson<AlertAnalysisResponse>(url, { method: "POST", json: {} }), onSuccess });
@@ -81,6 +85,11 @@ export function AiAnalysisPanel({ alert }: { alert: AlertView }) {
             {row.model} · {row.inputTokens + row.cacheReadTokens + row.cacheWriteTokens} tokens in, {row.outputTokens} out · ${row.costUsd.toFixed(4)}
             {row.reason ? ` · ${row.reason}` : ""}
           </p>
+          {data?.latestAttempt ? (
+            <p className="faint" data-testid="ai-analysis-latest-attempt">
+              {data.latestAttempt.status === "pending" ? "A newer analysis is in progress." : `A newer attempt did not produce an analysis: ${asSentence(data.latestAttempt.reason ?? humanize(data.latestAttempt.status))}`}
+            </p>
+          ) : null}
           <div className="feedback-buttons" role="group" aria-label="Do you agree with the AI analysis?">
             {([true, false] as const).map((agree) => (
               <button

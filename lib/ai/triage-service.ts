@@ -13,6 +13,7 @@ import {
   completeAiCall,
   gatherTriageInput,
   latestAiAnalysis,
+  latestAiAttempt,
   recordAiNoCall,
   reserveAiCall,
 } from "../db/ai-analysis-queries";
@@ -122,6 +123,8 @@ export interface AlertAnalysisResponse {
   analysis: AiAnalysisView | null;
   /** Why there is no analysis (or why the newest attempt has none); null when one is shown. */
   reason: string | null;
+  /** A newer attempt than the analysis shown, when there is one (e.g. "Analyse again" refused by the budget). */
+  latestAttempt: { status: AiAnalysisStatus; reason: string | null } | null;
   enabled: boolean;
   model: string;
 }
@@ -130,9 +133,11 @@ export interface AlertAnalysisResponse {
 export async function getAlertAnalysis(db: DbClient, settings: TriageSettings, alertId: number, userId: number): Promise<AlertAnalysisResponse> {
   const severity = await alertSeverity(db, alertId);
   if (!severity) throw notFound("alert");
-  const analysis = await latestAiAnalysis(db, alertId, userId);
+  const [analysis, attempt] = await Promise.all([latestAiAnalysis(db, alertId, userId), latestAiAttempt(db, alertId)]);
   const enabled = Boolean(settings.apiKey);
   let reason: string | null = analysis && analysis.status !== "ok" ? analysis.reason : null;
+  // a newer attempt than the analysis shown (in flight, or refused or failed): say so beside it
+  const latestAttempt = attempt && analysis && attempt.id !== analysis.id ? { status: attempt.status, reason: attempt.reason } : null;
   if (!analysis) {
     reason = !enabled
       ? "AI triage is off: no ANTHROPIC_API_KEY is set"
@@ -140,7 +145,7 @@ export async function getAlertAnalysis(db: DbClient, settings: TriageSettings, a
         ? `not analysed automatically: ${severity} is below AI_MIN_SEVERITY (${settings.minSeverity}); an analyst can request one`
         : "queued for analysis";
   }
-  return { analysis, reason, enabled, model: settings.model };
+  return { analysis, reason, latestAttempt, enabled, model: settings.model };
 }
 
 /** The Overview's AI panel: today's spend against the budget, and how often analysts agreed. */

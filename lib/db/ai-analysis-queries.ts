@@ -217,9 +217,21 @@ export interface AiAnalysisView {
   verdicts: { agree: number; disagree: number; mine: "agree" | "disagree" | null };
 }
 
-/** The newest analysis row of an alert, with the analysts' agree/disagree counts; null when there is none. */
+const NEWEST = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+
+/** The newest attempt at analysing the alert, whatever its outcome. */
+export function latestAiAttempt(db: DbClient, alertId: number) {
+  return db.aiAnalysis.findFirst({ where: { alertId }, orderBy: NEWEST, select: { id: true, status: true, reason: true } });
+}
+
+/**
+ * What the alert page shows: the newest successful analysis (a later failed attempt does not hide it),
+ * else the newest attempt; with the analysts' agree/disagree counts. Null when there is none.
+ */
 export async function latestAiAnalysis(db: DbClient, alertId: number, userId: number): Promise<AiAnalysisView | null> {
-  const row = await db.aiAnalysis.findFirst({ where: { alertId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: { verdicts: true } });
+  const row =
+    (await db.aiAnalysis.findFirst({ where: { alertId, status: "ok" }, orderBy: NEWEST, include: { verdicts: true } })) ??
+    (await db.aiAnalysis.findFirst({ where: { alertId }, orderBy: NEWEST, include: { verdicts: true } }));
   if (!row) return null;
   const mine = row.verdicts.find((v) => v.userId === userId);
   return {

@@ -240,6 +240,21 @@ describe("the analysis API", () => {
     expect(body.analysis).toMatchObject({ status: "ok", inputTokens: 1800, verdicts: { agree: 0, disagree: 0, mine: null } });
     expect(body.analysis.analysis.recommendedActions).toEqual(["Check the backup schedule"]);
 
+    expect(body.latestAttempt).toBeNull();
+
+    // asking again with the day's calls spent keeps the analysis shown and says why there is no newer one
+    const analysisId = body.analysis.id;
+    const other = await recordAlert("low");
+    const callsToday = await t.prisma.aiAnalysis.count({ where: { called: true } });
+    await t.prisma.aiAnalysis.createMany({
+      data: Array.from({ length: 100 - callsToday }, () => ({ alertId: other.id, fingerprint: "filler", status: "failed" as const, called: true, reason: "filler" })),
+    });
+    res = await analysisPost(post(`/api/alerts/${alert.id}/analysis`, {}), ctx(alert.id));
+    body = await res.json();
+    expect(fake.requests).toHaveLength(1);
+    expect(body.analysis).toMatchObject({ id: analysisId, status: "ok" });
+    expect(body.latestAttempt).toMatchObject({ status: "budget_exhausted", reason: expect.stringContaining("AI_DAILY_CALL_LIMIT") });
+
     res = await verdictPost(post(`/api/alerts/${alert.id}/analysis/verdict`, { agree: "yes" }), ctx(alert.id));
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toContain("agree");
