@@ -30,6 +30,8 @@ import { alertFingerprint, buildTriageContext, TRIAGE_INSTRUCTIONS, triageUserMe
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 /** An analysis of the same fingerprint this recent is reused instead of calling again. */
 export const CACHE_TTL_MS = 24 * 3_600_000;
+/** An alert still without an analysis this long after it was raised is not waiting in the worker's queue. */
+const QUEUE_STALE_MS = 3_600_000;
 
 export interface TriageSettings {
   apiKey: string | undefined;
@@ -131,8 +133,9 @@ export interface AlertAnalysisResponse {
 
 /** What the alert page's AI panel shows: the newest analysis row, or why there is none. */
 export async function getAlertAnalysis(db: DbClient, settings: TriageSettings, alertId: number, userId: number): Promise<AlertAnalysisResponse> {
-  const severity = await alertSeverity(db, alertId);
-  if (!severity) throw notFound("alert");
+  const found = await alertSeverity(db, alertId);
+  if (!found) throw notFound("alert");
+  const { severity } = found;
   const [analysis, attempt] = await Promise.all([latestAiAnalysis(db, alertId, userId), latestAiAttempt(db, alertId)]);
   const enabled = Boolean(settings.apiKey);
   let reason: string | null = analysis && analysis.status !== "ok" ? analysis.reason : null;
@@ -143,7 +146,9 @@ export async function getAlertAnalysis(db: DbClient, settings: TriageSettings, a
       ? "AI triage is off: no ANTHROPIC_API_KEY is set"
       : !severitiesAtLeast(settings.minSeverity).includes(severity)
         ? `not analysed automatically: ${severity} is below AI_MIN_SEVERITY (${settings.minSeverity}); an analyst can request one`
-        : "queued for analysis";
+        : Date.now() - found.createdAt.getTime() > QUEUE_STALE_MS
+          ? "not analysed: raised while AI triage was not running; an analyst can request one"
+          : "queued for analysis";
   }
   return { analysis, reason, latestAttempt, enabled, model: settings.model };
 }

@@ -168,8 +168,8 @@ export function cachedAnalysis(db: DbClient, fingerprint: string, since: Date) {
   });
 }
 
-export async function alertSeverity(db: DbClient, alertId: number): Promise<string | null> {
-  return (await db.alert.findUnique({ where: { id: alertId }, select: { severity: true } }))?.severity ?? null;
+export function alertSeverity(db: DbClient, alertId: number): Promise<{ severity: string; createdAt: Date } | null> {
+  return db.alert.findUnique({ where: { id: alertId }, select: { severity: true, createdAt: true } });
 }
 
 /** Whether the alert already has an analysis row (the worker's queue analyses each alert once). */
