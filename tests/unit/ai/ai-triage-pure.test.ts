@@ -1,6 +1,7 @@
 // The pure parts of AI triage: masking internal addresses out of what is sent (and back into the
 // answer), the context sent for an alert, cost from token usage, and the daily budget.
 import { describe, expect, it, vi } from "vitest";
+import { parseEnv } from "../../../lib/env";
 import { createLogger } from "../../../lib/log";
 import { checkBudget, budgetDayStart } from "../../../lib/ai/budget";
 import { costUsd, priceOf, worstCaseCostUsd } from "../../../lib/ai/cost";
@@ -152,5 +153,24 @@ describe("the API key in logs", () => {
     }
     expect(lines.join("")).not.toMatch(/sk-ant/);
     expect(lines.join("")).toContain("[redacted]");
+  });
+});
+
+describe("the AI settings", () => {
+  it("default to a current model, 100 calls and $5 a day, high and critical alerts, masking on", () => {
+    const e = parseEnv({});
+    expect(e).toMatchObject({ ANTHROPIC_MODEL: "claude-sonnet-5-5", AI_DAILY_CALL_LIMIT: 100, AI_DAILY_BUDGET_USD: 5, AI_MIN_SEVERITY: "high", AI_MASK_INTERNAL_ADDRESSES: true, AI_CONCURRENCY: 2 });
+    expect(e.ANTHROPIC_API_KEY).toBeUndefined();
+  });
+
+  it.each([
+    ["AI_MIN_SEVERITY", "severe"],
+    ["AI_DAILY_CALL_LIMIT", "-1"],
+    ["AI_DAILY_BUDGET_USD", "lots"],
+    ["AI_CONCURRENCY", "0"],
+    ["ANTHROPIC_BASE_URL", "not a url"],
+    ["AI_MASK_INTERNAL_ADDRESSES", "maybe"],
+  ])("a bad %s stops the start naming it", (name, value) => {
+    expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(name));
   });
 });
