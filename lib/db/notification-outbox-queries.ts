@@ -9,7 +9,21 @@ import type { CampaignView } from "../alerts/campaign-view";
 import type { EventType } from "../events/event-types";
 import type { NotificationEvent } from "../notify/message";
 import { channelDefinition } from "../notify/registry";
-import { alertEventFor, alertMatches, alertSubject, campaignMatches, campaignSubject, inDigest, nextDigestAt, readFilter } from "../notify/routing";
+import {
+  alertEventFor,
+  alertMatches,
+  alertSubject,
+  campaignMatches,
+  campaignSubject,
+  inDigest,
+  nextDigestAt,
+  readFilter,
+  takesAlerts,
+  needsDevices,
+  takesCampaigns,
+  type ChannelFilter,
+  type FilterDevice,
+} from "../notify/routing";
 import { getAlertViews } from "./alert-queries";
 import type { DbClient } from "./client";
 
@@ -28,11 +42,13 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
   if (channels.length === 0) return 0;
   const rows: OutboxRow[] = [];
   if (type === "campaign.updated") {
+    const devices = channels.some((ch) => needsDevices(ch.filter)) ? await filterDevices(tx, (payloads as CampaignView[]).flatMap((c) => c.deviceIds)) : new Map<number, FilterDevice>();
     for (const c of payloads as CampaignView[]) {
+      const own = c.deviceIds.flatMap((id) => devices.get(id) ?? []);
       for (const ch of channels) {
         const f = ch.filter;
         // one message per campaign: its first save raises it, growth adds nothing (the unique key)
-        if (f && ch.escalateAfterMinutes === null && campaignMatches(f, c)) {
+        if (f && ch.escalateAfterMinutes === null && campaignMatches(f, c, own)) {
           rows.push({ channelId: ch.id, event: "campaign.raised", subjectKey: campaignSubject(c.key), campaignId: c.id, payload: json(c) });
         }
       }
@@ -81,6 +97,11 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
   return res.count;
 }
 
+async function filterDevices(db: DbClient, ids: number[]): Promise<Map<number, FilterDevice>> {
+  const rows = await db.device.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, site: true, role: true, tags: true } });
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 async function deviceTags(db: DbClient, ids: number[]): Promise<Map<number, string[]>> {
   const rows = await db.device.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, tags: true } });
   return new Map(rows.map((r) => [r.id, r.tags]));
@@ -88,8 +109,9 @@ async function deviceTags(db: DbClient, ids: number[]): Promise<Map<number, stri
 
 /**
  * Escalation: open alerts (never acknowledged) older than a channel's escalateAfterMinutes go to that
- * channel once as alert.escalated. Only alerts raised after the channel was created, and within a day
- * of their escalation time (a worker down longer does not page for yesterday), are considered.
+ * channel once as alert.escalated; so do campaigns none of whose alerts was acknowledged or resolved
+ * (campaign.escalated). Only what was raised after the channel was created, and within a day of its
+ * escalation time (a worker down longer does not page for yesterday), is considered.
  */
 export async function enqueueEscalations(db: DbClient, now: Date, limit = 500): Promise<number> {
   const channels = await db.notificationChannel.findMany({ where: { enabled: true, escalateAfterMinutes: { not: null } } });
@@ -99,49 +121,90 @@ export async function enqueueEscalations(db: DbClient, now: Date, limit = 500): 
     if (!f) continue;
     const due = new Date(now.getTime() - ch.escalateAfterMinutes! * 60_000);
     const since = new Date(Math.max(ch.createdAt.getTime(), due.getTime() - 86_400_000));
-    const candidates = await db.alert.findMany({
-      where: {
-        status: "open",
-        createdAt: { gte: since, lte: due },
-        ...(f.minSeverity ? { severity: { in: (["low", "medium", "high", "critical"] as const).slice(["low", "medium", "high", "critical"].indexOf(f.minSeverity)) } } : {}),
-        ...(f.types?.length ? { alertType: { in: f.types } } : {}),
-        ...(f.detectors?.length ? { detector: { in: f.detectors } } : {}),
-        ...(f.sites?.length || f.roles?.length || f.tags?.length
-          ? {
-              device: {
-                ...(f.sites?.length ? { site: { in: f.sites } } : {}),
-                ...(f.roles?.length ? { role: { in: f.roles } } : {}),
-                ...(f.tags?.length ? { tags: { hasSome: f.tags } } : {}),
-              },
-            }
-          : {}),
-      },
-      select: { id: true },
-      orderBy: { createdAt: "asc" },
-      take: limit,
-    });
-    if (candidates.length === 0) continue;
-    const done = new Set(
-      (
-        await db.notificationDelivery.findMany({
-          where: { channelId: ch.id, event: "alert.escalated", subjectKey: { in: candidates.map((c) => alertSubject(c.id)) } },
-          select: { subjectKey: true },
-        })
-      ).map((r) => r.subjectKey),
-    );
-    const ids = candidates.map((c) => c.id).filter((id) => !done.has(alertSubject(id)));
-    if (ids.length === 0) continue;
-    const candidateViews = await getAlertViews(db, ids, null);
-    const tags = f.tags?.length ? await deviceTags(db, candidateViews.map((a) => a.device.id)) : new Map<number, string[]>();
-    const views = candidateViews.filter((a) => alertMatches(f, a, tags.get(a.device.id)) && a.status === "open");
-    if (views.length === 0) continue;
-    const res = await db.notificationDelivery.createMany({
-      data: views.map((a) => ({ channelId: ch.id, event: "alert.escalated", subjectKey: alertSubject(a.id), alertId: a.id, campaignId: a.campaignId, payload: json(a) })),
-      skipDuplicates: true,
-    });
-    queued += res.count;
+    if (takesAlerts(f)) queued += await escalateAlerts(db, ch.id, f, { since, due }, limit);
+    if (takesCampaigns(f)) queued += await escalateCampaigns(db, ch.id, f, { since, due }, limit);
   }
   return queued;
+}
+
+/** Subjects among `keys` the channel already got `event` for. */
+async function alreadySent(db: DbClient, channelId: number, event: NotificationEvent, keys: string[]): Promise<Set<string>> {
+  const rows = await db.notificationDelivery.findMany({ where: { channelId, event, subjectKey: { in: keys } }, select: { subjectKey: true } });
+  return new Set(rows.map((r) => r.subjectKey));
+}
+
+const SEVERITY_ORDER = ["low", "medium", "high", "critical"] as const;
+
+async function escalateAlerts(db: DbClient, channelId: number, f: ChannelFilter, span: { since: Date; due: Date }, limit: number): Promise<number> {
+  const candidates = await db.alert.findMany({
+    where: {
+      status: "open",
+      createdAt: { gte: span.since, lte: span.due },
+      ...(f.minSeverity ? { severity: { in: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(f.minSeverity)) } } : {}),
+      ...(f.types?.length ? { alertType: { in: f.types } } : {}),
+      ...(f.detectors?.length ? { detector: { in: f.detectors } } : {}),
+      ...(f.sites?.length || f.roles?.length || f.tags?.length
+        ? {
+            device: {
+              ...(f.sites?.length ? { site: { in: f.sites } } : {}),
+              ...(f.roles?.length ? { role: { in: f.roles } } : {}),
+              ...(f.tags?.length ? { tags: { hasSome: f.tags } } : {}),
+            },
+          }
+        : {}),
+    },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+    take: limit,
+  });
+  if (candidates.length === 0) return 0;
+  const done = await alreadySent(db, channelId, "alert.escalated", candidates.map((c) => alertSubject(c.id)));
+  const ids = candidates.map((c) => c.id).filter((id) => !done.has(alertSubject(id)));
+  if (ids.length === 0) return 0;
+  const candidateViews = await getAlertViews(db, ids, null);
+  const tags = f.tags?.length ? await deviceTags(db, candidateViews.map((a) => a.device.id)) : new Map<number, string[]>();
+  const views = candidateViews.filter((a) => alertMatches(f, a, tags.get(a.device.id)) && a.status === "open");
+  if (views.length === 0) return 0;
+  const res = await db.notificationDelivery.createMany({
+    data: views.map((a) => ({ channelId, event: "alert.escalated", subjectKey: alertSubject(a.id), alertId: a.id, campaignId: a.campaignId, payload: json(a) })),
+    skipDuplicates: true,
+  });
+  return res.count;
+}
+
+async function escalateCampaigns(db: DbClient, channelId: number, f: ChannelFilter, span: { since: Date; due: Date }, limit: number): Promise<number> {
+  const rows = await db.campaign.findMany({
+    where: {
+      createdAt: { gte: span.since, lte: span.due },
+      // nobody has taken any of its alerts in hand
+      alerts: { some: {}, none: { status: { in: ["acknowledged", "resolved"] } } },
+    },
+    include: { alerts: { select: { id: true }, orderBy: { observedAt: "asc" } } },
+    orderBy: { createdAt: "asc" },
+    take: limit,
+  });
+  const views: CampaignView[] = rows.map(({ alerts, ...c }) => ({
+    id: c.id,
+    key: c.key,
+    severity: c.severity,
+    confidence: c.confidence,
+    types: c.types,
+    deviceIds: c.deviceIds,
+    firstSeenAt: c.firstSeenAt.toISOString(),
+    lastSeenAt: c.lastSeenAt.toISOString(),
+    alertIds: alerts.map((a) => a.id),
+  }));
+  const devices = needsDevices(f) ? await filterDevices(db, views.flatMap((c) => c.deviceIds)) : new Map<number, FilterDevice>();
+  const matching = views.filter((c) => campaignMatches(f, c, c.deviceIds.flatMap((id) => devices.get(id) ?? [])));
+  if (matching.length === 0) return 0;
+  const done = await alreadySent(db, channelId, "campaign.escalated", matching.map((c) => campaignSubject(c.key)));
+  const fresh = matching.filter((c) => !done.has(campaignSubject(c.key)));
+  if (fresh.length === 0) return 0;
+  const res = await db.notificationDelivery.createMany({
+    data: fresh.map((c) => ({ channelId, event: "campaign.escalated", subjectKey: campaignSubject(c.key), campaignId: c.id, payload: json(c) })),
+    skipDuplicates: true,
+  });
+  return res.count;
 }
 
 export interface ClaimedDelivery {
@@ -152,7 +215,7 @@ export interface ClaimedDelivery {
   alertId: number | null;
   payload: unknown;
   attempts: number;
-  /** The alert's campaign now (it may have joined one since it was raised). */
+  /** The alert's campaign now (it may have joined one since it was raised), when it is announced to this channel. */
   currentCampaignId: number | null;
 }
 
@@ -185,7 +248,11 @@ export async function claimDeliveries(db: DbClient, now: Date, lockMs: number, l
       FROM picked
      WHERE d.id = picked.id
     RETURNING d.id, d.channel_id, d.event, d.subject_key, d.alert_id, d.payload, d.attempts,
-      (SELECT a.campaign_id FROM alerts a WHERE a.id = d.alert_id) AS campaign_id`;
+      -- the alert's campaign now, if that campaign is announced to this channel (then it speaks for the alert)
+      (SELECT a.campaign_id FROM alerts a
+        WHERE a.id = d.alert_id
+          AND EXISTS (SELECT 1 FROM notification_deliveries c
+                       WHERE c.channel_id = d.channel_id AND c.campaign_id = a.campaign_id AND c.event = 'campaign.raised')) AS campaign_id`;
   return rows
     .map((r) => ({
       id: r.id,

@@ -49,7 +49,7 @@ export function messageOf(
   now: Date,
 ): NotificationMessage {
   const base = { id: String(row.id), event: row.event, sentAt: now.toISOString(), channel: channelName };
-  if (row.event === "campaign.raised") return { ...base, campaign: campaignSummary(row.payload as CampaignView, baseUrl) };
+  if (row.event === "campaign.raised" || row.event === "campaign.escalated") return { ...base, campaign: campaignSummary(row.payload as CampaignView, baseUrl) };
   if (row.event === "test") return { ...base, alert: testAlert(channelName, baseUrl, now) };
   return { ...base, alert: alertSummary(row.payload as AlertView, baseUrl) };
 }

@@ -9,6 +9,7 @@ export const NOTIFICATION_EVENTS = [
   "alert.acknowledged",
   "alert.resolved",
   "campaign.raised",
+  "campaign.escalated",
   "test",
   /** Several less severe raised alerts in one message (a channel's digest). */
   "alert.digest",
@@ -141,6 +142,7 @@ const EVENT_VERB: Record<NotificationEvent, string> = {
   "alert.acknowledged": "Acknowledged",
   "alert.resolved": "Resolved",
   "campaign.raised": "Campaign",
+  "campaign.escalated": "Campaign escalated (no alert acknowledged)",
   test: "Test",
   "alert.digest": "Digest",
 };
@@ -155,7 +157,8 @@ export function headline(m: NotificationMessage): string {
   }
   if (m.campaign) {
     const c = m.campaign;
-    return `[${c.severity.toUpperCase()}] Campaign: ${c.types.join(", ")} on ${c.deviceIds.length} device(s), ${c.alertIds.length} alert(s)`;
+    const escalated = m.event === "campaign.escalated" ? " - escalated, no alert acknowledged" : "";
+    return `[${c.severity.toUpperCase()}] Campaign: ${c.types.join(", ")} on ${c.deviceIds.length} device(s), ${c.alertIds.length} alert(s)${escalated}`;
   }
   const a = m.alert!;
   return `[${a.severity.toUpperCase()}] ${a.title} on ${a.device} (site ${a.site}) - ${eventVerb(m.event)}`;

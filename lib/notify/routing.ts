@@ -63,9 +63,22 @@ export function alertMatches(f: ChannelFilter, a: Pick<AlertView, "severity" | "
   );
 }
 
-/** A campaign matches when it is severe enough and (with a type filter) one of its types is listed. */
-export function campaignMatches(f: ChannelFilter, c: Pick<CampaignView, "severity" | "types">): boolean {
-  return takesCampaigns(f) && atLeast(c.severity, f.minSeverity) && (!f.types?.length || c.types.some((t) => f.types!.includes(t)));
+export interface FilterDevice {
+  site: string;
+  role: string;
+  tags: readonly string[];
+}
+
+/** Whether the filter names sites, roles or tags: then a campaign's devices are needed to judge it. */
+export const needsDevices = (f: ChannelFilter | null) => !!(f?.sites?.length || f?.roles?.length || f?.tags?.length);
+
+/**
+ * A campaign matches when it is severe enough, (with a type filter) one of its types is listed and
+ * (with site, role or tag filters) one of its `devices` passes them all.
+ */
+export function campaignMatches(f: ChannelFilter, c: Pick<CampaignView, "severity" | "types">, devices: readonly FilterDevice[] = []): boolean {
+  const deviceOk = !needsDevices(f) || devices.some((d) => within(d.site, f.sites) && within(d.role, f.roles) && (!f.tags?.length || f.tags.some((t) => d.tags.includes(t))));
+  return takesCampaigns(f) && atLeast(c.severity, f.minSeverity) && (!f.types?.length || c.types.some((t) => f.types!.includes(t))) && deviceOk;
 }
 
 /**

@@ -97,6 +97,42 @@ describe("outbox routing", () => {
     expect(await outbox(hook.id)).toMatchObject([{ event: "alert.raised", subjectKey: `alert:${raised.alert.id}` }]);
   });
 
+  it("a site-filtered channel gets the campaigns of its site's devices only, and its alerts are grouped only into a campaign it got", async () => {
+    const hq = await channel({ name: "hq-only", kind: "webhook", config: { url: rx.url }, filter: { sites: ["hq"] } });
+    const everyone = await channel({ name: "alerts-only", kind: "webhook", config: { url: rx.url }, filter: { subjects: "alerts" } });
+    const member = (id: number, name: string, type: string) => ({ alertId: id, device: name, type, severity: "high" as const, confidence: 0.8, ts: new Date() });
+    for (const site of ["hq", "branch"]) {
+      const d = await makeDevice(t.prisma, undefined, { site });
+      const x = await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: observed(), dedupKey: `${d.id}:x` }) });
+      const y = await recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: observed(), dedupKey: `${d.id}:y` }) });
+      await saveCampaign(t.prisma, { id: `campaign-${x.alert.id}`, members: [member(x.alert.id, d.name, "ddos"), member(y.alert.id, d.name, "port_scan")], types: ["ddos", "port_scan"], devices: [d.name], firstTs: new Date(), lastTs: new Date(), severity: "high", confidence: 0.8 }, [d.id]);
+    }
+    expect((await outbox(hq.id)).map((r) => r.event)).toEqual(["alert.raised", "alert.raised", "campaign.raised"]);
+    await sender().runOnce();
+    expect((await outbox(hq.id)).map((r) => r.status)).toEqual(["skipped", "skipped", "sent"]);
+    // a channel without campaigns gets every alert on its own, campaign or not
+    expect((await outbox(everyone.id)).map((r) => r.status)).toEqual(["sent", "sent", "sent", "sent"]);
+  });
+
+  it("escalates a campaign none of whose alerts was acknowledged, once; not one whose alert was", async () => {
+    const pager = await channel({ name: "campaign-pager", kind: "webhook", config: { url: rx.url }, filter: { subjects: "campaigns" }, escalateAfterMinutes: 10 });
+    const d = await makeDevice(t.prisma);
+    const rec = (k: string) => recordDetection(t.prisma, { deviceId: d.id, detection: makeDetection(d.id, { observed: observed(), dedupKey: `${d.id}:${k}` }) });
+    const [a1, a2, b1, b2] = [await rec("a1"), await rec("a2"), await rec("b1"), await rec("b2")];
+    const member = (id: number, type: string) => ({ alertId: id, device: d.name, type, severity: "high" as const, confidence: 0.8, ts: new Date() });
+    const campaignOf = (x: typeof a1, y: typeof a1) => ({ id: `campaign-${x.alert.id}`, members: [member(x.alert.id, "ddos"), member(y.alert.id, "port_scan")], types: ["ddos", "port_scan"], devices: [d.name], firstTs: new Date(), lastTs: new Date(), severity: "high" as const, confidence: 0.8 });
+    await saveCampaign(t.prisma, campaignOf(a1, a2), [d.id]);
+    await saveCampaign(t.prisma, campaignOf(b1, b2), [d.id]);
+    await triageAlert(t.prisma, { alertId: b2.alert.id, actorId: admin, patch: { status: "acknowledged" } });
+    expect(await outbox(pager.id)).toEqual([]);
+    expect(await enqueueEscalations(t.prisma, new Date(Date.now() + 11 * 60_000))).toBe(1);
+    expect(await enqueueEscalations(t.prisma, new Date(Date.now() + 12 * 60_000))).toBe(0);
+    expect(await outbox(pager.id)).toMatchObject([{ event: "campaign.escalated", subjectKey: `campaign:campaign-${a1.alert.id}` }]);
+    await sender().runOnce();
+    const body = JSON.parse(rx.requests[0]!.body);
+    expect(body).toMatchObject({ event: "campaign.escalated", campaign: { key: `campaign-${a1.alert.id}`, alertIds: [a1.alert.id, a2.alert.id] } });
+  });
+
   it("filters by device tag, on raising and on escalation", async () => {
     const pci = await channel({ name: "pci", kind: "webhook", config: { url: rx.url }, filter: { tags: ["pci"] } });
     const pciPager = await channel({ name: "pci-pager", kind: "webhook", config: { url: rx.url }, filter: { tags: ["pci"] }, escalateAfterMinutes: 5 });

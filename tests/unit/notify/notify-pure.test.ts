@@ -52,6 +52,11 @@ describe("filters", () => {
     expect(campaignMatches({ types: ["exfiltration"] }, c)).toBe(true);
     expect(campaignMatches({ types: ["port_scan"] }, c)).toBe(false);
     expect(campaignMatches({ subjects: "alerts" }, c)).toBe(false);
+    // site, role and tag filters: one of its devices must pass them all
+    const devices = [{ site: "branch", role: "server", tags: [] }, { site: "hq", role: "firewall", tags: ["pci"] }];
+    expect(campaignMatches({ sites: ["hq"], tags: ["pci"] }, c, devices)).toBe(true);
+    expect(campaignMatches({ sites: ["hq"], roles: ["server"] }, c, devices)).toBe(false);
+    expect(campaignMatches({ sites: ["hq"] }, c)).toBe(false);
   });
 });
 
