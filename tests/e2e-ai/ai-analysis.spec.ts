@@ -49,6 +49,7 @@ test("a demo alert's AI analysis shows on its page, Agree is counted, and the Ov
   await expect(panel.getByTestId("ai-analysis-verdicts")).toHaveText("1 agree · 0 disagree");
   await page.reload();
   await expect(page.getByTestId("ai-analysis").getByTestId("ai-analysis-verdicts")).toHaveText("1 agree · 0 disagree");
+  await page.getByTestId("ai-analysis").screenshot({ path: "test-results/screenshots/ai-analysis-panel.png" });
 
   await page.goto("/");
   const spend = page.getByTestId("ai-spend");
