@@ -151,6 +151,13 @@ const envSchema = z.object({
   AI_DAILY_BUDGET_USD: optional(z.coerce.number().min(0)).transform((v) => v ?? 5),
   /** Alerts below this severity are not sent for analysis automatically (analysts can still ask). */
   AI_MIN_SEVERITY: optional(z.enum(["low", "medium", "high", "critical"])).transform((v) => v ?? "high"),
+  /**
+   * Low-priority work: alerts at or above this severity but below AI_MIN_SEVERITY are analysed through
+   * the Message Batches API (half price, answered within 24 h); "off" sends none.
+   */
+  AI_BATCH_MIN_SEVERITY: optional(z.enum(["low", "medium", "high", "critical", "off"])).transform((v) => v ?? "medium"),
+  /** How often collected low-priority alerts are sent as one batch, and finished batches are read. */
+  AI_BATCH_INTERVAL_SEC: optional(z.coerce.number().min(1).max(86_400)).transform((v) => v ?? 600),
   /** Replace internal addresses (INTERNAL_SUBNETS) with stable placeholders in what is sent. */
   AI_MASK_INTERNAL_ADDRESSES: optional(flag).transform((v) => v ?? true),
   /** Analyses in flight at once. */

@@ -1,11 +1,13 @@
 // The AI triage queue: off the detection path. It reads alerts after they are recorded (polling by id,
 // so it never holds the pipeline up and a restart catches up on the last hour), keeps those at or
-// above AI_MIN_SEVERITY that have no analysis yet, and analyses at most AI_CONCURRENCY at once.
+// above AI_MIN_SEVERITY that have no analysis yet, and analyses at most AI_CONCURRENCY at once. Lower
+// ones down to AI_BATCH_MIN_SEVERITY are low-priority work: sent together as a Message Batch every
+// AI_BATCH_INTERVAL_SEC, whose answers are read on the same beat.
 import type Anthropic from "@anthropic-ai/sdk";
 import { alertsToTriage, failStalePending, hasAiAnalysis, triageCursorStart } from "@/lib/db/ai-analysis-queries";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Logger } from "@/lib/log";
-import { severitiesAtLeast, triageAlert, type TriageSettings } from "@/lib/ai/triage-service";
+import { batchSeverities, collectBatches, severitiesAtLeast, triageAlert, triageBatch, type TriageSettings } from "@/lib/ai/triage-service";
 import type { Clock } from "./clock";
 
 const POLL_MS = 5_000;
@@ -17,6 +19,9 @@ const MAX_QUEUED = 500;
 export class AiTriageQueue {
   private cursor = 0;
   private readonly queued: number[] = [];
+  private readonly batchQueued: number[] = [];
+  private batchTimer: NodeJS.Timeout | undefined;
+  private batching: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -47,6 +52,7 @@ export class AiTriageQueue {
     });
     this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? POLL_MS);
     void this.poll();
+    if (batchSeverities(settings).length > 0) this.batchTimer = setInterval(() => void this.runBatches(), settings.batchIntervalMs);
   }
 
   /** Reads newly recorded alerts into the queue (one poll at a time). */
@@ -61,10 +67,13 @@ export class AiTriageQueue {
 
   private async readNew(): Promise<void> {
     if (this.stopped || this.queued.length >= MAX_QUEUED) return;
-    const rows = await alertsToTriage(this.opts.prisma, this.cursor, severitiesAtLeast(this.opts.settings.minSeverity), MAX_QUEUED - this.queued.length);
-    for (const { id } of rows) {
+    const { settings } = this.opts;
+    const now = severitiesAtLeast(settings.minSeverity);
+    const rows = await alertsToTriage(this.opts.prisma, this.cursor, [...now, ...batchSeverities(settings)], MAX_QUEUED - this.queued.length - this.batchQueued.length);
+    for (const { id, severity } of rows) {
       this.cursor = id;
-      if (!(await hasAiAnalysis(this.opts.prisma, id))) this.queued.push(id);
+      if (await hasAiAnalysis(this.opts.prisma, id)) continue;
+      (now.includes(severity) ? this.queued : this.batchQueued).push(id);
     }
     this.pump();
   }
@@ -91,6 +100,25 @@ export class AiTriageQueue {
     }
   }
 
+  /** Sends the collected low-priority alerts as one batch and settles finished batches (one run at a time). */
+  runBatches(): Promise<void> {
+    const { prisma, settings, clock, log, client } = this.opts;
+    this.batching ??= (async () => {
+      const ids = this.batchQueued.splice(0);
+      if (ids.length > 0) {
+        const { batchId, sent } = await triageBatch(prisma, settings, ids, { now: () => new Date(clock.now()), client });
+        if (batchId) log.info("low-priority alerts sent as a batch", { batchId, alerts: sent });
+      }
+      const settled = await collectBatches(prisma, settings, { client });
+      if (settled > 0) log.info("batch analyses stored", { count: settled });
+    })()
+      .catch((err: unknown) => log.warn("AI batch work failed", { error: err instanceof Error ? err.message : String(err) }))
+      .finally(() => {
+        this.batching = undefined;
+      });
+    return this.batching;
+  }
+
   /** Resolves once nothing is queued or in flight (tests; the drain). */
   async idle(): Promise<void> {
     await this.polling;
@@ -104,6 +132,7 @@ export class AiTriageQueue {
   async stop(graceMs = 5_000): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.batchTimer);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(this.inFlight), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);

@@ -26,18 +26,22 @@ export type ClaudeOutcome =
 
 const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
+/** The request body of one analysis (the same for a single call and a batch entry). */
+export function analysisParams(model: string, instructions: string, userMessage: string) {
+  return {
+    model,
+    max_tokens: MAX_OUTPUT_TOKENS,
+    // the fixed instructions are the cached prefix; the alert's context follows, uncached
+    system: [{ type: "text" as const, text: instructions, cache_control: { type: "ephemeral" as const } }],
+    messages: [{ role: "user" as const, content: userMessage }],
+    output_config: { format: zodOutputFormat(aiAnalysisSchema) },
+  };
+}
+
 export async function requestAnalysis(client: Anthropic, model: string, instructions: string, userMessage: string): Promise<ClaudeOutcome> {
-  const format = zodOutputFormat(aiAnalysisSchema);
   let message: Anthropic.Message;
   try {
-    message = await client.messages.create({
-      model,
-      max_tokens: MAX_OUTPUT_TOKENS,
-      // the fixed instructions are the cached prefix; the alert's context follows, uncached
-      system: [{ type: "text", text: instructions, cache_control: { type: "ephemeral" } }],
-      messages: [{ role: "user", content: userMessage }],
-      output_config: { format },
-    });
+    message = await client.messages.create(analysisParams(model, instructions, userMessage));
   } catch (err) {
     const failed = (status: "failed" | "timeout", reason: string): ClaudeOutcome => ({ status, reason, usage: NO_USAGE, costUsd: 0, model });
     if (err instanceof APIConnectionTimeoutError) return failed("timeout", `no answer within the time limit (AI_TIMEOUT_SEC), after the retries`);
@@ -47,6 +51,14 @@ export async function requestAnalysis(client: Anthropic, model: string, instruct
     }
     return failed("failed", `the request failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  return outcomeOf(message, model, 1);
+}
+
+/** Batch requests are billed at half the price of single calls. */
+export const BATCH_PRICE_FACTOR = 0.5;
+
+/** The outcome of a reply: the parsed analysis, or why there is none; priced at `priceFactor` of the list price. */
+export function outcomeOf(message: Anthropic.Message, model: string, priceFactor: number): ClaudeOutcome {
   const usage: TokenUsage = {
     inputTokens: message.usage.input_tokens ?? 0,
     outputTokens: message.usage.output_tokens ?? 0,
@@ -54,17 +66,40 @@ export async function requestAnalysis(client: Anthropic, model: string, instruct
     cacheWriteTokens: message.usage.cache_creation_input_tokens ?? 0,
   };
   const model_ = message.model || model;
-  const cost = costUsd(model_, usage);
+  const cost = costUsd(model_, usage) * priceFactor;
   const failed = (reason: string): ClaudeOutcome => ({ status: "failed", reason, usage, costUsd: cost, model: model_ });
   if (message.stop_reason === "refusal") return failed("the model declined to analyse this alert (stop_reason refusal)");
   if (message.stop_reason === "max_tokens") return failed(`the reply was cut off at ${MAX_OUTPUT_TOKENS} tokens (stop_reason max_tokens)`);
   const text = message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
   if (!text) return failed("the reply held no text block");
   try {
-    return { status: "ok", analysis: format.parse(text), usage, costUsd: cost, model: model_ };
+    return { status: "ok", analysis: zodOutputFormat(aiAnalysisSchema).parse(text), usage, costUsd: cost, model: model_ };
   } catch (err) {
     return failed(`malformed output: ${parseFailure(err instanceof Error ? err.message : String(err))}`);
   }
+}
+
+/** Sends low-priority analyses as one Message Batch; its id. */
+export async function submitBatch(client: Anthropic, entries: { customId: string; params: ReturnType<typeof analysisParams> }[]): Promise<string> {
+  const batch = await client.messages.batches.create({ requests: entries.map((e) => ({ custom_id: e.customId, params: e.params })) });
+  return batch.id;
+}
+
+/** A finished batch's outcomes by custom id; null while it is still processing. */
+export async function batchOutcomes(client: Anthropic, batchId: string, model: string): Promise<Map<string, ClaudeOutcome> | null> {
+  const batch = await client.messages.batches.retrieve(batchId);
+  if (batch.processing_status !== "ended") return null;
+  const out = new Map<string, ClaudeOutcome>();
+  for await (const entry of await client.messages.batches.results(batchId)) {
+    const r = entry.result;
+    out.set(
+      entry.custom_id,
+      r.type === "succeeded"
+        ? outcomeOf(r.message, model, BATCH_PRICE_FACTOR)
+        : { status: "failed", reason: r.type === "errored" ? `the batch entry failed (${r.error.error.type})` : `the batch entry was ${r.type}`, usage: NO_USAGE, costUsd: 0, model },
+    );
+  }
+  return out;
 }
 
 /** The SDK's parse error, short: the zod issues ("  - confidence: ...") when it lists them, else its first line. */

@@ -14,6 +14,9 @@ import {
   gatherTriageInput,
   latestAiAnalysis,
   latestAiAttempt,
+  markBatched,
+  pendingBatchIds,
+  pendingRowsOfBatch,
   recordAiNoCall,
   reserveAiCall,
 } from "../db/ai-analysis-queries";
@@ -22,7 +25,7 @@ import type { Env } from "../env";
 import { notFound } from "../http/app-error";
 import { createSubnetMatcher } from "../telemetry/cidr";
 import { checkBudget } from "./budget";
-import { createClaudeClient, MAX_OUTPUT_TOKENS, requestAnalysis } from "./claude";
+import { analysisParams, BATCH_PRICE_FACTOR, batchOutcomes, createClaudeClient, MAX_OUTPUT_TOKENS, requestAnalysis, submitBatch } from "./claude";
 import { worstCaseCostUsd } from "./cost";
 import { createMasker } from "./masking";
 import { alertFingerprint, buildTriageContext, TRIAGE_INSTRUCTIONS, triageUserMessage } from "./triage-context";
@@ -45,6 +48,9 @@ export interface TriageSettings {
   timeoutMs: number;
   maxRetries: number;
   concurrency: number;
+  /** Severities below minSeverity sent through the Message Batches API; "off": none. */
+  batchMinSeverity: (typeof SEVERITIES)[number] | "off";
+  batchIntervalMs: number;
 }
 
 export function triageSettingsFromEnv(e: Env): TriageSettings {
@@ -60,12 +66,20 @@ export function triageSettingsFromEnv(e: Env): TriageSettings {
     timeoutMs: e.AI_TIMEOUT_SEC * 1000,
     maxRetries: e.AI_MAX_RETRIES,
     concurrency: e.AI_CONCURRENCY,
+    batchMinSeverity: e.AI_BATCH_MIN_SEVERITY,
+    batchIntervalMs: e.AI_BATCH_INTERVAL_SEC * 1000,
   };
 }
 
 /** The severities the risk pre-filter lets through automatically. */
 export function severitiesAtLeast(min: TriageSettings["minSeverity"]): string[] {
   return SEVERITIES.slice(SEVERITIES.indexOf(min));
+}
+
+/** The severities that go to batches: from batchMinSeverity up to (not including) minSeverity. */
+export function batchSeverities(s: Pick<TriageSettings, "minSeverity" | "batchMinSeverity">): string[] {
+  if (s.batchMinSeverity === "off") return [];
+  return SEVERITIES.slice(SEVERITIES.indexOf(s.batchMinSeverity), SEVERITIES.indexOf(s.minSeverity));
 }
 
 export interface TriageResult {
@@ -106,8 +120,7 @@ export async function triageAlert(
   );
   if (!reservation.allowed) return refuse("budget_exhausted", reservation.reason);
 
-  const client =
-    opts.client ?? createClaudeClient({ apiKey: settings.apiKey, baseURL: settings.baseURL, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries });
+  const client = opts.client ?? clientFor(settings, settings.apiKey);
   const outcome = await requestAnalysis(client, settings.model, TRIAGE_INSTRUCTIONS, userMessage);
   if (outcome.status === "ok") {
     await completeAiCall(db, reservation.id, { ...outcome, analysis: masker.unmask(outcome.analysis) });
@@ -169,4 +182,83 @@ export interface AiSpendView {
 export async function aiSpendView(db: DbClient, settings: TriageSettings, now: Date): Promise<AiSpendView> {
   const a = await aiActivity(db, now);
   return { enabled: Boolean(settings.apiKey), model: settings.model, callLimit: settings.callLimit, budgetUsd: settings.budgetUsd ?? null, ...a };
+}
+
+function clientFor(settings: TriageSettings, apiKey: string): Anthropic {
+  return createClaudeClient({ apiKey, baseURL: settings.baseURL, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries });
+}
+
+/** The masker and message of an alert's analysis (deterministic, so a batch's answer is unmasked the same way later). */
+function prepare(settings: TriageSettings, input: NonNullable<Awaited<ReturnType<typeof gatherTriageInput>>>) {
+  const masker = createMasker(createSubnetMatcher(settings.internalSubnets), settings.maskInternal);
+  return { masker, userMessage: triageUserMessage(buildTriageContext(input, masker)) };
+}
+
+/**
+ * Low-priority alerts in one Message Batch: each is handled as a single call would be (no key, cache,
+ * budget reserved at the batch price) and the rest are sent together; collectBatches settles them.
+ */
+export async function triageBatch(db: DbClient, settings: TriageSettings, alertIds: readonly number[], opts: { now: () => Date; client?: Anthropic }): Promise<{ batchId: string | null; sent: number }> {
+  const entries: { customId: string; params: ReturnType<typeof analysisParams> }[] = [];
+  for (const alertId of alertIds) {
+    const input = await gatherTriageInput(db, alertId);
+    if (!input) continue;
+    const fingerprint = alertFingerprint(input.alert);
+    const base = { alertId, fingerprint, requestedById: null };
+    if (!settings.apiKey) {
+      await recordAiNoCall(db, { ...base, status: "disabled", reason: "AI triage is off: no ANTHROPIC_API_KEY is set", now: opts.now() });
+      continue;
+    }
+    const hit = await cachedAnalysis(db, fingerprint, new Date(opts.now().getTime() - CACHE_TTL_MS));
+    if (hit) {
+      await recordAiNoCall(db, { ...base, status: "ok", reason: `reused analysis #${hit.id} of an alert with the same fingerprint (no call made)`, model: hit.model, analysis: hit.analysis, now: opts.now() });
+      continue;
+    }
+    const { userMessage } = prepare(settings, input);
+    const reserveUsd = worstCaseCostUsd(settings.model, TRIAGE_INSTRUCTIONS.length + userMessage.length, MAX_OUTPUT_TOKENS) * BATCH_PRICE_FACTOR;
+    const reservation = await reserveAiCall(db, { ...base, model: settings.model, reserveUsd, now: opts.now() }, (used) =>
+      checkBudget(used, { callLimit: settings.callLimit, budgetUsd: settings.budgetUsd }, reserveUsd),
+    );
+    if (!reservation.allowed) {
+      await recordAiNoCall(db, { ...base, status: "budget_exhausted", reason: reservation.reason, now: opts.now() });
+      continue;
+    }
+    entries.push({ customId: String(reservation.id), params: analysisParams(settings.model, TRIAGE_INSTRUCTIONS, userMessage) });
+  }
+  if (entries.length === 0 || !settings.apiKey) return { batchId: null, sent: 0 };
+  const ids = entries.map((e) => Number(e.customId));
+  try {
+    const batchId = await submitBatch(opts.client ?? clientFor(settings, settings.apiKey), entries);
+    await markBatched(db, ids, batchId);
+    return { batchId, sent: entries.length };
+  } catch (err) {
+    const reason = `the batch could not be sent: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+    for (const id of ids) await completeAiCall(db, id, { status: "failed", model: settings.model, usage: NO_TOKENS, costUsd: 0, reason });
+    return { batchId: null, sent: 0 };
+  }
+}
+
+const NO_TOKENS = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+/** Reads the batches that have finished and stores their analyses; how many rows were settled. */
+export async function collectBatches(db: DbClient, settings: TriageSettings, opts: { client?: Anthropic } = {}): Promise<number> {
+  if (!settings.apiKey) return 0;
+  const client = opts.client ?? clientFor(settings, settings.apiKey);
+  let settled = 0;
+  for (const batchId of await pendingBatchIds(db)) {
+    const outcomes = await batchOutcomes(client, batchId, settings.model);
+    if (!outcomes) continue;
+    for (const row of await pendingRowsOfBatch(db, batchId)) {
+      const o = outcomes.get(String(row.id)) ?? { status: "failed" as const, reason: "missing from the batch's results", usage: NO_TOKENS, costUsd: 0, model: settings.model };
+      if (o.status === "ok") {
+        const input = await gatherTriageInput(db, row.alertId);
+        const masker = input ? prepare(settings, input).masker : createMasker(() => false);
+        await completeAiCall(db, row.id, { ...o, analysis: masker.unmask(o.analysis) });
+      } else {
+        await completeAiCall(db, row.id, o);
+      }
+      settled++;
+    }
+  }
+  return settled;
 }

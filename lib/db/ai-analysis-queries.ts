@@ -180,7 +180,8 @@ export async function hasAiAnalysis(db: DbClient, alertId: number): Promise<bool
 /** Calls left pending by a worker that stopped mid-call: failed, so they neither show as running nor hold budget forever. */
 export async function failStalePending(db: DbClient, olderThan: Date): Promise<number> {
   const { count } = await db.aiAnalysis.updateMany({
-    where: { status: "pending", createdAt: { lt: olderThan } },
+    // batch entries are answered within 24 h: collectBatches settles them
+    where: { status: "pending", batchId: null, createdAt: { lt: olderThan } },
     data: { status: "failed", reason: "interrupted: the process making the call stopped before it answered" },
   });
   return count;
@@ -192,7 +193,7 @@ export function alertsToTriage(db: DbClient, afterId: number, severities: readon
     where: { id: { gt: afterId }, severity: { in: severities as ("low" | "medium" | "high" | "critical")[] } },
     orderBy: { id: "asc" },
     take,
-    select: { id: true },
+    select: { id: true, severity: true },
   });
 }
 
@@ -286,4 +287,19 @@ export async function aiActivity(db: DbClient, now: Date) {
   ]);
   const count = (agree: boolean) => verdicts.find((v) => v.agree === agree)?._count ?? 0;
   return { ...usage, analysed, agree7d: count(true), disagree7d: count(false) };
+}
+
+/** Records which Message Batch the pending rows were sent in. */
+export async function markBatched(db: DbClient, ids: readonly number[], batchId: string): Promise<void> {
+  await db.aiAnalysis.updateMany({ where: { id: { in: [...ids] } }, data: { batchId } });
+}
+
+/** Batches with entries still pending. */
+export async function pendingBatchIds(db: DbClient): Promise<string[]> {
+  const rows = await db.aiAnalysis.findMany({ where: { status: "pending", batchId: { not: null } }, distinct: ["batchId"], select: { batchId: true } });
+  return rows.flatMap((r) => (r.batchId ? [r.batchId] : []));
+}
+
+export function pendingRowsOfBatch(db: DbClient, batchId: string) {
+  return db.aiAnalysis.findMany({ where: { status: "pending", batchId }, select: { id: true, alertId: true } });
 }

@@ -43,6 +43,8 @@ const settings = (over: Partial<TriageSettings> = {}): TriageSettings => ({
   timeoutMs: 5_000,
   maxRetries: 2,
   concurrency: 2,
+  batchMinSeverity: "off",
+  batchIntervalMs: 60_000,
   ...over,
 });
 
@@ -137,6 +139,35 @@ describe("the worker's triage queue", () => {
       expect(fake.requests).toHaveLength(3);
       expect(fake.maxConcurrent).toBe(concurrency);
       for (const a of alerts) expect((await rowsOf(a.id)).map((r) => r.status)).toEqual(["ok"]);
+    }
+  });
+
+  it("sends alerts below AI_MIN_SEVERITY down to AI_BATCH_MIN_SEVERITY as one Message Batch, stored at half price", async () => {
+    const low = [await recordAlert("medium"), await recordAlert("medium")];
+    const queue = new AiTriageQueue({ prisma: t.prisma, settings: settings({ batchMinSeverity: "medium" }), clock: systemClock, log, pollMs: 60_000 });
+    await queue.start();
+    await queue.idle();
+    expect(fake.requests).toHaveLength(0); // no single calls for low-priority alerts
+    await queue.runBatches(); // sent; the batch is still in progress
+    expect(fake.batches).toHaveLength(1);
+    const sentIds = fake.batches[0]!.requests.map((r) => Number(r.custom_id));
+    const pending = await t.prisma.aiAnalysis.findMany({ where: { alertId: { in: low.map((a) => a.id) } } });
+    expect(pending.map((r) => [r.status, r.batchId])).toEqual([
+      ["pending", "msgbatch_fake_1"],
+      ["pending", "msgbatch_fake_1"],
+    ]);
+    expect(sentIds).toEqual(expect.arrayContaining(pending.map((r) => r.id)));
+    expect(fake.batches[0]!.requests[0]!.params.system[0]?.cache_control).toEqual({ type: "ephemeral" });
+    expect(JSON.stringify(fake.batches[0]!.requests)).not.toContain("10.1.2.3");
+
+    await queue.runBatches(); // ended: the answers are read and stored
+    await queue.stop();
+    const done = await t.prisma.aiAnalysis.findMany({ where: { alertId: { in: low.map((a) => a.id) } } });
+    const full = costUsd("claude-sonnet-5-5", { inputTokens: 1800, outputTokens: 420, cacheReadTokens: 1200, cacheWriteTokens: 0 });
+    for (const row of done) {
+      expect(row).toMatchObject({ status: "ok", inputTokens: 1800, called: true });
+      expect(row.costUsd).toBeCloseTo(full / 2, 10);
+      expect((row.analysis as { summary: string }).summary).toMatch(/CPU on 10\.\d+\.\d+\.\d+ is far above/);
     }
   });
 

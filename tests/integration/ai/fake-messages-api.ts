@@ -47,6 +47,10 @@ export function validAnalysis(summary = "CPU on internal-host-1 is far above its
 
 export class FakeMessagesApi {
   readonly requests: SeenRequest[] = [];
+  /** Message Batches received: id, entries and how often its status was asked before it ended. */
+  readonly batches: { id: string; requests: { custom_id: string; params: SeenRequest["body"] }[]; polls: number }[] = [];
+  /** Status polls a batch answers "in_progress" to before it ends. */
+  batchPollsBeforeEnd = 1;
   /** Requests being answered at once, and the most there were. */
   private open = 0;
   maxConcurrent = 0;
@@ -69,6 +73,7 @@ export class FakeMessagesApi {
 
   reset(): void {
     this.script = [];
+    this.batches.length = 0;
     this.maxConcurrent = 0;
     this.requests.length = 0;
   }
@@ -92,6 +97,7 @@ export class FakeMessagesApi {
       res.writeHead(200, { "content-type": "application/json" });
       return void res.end(JSON.stringify(this.requests.map((r) => ({ at: r.at, model: r.body.model, raw: r.raw }))));
     }
+    if (req.url?.startsWith("/v1/messages/batches")) return this.handleBatch(req, res, raw, error);
     if (req.method !== "POST" || req.url !== "/v1/messages") return error(404, "not_found_error", `${req.method} ${req.url} not found`);
     // the key comes as x-api-key or, as SDK 1.x sends it, Authorization: Bearer
     const key = req.headers["x-api-key"] ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
@@ -128,6 +134,53 @@ export class FakeMessagesApi {
         }
         return this.message(res, body.model, JSON.stringify(b.json ?? validAnalysis()), b.stopReason ?? "end_turn", { ...DEFAULT_USAGE, ...b.usage });
     }
+  }
+
+  // The Message Batches API: create, retrieve (in_progress, then ended with a results_url), results as JSONL.
+  private handleBatch(req: http.IncomingMessage, res: http.ServerResponse, raw: string, error: (status: number, type: string, message: string) => void): void {
+    const json = (body: unknown) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    const view = (b: (typeof this.batches)[number], ended: boolean) => ({
+      id: b.id,
+      type: "message_batch",
+      processing_status: ended ? "ended" : "in_progress",
+      request_counts: { processing: ended ? 0 : b.requests.length, succeeded: ended ? b.requests.length : 0, errored: 0, canceled: 0, expired: 0 },
+      created_at: new Date().toISOString(),
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+      ended_at: ended ? new Date().toISOString() : null,
+      archived_at: null,
+      cancel_initiated_at: null,
+      results_url: ended ? `${this.url}/v1/messages/batches/${b.id}/results` : null,
+    });
+    if (req.method === "POST" && req.url === "/v1/messages/batches") {
+      const body = JSON.parse(raw) as { requests?: { custom_id: string; params: SeenRequest["body"] }[] };
+      if (!Array.isArray(body.requests) || body.requests.some((r) => typeof r.custom_id !== "string" || typeof r.params?.model !== "string")) {
+        return error(400, "invalid_request_error", "requests[] with custom_id and params are required");
+      }
+      const b = { id: `msgbatch_fake_${this.batches.length + 1}`, requests: body.requests, polls: 0 };
+      this.batches.push(b);
+      return json(view(b, false));
+    }
+    const m = /^\/v1\/messages\/batches\/([^/]+)(\/results)?$/.exec(req.url ?? "");
+    const b = m && this.batches.find((x) => x.id === m[1]);
+    if (req.method !== "GET" || !m || !b) return error(404, "not_found_error", `${req.method} ${req.url} not found`);
+    if (!m[2]) return json(view(b, b.polls++ >= this.batchPollsBeforeEnd));
+    res.writeHead(200, { "content-type": "application/binary" });
+    res.end(
+      b.requests
+        .map((r, i) =>
+          JSON.stringify({
+            custom_id: r.custom_id,
+            result: {
+              type: "succeeded",
+              message: { id: `msg_batch_${i}`, type: "message", role: "assistant", model: r.params.model, content: [{ type: "text", text: JSON.stringify(validAnalysis()) }], stop_reason: "end_turn", stop_sequence: null, usage: DEFAULT_USAGE },
+            },
+          }),
+        )
+        .join("\n") + "\n",
+    );
   }
 
   private message(res: http.ServerResponse, model: string, text: string, stopReason: string, usage: Usage): void {

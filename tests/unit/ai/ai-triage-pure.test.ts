@@ -6,6 +6,7 @@ import { createLogger } from "../../../lib/log";
 import { checkBudget, budgetDayStart } from "../../../lib/ai/budget";
 import { costUsd, priceOf, worstCaseCostUsd } from "../../../lib/ai/cost";
 import { createMasker } from "../../../lib/ai/masking";
+import { batchSeverities } from "../../../lib/ai/triage-service";
 import { alertFingerprint, buildTriageContext, type TriageInput } from "../../../lib/ai/triage-context";
 import { createSubnetMatcher } from "../../../lib/telemetry/cidr";
 
@@ -159,7 +160,7 @@ describe("the API key in logs", () => {
 describe("the AI settings", () => {
   it("default to a current model, 100 calls and $5 a day, high and critical alerts, masking on", () => {
     const e = parseEnv({});
-    expect(e).toMatchObject({ ANTHROPIC_MODEL: "claude-sonnet-5-5", AI_DAILY_CALL_LIMIT: 100, AI_DAILY_BUDGET_USD: 5, AI_MIN_SEVERITY: "high", AI_MASK_INTERNAL_ADDRESSES: true, AI_CONCURRENCY: 2 });
+    expect(e).toMatchObject({ ANTHROPIC_MODEL: "claude-sonnet-5-5", AI_DAILY_CALL_LIMIT: 100, AI_DAILY_BUDGET_USD: 5, AI_MIN_SEVERITY: "high", AI_MASK_INTERNAL_ADDRESSES: true, AI_CONCURRENCY: 2, AI_BATCH_MIN_SEVERITY: "medium", AI_BATCH_INTERVAL_SEC: 600 });
     expect(e.ANTHROPIC_API_KEY).toBeUndefined();
   });
 
@@ -170,7 +171,20 @@ describe("the AI settings", () => {
     ["AI_CONCURRENCY", "0"],
     ["ANTHROPIC_BASE_URL", "not a url"],
     ["AI_MASK_INTERNAL_ADDRESSES", "maybe"],
+    ["AI_BATCH_MIN_SEVERITY", "someday"],
   ])("a bad %s stops the start naming it", (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+});
+
+describe("low-priority work for batches", () => {
+  it.each([
+    ["high", "medium", ["medium"]],
+    ["high", "low", ["low", "medium"]],
+    ["critical", "low", ["low", "medium", "high"]],
+    ["medium", "high", []],
+    ["high", "off", []],
+  ] as const)("AI_MIN_SEVERITY %s, AI_BATCH_MIN_SEVERITY %s: %o", (minSeverity, batchMinSeverity, expected) => {
+    expect(batchSeverities({ minSeverity, batchMinSeverity })).toEqual(expected);
   });
 });
