@@ -157,7 +157,9 @@ export async function getAlertAnalysis(db: DbClient, settings: TriageSettings, a
   if (!analysis) {
     reason = !enabled
       ? "AI triage is off: no ANTHROPIC_API_KEY is set"
-      : !severitiesAtLeast(settings.minSeverity).includes(severity)
+      : batchSeverities(settings).includes(severity) && Date.now() - found.createdAt.getTime() <= QUEUE_STALE_MS
+        ? `queued for the next low-priority batch (every ${Math.round(settings.batchIntervalMs / 60_000)} min, answered within 24 h)`
+        : !severitiesAtLeast(settings.minSeverity).includes(severity)
         ? `not analysed automatically: ${severity} is below AI_MIN_SEVERITY (${settings.minSeverity}); an analyst can request one`
         : Date.now() - found.createdAt.getTime() > QUEUE_STALE_MS
           ? "not analysed: raised while AI triage was not running; an analyst can request one"
