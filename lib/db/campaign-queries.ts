@@ -6,8 +6,8 @@ import type { CampaignView } from "../alerts/campaign-view";
 import type { PrismaClient } from "./client";
 import { appendEvent } from "./event-queries";
 
-
-function toView(row: CampaignRow, alertIds: number[]): CampaignView {
+/** A campaign row and its member alerts' ids as the API, the live stream and notifications show it. */
+export function toCampaignView(row: CampaignRow, alertIds: number[]): CampaignView {
   return {
     id: row.id,
     key: row.key,
@@ -35,7 +35,7 @@ export async function saveCampaign(db: PrismaClient, campaign: Campaign, deviceI
     };
     const row = await tx.campaign.upsert({ where: { key: campaign.id }, create: { key: campaign.id, ...data }, update: data });
     await tx.alert.updateMany({ where: { id: { in: alertIds } }, data: { campaignId: row.id } });
-    const view = toView(row, alertIds);
+    const view = toCampaignView(row, alertIds);
     await appendEvent(tx, "campaign.updated", view);
     return view;
   });
@@ -47,5 +47,5 @@ export async function listCampaigns(db: PrismaClient, limit = 50): Promise<Campa
     take: Math.min(Math.max(limit, 1), 200),
     include: { alerts: { select: { id: true }, orderBy: { observedAt: "asc" } } },
   });
-  return rows.map(({ alerts, ...row }) => toView(row, alerts.map((a) => a.id)));
+  return rows.map(({ alerts, ...row }) => toCampaignView(row, alerts.map((a) => a.id)));
 }

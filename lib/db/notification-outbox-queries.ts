@@ -25,6 +25,7 @@ import {
   type FilterDevice,
 } from "../notify/routing";
 import { getAlertViews } from "./alert-queries";
+import { toCampaignView } from "./campaign-queries";
 import type { DbClient } from "./client";
 
 type OutboxRow = Prisma.NotificationDeliveryCreateManyInput;
@@ -183,17 +184,7 @@ async function escalateCampaigns(db: DbClient, channelId: number, f: ChannelFilt
     orderBy: { createdAt: "asc" },
     take: limit,
   });
-  const views: CampaignView[] = rows.map(({ alerts, ...c }) => ({
-    id: c.id,
-    key: c.key,
-    severity: c.severity,
-    confidence: c.confidence,
-    types: c.types,
-    deviceIds: c.deviceIds,
-    firstSeenAt: c.firstSeenAt.toISOString(),
-    lastSeenAt: c.lastSeenAt.toISOString(),
-    alertIds: alerts.map((a) => a.id),
-  }));
+  const views = rows.map(({ alerts, ...c }) => toCampaignView(c, alerts.map((a) => a.id)));
   const devices = needsDevices(f) ? await filterDevices(db, views.flatMap((c) => c.deviceIds)) : new Map<number, FilterDevice>();
   const matching = views.filter((c) => campaignMatches(f, c, c.deviceIds.flatMap((id) => devices.get(id) ?? [])));
   if (matching.length === 0) return 0;

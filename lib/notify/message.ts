@@ -42,18 +42,8 @@ export interface AlertSummary {
   url: string;
 }
 
-export interface CampaignSummary {
-  id: number;
-  key: string;
-  severity: Severity;
-  confidence: number;
-  types: string[];
-  deviceIds: number[];
-  alertIds: number[];
-  firstSeenAt: string;
-  lastSeenAt: string;
-  url: string;
-}
+/** A campaign as a message carries it: its view and the link back to it. */
+export type CampaignSummary = CampaignView & { url: string };
 
 export interface NotificationMessage {
   /** The outbox row's id: receivers can drop a redelivery of the same id. */
@@ -94,18 +84,7 @@ export function alertSummary(a: AlertView, baseUrl: string): AlertSummary {
 }
 
 export function campaignSummary(c: CampaignView, baseUrl: string): CampaignSummary {
-  return {
-    id: c.id,
-    key: c.key,
-    severity: c.severity,
-    confidence: c.confidence,
-    types: c.types,
-    deviceIds: c.deviceIds,
-    alertIds: c.alertIds,
-    firstSeenAt: c.firstSeenAt,
-    lastSeenAt: c.lastSeenAt,
-    url: `${baseUrl}/campaigns?campaign=${c.id}`,
-  };
+  return { ...c, url: `${baseUrl}/campaigns?campaign=${c.id}` };
 }
 
 /** The alert a `test` event carries, so a receiver sees the real shape without a real alert. */
