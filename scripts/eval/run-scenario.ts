@@ -26,7 +26,7 @@ import { DETECTORS } from "@/lib/detect/registry";
 import { trainDeviceModels } from "@/lib/detect/models/role-models";
 import { PEER_GROUP_OPTIONS } from "@/workers/model-training";
 import { detectPeerGroupAnomalies } from "@/lib/detect/peers/peer-group-detector";
-import { clusterPeerGroups } from "@/lib/detect/peers/peer-groups";
+import { clusterPeerGroups } from "@/lib/detect/peers/cluster-peer-groups";
 import { STATIC_THRESHOLD_ID, staticThreshold } from "@/lib/detect/detectors/static-threshold";
 import type { ScenarioSource, StreamedScenarioSource } from "@/lib/eval/scenario-source";
 import {
