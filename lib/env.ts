@@ -165,6 +165,21 @@ const envSchema = z.object({
   /** One call's time limit (each attempt), and how often 429/5xx/connection errors are retried. */
   AI_TIMEOUT_SEC: optional(z.coerce.number().min(1).max(600)).transform((v) => v ?? 60),
   AI_MAX_RETRIES: optional(z.coerce.number().int().min(0).max(10)).transform((v) => v ?? 2),
+  // Mitigation over BGP (lib/mitigation): which speaker carries the routes, and what may never be announced.
+  /** off: no speaker; dry-run: record what would be announced (default); gobgp: drive gobgpd over gRPC. */
+  MITIGATION_BGP: optional(z.enum(["off", "dry-run", "gobgp"])).transform((v) => v ?? "dry-run"),
+  /** gobgpd's gRPC API (host:port; gobgpd's own default is 50051). */
+  GOBGP_API: optional(
+    z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:50051"),
+  ).transform((v) => v ?? "127.0.0.1:50051"),
+  /** Time limit of one gRPC call to gobgpd. */
+  GOBGP_TIMEOUT_SEC: optional(z.coerce.number().min(0.1).max(120)).transform((v) => v ?? 5),
+  /** Next hop of announced IPv4 blackholes (edge routers route it to a discard interface; RFC 7999 practice). */
+  MITIGATION_NEXT_HOP: optional(z.ipv4()).transform((v) => v ?? "192.0.2.1"),
+  /** Next hop of announced IPv6 blackholes (100::1 is in the discard-only prefix, RFC 6666). */
+  MITIGATION_NEXT_HOP_V6: optional(z.ipv6()).transform((v) => v ?? "100::1"),
+  /** CIDRs never to be blackholed or filtered, nor covered by a mitigation (routers, DNS, customers' gateways). */
+  MITIGATION_PROTECTED_PREFIXES: optional(z.string()).transform(cidrList),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
   LOG_FORMAT: optional(z.enum(["pretty", "json"])).transform((v) => v ?? "pretty"),
 });
