@@ -9,6 +9,7 @@ import { adaptiveBaseline } from "@/lib/detect/detectors/adaptive-baseline";
 import { ewmaBand } from "@/lib/detect/detectors/ewma-band";
 import { appDdosDetector } from "@/lib/detect/detectors/flow/app-ddos-detector";
 import { ddosDetector } from "@/lib/detect/detectors/flow/ddos-detector";
+import { fastFloodDetector } from "@/lib/detect/detectors/flow/fast-flood-detector";
 import { exfiltrationDetector } from "@/lib/detect/detectors/flow/exfiltration-detector";
 import { portScanDetector } from "@/lib/detect/detectors/flow/port-scan-detector";
 import { slowExfiltrationDetector } from "@/lib/detect/detectors/flow/slow-exfiltration-detector";
@@ -44,7 +45,9 @@ export type DetectorId =
   /** Fleet-wide, on a schedule (model training). */
   | "peer-group"
   /** Hourly, against scheduled forecasts. */
-  | "forecast";
+  | "forecast"
+  /** The fast path: each host's short windows as they close (workers/fast-path.ts), not minutes. */
+  | "flow-ddos-fast";
 
 /** A registered detector: its meta, and `run` for those that take a device-minute. */
 export type RegisteredDetector = DetectorMeta & Partial<RunnableDetector>;
@@ -67,6 +70,8 @@ const BY_ID = {
   "static-threshold": staticThreshold,
   "peer-group": peerGroupDetector,
   forecast: forecastDetector,
+  // its meta only: it takes a host's window, not a device-minute
+  "flow-ddos-fast": metaOf(fastFloodDetector),
 } as const satisfies { readonly [Id in DetectorId]: RegisteredDetector & { readonly id: string } };
 
 /** Every detector the worker runs on each device-minute, in order. */
@@ -88,6 +93,11 @@ export const DETECTORS: readonly (RunnableDetector & DetectorMeta)[] = [
   BY_ID["flow-unusual-peers"],
   BY_ID["flow-upload-ratio"],
 ];
+
+function metaOf<const Id extends string>(d: DetectorMeta<Id>): DetectorMeta<Id> {
+  const { id, description, scoreField, alertTypes, threatType } = d;
+  return { id, description, scoreField, alertTypes, ...(threatType ? { threatType } : {}) };
+}
 
 /** Every detector, minute or not, in `DetectorId` order. */
 export const ALL_DETECTORS: readonly DetectorMeta[] = Object.values(BY_ID);
