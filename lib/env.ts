@@ -123,6 +123,12 @@ const envSchema = z.object({
   // they evict or refuse is counted in tidewatch_flow_budget_evictions_total).
   /** Open device-minutes in the flow rollup. */
   FLOW_MAX_OPEN_BUCKETS: optional(z.coerce.number().int().min(100)).transform((v) => v ?? 60_000),
+  /**
+   * The fast path's window for volumetric floods (per destination host, judged as each window closes;
+   * 0 turns the fast path off), and how many hosts it tracks (least recently seen evicted first).
+   */
+  FAST_PATH_WINDOW_SEC: optional(z.coerce.number().int().min(0).max(60)).transform((v) => v ?? 5),
+  FAST_PATH_MAX_HOSTS: optional(z.coerce.number().int().min(100)).transform((v) => v ?? 20_000),
   /** Flow exporters whose templates and held data are tracked. */
   FLOW_MAX_EXPORTERS: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 10_000),
   /** v9/IPFIX templates across all exporters (least recently used evicted), and per exporter. */
@@ -180,6 +186,10 @@ const envSchema = z.object({
   MITIGATION_NEXT_HOP_V6: optional(z.ipv6()).transform((v) => v ?? "100::1"),
   /** CIDRs never to be blackholed or filtered, nor covered by a mitigation (routers, DNS, customers' gateways). */
   MITIGATION_PROTECTED_PREFIXES: optional(z.string()).transform(cidrList),
+  /** Mitigations active at once at most; approved ones beyond it wait for one to end. */
+  MITIGATION_MAX_ACTIVE: optional(z.coerce.number().int().min(1).max(10_000)).transform((v) => v ?? 10),
+  /** The longest TTL a playbook setting or an analyst's Extend may give (minutes). */
+  MITIGATION_MAX_TTL_MIN: optional(z.coerce.number().int().min(1).max(7 * 1440)).transform((v) => v ?? 1440),
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
   LOG_FORMAT: optional(z.enum(["pretty", "json"])).transform((v) => v ?? "pretty"),
 });
