@@ -33,6 +33,7 @@ import { NotificationSender } from "./notification-sender";
 import { AiTriageQueue } from "./ai-triage";
 import { triageSettingsFromEnv } from "@/lib/ai/triage-service";
 import { installShutdown } from "./shutdown";
+import { FastPath } from "./fast-path";
 import { TelemetryRouter } from "./telemetry-router";
 
 const log = createLogger("worker");
@@ -126,6 +127,14 @@ async function main(): Promise<void> {
     maxSyslogBuckets: e.SYSLOG_MAX_OPEN_BUCKETS,
   });
 
+  // volumetric floods are judged per host over seconds, beside the minute rollup
+  const fastPath =
+    e.FAST_PATH_WINDOW_SEC > 0
+      ? new FastPath({ windowMs: e.FAST_PATH_WINDOW_SEC * 1000, maxHosts: e.FAST_PATH_MAX_HOSTS, isInternal, clock, log: log.child("fast-path"), registry, pipeline })
+      : undefined;
+  fastPath?.start();
+  const sink = fastPath ? fastPath.tap(router) : router;
+
   try {
     metricsServer = await startMetricsServer(e.WORKER_METRICS_HOST, e.WORKER_METRICS_PORT, log);
     log.info("metrics at /metrics", { host: e.WORKER_METRICS_HOST, port: metricsServer.port });
@@ -136,7 +145,7 @@ async function main(): Promise<void> {
   // A collector that cannot start (port taken, bad config) is reported; the others still run.
   const startCollector = async (name: CollectorName, config: unknown) => {
     const { definition }: RegisteredCollector = COLLECTOR_REGISTRY[name];
-    const counter = countingSink(router);
+    const counter = countingSink(sink);
     try {
       const running = await definition.start({
         config: definition.configSchema.parse(config),
@@ -205,7 +214,7 @@ async function main(): Promise<void> {
       prisma,
       pool: pool(),
       pipeline,
-      sink: router,
+      sink,
       devices: registry.all().filter((d) => d.tags.includes("demo")),
       replayClock,
       clock,
@@ -229,6 +238,7 @@ async function main(): Promise<void> {
       await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));
       await demo?.stop();
       await router.drain().catch((err) => log.warn("final flush failed", { error: String(err) }));
+      await fastPath?.stop();
       await notifications.stop();
       await aiTriage.stop();
       await metricsServer?.close();

@@ -1,7 +1,9 @@
 // The fast path's state: per destination host (inside `isInternal`), counters over the current short
 // window and what the host's earlier windows taught (EWMA and decaying peak per rate). Flows go in
-// with their arrival time; when a window closes, every host with traffic in it is judged by the
-// fast-flood detector and the window is learnt (a window that raised a finding is not, so a flood does
+// with their arrival time; `advance` (the worker ticks it every second) judges the open window's
+// counts so far, so a flood is reported as soon as it has sent enough, not only when its window ends
+// (a flood starting late in a window would otherwise wait for the next one); when a window closes,
+// every host with traffic in it is judged by the fast-flood detector and the window is learnt (a window that raised a finding is not, so a flood does
 // not become its own baseline, until it has lasted `relearnAfterWindows`: then it is the new normal).
 // Memory is bounded: at most `maxHosts` hosts, least recently seen evicted first, and hosts still in
 // their warm-up (what random spoofed destinations are) before any host with a baseline; evictions are
@@ -68,6 +70,8 @@ interface HostState {
   /** Consecutive flagged windows ending with the last closed one, and when the run last reported. */
   flaggedRun: number;
   reportedAtRun: number;
+  /** Start of the window whose finding was reported already (early, while it was open). */
+  reportedWindow: number;
 }
 
 const zeros = (): Record<WindowRate, number> => ({ packetsPerSec: 0, inboundBps: 0, flowsPerSec: 0, distinctSources: 0, outboundBps: 0 });
@@ -112,7 +116,9 @@ export class HostWindowTable {
 
   /** Counts a flow that arrived at `arrivalMs`; findings of a window this arrival closed come back. */
   add(flow: FlowRecord, arrivalMs: number): FastFinding[] {
-    const closed = this.advance(arrivalMs);
+    // only a window change here: judging open windows per flow would cost every active host each time
+    const start = Math.floor(arrivalMs / this.o.windowMs) * this.o.windowMs;
+    const closed = start > this.windowStart ? this.advance(arrivalMs) : [];
     if (this.o.isInternal(flow.dstAddr)) {
       const c = this.countersOf(flow.dstAddr);
       c.packetsIn += flow.packets;
@@ -131,13 +137,71 @@ export class HostWindowTable {
     return closed;
   }
 
-  /** Closes the current window when `nowMs` lies past its end; its findings. */
+  /**
+   * Closes the current window when `nowMs` lies past its end, else judges its counts so far; the
+   * findings either way.
+   */
   advance(nowMs: number): FastFinding[] {
     const start = Math.floor(nowMs / this.o.windowMs) * this.o.windowMs;
-    if (!Number.isFinite(start) || start <= this.windowStart) return [];
+    if (!Number.isFinite(start)) return [];
+    if (start <= this.windowStart) return this.judgeOpen(nowMs);
     const findings = this.windowStart === -Infinity ? [] : this.closeWindow();
     this.windowStart = start;
     return findings;
+  }
+
+  /** The open window's hosts whose counts so far already hold a flood (each reported once per window). */
+  private judgeOpen(nowMs: number): FastFinding[] {
+    const findings: FastFinding[] = [];
+    const start = this.windowStart;
+    for (const s of this.active) {
+      if (s.reportedWindow === start) continue;
+      const window = this.windowOf(s, start, Math.min(nowMs, start + this.o.windowMs));
+      const [detection] = fastFloodDetector.detect({ window, baseline: this.baselineAt(s, start) }, this.config);
+      if (!detection || !this.reportsAt(s, s.flaggedRun + 1)) continue;
+      s.reportedWindow = start;
+      findings.push({ host: s.host, window, detection });
+    }
+    return findings;
+  }
+
+  /** Whether the `run`-th flagged window in a row is reported: the first, then every `reportEvery`. */
+  private reportsAt(s: HostState, run: number): boolean {
+    return run === 1 || run - s.reportedAtRun >= this.reportEvery;
+  }
+
+  private windowOf(s: HostState, start: number, judgedAtMs: number): HostWindow {
+    const c = s.current!;
+    return {
+      host: s.host,
+      startMs: start,
+      windowMs: this.o.windowMs,
+      judgedAtMs,
+      packetsIn: c.packetsIn,
+      bytesIn: c.bytesIn,
+      flowsIn: c.flowsIn,
+      synFlowsIn: c.synFlowsIn,
+      distinctSources: c.flowsIn === 0 ? 0 : c.sources.estimate(),
+      packetsOut: c.packetsOut,
+      bytesOut: c.bytesOut,
+      topSources: c.topSources.top(this.topN).map((t) => ({ peer: t.key, bytes: Math.round(t.count) })),
+      topPorts: c.topPorts.top(this.topN).map((t) => ({ port: t.key, packets: Math.round(t.count) })),
+    };
+  }
+
+  /** The host's baseline as of window `start`: decayed over the windows since the last learnt one, which carried nothing. */
+  private baselineAt(s: HostState, start: number): HostWindowBaseline {
+    const missed = Number.isNaN(s.learntAt) ? 0 : Math.round((start - s.learntAt) / this.o.windowMs) - 1;
+    if (missed <= 0) return { windows: s.windows, mean: { ...s.mean }, peak: { ...s.peak } };
+    const meanKeep = Math.pow(1 - this.alpha, missed);
+    const peakKeep = Math.pow(this.peakDecay, missed);
+    const mean = zeros();
+    const peak = zeros();
+    for (const r of WINDOW_RATES) {
+      mean[r] = s.mean[r] * meanKeep;
+      peak[r] = s.peak[r] * peakKeep;
+    }
+    return { windows: s.windows, mean, peak };
   }
 
   private countersOf(host: string): Counters {
@@ -149,7 +213,7 @@ export class HostWindowTable {
       map.set(host, s);
     } else {
       if (this.size >= this.maxHosts) this.evictOne();
-      s = { host, windows: 0, learntAt: NaN, mean: zeros(), peak: zeros(), current: null, flaggedRun: 0, reportedAtRun: 0 };
+      s = { host, windows: 0, learntAt: NaN, mean: zeros(), peak: zeros(), current: null, flaggedRun: 0, reportedAtRun: 0, reportedWindow: NaN };
       (this.config.warmupWindows > 0 ? this.warming : this.established).set(host, s);
     }
     if (!s.current) {
@@ -182,35 +246,22 @@ export class HostWindowTable {
   private closeWindow(): FastFinding[] {
     const findings: FastFinding[] = [];
     const start = this.windowStart;
+    const end = start + this.o.windowMs;
     for (const s of this.active) {
-      const c = s.current!;
+      const window = this.windowOf(s, start, end);
       s.current = null;
-      const window: HostWindow = {
-        host: s.host,
-        startMs: start,
-        windowMs: this.o.windowMs,
-        packetsIn: c.packetsIn,
-        bytesIn: c.bytesIn,
-        flowsIn: c.flowsIn,
-        synFlowsIn: c.synFlowsIn,
-        distinctSources: c.flowsIn === 0 ? 0 : c.sources.estimate(),
-        packetsOut: c.packetsOut,
-        bytesOut: c.bytesOut,
-        topSources: c.topSources.top(this.topN).map((t) => ({ peer: t.key, bytes: Math.round(t.count) })),
-        topPorts: c.topPorts.top(this.topN).map((t) => ({ port: t.key, packets: Math.round(t.count) })),
-      };
-      this.decayTo(s, start);
-      const baseline: HostWindowBaseline = { windows: s.windows, mean: { ...s.mean }, peak: { ...s.peak } };
+      const baseline = this.baselineAt(s, start);
       const [detection] = fastFloodDetector.detect({ window, baseline }, this.config);
       if (detection) {
         s.flaggedRun += 1;
-        // the first flagged window reports; a lasting flood again every `reportEvery` windows
-        if (s.flaggedRun === 1 || s.flaggedRun - s.reportedAtRun >= this.reportEvery) {
+        if (this.reportsAt(s, s.flaggedRun)) {
           s.reportedAtRun = s.flaggedRun;
-          findings.push({ host: s.host, window, detection });
+          if (s.reportedWindow !== start) findings.push({ host: s.host, window, detection });
         }
         if (s.flaggedRun < this.relearnAfter) {
-          // skipped, not idle: the next window must not decay over it
+          // skipped, not idle: the baseline stays as it was, and the next window must not decay over this one
+          s.mean = { ...baseline.mean };
+          s.peak = { ...baseline.peak };
           if (!Number.isNaN(s.learntAt)) s.learntAt = start;
           continue;
         }
@@ -218,24 +269,12 @@ export class HostWindowTable {
         s.flaggedRun = 0;
         s.reportedAtRun = 0;
       }
+      s.mean = { ...baseline.mean };
+      s.peak = { ...baseline.peak };
       this.learn(s, windowRates(window), start);
     }
     this.active.clear();
     return findings;
-  }
-
-  /** Windows between the last learnt one and `start` carried nothing: decay towards zero. */
-  private decayTo(s: HostState, start: number): void {
-    if (Number.isNaN(s.learntAt)) return;
-    const missed = Math.round((start - s.learntAt) / this.o.windowMs) - 1;
-    if (missed <= 0) return;
-    const meanKeep = Math.pow(1 - this.alpha, missed);
-    const peakKeep = Math.pow(this.peakDecay, missed);
-    for (const r of WINDOW_RATES) {
-      s.mean[r] *= meanKeep;
-      s.peak[r] *= peakKeep;
-    }
-    s.learntAt = start - this.o.windowMs;
   }
 
   private learn(s: HostState, rates: Record<WindowRate, number>, start: number): void {

@@ -2,9 +2,11 @@
 // default) against what the host's own recent windows carried. The minute DDoS detector
 // (ddos-detector.ts) needs a whole minute plus the lateness allowance; this one judges each window as
 // it closes, so a flood is alerted seconds after its flows arrive. Its notions are the minute
-// detector's: packets/s and inbound bandwidth both several times the usual, relative to the outbound
-// ratio (a busy day raises outbound with inbound and is not flagged; a flood only adds inbound), with
-// the same default ratios. The "usual" is the host's recent windows: the larger of their EWMA and
+// detector's: packets/s or inbound bandwidth several times the usual, relative to the outbound ratio (a
+// busy day raises outbound with inbound and is not flagged; a flood only adds inbound), with the same
+// default ratios. Either one suffices here, each with its own absolute minimum (as FastNetMon's pps and
+// bps thresholds): a flood of small packets need not triple the bandwidth of a host that usually
+// receives large ones, and a flood of large packets need not triple its packet rate. The "usual" is the host's recent windows: the larger of their EWMA and
 // their decaying peak, floored, so a host's ordinary bursts are the bar; a host too new to have a
 // baseline needs a much larger absolute rate. Flows/s and distinct sources are evidence, not
 // required: one window may hold a single long-lived flood flow.
@@ -40,6 +42,12 @@ export interface HostWindow {
   host: string;
   startMs: number;
   windowMs: number;
+  /**
+   * When it was judged: its end once closed, or earlier for a window still open whose counts so far
+   * already hold a flood (rates are still per its whole length, so an open window never looks busier
+   * than it will be).
+   */
+  judgedAtMs: number;
   packetsIn: number;
   bytesIn: number;
   flowsIn: number;
@@ -69,7 +77,7 @@ export const fastFloodConfigSchema = z.object({
   minPacketRatio: z.number().finite().min(1),
   /** Inbound-bandwidth ratio, relative to the outbound ratio. */
   minInboundRatio: z.number().finite().min(1),
-  /** Inbound packets/s below this never alert (tiny hosts), unless inbound bandwidth passes minInboundBps. */
+  /** The absolute minimum of a packet-rate finding (tiny hosts never alert), and of a bandwidth finding. */
   minPacketsPerSec: z.number().finite().min(0),
   minInboundBps: z.number().finite().min(0),
   /** A host with fewer learnt windows than this is judged on the cold minima instead. */
@@ -151,7 +159,16 @@ export const fastFloodDetector = defineDetector<FastFloodConfig, FastFloodInput,
     const outbound = Math.max(ratio("outboundBps"), 1);
     const packets = ratio("packetsPerSec") / outbound;
     const inbound = ratio("inboundBps") / outbound;
-    if (packets < config.minPacketRatio || inbound < config.minInboundRatio) return [];
+    const byPackets = packets >= config.minPacketRatio && rates.packetsPerSec >= minPps;
+    const byBytes = inbound >= config.minInboundRatio && rates.inboundBps >= minBps;
+    if (!byPackets && !byBytes) return [];
+    // scored on the dimension that holds (the packet rate when both do), against its own ratio
+    const [metric, score, threshold] = byPackets
+      ? (["packetsPerSec", packets, config.minPacketRatio] as const)
+      : (["bandwidthInBps", inbound, config.minInboundRatio] as const);
+    const value = byPackets ? rates.packetsPerSec : rates.inboundBps;
+    const usualValue = byPackets ? usual.packetsPerSec : usual.inboundBps;
+    const usualMean = byPackets ? baseline.mean.packetsPerSec : baseline.mean.inboundBps;
 
     const signals: Signal[] = [
       { feature: "packetsPerSec", value: rates.packetsPerSec, expected: usual.packetsPerSec, weight: ratioWeight(packets) },
@@ -164,7 +181,7 @@ export const fastFloodDetector = defineDetector<FastFloodConfig, FastFloodInput,
     const evidence: Record<string, unknown> = {
       fastPath: true,
       host: window.host,
-      window: { start: new Date(window.startMs).toISOString(), end: new Date(endMs).toISOString(), seconds },
+      window: { start: new Date(window.startMs).toISOString(), end: new Date(endMs).toISOString(), seconds, judgedAt: new Date(window.judgedAtMs).toISOString() },
       coldBaseline: cold,
       baselineWindows: baseline.windows,
       packetsPerSec: round(rates.packetsPerSec),
@@ -198,11 +215,11 @@ export const fastFloodDetector = defineDetector<FastFloodConfig, FastFloodInput,
       {
         detector: FAST_FLOOD_DETECTOR_ID,
         anomalyType: FAST_FLOOD_ANOMALY_TYPE,
-        metric: "packetsPerSec",
-        severity: severityFor(packets, config.minPacketRatio),
-        score: packets,
-        observed: { value: rates.packetsPerSec, ts: new Date(endMs).toISOString() },
-        expected: { low: 0, high: usual.packetsPerSec * config.minPacketRatio, mean: baseline.mean.packetsPerSec },
+        metric,
+        severity: severityFor(score, threshold),
+        score,
+        observed: { value, ts: new Date(window.judgedAtMs).toISOString() },
+        expected: { low: 0, high: usualValue * threshold, mean: usualMean },
         explanation,
         contributions: contributionsOf(signals),
         evidence,

@@ -78,6 +78,20 @@ describe("the fast-path host window table", () => {
     expect(detection.explanation).toContain("Fast path, 5 s window");
   });
 
+  it("reports a flood while its window is still open, at the first tick its counts so far hold it, and not again when the window closes", () => {
+    const table = new HostWindowTable({ windowMs: W, isInternal });
+    for (let i = 0; i < 24; i++) feedWindow(table, i, ordinary(3_000, i));
+    const start = T0 + 24 * W;
+    // the flood starts 3 s into the window: one second of it already outweighs the host's whole usual window
+    for (const f of flood(100_000, 100).map((f) => ({ ...f, packets: f.packets / 5, bytes: f.bytes / 5 }))) expect(table.add(f, start + 3_000)).toEqual([]);
+    const early = table.advance(start + 4_000);
+    expect(early).toHaveLength(1);
+    expect(early[0]!.detection.observed.ts).toBe(new Date(start + 4_000).toISOString());
+    expect(early[0]!.detection.evidence).toMatchObject({ window: { judgedAt: new Date(start + 4_000).toISOString() } });
+    expect(table.advance(start + 4_500)).toEqual([]);
+    expect(table.advance(start + W)).toEqual([]);
+  });
+
   it("alerts once for a lasting flood, then again only every reportEveryWindows windows", () => {
     const table = new HostWindowTable({ windowMs: W, isInternal, reportEveryWindows: 4 });
     for (let i = 0; i < 20; i++) feedWindow(table, i, ordinary(2_000, i));
@@ -144,6 +158,7 @@ describe("the fast-flood detector", () => {
     host: HOST,
     startMs: T0,
     windowMs: W,
+    judgedAtMs: T0 + W,
     packetsIn: 500_000,
     bytesIn: 40_000_000,
     flowsIn: 100,
@@ -157,10 +172,12 @@ describe("the fast-flood detector", () => {
   const rates = { packetsPerSec: 2_000, inboundBps: 8e6, flowsPerSec: 10, distinctSources: 20, outboundBps: 1.6e6 };
   const baseline = { windows: 100, mean: rates, peak: rates };
 
-  it("raises the minute DDoS detector's type with the ratio as score, scored against minPacketRatio", () => {
+  it("raises the minute DDoS detector's type with the ratio to the usual as score, on packets/s or else inbound bandwidth", () => {
     const [d] = fastFloodDetector.run({ window, baseline });
     expect(d).toMatchObject({ anomalyType: "ddos", score: 50, severity: "critical", observed: { value: 100_000, ts: new Date(T0 + W).toISOString() } });
-    expect(fastFloodDetector.run({ window, baseline }, { minPacketRatio: 60 })).toEqual([]);
+    // either dimension suffices: past the packet ratio, the bandwidth (×8) still holds it
+    expect(fastFloodDetector.run({ window, baseline }, { minPacketRatio: 60 })[0]).toMatchObject({ metric: "bandwidthInBps", score: 8, severity: "critical" });
+    expect(fastFloodDetector.run({ window, baseline }, { minPacketRatio: 60, minInboundRatio: 10 })).toEqual([]);
   });
 
   it("refuses a bad setting naming it", () => {
