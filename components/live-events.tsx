@@ -18,6 +18,7 @@ import { deviceDetailQueryKeys } from "@/components/devices/device-detail-query-
 import { deviceQueryKeys } from "@/components/devices/device-query-keys";
 import { forecastQueryKeys } from "@/components/forecasts/forecast-query-keys";
 import { maintenanceQueryKeys } from "@/components/maintenance/maintenance-query-keys";
+import { mitigationQueryKeys } from "@/components/mitigations/mitigation-query-keys";
 import { overviewQueryKeys } from "@/components/overview/overview-query-keys";
 import { tuningQueryKeys } from "@/components/tuning/tuning-query-keys";
 import { throttle } from "@/components/ui/throttle";
@@ -133,6 +134,8 @@ export function LiveEvents() {
       // it resumes us from its newest event, and everything shown is fetched again.
       es.addEventListener("reset", () => resync(queryClient));
       es.addEventListener("campaign.updated", () => refreshCampaigns());
+      // mitigation panels (alert, campaign, Overview) refetch their lists
+      es.addEventListener("mitigation.updated", () => void queryClient.invalidateQueries({ queryKey: mitigationQueryKeys.all }));
       es.addEventListener("ingest.health", (e) => {
         const ingest = parseJson<PulsePayloads["ingest.health"]>(e);
         if (!ingest || !Array.isArray(ingest.feeds)) return;
@@ -148,6 +151,7 @@ export function LiveEvents() {
           suppression_rule: [maintenanceQueryKeys.rules],
           calendar_entry: [maintenanceQueryKeys.calendar],
           detector_setting: [tuningQueryKeys.all],
+          mitigation_playbook: [mitigationQueryKeys.playbooks],
         }[change.entityType];
         for (const queryKey of keys ?? []) void queryClient.invalidateQueries({ queryKey });
         // a window may start or stop covering any device
@@ -182,6 +186,7 @@ function resync(queryClient: QueryClient): void {
   void queryClient.invalidateQueries({ queryKey: deviceDetailQueryKeys.all });
   void queryClient.invalidateQueries({ queryKey: alertQueryKeys.details });
   void queryClient.invalidateQueries({ queryKey: campaignQueryKeys.all });
+  void queryClient.invalidateQueries({ queryKey: mitigationQueryKeys.all });
 }
 
 function parseJson<T>(event: Event): T | undefined {

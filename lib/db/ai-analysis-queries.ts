@@ -13,7 +13,7 @@ import { latestDeviceMetricBaselines } from "./baseline-queries";
 
 const DAY_MS = 86_400_000;
 /** Serialises budget reservations (check + insert) across the worker and the web app. */
-const BUDGET_LOCK = 7_301_013;
+export const BUDGET_LOCK = 7_301_013;
 
 /** Everything the analysis of one alert is built from; null when the alert does not exist. */
 export async function gatherTriageInput(db: DbClient, alertId: number): Promise<TriageInput | null> {
@@ -92,10 +92,13 @@ export async function gatherTriageInput(db: DbClient, alertId: number): Promise<
   };
 }
 
-/** Calls made since the start of `now`'s UTC day and what they cost (in-flight calls at their reservation). */
+/** Calls made since the start of `now`'s UTC day (triage and mitigation approvals) and what they cost (in-flight calls at their reservation). */
 export async function aiUsageToday(db: DbClient, now: Date): Promise<DailyUsage> {
-  const agg = await db.aiAnalysis.aggregate({ where: { called: true, createdAt: { gte: budgetDayStart(now) } }, _count: true, _sum: { costUsd: true } });
-  return { calls: agg._count, costUsd: agg._sum.costUsd ?? 0 };
+  const since = budgetDayStart(now);
+  const agg = await db.aiAnalysis.aggregate({ where: { called: true, createdAt: { gte: since } }, _count: true, _sum: { costUsd: true } });
+  // mitigations' AI approval calls share the day's budget
+  const approvals = await db.mitigation.aggregate({ where: { aiCalledAt: { gte: since } }, _count: true, _sum: { aiCostUsd: true } });
+  return { calls: agg._count + approvals._count, costUsd: (agg._sum.costUsd ?? 0) + (approvals._sum.aiCostUsd ?? 0) };
 }
 
 /**

@@ -4,6 +4,9 @@ export type Severity = "low" | "medium" | "high" | "critical";
 /** Order of severities, for "the stronger of two" and escalation. */
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
 
+/** How sure a raised alert of each severity is: combined into campaign confidence, and the mitigation gate's reading of one alert. */
+export const SEVERITY_CONFIDENCE: Readonly<Record<Severity, number>> = { low: 0.4, medium: 0.6, high: 0.8, critical: 0.95 };
+
 /** medium past the threshold, high past 1.5×, critical past 2×. */
 export function severityFor(absZ: number, threshold: number): Severity {
   if (absZ > 2 * threshold) return "critical";

@@ -4,6 +4,7 @@
 import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
 import type { IngestHealth } from "../dashboards/overview-view";
+import type { MitigationView } from "../mitigation/mitigation-view";
 
 export const EVENTS_CHANNEL = "tidewatch_events";
 
@@ -14,10 +15,12 @@ export interface EventPayloads {
   "campaign.updated": CampaignView;
   /** A setting others may be looking at changed (maintenance, rules, calendar, detector thresholds). */
   "settings.changed": { entityType: SettingsEntity; entityId: string; action: string };
+  /** A mitigation was proposed or changed status, TTL or decision. */
+  "mitigation.updated": MitigationView;
 }
 
 /** The audited entities whose changes every open dashboard should see at once. */
-export const SETTINGS_ENTITIES = ["maintenance_window", "suppression_rule", "calendar_entry", "detector_setting"] as const;
+export const SETTINGS_ENTITIES = ["maintenance_window", "suppression_rule", "calendar_entry", "detector_setting", "mitigation_playbook"] as const;
 export type SettingsEntity = (typeof SETTINGS_ENTITIES)[number];
 
 export function isSettingsEntity(value: string): value is SettingsEntity {
