@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertDedupKey } from "../../lib/alerts/alert-dedup-key";
 import { recordDetection } from "../../lib/db/alert-recording-queries";
 import type { Detection } from "../../lib/detect/detector";
+import { fastFloodDetector } from "../../lib/detect/detectors/flow/fast-flood-detector";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 import { makeDetection, makeDevice } from "./fixtures";
 
@@ -51,6 +52,22 @@ describe("recordDetection", () => {
     expect(await t.prisma.event.count()).toBe(events + 1);
     // a new recording (another key) still counts
     expect((await recordDetection(t.prisma, { ...repeat, writeKey: "k-2" })).alert.occurrences).toBe(3);
+  });
+
+  it("the minute pipeline's DDoS alert arriving minutes after the fast path's folds into it: one alert, raised when the fast path saw the flood", async () => {
+    const d = await makeDevice(t.prisma);
+    const windowEnd = Date.parse("2026-11-19T10:00:05Z");
+    const rates = { packetsPerSec: 2_000, inboundBps: 8e6, flowsPerSec: 10, distinctSources: 20, outboundBps: 1.6e6 };
+    const [fast] = fastFloodDetector.run({
+      window: { host: "10.1.2.3", startMs: windowEnd - 5_000, windowMs: 5_000, judgedAtMs: windowEnd, packetsIn: 500_000, bytesIn: 4e7, flowsIn: 100, synFlowsIn: 0, distinctSources: 100, packetsOut: 1_000, bytesOut: 1e6, topSources: [], topPorts: [] },
+      baseline: { windows: 100, mean: rates, peak: rates },
+    });
+    const first = await recordDetection(t.prisma, { deviceId: d.id, detection: { ...fast!, dedupKey: alertDedupKey(d.id, fast!) } });
+    // the minute detector's finding for the minute the flood began, recorded after the lateness allowance
+    const minute: Detection = { ...makeDetection(d.id), detector: "flow-ddos", anomalyType: "ddos", metric: "packetsPerSec", score: 9, severity: "critical", observed: at("2026-11-19T10:00:00Z") };
+    const folded = await recordDetection(t.prisma, { deviceId: d.id, detection: { ...minute, dedupKey: alertDedupKey(d.id, minute) } });
+    expect(folded).toMatchObject({ created: false, alert: { id: first.alert.id, occurrences: 2, type: "ddos", createdAt: first.alert.createdAt } });
+    expect(await t.prisma.alert.count({ where: { deviceId: d.id } })).toBe(1);
   });
 
   it("a different metric on the same device is a separate alert", async () => {
