@@ -136,16 +136,16 @@ export async function sendFlood(port: number, opts: FloodOptions, until?: Promis
 }
 
 /**
- * Ordinary traffic towards `hosts` for `seconds` (a few hundred packets/s each, answered outbound), so
- * the fast path learns their usual windows before a flood; resolves when done.
+ * Ordinary traffic towards `hosts` for `seconds` or until `signal` aborts (a few hundred packets/s each,
+ * answered outbound), so the fast path learns their usual windows before a flood; resolves when done.
  */
-export async function sendBackground(port: number, hosts: readonly string[], seconds: number, exporter = "127.0.0.62"): Promise<void> {
+export async function sendBackground(port: number, hosts: readonly string[], seconds: number, signal?: AbortSignal, exporter = "127.0.0.62"): Promise<void> {
   const socket = dgram.createSocket("udp4");
   await new Promise<void>((resolve) => socket.bind(0, exporter, () => resolve()));
   let sequence = 0;
   const endAt = Date.now() + seconds * 1000;
   try {
-    while (Date.now() < endAt) {
+    while (Date.now() < endAt && !signal?.aborted) {
       const now = Date.now();
       const flows: FlowExportRecord[] = hosts.flatMap((host, i) => [
         { srcAddr: `203.0.113.${(i % 250) + 1}`, dstAddr: host, srcPort: 50_000 + i, dstPort: 443, protocol: 6, bytes: 120_000, packets: 200, startMs: now - 1000, endMs: now, tcpFlags: 0x1b },
