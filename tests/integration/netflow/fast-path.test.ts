@@ -33,7 +33,9 @@ describe("the fast path for volumetric floods", () => {
     expect(["high", "critical"]).toContain(alert.severity);
     const evidence = alert.evidence as Record<string, unknown>;
     expect(evidence).toMatchObject({ fastPath: true, host, window: { seconds: 5 } });
-    expect(evidence.packetsPerSec as number).toBeGreaterThan(50_000);
+    // an open window is judged on its counts so far over the whole window's length (a lower bound of the
+    // flood's rate), so the reported rate is at least the cold-host minimum of 50,000 packets/s
+    expect(evidence.packetsPerSec as number).toBeGreaterThanOrEqual(50_000);
     expect((evidence.topSources as { peer: string }[])[0]!.peer).toMatch(/^198\.18\./);
     expect((evidence.topPorts as { port: string }[])[0]!.port).toMatch(/^17\//);
     // one alert for the host, however many windows the flood lasted
