@@ -62,9 +62,23 @@ export function createPrefixSafety(policy: PrefixSafetyPolicy): PrefixSafety {
   return {
     checkPrefix,
     checkRoute(route) {
-      // A FlowSpec rule's source only narrows what it matches (attackers are outside), so only the
-      // destination, the part that gets dropped, is held to the rules.
-      return checkPrefix(route.kind === "blackhole" ? route.prefix : route.destination);
+      if (route.kind === "blackhole") return checkPrefix(route.prefix);
+      // A FlowSpec rule's source only narrows what it matches (attackers are outside), so the
+      // destination, the traffic that gets dropped, is held to the rules. One exception: blocking an
+      // exfiltration drops an internal host's traffic to one outside host, so its destination is outside
+      // by nature; it passes when its source (the internal side) passes and the destination is one host.
+      const verdict = checkPrefix(route.destination);
+      if (verdict.ok || verdict.code !== "outside-monitored" || !route.source) return verdict;
+      const source = checkPrefix(route.source);
+      const destination = parsePrefix(route.destination);
+      const oneHost = destination.ok && destination.range[1] === (destination.range[0].kind() === "ipv4" ? 32 : 128);
+      if (source.ok) {
+        return oneHost ? source : refuse("outside-monitored", `${verdict.reason}; a rule from an internal source may name only one outside host`);
+      }
+      // An internal source refused for its own sake (protected, too short) says so; otherwise the destination's reason.
+      const parsedSource = parsePrefix(route.source);
+      const internal = parsedSource.ok && monitored.some((m) => contains(m, parsedSource.range));
+      return internal ? source : verdict;
     },
   };
 }
@@ -129,4 +143,15 @@ function contains(outer: Range, inner: Range): boolean {
 /** The policy the settings give: monitored = INTERNAL_SUBNETS, protected = MITIGATION_PROTECTED_PREFIXES. */
 export function prefixSafetyPolicy(e: { INTERNAL_SUBNETS: readonly string[]; MITIGATION_PROTECTED_PREFIXES: readonly string[] }): PrefixSafetyPolicy {
   return { monitored: e.INTERNAL_SUBNETS, protected: e.MITIGATION_PROTECTED_PREFIXES };
+}
+
+/** A prefix in one spelling (lower-case compressed IPv6, IPv4-mapped as IPv4); unparseable text as given. */
+export function canonicalPrefix(prefix: string): string {
+  const text = prefix.trim();
+  try {
+    const [addr, bits] = normalise(ipaddr.parseCIDR(text));
+    return `${addr.toString()}/${bits}`;
+  } catch {
+    return text;
+  }
 }

@@ -60,6 +60,17 @@ describe("prefix safety", () => {
     expect(safety.checkRoute({ ...flow, destination: "198.51.100.0/24" })).toMatchObject({ ok: false, code: "outside-monitored" });
   });
 
+  it.each([
+    ["an internal host's traffic to one outside host (exfiltration)", "10.1.2.3/32", "198.51.100.9/32", { ok: true, prefix: "10.1.2.3/32" }],
+    ["an internal host's traffic to an outside /24", "10.1.2.3/32", "198.51.100.0/24", { ok: false, code: "outside-monitored" }],
+    ["an outside source to an outside host", "198.51.100.7/32", "198.51.100.9/32", { ok: false, code: "outside-monitored" }],
+    ["a protected internal source", "10.0.0.1/32", "198.51.100.9/32", { ok: false, code: "protected" }],
+    ["a whole internal /8 as the source", "10.0.0.0/8", "198.51.100.9/32", { ok: false, code: "too-short" }],
+  ])("FlowSpec from an internal source: %s", (_what, source, destination, verdict) => {
+    const route: MitigationRoute = { kind: "flowspec", source, destination, action: { type: "discard" } };
+    expect(safety.checkRoute(route)).toMatchObject(verdict);
+  });
+
   it("with no monitored networks refuses everything and says none are configured", () => {
     const none = createPrefixSafety({ monitored: [], protected: [] });
     expect(none.checkPrefix("10.1.2.3/32")).toMatchObject({ ok: false, code: "outside-monitored", reason: expect.stringMatching(/none configured/) });
