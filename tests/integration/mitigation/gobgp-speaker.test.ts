@@ -1,0 +1,149 @@
+// The BGP speaker against real daemons: Tidewatch drives gobgpd (Debian's gobgpd) over gRPC, and BIRD 2
+// (Debian's bird2), peering with it as an edge router would, must install the announced /32 as a
+// blackhole carrying 65535:666, apply FlowSpec rules, and lose them on withdrawal. A prefix that prefix
+// safety refuses never reaches BIRD; a new speaker (Tidewatch restarted) reads back what is announced.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MitigationRoute } from "@/lib/mitigation/bgp-speaker";
+import { createBgpSpeaker } from "@/lib/mitigation/create-speaker";
+import { GobgpError, GobgpSpeaker } from "@/lib/mitigation/gobgp-speaker";
+import { PrefixRefusedError } from "@/lib/mitigation/guarded-speaker";
+import { parseEnv } from "@/lib/env";
+import { routeKey } from "@/lib/mitigation/route-text";
+import { startBgpLab, type BgpLab, type BirdRoute } from "../../../scripts/lib/bgp-lab";
+
+const host: MitigationRoute = { kind: "blackhole", prefix: "10.20.30.40/32", communities: ["65535:666", "65000:100"] };
+const host6: MitigationRoute = { kind: "blackhole", prefix: "fd00:20::40/128", communities: ["65535:666"] };
+const dnsFlood: MitigationRoute = {
+  kind: "flowspec",
+  destination: "10.20.30.41/32",
+  source: "198.51.100.0/24",
+  protocols: [17],
+  sourcePorts: [53],
+  action: { type: "discard" },
+};
+const synLimit: MitigationRoute = {
+  kind: "flowspec",
+  destination: "10.20.30.42/32",
+  protocols: [6],
+  destinationPorts: [443, 80],
+  action: { type: "rate-limit", bytesPerSecond: 125_000 },
+};
+
+const bird = (routes: BirdRoute[], network: string) => routes.find((r) => r.network === network);
+
+let lab: BgpLab;
+
+beforeAll(async () => {
+  lab = await startBgpLab();
+  await lab.waitEstablished();
+});
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+function speakerFor(api: string, timeoutSec = 3) {
+  const env = parseEnv({ MITIGATION_BGP: "gobgp", GOBGP_API: api, GOBGP_TIMEOUT_SEC: String(timeoutSec), INTERNAL_SUBNETS: "10.0.0.0/8,fd00::/8" });
+  const speaker = createBgpSpeaker(env);
+  if (!speaker) throw new Error("MITIGATION_BGP=gobgp made no speaker");
+  return speaker;
+}
+
+describe("GoBGP speaker with BIRD as the edge router", () => {
+  it("a /32 blackhole reaches BIRD as a blackhole with 65535:666, and leaves on withdrawal", async () => {
+    const speaker = speakerFor(lab.gobgpApi);
+    try {
+      await speaker.announce(host);
+      await speaker.announce(host); // idempotent
+      const routes = await lab.waitForRoutes("10.20.30.40/32 in BIRD", (rs) => bird(rs, "10.20.30.40/32") !== undefined);
+      const installed = bird(routes, "10.20.30.40/32")!;
+      expect(installed).toMatchObject({ table: "master4", dest: "blackhole" });
+      expect(installed.attributes["BGP.community"]).toMatch(/\(65535,666\)/);
+      expect(installed.attributes["BGP.community"]).toMatch(/\(65000,100\)/);
+      expect(installed.attributes["BGP.as_path"]).toBe("65000");
+      expect(installed.attributes["BGP.next_hop"]).toBe("192.0.2.1");
+
+      await speaker.withdraw(host);
+      await speaker.withdraw(host); // withdrawing what is gone is not an error
+      await lab.waitForRoutes("10.20.30.40/32 gone from BIRD", (rs) => bird(rs, "10.20.30.40/32") === undefined);
+      expect(await speaker.listAnnounced()).toEqual([]);
+    } finally {
+      await speaker.close();
+    }
+  });
+
+  it("an IPv6 /128 blackhole and FlowSpec discard/rate-limit rules reach BIRD; listAnnounced decodes them back", async () => {
+    const speaker = speakerFor(lab.gobgpApi);
+    try {
+      for (const r of [host, host6, dnsFlood, synLimit]) await speaker.announce(r);
+      const routes = await lab.waitForRoutes("all four routes in BIRD", (rs) => rs.length >= 4);
+      expect(bird(routes, "fd00:20::40/128")).toMatchObject({ table: "master6", dest: "blackhole" });
+      const flows = routes.filter((r) => r.table === "flowtab4");
+      expect(flows.map((f) => f.network).sort()).toEqual([
+        "flow4 { dst 10.20.30.41/32; src 198.51.100.0/24; proto 17; sport 53; }",
+        "flow4 { dst 10.20.30.42/32; proto 6; dport 80,443; }",
+      ]);
+      // traffic-rate (type 0x80, sub-type 0x06): rate 0 discards; 125000 bytes/s is 0x47F42400 as a float
+      const community = (network: string) => flows.find((f) => f.network.startsWith(network))!.attributes["BGP.ext_community"];
+      expect(community("flow4 { dst 10.20.30.41/32")).toBe("(generic, 0x80060000, 0x0)");
+      expect(community("flow4 { dst 10.20.30.42/32")).toBe("(generic, 0x80060000, 0x47f42400)");
+
+      const announced = await speaker.listAnnounced();
+      const byKey = new Map(announced.map((a) => [a.key, a.route]));
+      expect([...byKey.keys()].sort()).toEqual([host, host6, dnsFlood, synLimit].map(routeKey).sort());
+      expect(byKey.get(routeKey(host))).toEqual({ ...host, nextHop: "192.0.2.1" });
+      expect(byKey.get(routeKey(host6))).toEqual({ ...host6, nextHop: "100::1" });
+      expect(byKey.get(routeKey(dnsFlood))).toEqual(dnsFlood);
+      expect(byKey.get(routeKey(synLimit))).toEqual({ ...synLimit, destinationPorts: [80, 443] });
+    } finally {
+      await speaker.close();
+    }
+  });
+
+  it("a restarted Tidewatch (a new speaker) still sees the routes, and can withdraw them", async () => {
+    const again = speakerFor(lab.gobgpApi);
+    try {
+      const keys = (await again.listAnnounced()).map((a) => a.key).sort();
+      expect(keys).toEqual([host, host6, dnsFlood, synLimit].map(routeKey).sort());
+      for (const r of [host, host6, dnsFlood, synLimit]) await again.withdraw(r);
+      await lab.waitForRoutes("every route gone from BIRD", (rs) => rs.length === 0);
+      expect(await again.listAnnounced()).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it("a /8, the default route and a host outside the monitored networks are refused and never reach BIRD", async () => {
+    const speaker = speakerFor(lab.gobgpApi);
+    try {
+      for (const prefix of ["10.0.0.0/8", "0.0.0.0/0", "198.51.100.7/32"]) {
+        const err = await speaker.announce({ kind: "blackhole", prefix, communities: ["65535:666"] }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(PrefixRefusedError);
+        expect((err as Error).message).toContain(prefix);
+      }
+      // A route announced after them arrives alone: the refused ones were never sent.
+      await speaker.announce(host);
+      const routes = await lab.waitForRoutes("10.20.30.40/32 in BIRD", (rs) => bird(rs, "10.20.30.40/32") !== undefined);
+      expect(routes.map((r) => r.network)).toEqual(["10.20.30.40/32"]);
+      expect((await speaker.listAnnounced()).map((a) => a.key)).toEqual([routeKey(host)]);
+      await speaker.withdraw(host);
+      await lab.waitForRoutes("10.20.30.40/32 gone from BIRD", (rs) => rs.length === 0);
+    } finally {
+      await speaker.close();
+    }
+  });
+
+  it("gobgpd not reachable: a clear error naming GOBGP_API, within the deadline", async () => {
+    const speaker = new GobgpSpeaker({ address: "127.0.0.1:1", timeoutMs: 2000, nextHop: "192.0.2.1", nextHopV6: "100::1" });
+    try {
+      const started = Date.now();
+      const err = await speaker.listAnnounced().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GobgpError);
+      expect((err as Error).message).toMatch(/gobgpd at 127\.0\.0\.1:1 \(GOBGP_API\) (is unreachable|did not answer within 2 s)/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      await expect(speaker.announce(host)).rejects.toThrow(/could not announce blackhole\|10\.20\.30\.40\/32: gobgpd at 127\.0\.0\.1:1/);
+    } finally {
+      await speaker.close();
+    }
+  });
+});
