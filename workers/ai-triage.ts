@@ -2,9 +2,12 @@
 // so it never holds the pipeline up and a restart catches up on the last hour), keeps those at or
 // above AI_MIN_SEVERITY that have no analysis yet, and analyses at most AI_CONCURRENCY at once. Lower
 // ones down to AI_BATCH_MIN_SEVERITY are low-priority work: sent together as a Message Batch every
-// AI_BATCH_INTERVAL_SEC, whose answers are read on the same beat.
+// AI_BATCH_INTERVAL_SEC, whose answers are read on the same beat. Campaigns at or above AI_MIN_SEVERITY
+// are analysed as a whole: their lead alert again, with the campaign in its context, each time the
+// campaign gains a threat type or escalates (the fingerprint says so; no call twice for the same).
 import type Anthropic from "@anthropic-ai/sdk";
-import { alertsToTriage, failStalePending, hasAiAnalysis, triageCursorStart } from "@/lib/db/ai-analysis-queries";
+import { alertsToTriage, campaignsToTriage, failStalePending, hasAiAnalysis, hasAiAnalysisWith, triageCursorStart } from "@/lib/db/ai-analysis-queries";
+import { alertFingerprint } from "@/lib/ai/triage-context";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Logger } from "@/lib/log";
 import { batchSeverities, collectBatches, severitiesAtLeast, triageAlert, triageBatch, type TriageSettings } from "@/lib/ai/triage-service";
@@ -18,6 +21,10 @@ const MAX_QUEUED = 500;
 
 export class AiTriageQueue {
   private cursor = 0;
+  /** Campaigns changed after this are looked at on the next poll. */
+  private campaignCursor = new Date(0);
+  /** Alerts queued or being analysed, so a campaign's lead alert is not analysed twice at once. */
+  private readonly busy = new Set<number>();
   private readonly queued: number[] = [];
   private readonly batchQueued: number[] = [];
   private batchTimer: NodeJS.Timeout | undefined;
@@ -45,6 +52,7 @@ export class AiTriageQueue {
     const stale = await failStalePending(prisma, new Date(now - settings.timeoutMs * (settings.maxRetries + 1) - 60_000));
     if (stale > 0) log.warn("AI analyses interrupted by a restart marked failed", { count: stale });
     this.cursor = await triageCursorStart(prisma, new Date(now - CATCH_UP_MS));
+    this.campaignCursor = new Date(now - CATCH_UP_MS);
     log.info(settings.apiKey ? "AI triage on" : "AI triage off (no ANTHROPIC_API_KEY): alerts get a row saying so", {
       model: settings.model,
       minSeverity: settings.minSeverity,
@@ -72,8 +80,16 @@ export class AiTriageQueue {
     const rows = await alertsToTriage(this.opts.prisma, this.cursor, [...now, ...batchSeverities(settings)], MAX_QUEUED - this.queued.length - this.batchQueued.length);
     for (const { id, severity } of rows) {
       this.cursor = id;
-      if (await hasAiAnalysis(this.opts.prisma, id)) continue;
+      if (this.busy.has(id) || (await hasAiAnalysis(this.opts.prisma, id))) continue;
+      this.busy.add(id);
       (now.includes(severity) ? this.queued : this.batchQueued).push(id);
+    }
+    const campaigns = await campaignsToTriage(this.opts.prisma, this.campaignCursor, now, MAX_QUEUED - this.queued.length - this.batchQueued.length);
+    for (const c of campaigns) {
+      this.campaignCursor = c.updatedAt;
+      if (this.busy.has(c.lead.id) || (await hasAiAnalysisWith(this.opts.prisma, c.lead.id, alertFingerprint(c.lead, c)))) continue;
+      this.busy.add(c.lead.id);
+      this.queued.push(c.lead.id);
     }
     this.pump();
   }
@@ -83,6 +99,7 @@ export class AiTriageQueue {
       const alertId = this.queued.shift()!;
       const run = this.analyse(alertId).finally(() => {
         this.inFlight.delete(run);
+        this.busy.delete(alertId);
         this.pump();
       });
       this.inFlight.add(run);
@@ -105,6 +122,7 @@ export class AiTriageQueue {
     const { prisma, settings, clock, log, client } = this.opts;
     this.batching ??= (async () => {
       const ids = this.batchQueued.splice(0);
+      for (const id of ids) this.busy.delete(id);
       if (ids.length > 0) {
         const { batchId, sent } = await triageBatch(prisma, settings, ids, { now: () => new Date(clock.now()), client });
         if (batchId) log.info("low-priority alerts sent as a batch", { batchId, alerts: sent });

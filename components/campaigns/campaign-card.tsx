@@ -6,6 +6,7 @@ import { SEVERITY_RANK } from "@/lib/detect/severity";
 import { StatusBadge } from "@/components/alerts/status-badge";
 import { CampaignDeliveries } from "@/components/integrations/subject-deliveries";
 import { formatFullTime, formatTime } from "@/components/ui/format-time";
+import { humanize } from "@/components/ui/humanize";
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
@@ -89,6 +90,19 @@ export function CampaignCard({ campaign, isNew }: { campaign: CampaignSummaryVie
         <p className="faint campaign-note">
           {campaign.alertIds.length - campaign.members.length} member alert(s) no longer exist.
         </p>
+      ) : null}
+      {campaign.analysis ? (
+        <section className="campaign-analysis" aria-label="AI analysis of the campaign" data-testid="campaign-analysis">
+          <p>
+            <span className="faint">AI analysis (advisory): </span>
+            <strong>{humanize(campaign.analysis.verdict)}</strong>{" "}
+            <span className="muted">({Math.round(campaign.analysis.confidence * 100)}% confidence)</span>
+          </p>
+          <p>{campaign.analysis.summary}</p>
+          <p className="faint">
+            <Link href={`/alerts/${campaign.analysis.alertId}`}>Causes, commands and actions on the lead alert</Link>
+          </p>
+        </section>
       ) : null}
       <CampaignDeliveries campaignId={campaign.id} version={campaign.lastSeenAt} />
     </article>

@@ -32,3 +32,4 @@ export const aiAnalysisSchema = z.object({
 });
 
 export type AiAnalysis = z.infer<typeof aiAnalysisSchema>;
+export type AiVerdict = (typeof AI_VERDICTS)[number];

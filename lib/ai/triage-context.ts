@@ -1,7 +1,9 @@
 // What Claude is told about an alert: the fixed instructions (cached by the API as a prompt prefix) and
 // the alert's own context as JSON: the alert and its evidence, the device (name, role, site), the
 // baseline for the hour, the device's recent alerts, maintenance and calendar entries around it, and
-// similar past alerts with the analysts' verdicts. Pure: lib/db gathers the rows.
+// similar past alerts with the analysts' verdicts, and, when the alert belongs to a correlated campaign,
+// the campaign with its member threats (the analysis then covers the campaign as a whole). Pure: lib/db
+// gathers the rows.
 import crypto from "node:crypto";
 import type { Masker } from "./masking";
 
@@ -24,8 +26,21 @@ export interface TriageAlert {
   status: string;
 }
 
+/** The correlated campaign an alert belongs to (lib/alerts/campaign-correlator.ts), members oldest first. */
+export interface TriageCampaign {
+  id: number;
+  severity: string;
+  confidence: number;
+  types: string[];
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  members: { alertId: number; device: string; alertType: string; severity: string; observedAt: Date; explanation: string }[];
+}
+
 export interface TriageInput {
   alert: TriageAlert;
+  /** Set when the alert is a member of a campaign. */
+  campaign?: TriageCampaign | null;
   device: { name: string; role: string; site: string; managementIp: string | null; tags: string[]; vendor: string | null };
   baseline: { hourOfWeek: number; mean: number; std: number; median: number | null; p95: number; p99: number | null; count: number } | null;
   recentAlerts: { alertType: string; severity: string; observedAt: Date; status: string; truePositive: number; falsePositive: number }[];
@@ -39,6 +54,8 @@ export const TRIAGE_INSTRUCTIONS = `You are a senior network security analyst he
 
 You receive one alert as JSON: the alert (detector, type, severity, score, observed vs expected values, the detector's own explanation, feature contributions, evidence such as top talkers), the device (name, role, site, vendor when known), the learnt baseline for that hour of the week, the device's recent alerts with analysts' verdicts, maintenance windows and business-calendar entries around the alert time, and similar past alerts with the analysts' verdicts and notes.
 
+When the JSON has a campaign, the alert is one of several threats Tidewatch correlated (different threat types on the same device or address within minutes, for example a DDoS alongside exfiltration): analyse the campaign as a whole, its members in order, and say whether they look like one coordinated attack (a flood as a diversion for data theft, say) or coincident unrelated events; the verdict and actions then cover the campaign.
+
 Addresses shown as internal-host-N are internal hosts masked for privacy; refer to them by that placeholder.
 
 Produce the structured analysis:
@@ -51,10 +68,18 @@ Produce the structured analysis:
 
 Be precise and brief. Do not invent facts that are not in the context.`;
 
-/** Equal for alerts that say the same thing, so one analysis can serve repeats on other days. */
-export function alertFingerprint(a: Pick<TriageAlert, "deviceId" | "detector" | "alertType" | "anomalyType" | "metric" | "severity">): string {
-  const key = [a.deviceId, a.detector, a.alertType, a.anomalyType, a.metric ?? "", a.severity].join("|");
-  return crypto.createHash("sha256").update(key).digest("hex").slice(0, 32);
+/**
+ * Equal for alerts that say the same thing, so one analysis can serve repeats on other days. An alert
+ * in a campaign says more: the campaign's id, severity and threat types are part of it, so a campaign
+ * that grows or escalates is analysed afresh.
+ */
+export function alertFingerprint(
+  a: Pick<TriageAlert, "deviceId" | "detector" | "alertType" | "anomalyType" | "metric" | "severity">,
+  campaign?: Pick<TriageCampaign, "id" | "severity" | "types"> | null,
+): string {
+  const key = [a.deviceId, a.detector, a.alertType, a.anomalyType, a.metric ?? "", a.severity];
+  if (campaign) key.push(`campaign:${campaign.id}`, campaign.severity, [...campaign.types].sort().join(","));
+  return crypto.createHash("sha256").update(key.join("|")).digest("hex").slice(0, 32);
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -87,12 +112,24 @@ export function buildTriageContext(input: TriageInput, masker: Masker): Record<s
     maintenanceWindows: input.maintenance.map((m) => ({ ...m, startsAt: iso(m.startsAt), endsAt: iso(m.endsAt) })),
     calendarEntries: input.calendar.map((c) => ({ ...c, startsAt: iso(c.startsAt), endsAt: iso(c.endsAt) })),
     similarPastAlerts: input.similar.map((s) => ({ ...s, observedAt: iso(s.observedAt) })),
+    ...(input.campaign ? { campaign: campaignContext(input.campaign) } : {}),
   };
   return masker.mask(context);
 }
 
+function campaignContext(c: TriageCampaign) {
+  return {
+    severity: c.severity,
+    confidence: round(c.confidence),
+    threatTypes: c.types,
+    firstSeenAt: iso(c.firstSeenAt),
+    lastSeenAt: iso(c.lastSeenAt),
+    members: c.members.map((m) => ({ ...m, observedAt: iso(m.observedAt) })),
+  };
+}
+
 export function triageUserMessage(context: Record<string, unknown>): string {
-  return `Triage this alert.\n\n${JSON.stringify(context)}`;
+  return `${"campaign" in context ? "Triage this campaign (the alert below and the campaign's other threats)." : "Triage this alert."}\n\n${JSON.stringify(context)}`;
 }
 
 function round(n: number): number {

@@ -95,7 +95,7 @@ export async function triageAlert(
 ): Promise<TriageResult> {
   const input = await gatherTriageInput(db, alertId);
   if (!input) throw notFound("alert");
-  const fingerprint = alertFingerprint(input.alert);
+  const fingerprint = alertFingerprint(input.alert, input.campaign);
   const base = { alertId, fingerprint, requestedById: opts.requestedById };
   const refuse = async (status: AiAnalysisStatus, reason: string): Promise<TriageResult> => {
     await recordAiNoCall(db, { ...base, status, reason, now: opts.now() });
@@ -205,7 +205,7 @@ export async function triageBatch(db: DbClient, settings: TriageSettings, alertI
   for (const alertId of alertIds) {
     const input = await gatherTriageInput(db, alertId);
     if (!input) continue;
-    const fingerprint = alertFingerprint(input.alert);
+    const fingerprint = alertFingerprint(input.alert, input.campaign);
     const base = { alertId, fingerprint, requestedById: null };
     if (!settings.apiKey) {
       await recordAiNoCall(db, { ...base, status: "disabled", reason: "AI triage is off: no ANTHROPIC_API_KEY is set", now: opts.now() });

@@ -6,12 +6,16 @@ import { budgetDayStart, type DailyUsage } from "../ai/budget";
 import type { TokenUsage } from "../ai/cost";
 import type { TriageInput } from "../ai/triage-context";
 import { hourOfWeek } from "../detect/baseline/hour-of-week";
+import { SEVERITY_RANK } from "../detect/severity";
 import { recordAudit } from "./audit-queries";
 import type { DbClient } from "./client";
 import { inTransaction } from "./in-transaction";
 import { latestDeviceMetricBaselines } from "./baseline-queries";
 
 const DAY_MS = 86_400_000;
+/** A campaign's members sent with an analysis at most (oldest first), and each one's explanation cut to this length. */
+const CAMPAIGN_MEMBERS_SENT = 20;
+const MEMBER_EXPLANATION_CHARS = 400;
 /** Serialises budget reservations (check + insert) across the worker and the web app. */
 export const BUDGET_LOCK = 7_301_013;
 
@@ -20,7 +24,7 @@ export async function gatherTriageInput(db: DbClient, alertId: number): Promise<
   const alert = await db.alert.findUnique({ where: { id: alertId }, include: { device: true } });
   if (!alert) return null;
   const at = alert.observedAt;
-  const [baselines, recent, windows, calendar, similar] = await Promise.all([
+  const [baselines, recent, windows, calendar, similar, campaign] = await Promise.all([
     alert.metric ? latestDeviceMetricBaselines(db, alert.deviceId, alert.metric) : Promise.resolve([]),
     db.alert.findMany({
       where: { deviceId: alert.deviceId, id: { not: alert.id }, observedAt: { gte: new Date(at.getTime() - 7 * DAY_MS), lte: at } },
@@ -42,6 +46,18 @@ export async function gatherTriageInput(db: DbClient, alertId: number): Promise<
       take: 5,
       select: { observedAt: true, alertType: true, device: { select: { role: true } }, feedback: { select: { verdict: true, note: true } }, notes: { select: { body: true }, take: 3 } },
     }),
+    alert.campaignId === null
+      ? Promise.resolve(null)
+      : db.campaign.findUnique({
+          where: { id: alert.campaignId },
+          include: {
+            alerts: {
+              orderBy: { observedAt: "asc" },
+              take: CAMPAIGN_MEMBERS_SENT,
+              select: { id: true, alertType: true, severity: true, observedAt: true, explanation: true, device: { select: { name: true } } },
+            },
+          },
+        }),
   ]);
   const how = hourOfWeek(at);
   const b = baselines.find((r) => r.hourOfWeek === how);
@@ -89,6 +105,22 @@ export async function gatherTriageInput(db: DbClient, alertId: number): Promise<
       falsePositive: count(s.feedback, "false_positive"),
       notes: [...s.feedback.flatMap((f) => (f.note ? [f.note] : [])), ...s.notes.map((n) => n.body)].slice(0, 5),
     })),
+    campaign: campaign && {
+      id: campaign.id,
+      severity: campaign.severity,
+      confidence: campaign.confidence,
+      types: campaign.types,
+      firstSeenAt: campaign.firstSeenAt,
+      lastSeenAt: campaign.lastSeenAt,
+      members: campaign.alerts.map((m) => ({
+        alertId: m.id,
+        device: m.device.name,
+        alertType: m.alertType,
+        severity: m.severity,
+        observedAt: m.observedAt,
+        explanation: m.explanation.length > MEMBER_EXPLANATION_CHARS ? `${m.explanation.slice(0, MEMBER_EXPLANATION_CHARS)}…` : m.explanation,
+      })),
+    },
   };
 }
 
@@ -198,6 +230,34 @@ export function alertsToTriage(db: DbClient, afterId: number, severities: readon
     take,
     select: { id: true, severity: true },
   });
+}
+
+/**
+ * Campaigns changed after `since` at the given severities, oldest change first, each with its lead
+ * member (the most severe, then the oldest): the alert the campaign's analysis is made on.
+ */
+export async function campaignsToTriage(db: DbClient, since: Date, severities: readonly string[], take = 50) {
+  const rows = await db.campaign.findMany({
+    where: { updatedAt: { gt: since }, severity: { in: severities as ("low" | "medium" | "high" | "critical")[] } },
+    orderBy: { updatedAt: "asc" },
+    take,
+    select: {
+      id: true,
+      severity: true,
+      types: true,
+      updatedAt: true,
+      alerts: { select: { id: true, deviceId: true, detector: true, alertType: true, anomalyType: true, metric: true, severity: true, observedAt: true } },
+    },
+  });
+  return rows.flatMap(({ alerts, ...c }) => {
+    const lead = [...alerts].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.observedAt.getTime() - b.observedAt.getTime() || a.id - b.id)[0];
+    return lead ? [{ ...c, lead }] : [];
+  });
+}
+
+/** Whether the alert has an analysis (of any outcome) made with this fingerprint. */
+export async function hasAiAnalysisWith(db: DbClient, alertId: number, fingerprint: string): Promise<boolean> {
+  return (await db.aiAnalysis.count({ where: { alertId, fingerprint } })) > 0;
 }
 
 /** Where the worker's queue starts: after the newest alert older than `since` (a restart catches up on the rest). */

@@ -23,6 +23,8 @@ const { systemClock } = await import("../../workers/clock");
 const { triageAlert } = await import("../../lib/ai/triage-service");
 const { costUsd } = await import("../../lib/ai/cost");
 const { recordDetection } = await import("../../lib/db/alert-recording-queries");
+const { saveCampaign } = await import("../../lib/db/campaign-queries");
+const { listCampaignSummaries } = await import("../../lib/db/campaign-summary-queries");
 const { createLogger } = await import("../../lib/log");
 const { GET: analysisGet, POST: analysisPost } = await import("../../app/api/alerts/[id]/analysis/route");
 const { POST: verdictPost } = await import("../../app/api/alerts/[id]/analysis/verdict/route");
@@ -140,6 +142,74 @@ describe("the worker's triage queue", () => {
       expect(fake.maxConcurrent).toBe(concurrency);
       for (const a of alerts) expect((await rowsOf(a.id)).map((r) => r.status)).toEqual(["ok"]);
     }
+  });
+
+  it("analyses a campaign as a whole on its lead alert, again only once it gains a threat type, and shows it with the campaign", async () => {
+    const device = await makeDevice(t.prisma);
+    const record = async (severity: "high" | "critical", anomalyType: string, minute: number) =>
+      (
+        await recordDetection(t.prisma, {
+          deviceId: device.id,
+          detection: makeDetection(device.id, {
+            severity,
+            anomalyType,
+            metric: null,
+            explanation: `${anomalyType} on ${device.name}`,
+            observed: { value: 1, ts: `2026-11-17T14:0${minute}:00.000Z` },
+            dedupKey: `${device.id}:${anomalyType}`,
+          }),
+        })
+      ).alert;
+    const ddos = await record("high", "ddos", 1);
+    const exfiltration = await record("critical", "exfiltration", 3);
+    await runQueue(settings());
+    expect(fake.requests).toHaveLength(2); // each alert on its own, before they were correlated
+    fake.reset();
+
+    const campaign = (members: { id: number; type: string; severity: "high" | "critical"; minute: number }[]) =>
+      saveCampaign(
+        t.prisma,
+        {
+          id: `campaign-${ddos.id}`,
+          members: members.map((m) => ({ alertId: m.id, device: device.name, type: m.type, severity: m.severity, confidence: 0.9, ts: new Date(`2026-11-17T14:0${m.minute}:00Z`) })),
+          types: members.map((m) => m.type),
+          devices: [device.name],
+          firstTs: new Date("2026-11-17T14:01:00Z"),
+          lastTs: new Date(`2026-11-17T14:0${members.at(-1)!.minute}:00Z`),
+          severity: "critical",
+          confidence: 0.97,
+        },
+        [device.id],
+      );
+    const members = [
+      { id: ddos.id, type: "ddos", severity: "high" as const, minute: 1 },
+      { id: exfiltration.id, type: "exfiltration", severity: "critical" as const, minute: 3 },
+    ];
+    const view = await campaign(members);
+    fake.queue({ kind: "answer", json: { ...validAnalysis("A flood on the host as cover for data leaving it"), verdict: "likely_attack", confidence: 0.8 } });
+    await runQueue(settings());
+    expect(fake.requests).toHaveLength(1);
+    const sent = fake.requests[0]!.raw;
+    expect(sent).toContain("Triage this campaign");
+    expect(sent).toContain("ddos on ");
+    expect(sent).toContain("exfiltration on ");
+    // the lead alert is the most severe member; its newest analysis is the campaign's
+    const rows = await rowsOf(exfiltration.id);
+    expect(rows.map((r) => r.status)).toEqual(["ok", "ok"]);
+    const summary = (await listCampaignSummaries(t.prisma)).find((c) => c.id === view.id)!;
+    expect(summary.analysis).toMatchObject({ alertId: exfiltration.id, verdict: "likely_attack", confidence: 0.8, summary: "A flood on the host as cover for data leaving it" });
+
+    // nothing new about the campaign: no second call
+    await runQueue(settings());
+    expect(fake.requests).toHaveLength(1);
+    // a third threat type joins: analysed afresh
+    const scan = await record("high", "port_scan", 5);
+    await runQueue(settings());
+    fake.reset();
+    await campaign([...members, { id: scan.id, type: "port_scan", severity: "high", minute: 5 }]);
+    await runQueue(settings());
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]!.raw).toContain("port_scan on ");
   });
 
   it("sends alerts below AI_MIN_SEVERITY down to AI_BATCH_MIN_SEVERITY as one Message Batch, stored at half price", async () => {

@@ -7,7 +7,7 @@ import { checkBudget, budgetDayStart } from "../../../lib/ai/budget";
 import { costUsd, priceOf, worstCaseCostUsd } from "../../../lib/ai/cost";
 import { createMasker } from "../../../lib/ai/masking";
 import { batchSeverities } from "../../../lib/ai/triage-service";
-import { alertFingerprint, buildTriageContext, type TriageInput } from "../../../lib/ai/triage-context";
+import { alertFingerprint, buildTriageContext, triageUserMessage, type TriageInput } from "../../../lib/ai/triage-context";
 import { createSubnetMatcher } from "../../../lib/telemetry/cidr";
 
 const internal = createSubnetMatcher(["10.0.0.0/8", "192.168.0.0/16", "fd00::/8"]);
@@ -87,11 +87,37 @@ describe("the context sent for an alert", () => {
     expect(Object.keys(ctx).sort()).toEqual(["alert", "baselineForThisHour", "calendarEntries", "device", "maintenanceWindows", "recentAlertsOnDevice", "similarPastAlerts"]);
   });
 
+  it("adds the campaign and its members, masked, when the alert belongs to one, and asks for the campaign's triage", () => {
+    const campaign = {
+      id: 5,
+      severity: "critical",
+      confidence: 0.9712,
+      types: ["ddos", "exfiltration"],
+      firstSeenAt: new Date("2026-11-17T14:01:00Z"),
+      lastSeenAt: new Date("2026-11-17T14:05:00Z"),
+      members: [
+        { alertId: 6, device: "edge-1", alertType: "ddos", severity: "high", observedAt: new Date("2026-11-17T14:01:00Z"), explanation: "flood toward 10.0.5.5" },
+        { alertId: 7, device: "edge-1", alertType: "exfiltration", severity: "critical", observedAt: new Date("2026-11-17T14:05:00Z"), explanation: "10.0.5.5 sends 4 GB out" },
+      ],
+    };
+    const ctx = buildTriageContext(input({ campaign }), createMasker(internal)) as Record<string, any>;
+    expect(ctx.campaign).toMatchObject({ severity: "critical", confidence: 0.971, threatTypes: ["ddos", "exfiltration"], firstSeenAt: "2026-11-17T14:01:00.000Z" });
+    expect(ctx.campaign.members.map((m: { explanation: string }) => m.explanation)).toEqual(["flood toward internal-host-1", "internal-host-1 sends 4 GB out"]);
+    expect(triageUserMessage(ctx)).toMatch(/^Triage this campaign/);
+    expect(triageUserMessage(buildTriageContext(input(), createMasker(internal)))).toMatch(/^Triage this alert\./);
+  });
+
   it("fingerprints alerts by what they say, not by when or which row", () => {
     const a = input().alert;
     expect(alertFingerprint(a)).toBe(alertFingerprint({ ...a, id: 99, observedAt: new Date(0), score: 1 } as typeof a));
     expect(alertFingerprint(a)).not.toBe(alertFingerprint({ ...a, severity: "high" }));
     expect(alertFingerprint(a)).not.toBe(alertFingerprint({ ...a, deviceId: 4 }));
+    // in a campaign, the campaign's state is part of what the alert says
+    const campaign = { id: 5, severity: "high", types: ["ddos", "exfiltration"] };
+    expect(alertFingerprint(a, campaign)).not.toBe(alertFingerprint(a));
+    expect(alertFingerprint(a, campaign)).toBe(alertFingerprint(a, { ...campaign, types: ["exfiltration", "ddos"] }));
+    expect(alertFingerprint(a, campaign)).not.toBe(alertFingerprint(a, { ...campaign, severity: "critical" }));
+    expect(alertFingerprint(a, campaign)).not.toBe(alertFingerprint(a, { ...campaign, types: [...campaign.types, "port_scan"] }));
   });
 });
 
