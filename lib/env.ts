@@ -80,6 +80,17 @@ const envSchema = z.object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_SEC: optional(z.coerce.number().min(0.1).max(86_400)).transform((v) => v ?? 60),
   /** How long one flush may spend storing telemetry before it is abandoned and retried (hung database). */
   FLUSH_DEADLINE_SEC: optional(z.coerce.number().min(0.1).max(600)).transform((v) => v ?? 40),
+  // Storage lifecycle (lib/db/partition-queries.ts, workers/partition-maintainer.ts): day partitions
+  // past their retention are dropped hourly.
+  /**
+   * Days of per-minute samples, flow and syslog rollups kept (whole UTC days; dropped within a day
+   * after). At least 15: baselines train on the last 14 days of minutes.
+   */
+  RETENTION_RAW_DAYS: optional(z.coerce.number().int().min(15).max(3650)).transform((v) => v ?? 35),
+  /** Days of hourly aggregates (metric_samples_hourly) kept; month partitions go once wholly older. */
+  RETENTION_HOURLY_DAYS: optional(z.coerce.number().int().min(2).max(36500)).transform((v) => v ?? 400),
+  /** Days of the live event log kept for browsers resuming their stream (deleted in batches). */
+  EVENT_RETENTION_DAYS: optional(z.coerce.number().min(1).max(365)).transform((v) => v ?? 7),
   /** What the supervisor (`npm start`, `tidewatch`) runs: the web app, the worker, or both (comma list). */
   TIDEWATCH_SERVICES: optional(z.string())
     .transform((v) => (v ?? "web,worker").split(",").map((c) => c.trim()).filter(Boolean))

@@ -6,7 +6,7 @@ import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
 import type { DeviceSummary } from "@/lib/db/device-queries";
 import { saveForecast } from "@/lib/db/forecast-queries";
-import { hourlyMetricMeans } from "@/lib/db/sample-queries";
+import { hourlyMetricMeans } from "@/lib/db/hourly-sample-queries";
 import type { Detection } from "@/lib/detect/detector";
 import { FORECAST_METRICS, ForecastWatch, type ForecastTarget } from "@/lib/detect/models/forecast-watch";
 import type { Logger } from "@/lib/log";

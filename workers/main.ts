@@ -33,6 +33,7 @@ import { NotificationSender } from "./notification-sender";
 import { AiTriageQueue } from "./ai-triage";
 import { triageSettingsFromEnv } from "@/lib/ai/triage-service";
 import { installShutdown } from "./shutdown";
+import { PartitionMaintainer } from "./partition-maintainer";
 import { FastPath } from "./fast-path";
 import { TelemetryRouter } from "./telemetry-router";
 
@@ -96,6 +97,16 @@ async function main(): Promise<void> {
   };
   await heartbeat();
   const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_INTERVAL_MS);
+
+  // partitions for the days telemetry is about to be stored in (retention is wall-clock time, like the event log's)
+  const partitions = new PartitionMaintainer({
+    pool: pool(),
+    prisma,
+    clock: systemClock,
+    log: log.child("partitions"),
+    retentionDays: { raw: e.RETENTION_RAW_DAYS, hourly: e.RETENTION_HOURLY_DAYS },
+  });
+  await partitions.start();
 
   const registry = await DeviceRegistry.load(prisma, log.child("devices"), registryOptionsFromEnv(() => clock.now()));
   discovery = registry;
@@ -179,7 +190,7 @@ async function main(): Promise<void> {
   // time); so do the keys of writes old enough never to be retried.
   const pruneOldEvents = () => {
     const now = new Date(systemClock.now());
-    void pruneEvents(prisma, now)
+    void pruneEvents(prisma, now, e.EVENT_RETENTION_DAYS * 86_400_000)
       .then((count) => count > 0 && log.info("old events pruned", { count }))
       .catch((err) => log.warn("pruning old events failed", { error: String(err) }));
     void pruneAppliedWrites(prisma, now).catch((err) => log.warn("pruning applied-write keys failed", { error: String(err) }));
@@ -234,6 +245,7 @@ async function main(): Promise<void> {
       clearInterval(heartbeatTimer);
       clearInterval(flushTimer);
       clearInterval(pruneTimer);
+      await partitions.stop();
       clearInterval(trainTimer);
       clearInterval(forecastTimer);
       await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));

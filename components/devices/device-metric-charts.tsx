@@ -18,6 +18,7 @@ const COLORS = { line: "#4fb3d9", axis: "#6b7a8e", grid: "#243041" } as const;
 
 const hourMinute = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const weekday = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric" });
+const monthDay = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
 const tooltipTime = new Intl.DateTimeFormat(undefined, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
 export function DeviceMetricCharts({
@@ -83,7 +84,8 @@ function MetricChart({ series, metric }: { series: DeviceSeries; metric: DeviceM
   const latest = [...rows].reverse().find((r) => r.value !== null)?.value ?? null;
   const from = series.from ? Date.parse(series.from) : (rows[0]?.ts ?? 0);
   const to = series.to ? Date.parse(series.to) : (rows.at(-1)?.ts ?? 0);
-  const tick = to - from > 36 * 3_600_000 ? weekday : hourMinute;
+  // beyond two weeks a weekday no longer says which day it is
+  const tick = to - from > 14 * 86_400_000 ? monthDay : to - from > 36 * 3_600_000 ? weekday : hourMinute;
   const headingId = `metric-${metric.metric}-heading`;
   return (
     <figure className="device-metric-figure" data-testid="metric-chart" data-metric={metric.metric} aria-labelledby={headingId}>

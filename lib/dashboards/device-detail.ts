@@ -5,12 +5,13 @@
 import type { MaintenanceWindowView } from "../alerts/settings-views";
 
 /** The time ranges the metric charts offer, newest sample backwards. */
-export const DEVICE_SERIES_RANGES = ["6h", "24h", "7d"] as const;
+export const DEVICE_SERIES_RANGES = ["6h", "24h", "7d", "30d", "1y"] as const;
 export type DeviceSeriesRange = (typeof DEVICE_SERIES_RANGES)[number];
 export const DEFAULT_SERIES_RANGE: DeviceSeriesRange = "24h";
 
-export const SERIES_RANGE_MINUTES: Record<DeviceSeriesRange, number> = { "6h": 6 * 60, "24h": 24 * 60, "7d": 7 * 24 * 60 };
-export const SERIES_RANGE_LABELS: Record<DeviceSeriesRange, string> = { "6h": "6 hours", "24h": "24 hours", "7d": "7 days" };
+// ranges read in whole-hour bins (7d and longer) come from the hourly aggregates (lib/db/hourly-sample-queries.ts)
+export const SERIES_RANGE_MINUTES: Record<DeviceSeriesRange, number> = { "6h": 6 * 60, "24h": 24 * 60, "7d": 7 * 24 * 60, "30d": 30 * 24 * 60, "1y": 365 * 24 * 60 };
+export const SERIES_RANGE_LABELS: Record<DeviceSeriesRange, string> = { "6h": "6 hours", "24h": "24 hours", "7d": "7 days", "30d": "30 days", "1y": "year" };
 
 /** Points per metric the charts get at most; a small chart is a few hundred pixels wide. */
 export const MAX_SERIES_POINTS = 300;

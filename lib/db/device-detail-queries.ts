@@ -17,6 +17,7 @@ import { METRIC_INFO, METRICS, type MetricName } from "../telemetry/metrics";
 import { latestBaselineVersion } from "./baseline-queries";
 import type { DbClient } from "./client";
 import { listMaintenanceWindows } from "./maintenance-queries";
+import { binnedMeansFromHours, latestHour } from "./hourly-sample-queries";
 import { latestSampleTime } from "./sample-queries";
 
 const MINUTE = 60_000;
@@ -69,7 +70,11 @@ export async function getDeviceDetail(
 export async function readDeviceSeries(pool: pg.Pool, deviceId: number, range: DeviceSeriesRange): Promise<DeviceSeries> {
   const rangeMinutes = SERIES_RANGE_MINUTES[range];
   const binMinutes = seriesBinMinutes(rangeMinutes);
-  const newest = await latestSampleTime(pool, [deviceId]);
+  // hour-wide bins (ranges of days and more) come from the hourly aggregates, which outlive the minutes
+  const fromHours = binMinutes % 60 === 0;
+  const newestMinute = await latestSampleTime(pool, [deviceId]);
+  const newestHour = !newestMinute && fromHours ? await latestHour(pool, deviceId) : null;
+  const newest = newestMinute ?? (newestHour ? new Date(newestHour.getTime() + 59 * MINUTE) : null);
   if (!newest) return { range, binMinutes, newestSampleAt: null, from: null, to: null, timestamps: [], metrics: [] };
 
   // Bins are aligned to the epoch (so they stay put as new minutes arrive) and the span is whole bins
@@ -78,13 +83,17 @@ export async function readDeviceSeries(pool: pg.Pool, deviceId: number, range: D
   const to = new Date(Math.ceil((newest.getTime() + MINUTE) / binMs) * binMs);
   const from = new Date(to.getTime() - Math.ceil(rangeMinutes / binMinutes) * binMs);
   const averages = METRICS.map((m, i) => `avg(${METRIC_INFO[m].column}) AS m${i}`).join(", ");
-  const res = await pool.query<Record<string, number | null> & { bin: Date }>(
-    `SELECT date_bin(make_interval(mins => $4::int), ts, TIMESTAMPTZ 'epoch') AS bin, ${averages}
-     FROM metric_samples WHERE device_id = $1 AND ts >= $2 AND ts < $3 GROUP BY 1 ORDER BY 1`,
-    [deviceId, from, to, binMinutes],
-  );
+  const rows = fromHours
+    ? await binnedMeansFromHours(pool, deviceId, from, to, binMinutes)
+    : (
+        await pool.query<Record<string, number | null> & { bin: Date }>(
+          `SELECT date_bin(make_interval(mins => $4::int), ts, TIMESTAMPTZ 'epoch') AS bin, ${averages}
+           FROM metric_samples WHERE device_id = $1 AND ts >= $2 AND ts < $3 GROUP BY 1 ORDER BY 1`,
+          [deviceId, from, to, binMinutes],
+        )
+      ).rows;
   const metrics = METRICS.flatMap((metric, i) => {
-    const values = res.rows.map((row) => {
+    const values = rows.map((row) => {
       const v = row[`m${i}`];
       return v === null || v === undefined ? null : Number(v);
     });
@@ -98,7 +107,7 @@ export async function readDeviceSeries(pool: pg.Pool, deviceId: number, range: D
     newestSampleAt: newest.toISOString(),
     from: from.toISOString(),
     to: to.toISOString(),
-    timestamps: res.rows.map((row) => row.bin.toISOString()),
+    timestamps: rows.map((row) => row.bin.toISOString()),
     metrics,
   };
 }

@@ -12,7 +12,7 @@ import {
 import { METRIC_INFO, METRICS, type MetricName } from "../telemetry/metrics";
 import type { DbClient } from "./client";
 import { getForecast } from "./forecast-queries";
-import { hourlyMetricMeans } from "./sample-queries";
+import { hourlyMetricMeans } from "./hourly-sample-queries";
 
 const HOUR = 3_600_000;
 /** Alerts marked on one chart at most (two weeks of one device-metric never come near it). */

@@ -6,31 +6,40 @@
 // each batch once however often it is retried.
 import type pg from "pg";
 import type { DeviceFlowSummary } from "../detect/detector";
-import { METRIC_INFO, METRICS, type MetricName, type MetricSample, type MetricValues } from "../telemetry/metrics";
+import { METRIC_INFO, METRICS, type MetricSample, type MetricValues } from "../telemetry/metrics";
 import { claimWrite } from "./applied-write-queries";
 import { transactionWithin } from "./in-transaction";
+import { parseRewrittenHours, recomputeHours, upsertMinutesAndHoursSql } from "./hourly-sample-queries";
 
 /** The pool, or one of its connections inside a transaction. */
 type Queryable = pg.Pool | pg.PoolClient;
 
 const COLUMNS = METRICS.map((m) => METRIC_INFO[m].column);
 const BATCH = 5_000;
+/** insertSamples called on the pool (tests, tools) runs its own transaction, abandoned after this. */
+const STANDALONE_DEADLINE_MS = 5 * 60_000;
 
-export async function insertSamples(pool: Queryable, samples: readonly MetricSample[]): Promise<number> {
+/**
+ * Upserts minutes and keeps their hours' aggregates (metric_samples_hourly) in step, in one
+ * transaction (the caller's, or its own on a pool): a new minute is added to its hour; an hour with a
+ * rewritten minute is rebuilt from its minutes, so a retried or refilled minute never counts twice.
+ */
+export async function insertSamples(db: Queryable, samples: readonly MetricSample[]): Promise<number> {
+  if (samples.length === 0) return 0;
+  if (!("release" in db)) return transactionWithin(db, STANDALONE_DEADLINE_MS, "storing samples", (client) => insertSamples(client, samples));
   let inserted = 0;
   for (let i = 0; i < samples.length; i += BATCH) {
     const chunk = samples.slice(i, i + BATCH);
     const params: unknown[] = [chunk.map((s) => s.deviceId), chunk.map((s) => s.ts.toISOString())];
     for (const m of METRICS) params.push(chunk.map((s) => s.values[m]));
     const casts = ["$1::int[]", "$2::timestamptz[]", ...METRICS.map((_, j) => `$${j + 3}::float8[]`)];
-    const res = await pool.query(
-      `INSERT INTO metric_samples (device_id, ts, ${COLUMNS.join(", ")})
-       SELECT * FROM unnest(${casts.join(", ")})
-       ON CONFLICT (device_id, ts) DO UPDATE SET
-       ${COLUMNS.map((c) => `${c} = coalesce(EXCLUDED.${c}, metric_samples.${c})`).join(", ")}`,
+    const res = await db.query<{ written: number; rewritten: string[] }>(
+      upsertMinutesAndHoursSql(`SELECT * FROM unnest(${casts.join(", ")}) AS t(device_id, ts, ${COLUMNS.join(", ")})`),
       params,
     );
-    inserted += res.rowCount ?? 0;
+    const row = res.rows[0]!;
+    inserted += row.written;
+    await recomputeHours(db, parseRewrittenHours(row.rewritten));
   }
   return inserted;
 }
@@ -160,34 +169,4 @@ export async function storeTelemetryOnce(
     await markDevicesSeen(client, [...new Set(batch.samples.map((s) => s.deviceId))], newest);
     return { applied: true, stored };
   });
-}
-
-/** Hourly means of some metrics for some devices over [from, to): device → metric → points, oldest first. */
-export async function hourlyMetricMeans(
-  pool: pg.Pool,
-  deviceIds: readonly number[],
-  metrics: readonly MetricName[],
-  from: Date,
-  to: Date,
-): Promise<Map<number, Map<MetricName, { ts: Date; value: number }[]>>> {
-  const out = new Map<number, Map<MetricName, { ts: Date; value: number }[]>>();
-  if (deviceIds.length === 0 || metrics.length === 0) return out;
-  const columns = metrics.map((m, i) => `avg(${METRIC_INFO[m].column}) AS m${i}`).join(", ");
-  const res = await pool.query<Record<string, unknown> & { device_id: number; hour: Date }>(
-    `SELECT device_id, date_trunc('hour', ts) AS hour, ${columns} FROM metric_samples
-     WHERE device_id = ANY($1) AND ts >= $2 AND ts < $3 GROUP BY 1, 2 ORDER BY 1, 2`,
-    [deviceIds, from, to],
-  );
-  for (const row of res.rows) {
-    let byMetric = out.get(row.device_id);
-    if (!byMetric) out.set(row.device_id, (byMetric = new Map()));
-    metrics.forEach((m, i) => {
-      const v = row[`m${i}`];
-      if (v === null || v === undefined) return;
-      let points = byMetric.get(m);
-      if (!points) byMetric.set(m, (points = []));
-      points.push({ ts: row.hour, value: Number(v) });
-    });
-  }
-  return out;
 }
