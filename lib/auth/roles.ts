@@ -9,6 +9,8 @@ const PERMISSIONS = {
   "alerts:feedback": ["analyst", "admin"],
   "alerts:triage": ["analyst", "admin"],
   "maintenance:manage": ["analyst", "admin"],
+  // approve, deny, extend or withdraw a mitigation (a playbook's mode is settings:manage)
+  "mitigations:decide": ["analyst", "admin"],
   "settings:manage": ["admin"],
   "users:manage": ["admin"],
 } as const satisfies Record<string, readonly UserRole[]>;

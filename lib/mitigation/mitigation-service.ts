@@ -11,10 +11,13 @@ import { worstCaseCostUsd } from "../ai/cost";
 import { createMasker } from "../ai/masking";
 import type { TriageSettings } from "../ai/triage-service";
 import type { DbClient } from "../db/client";
+import type { Env } from "../env";
+import { DEMO_SUBNET } from "../simulator/demo-traffic";
 import {
   completeApprovalCall,
   createMitigation,
   getMitigationView,
+  listMitigations,
   readPlaybookSettings,
   reserveApprovalCall,
   savePlaybookSettings,
@@ -26,8 +29,9 @@ import { AppError, notFound } from "../http/app-error";
 import { createSubnetMatcher } from "../telemetry/cidr";
 import { APPROVAL_INSTRUCTIONS, APPROVAL_MAX_OUTPUT_TOKENS, approvalUserMessage, askHuman, requestApproval } from "./ai-approval";
 import { decide, detectorGate, type AiGate, type GateOutcomes } from "./gates";
-import type { MitigationView, PlaybookSettingsView } from "./mitigation-view";
+import { OPEN_MITIGATION_STATUSES, type MitigationView, type PlaybookSettingsView } from "./mitigation-view";
 import { isPlaybookId, playbookFor, type PlaybookId } from "./playbooks";
+import { createPrefixSafety, prefixSafetyPolicy, type PrefixSafety } from "./prefix-safety";
 import { describeRoute, routeKey } from "./route-text";
 
 const MINUTE = 60_000;
@@ -151,15 +155,39 @@ export const mitigationListQuerySchema = z
   })
   .strict();
 
+/** What the mitigation panels show: the list, and whether routes really reach the routers. */
+export interface MitigationsResponse {
+  mitigations: MitigationView[];
+  /** MITIGATION_BGP: off (nothing announced), dry-run (recorded, never sent) or gobgp. */
+  mode: Env["MITIGATION_BGP"];
+}
+
+export async function listMitigationsFor(db: DbClient, query: z.infer<typeof mitigationListQuerySchema>, mode: Env["MITIGATION_BGP"]): Promise<MitigationsResponse> {
+  const statuses = query.status === "active" ? (["active"] as const) : query.status === "open" ? OPEN_MITIGATION_STATUSES : undefined;
+  return { mitigations: await listMitigations(db, { alertId: query.alertId, campaignId: query.campaignId, statuses, limit: query.limit }), mode };
+}
+
 const conflict = (m: MitigationView, what: string) =>
   new AppError(409, "conflict", `status: mitigation #${m.id} is ${m.status}; only ${what}`, "status");
+
+/**
+ * The monitored networks mitigations must stay inside: INTERNAL_SUBNETS, and the demo network when the
+ * demo runs (its devices live on loopback). Web app and worker check with the same policy.
+ */
+export function mitigationSafetySettings<E extends Pick<Env, "INTERNAL_SUBNETS" | "MITIGATION_PROTECTED_PREFIXES" | "SIMULATE">>(e: E): E {
+  return e.SIMULATE ? { ...e, INTERNAL_SUBNETS: [...e.INTERNAL_SUBNETS, DEMO_SUBNET] } : e;
+}
+
+export function mitigationSafety(e: Pick<Env, "INTERNAL_SUBNETS" | "MITIGATION_PROTECTED_PREFIXES" | "SIMULATE">): PrefixSafety {
+  return createPrefixSafety(prefixSafetyPolicy(mitigationSafetySettings(e)));
+}
 
 export async function applyMitigationAction(
   db: DbClient,
   id: number,
   action: MitigationAction,
   body: unknown,
-  ctx: { userId: number; userName: string; now: Date; maxTtlMinutes: number },
+  ctx: { userId: number; userName: string; now: Date; maxTtlMinutes: number; safety: PrefixSafety },
 ): Promise<MitigationView> {
   const current = await getMitigationView(db, id);
   if (!current) throw notFound("mitigation");
@@ -168,6 +196,19 @@ export async function applyMitigationAction(
   switch (action) {
     case "approve": {
       approveInputSchema.parse(body);
+      // refused here already, so the analyst sees why at once (the controller checks again before announcing)
+      const verdict = ctx.safety.checkRoute(current.route);
+      if (!verdict.ok) {
+        const refused = await transitionMitigation(db, id, {
+          from: ["proposed"],
+          data: { status: "refused", decidedById: ctx.userId, decidedAt: now, endedAt: now, reason: verdict.reason },
+          action: "mitigation.refuse",
+          actorId: ctx.userId,
+          detail: { asked: "approve", code: verdict.code },
+        });
+        if (!refused) throw conflict(current, "a proposed mitigation can be approved");
+        throw new AppError(422, "refused", `route: ${verdict.reason}`, "route");
+      }
       const gates: GateOutcomes = { ...current.gates, human: { required: true, reason: `approved by ${ctx.userName}` } };
       result = await transitionMitigation(db, id, {
         from: ["proposed"],
