@@ -153,7 +153,7 @@ describe("the worker's triage queue", () => {
           detection: makeDetection(device.id, {
             severity,
             anomalyType,
-            metric: null,
+            metric: undefined,
             explanation: `${anomalyType} on ${device.name}`,
             observed: { value: 1, ts: `2026-11-17T14:0${minute}:00.000Z` },
             dedupKey: `${device.id}:${anomalyType}`,
