@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { AlertFeed } from "@/components/alerts/alert-feed";
 import { SeveritySummary } from "@/components/alerts/severity-summary";
 import { OverviewPanels } from "@/components/overview/overview-panels";
+import { ActiveMitigationsPanel } from "@/components/mitigations/active-mitigations-panel";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -14,6 +15,7 @@ export default function OverviewPage() {
       </header>
       <SeveritySummary />
       <OverviewPanels />
+      <ActiveMitigationsPanel />
       <AlertFeed />
     </div>
   );

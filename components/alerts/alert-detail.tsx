@@ -8,6 +8,7 @@ import { useCurrentUser } from "@/components/current-user";
 import { asSentence } from "@/components/ui/as-sentence";
 import { ownsKeys } from "@/components/ui/hotkey-target";
 import { SubjectDeliveries } from "@/components/integrations/subject-deliveries";
+import { MitigationsPanel } from "@/components/mitigations/mitigations-panel";
 import { AiAnalysisPanel } from "./ai-analysis-panel";
 import { AlertContextChart } from "./alert-context-chart";
 import { AlertDetailHeader } from "./alert-detail-header";
@@ -72,6 +73,7 @@ export function AlertDetail({ id }: { id: number }) {
         <div className="stack">
           <AlertFeedback alert={alert} />
           <AlertTriagePanel alert={alert} />
+          <MitigationsPanel alertId={alert.id} />
           <AlertFacts alert={alert} />
           <SubjectDeliveries alertId={alert.id} version={alert.updatedAt} />
         </div>

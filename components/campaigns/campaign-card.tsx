@@ -5,6 +5,7 @@ import { SeverityBadge } from "@/components/alerts/severity-badge";
 import { SEVERITY_RANK } from "@/lib/detect/severity";
 import { StatusBadge } from "@/components/alerts/status-badge";
 import { CampaignDeliveries } from "@/components/integrations/subject-deliveries";
+import { MitigationsPanel } from "@/components/mitigations/mitigations-panel";
 import { formatFullTime, formatTime } from "@/components/ui/format-time";
 import { humanize } from "@/components/ui/humanize";
 
@@ -104,6 +105,7 @@ export function CampaignCard({ campaign, isNew }: { campaign: CampaignSummaryVie
           </p>
         </section>
       ) : null}
+      <MitigationsPanel campaignId={campaign.id} />
       <CampaignDeliveries campaignId={campaign.id} version={campaign.lastSeenAt} />
     </article>
   );
