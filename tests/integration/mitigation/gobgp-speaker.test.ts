@@ -1,7 +1,9 @@
 // The BGP speaker against real daemons: Tidewatch drives gobgpd (Debian's gobgpd) over gRPC, and BIRD 2
 // (Debian's bird2), peering with it as an edge router would, must install the announced /32 as a
 // blackhole carrying 65535:666, apply FlowSpec rules, and lose them on withdrawal. A prefix that prefix
-// safety refuses never reaches BIRD; a new speaker (Tidewatch restarted) reads back what is announced.
+// safety refuses never reaches BIRD; a new speaker (Tidewatch restarted) reads back what is announced;
+// a gobgpd that is down or does not answer gives an error naming GOBGP_API within the deadline.
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MitigationRoute } from "@/lib/mitigation/bgp-speaker";
 import { createBgpSpeaker } from "@/lib/mitigation/create-speaker";
@@ -144,6 +146,27 @@ describe("GoBGP speaker with BIRD as the edge router", () => {
       await expect(speaker.announce(host)).rejects.toThrow(/could not announce blackhole\|10\.20\.30\.40\/32: gobgpd at 127\.0\.0\.1:1/);
     } finally {
       await speaker.close();
+    }
+  });
+
+  it("a gobgpd that accepts the connection but never answers: a timeout error naming GOBGP_API, at the deadline", async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    const speaker = new GobgpSpeaker({ address, timeoutMs: 300, nextHop: "192.0.2.1", nextHopV6: "100::1" });
+    try {
+      const started = Date.now();
+      const err = await speaker.announce({ kind: "blackhole", prefix: "10.1.2.3/32", communities: ["65535:666"] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GobgpError);
+      expect((err as GobgpError).message).toBe(`could not announce blackhole|10.1.2.3/32: gobgpd at ${address} (GOBGP_API) did not answer within 0.3 s`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await expect(speaker.listAnnounced()).rejects.toThrow(/could not list the IPv4 unicast routes: .* did not answer within 0\.3 s/);
+    } finally {
+      await speaker.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
