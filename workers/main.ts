@@ -32,6 +32,9 @@ import { startMetricsServer } from "./metrics-server";
 import { NotificationSender } from "./notification-sender";
 import { AiTriageQueue } from "./ai-triage";
 import { triageSettingsFromEnv } from "@/lib/ai/triage-service";
+import { createBgpSpeaker } from "@/lib/mitigation/create-speaker";
+import { mitigationSafety, mitigationSafetySettings } from "@/lib/mitigation/mitigation-service";
+import { MitigationController, postgresMitigationStore } from "./mitigation-controller";
 import { installShutdown } from "./shutdown";
 import { PartitionMaintainer } from "./partition-maintainer";
 import { FastPath } from "./fast-path";
@@ -184,6 +187,22 @@ async function main(): Promise<void> {
   // AI triage reads recorded alerts on its own; budgets count wall-clock days
   const aiTriage = new AiTriageQueue({ prisma, settings: triageSettingsFromEnv(e), clock: systemClock, log: log.child("ai") });
   await aiTriage.start().catch((err) => log.error("AI triage could not start", { error: String(err) }));
+  // Mitigation (MITIGATION_BGP; the demo runs it in dry-run): proposals from recorded alerts, routes
+  // announced and withdrawn on the wall clock (TTLs), alerts judged fresh on the data clock
+  const speaker = createBgpSpeaker(mitigationSafetySettings(e));
+  const mitigation = speaker
+    ? new MitigationController({
+        store: postgresMitigationStore(prisma, triageSettingsFromEnv(e)),
+        speaker,
+        safety: mitigationSafety(e),
+        clock: systemClock,
+        dataClock: clock,
+        log: log.child("mitigation"),
+        dryRun: e.MITIGATION_BGP === "dry-run",
+        maxActive: e.MITIGATION_MAX_ACTIVE,
+      })
+    : undefined;
+  await mitigation?.start().catch((err) => log.error("mitigation controller could not start", { error: String(err) }));
 
   const flushTimer = setInterval(() => void router.flush(), e.SIMULATE ? DEMO_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
   // The event log only serves live streams and their resumption: old events go (wall clock, not data
@@ -254,6 +273,8 @@ async function main(): Promise<void> {
       await fastPath?.stop();
       await notifications.stop();
       await aiTriage.stop();
+      await mitigation?.stop();
+      await speaker?.close().catch(() => undefined);
       await metricsServer?.close();
       await clearHeartbeat(prisma, workerId).catch(() => undefined);
       await closePool();
