@@ -20,6 +20,7 @@ import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline"
 import { DETECTORS, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
+import type { SyslogSecurityMinute } from "@/lib/telemetry/syslog/security-rollup";
 import type { Clock } from "./clock";
 import { collectorDroppedTotal } from "./collectors/collector-metrics";
 import type { AlertRecord, PipelineSettings, PipelineStore, TelemetryBatch } from "./pipeline-store";
@@ -276,11 +277,15 @@ export function createDetectionPipeline(deps: {
       await refreshSettingsOrKeep();
       await retryPendingAlerts(result);
       const flowsOf = new Map(batch.flows.map((f) => [`${f.deviceId}|${f.ts.getTime()}`, f]));
+      const securityOf = new Map<string, SyslogSecurityMinute>();
+      for (const r of batch.syslog) if (r.security) securityOf.set(`${r.deviceId}|${r.ts.getTime()}`, r.security);
       for (const sample of batch.samples) {
         const device = deps.lookupDevice(sample.deviceId);
         if (!device) continue;
-        const flows = flowsOf.get(`${sample.deviceId}|${sample.ts.getTime()}`);
-        const { detections, failures } = engine.observe(sample, detectorDevice(device), flows);
+        const key = `${sample.deviceId}|${sample.ts.getTime()}`;
+        const flows = flowsOf.get(key);
+        const syslog = securityOf.get(key);
+        const { detections, failures } = engine.observe(sample, detectorDevice(device), flows, syslog ? { syslog } : {});
         for (const f of failures) log.error("detector failed", { detector: f.detector, deviceId: sample.deviceId, error: f.error.message });
         for (const detection of strongestPerAlert(device.id, detections)) {
           await handle(device, detection, sample.ts, result, { sameMinute: detections });

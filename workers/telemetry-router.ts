@@ -11,6 +11,8 @@ import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import { FlowRollup, flowMetrics, type DeviceMinuteFlows, type FlowRollupOptions } from "@/lib/telemetry/flow-rollup";
 import { emptyMetricValues, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
+import { securityEventOf } from "@/lib/telemetry/syslog/security-events";
+import { addSecurityEvent, emptySecurityMinute, mergeSecurityMinute, type SyslogSecurityMinute } from "@/lib/telemetry/syslog/security-rollup";
 import type { Clock } from "./clock";
 import { collectorDroppedTotal, flowBudgetEvictionsTotal, flowStateSize, ingestLagSeconds } from "./collectors/collector-metrics";
 import type { DeviceRef, TelemetrySink } from "./collectors/telemetry-sink";
@@ -39,6 +41,8 @@ interface SyslogBucket {
   failures: number;
   bySeverity: Record<string, number>;
   keywords: Record<string, number>;
+  /** Failed logins, neighbour changes and configuration changes parsed from the text (bounded). */
+  security?: SyslogSecurityMinute;
 }
 
 export interface TelemetryRouterOptions {
@@ -108,6 +112,8 @@ export class TelemetryRouter implements TelemetrySink {
     const matched = this.o.failureKeywords(message.message);
     if (matched.length > 0) b.failures += 1;
     for (const k of matched) b.keywords[k] = (b.keywords[k] ?? 0) + 1;
+    const event = securityEventOf(message);
+    if (event) addSecurityEvent((b.security ??= emptySecurityMinute()), event);
   }
 
   deviceMetrics(device: DeviceRef, ts: Date, values: Partial<Record<MetricName, number>>): void {
@@ -332,6 +338,7 @@ export class TelemetryRouter implements TelemetrySink {
       row.failures += b.failures;
       for (const [sev, n] of Object.entries(b.bySeverity)) row.bySeverity[sev] = (row.bySeverity[sev] ?? 0) + n;
       for (const [kw, n] of Object.entries(b.keywords)) row.keywords[kw] = (row.keywords[kw] ?? 0) + n;
+      if (b.security) mergeSecurityMinute((row.security ??= emptySecurityMinute()), b.security);
       syslogRows.set(k, row);
     }
     for (const { errors, failures, ...row } of syslogRows.values()) {

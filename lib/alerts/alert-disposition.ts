@@ -43,7 +43,7 @@ export function suppressionFor(
   ctx: DispositionContext,
   sameMinute: readonly Detection[] = [],
 ): Suppression | undefined {
-  const window = activeMaintenanceWindow([...ctx.windows], device, at);
+  const window = detection.ignoresMaintenance ? undefined : activeMaintenanceWindow([...ctx.windows], device, at);
   if (window) return { kind: "maintenance", windowId: window.id };
   const rule = matchSuppressionRule(
     ctx.rules,

@@ -29,6 +29,12 @@ const LABEL_TYPE_TITLES: Record<LabelType, string> = {
   cpu_exhaustion: "CPU exhaustion",
   degradation: "Network degradation",
   config_drift: "Configuration drift",
+  protocol_shift: "Protocol mix change",
+  lateral_movement: "Lateral movement",
+  geo_anomaly: "Unusual country or network",
+  credential_attack: "Credential attack",
+  routing_flap: "Routing instability",
+  unauthorized_change: "Unauthorized configuration change",
 };
 
 export const ALERT_TYPE_TITLES: Readonly<Record<KnownAlertType, string>> = {

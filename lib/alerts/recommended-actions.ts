@@ -58,11 +58,46 @@ const ACTIONS: Readonly<Record<KnownAlertType, readonly string[]>> = {
     "Check link utilisation for congestion and QoS policies for misclassified traffic",
     "Contact the carrier if the degraded segment is a provider circuit",
   ],
+  protocol_shift: [
+    "Look at the destination ports and peers that carry the new share (tunnelling over DNS or ICMP, a new UDP service)",
+    "Check whether a scheduled job, an application rollout or a backup explains the new mix",
+    "Capture a sample of the unusual protocol's packets for inspection",
+  ],
+  lateral_movement: [
+    "Isolate the host (quarantine VLAN or EDR containment) if the new connections are not explained",
+    "Check the host for new accounts, remote execution (PsExec, WMI, WinRM) and credential dumping",
+    "Review authentication logs on the contacted hosts for the same window",
+    "Confirm with the host's owner whether an admin task or inventory scan was running",
+  ],
+  geo_anomaly: [
+    "Identify the peers in the new country or network and what the device exchanged with them",
+    "Block the destinations at the perimeter if the traffic is not explained by a known service",
+    "Check whether a cloud or CDN provider explains the change (their ranges move between countries)",
+    "Review the allowed countries for this site or role (GEO_ALLOWED_COUNTRIES)",
+  ],
   config_drift: [
     "Diff the running configuration against the approved baseline",
     "Find who changed it and whether a change ticket covers it",
     "Roll back unapproved changes after saving the current configuration as evidence",
     "Check the change for weakened security settings (ACLs, management access, logging)",
+  ],
+  credential_attack: [
+    "Block the attacking source addresses at the perimeter or on the device's management ACL",
+    "Check whether any login from the same sources succeeded, and reset the passwords of the accounts tried",
+    "Make sure management access is limited to the management network and protected by MFA or keys",
+    "Keep the authentication logs of the attack window",
+  ],
+  routing_flap: [
+    "Check the flapping neighbour's link for errors, optics levels and BFD timers",
+    "Look at the neighbour's logs for the reason of each reset (hold timer, notification, interface down)",
+    "Consider dampening or shutting the unstable session if traffic is moving back and forth",
+    "Confirm whether a change or maintenance on either side explains it",
+  ],
+  unauthorized_change: [
+    "Find the change ticket; without one, ask the named user (and their manager) whether they made it",
+    "Save the running configuration as evidence and diff it against the last approved one",
+    "Roll back unapproved or security-weakening changes (telnet, SNMP v1/v2c) and disable the account if it is not known",
+    "Review the device's login history around the change for a compromised account",
   ],
   metric_spike: [
     "Compare the metric with the device's peers and its usual level at this hour",

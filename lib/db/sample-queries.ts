@@ -10,6 +10,7 @@ import { METRIC_INFO, METRICS, type MetricSample, type MetricValues } from "../t
 import { claimWrite } from "./applied-write-queries";
 import { transactionWithin } from "./in-transaction";
 import { parseRewrittenHours, recomputeHours, upsertMinutesAndHoursSql } from "./hourly-sample-queries";
+import type { SyslogSecurityMinute } from "../telemetry/syslog/security-rollup";
 
 /** The pool, or one of its connections inside a transaction. */
 type Queryable = pg.Pool | pg.PoolClient;
@@ -127,6 +128,8 @@ export interface SyslogRollupRow {
   total: number;
   bySeverity: Record<string, number>;
   keywords: Record<string, number>;
+  /** The minute's parsed security events, for the detectors (not stored). */
+  security?: SyslogSecurityMinute;
 }
 
 export async function upsertSyslogRollups(pool: Queryable, rows: readonly SyslogRollupRow[]): Promise<void> {

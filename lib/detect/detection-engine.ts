@@ -9,7 +9,10 @@ import {
   type DetectorInput,
   type RunDetectorsResult,
   type RunnableDetector,
+  type TimedSecurityMinute,
 } from "@/lib/detect/detector";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
+import type { SyslogSecurityMinute } from "@/lib/telemetry/syslog/security-rollup";
 import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import type { MultivariateModel } from "@/lib/detect/models/multivariate-model";
 import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm-model";
@@ -47,6 +50,16 @@ interface DeviceState {
   models: DeviceModels;
   recent: MetricSample[];
   history: TrafficHistory;
+  /** Minutes with syslog security events, within the last `recentMinutes`. */
+  recentSyslog: TimedSecurityMinute[];
+  /** The latest configuration facts read. */
+  config: DeviceConfigFacts | null;
+}
+
+/** What a device-minute brings besides its metrics and flows. */
+export interface MinuteExtras {
+  syslog?: SyslogSecurityMinute;
+  config?: DeviceConfigFacts;
 }
 
 export class DetectionEngine {
@@ -60,7 +73,7 @@ export class DetectionEngine {
   private state(deviceId: number): DeviceState {
     let s = this.devices.get(deviceId);
     if (!s) {
-      s = { baseline: undefined, streams: new Map(), models: {}, recent: [], history: new TrafficHistory() };
+      s = { baseline: undefined, streams: new Map(), models: {}, recent: [], history: new TrafficHistory(), recentSyslog: [], config: null };
       this.devices.set(deviceId, s);
     }
     return s;
@@ -99,7 +112,7 @@ export class DetectionEngine {
    * (cold start). Then adds the minute to the device's window. Minutes must arrive in time order per
    * device; a repeated or older minute is detected on (its metrics unscored) but not learnt from.
    */
-  observe(sample: MetricSample, device: DetectorDevice, flows?: DeviceFlowSummary): ObservedMinute {
+  observe(sample: MetricSample, device: DetectorDevice, flows?: DeviceFlowSummary, extras: MinuteExtras = {}): ObservedMinute {
     const s = this.state(sample.deviceId);
     const streams = this.scoreStreams(s, sample);
     const input: DetectorInput = {
@@ -112,11 +125,15 @@ export class DetectionEngine {
       ...(flows ? { flows } : {}),
       ...(s.models.multivariate ? { multivariateModel: s.models.multivariate } : {}),
       ...(s.models.oneClassSvm ? { oneClassSvmModel: s.models.oneClassSvm } : {}),
+      ...(extras.syslog ? { syslog: extras.syslog } : {}),
+      ...(s.recentSyslog.length > 0 ? { recentSyslog: s.recentSyslog } : {}),
+      ...(extras.config ? { config: { facts: extras.config, previous: s.config } } : {}),
     };
     const configFor = this.options.configFor;
     const configs = configFor ? Object.fromEntries(this.options.detectors.map((d) => [d.id, configFor(d.id, device)])) : undefined;
     const result = runDetectors(this.options.detectors, input, { configs });
     this.remember(s, sample, flows);
+    this.rememberExtras(s, sample.ts.getTime(), extras);
     return { ...result, streams };
   }
 
@@ -132,6 +149,14 @@ export class DetectionEngine {
       if (scored) streams.set(metric, scored);
     }
     return streams;
+  }
+
+  private rememberExtras(s: DeviceState, t: number, extras: MinuteExtras): void {
+    if (extras.config) s.config = extras.config;
+    const horizon = t - this.recentMinutes * 60_000;
+    while (s.recentSyslog.length > 0 && s.recentSyslog[0]!.ts.getTime() <= horizon) s.recentSyslog.shift();
+    const last = s.recentSyslog[s.recentSyslog.length - 1];
+    if (extras.syslog && (!last || t > last.ts.getTime())) s.recentSyslog.push({ ts: new Date(t), events: extras.syslog });
   }
 
   private remember(s: DeviceState, sample: MetricSample, flows?: DeviceFlowSummary): void {

@@ -9,6 +9,8 @@ import type { DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
 import type { Severity } from "@/lib/detect/severity";
 import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
 import type { ScoredSample } from "@/lib/detect/streaming/metric-stream";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
+import type { SyslogSecurityMinute } from "@/lib/telemetry/syslog/security-rollup";
 
 export interface Detection {
   /** Detector id, e.g. "hour-of-week-zscore". */
@@ -39,6 +41,8 @@ export interface Detection {
   contributions?: Contribution[];
   /** Supporting facts, e.g. top talkers or the focused destination of an exfiltration. */
   evidence?: Record<string, unknown>;
+  /** A finding a maintenance window does not excuse (a configuration change by a user not allowed to make any). */
+  ignoresMaintenance?: boolean;
   /** Set by the pipeline when it records the finding (`alertDedupKey`: device + alert type); detectors leave it out. */
   dedupKey?: string;
 }
@@ -82,6 +86,17 @@ export interface DetectorInput {
   multivariateModel?: MultivariateModel;
   /** The One-Class SVM of the device's role, when one has been trained (comparison detector). */
   oneClassSvmModel?: OneClassSvmModel;
+  /** This minute's failed logins, neighbour changes and configuration changes from syslog; absent when none. */
+  syslog?: SyslogSecurityMinute;
+  /** The device's earlier minutes that had such events (the last `RECENT_MINUTES`), oldest first. */
+  recentSyslog?: readonly TimedSecurityMinute[];
+  /** Configuration facts read this minute, with the device's previous reading (null: the first one). */
+  config?: { facts: DeviceConfigFacts; previous: DeviceConfigFacts | null };
+}
+
+export interface TimedSecurityMinute {
+  ts: Date;
+  events: SyslogSecurityMinute;
 }
 
 /** What the registry, the tuning dashboard and the alert pipeline know about a detector besides running it. */

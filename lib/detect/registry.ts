@@ -21,6 +21,9 @@ import { multivariateOutlier } from "@/lib/detect/detectors/multivariate-outlier
 import { oneClassSvm } from "@/lib/detect/detectors/one-class-svm";
 import { robustZScore } from "@/lib/detect/detectors/robust-zscore";
 import { staticThreshold } from "@/lib/detect/detectors/static-threshold";
+import { credentialAttack } from "@/lib/detect/detectors/syslog/credential-attack";
+import { routingFlap } from "@/lib/detect/detectors/syslog/routing-flap";
+import { unauthorizedChange } from "@/lib/detect/detectors/syslog/unauthorized-change";
 import { forecastDetector } from "@/lib/detect/models/metric-forecast";
 import { peerGroupDetector } from "@/lib/detect/peers/peer-group-detector";
 
@@ -40,6 +43,9 @@ export type DetectorId =
   | "flow-slow-exfiltration"
   | "flow-unusual-peers"
   | "flow-upload-ratio"
+  | "syslog-credential-attack"
+  | "syslog-routing-flap"
+  | "syslog-unauthorized-change"
   /** The reference every other detector must beat in the evaluation; the worker does not run it. */
   | "static-threshold"
   /** Fleet-wide, on a schedule (model training). */
@@ -67,6 +73,9 @@ const BY_ID = {
   "flow-slow-exfiltration": slowExfiltrationDetector,
   "flow-unusual-peers": unusualPeersDetector,
   "flow-upload-ratio": uploadRatioDetector,
+  "syslog-credential-attack": credentialAttack,
+  "syslog-routing-flap": routingFlap,
+  "syslog-unauthorized-change": unauthorizedChange,
   "static-threshold": staticThreshold,
   "peer-group": peerGroupDetector,
   forecast: forecastDetector,
@@ -92,6 +101,9 @@ export const DETECTORS: readonly (RunnableDetector & DetectorMeta)[] = [
   BY_ID["flow-slow-exfiltration"],
   BY_ID["flow-unusual-peers"],
   BY_ID["flow-upload-ratio"],
+  BY_ID["syslog-credential-attack"],
+  BY_ID["syslog-routing-flap"],
+  BY_ID["syslog-unauthorized-change"],
 ];
 
 function metaOf<const Id extends string>(d: DetectorMeta<Id>): DetectorMeta<Id> {

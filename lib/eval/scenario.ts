@@ -16,6 +16,12 @@ export const LABEL_TYPES = [
   "cpu_exhaustion",
   "degradation",
   "config_drift",
+  "protocol_shift",
+  "lateral_movement",
+  "geo_anomaly",
+  "credential_attack",
+  "routing_flap",
+  "unauthorized_change",
 ] as const;
 export type LabelType = (typeof LABEL_TYPES)[number];
 

@@ -23,6 +23,9 @@ describe("the detector registry", () => {
       "flow-slow-exfiltration",
       "flow-unusual-peers",
       "flow-upload-ratio",
+      "syslog-credential-attack",
+      "syslog-routing-flap",
+      "syslog-unauthorized-change",
     ]);
   });
 
@@ -34,7 +37,7 @@ describe("the detector registry", () => {
     expect(isDetectorId("no-such-detector")).toBe(false);
   });
 
-  it("lists every flow-threat detector once, in order, as threats", () => {
+  it("lists every flow-threat and syslog attack detector once, in order, as threats", () => {
     expect(DETECTORS.filter((d) => d.threatType !== undefined).map((d) => d.id)).toEqual([
       "flow-ddos",
       "flow-app-ddos",
@@ -43,12 +46,14 @@ describe("the detector registry", () => {
       "flow-slow-exfiltration",
       "flow-unusual-peers",
       "flow-upload-ratio",
+      "syslog-credential-attack",
+      "syslog-unauthorized-change",
     ]);
   });
 
-  it("treats exactly the flow threats as threats for campaign correlation", () => {
+  it("treats exactly the flow threats and the syslog attacks as threats for campaign correlation", () => {
     expect([...THREAT_ALERT_TYPES].sort()).toEqual(
-      ["app_ddos", "ddos", "exfiltration", "port_scan", "slow_exfiltration", "unusual_peers", "upload_ratio"].sort(),
+      ["app_ddos", "ddos", "exfiltration", "port_scan", "slow_exfiltration", "unusual_peers", "upload_ratio", "credential_attack", "unauthorized_change"].sort(),
     );
   });
 

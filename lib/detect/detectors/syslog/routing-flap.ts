@@ -1,0 +1,84 @@
+// Routing instability: BGP, OSPF and IS-IS neighbours going down and up again, from syslog, as a rate
+// over the last `windowMinutes`. A neighbour that changed state at least `minNeighborChanges` times
+// flaps; so does a device whose neighbours together changed `minDeviceChanges` times (an unstable link
+// under several sessions). One planned reset (down, then up: two changes) is ordinary. Checked only in
+// a minute with a change, so a session that settled stops being reported. Pure.
+import { z } from "zod";
+import { defineDetector, type Detection, type DetectorInput } from "@/lib/detect/detector";
+import { severityFor } from "@/lib/detect/severity";
+
+export const ROUTING_FLAP_DETECTOR_ID = "syslog-routing-flap";
+export const ROUTING_FLAP_TYPE = "routing_flap";
+
+export const routingFlapConfigSchema = z.object({
+  enabled: z.boolean(),
+  /** The score is the largest ratio of a count to its minimum below; raised at or above this. */
+  threshold: z.number().finite().positive(),
+  windowMinutes: z.number().int().min(5).max(60),
+  minNeighborChanges: z.number().int().min(3),
+  minDeviceChanges: z.number().int().min(3),
+});
+export type RoutingFlapConfig = z.infer<typeof routingFlapConfigSchema>;
+
+interface NeighborTotal {
+  protocol: string;
+  neighbor: string;
+  ups: number;
+  downs: number;
+}
+
+export const routingFlap = defineDetector<RoutingFlapConfig, DetectorInput, typeof ROUTING_FLAP_DETECTOR_ID>({
+  id: ROUTING_FLAP_DETECTOR_ID,
+  description: "Routing instability: BGP/OSPF/IS-IS neighbours going down and up repeatedly within half an hour (from syslog).",
+  scoreField: "threshold",
+  alertTypes: [ROUTING_FLAP_TYPE],
+  configSchema: routingFlapConfigSchema,
+  defaultConfig: { enabled: true, threshold: 1, windowMinutes: 30, minNeighborChanges: 5, minDeviceChanges: 8 },
+  detect(input, config): Detection[] {
+    const current = input.syslog;
+    if (!config.enabled || !current || (current.neighborChanges.length === 0 && current.neighborChangesOfOthers === 0)) return [];
+    const now = input.sample.ts.getTime();
+    const from = now - config.windowMinutes * 60_000;
+    const minutes = [...(input.recentSyslog ?? []).filter((m) => m.ts.getTime() > from && m.ts.getTime() < now).map((m) => m.events), current];
+    const totals = new Map<string, NeighborTotal>();
+    let changes = 0;
+    for (const m of minutes) {
+      changes += m.neighborChangesOfOthers;
+      for (const n of m.neighborChanges) {
+        const key = `${n.protocol}|${n.neighbor}`;
+        let t = totals.get(key);
+        if (!t) totals.set(key, (t = { protocol: n.protocol, neighbor: n.neighbor, ups: 0, downs: 0 }));
+        t.ups += n.ups;
+        t.downs += n.downs;
+        changes += n.ups + n.downs;
+      }
+    }
+    const ranked = [...totals.values()].sort((a, b) => b.ups + b.downs - (a.ups + a.downs));
+    const worst = ranked[0];
+    const worstChanges = worst ? worst.ups + worst.downs : 0;
+    const score = Math.max(worstChanges / config.minNeighborChanges, changes / config.minDeviceChanges);
+    if (score < config.threshold) return [];
+    const target = input.device?.name ?? `device ${input.sample.deviceId}`;
+    const protocols = [...new Set(ranked.map((t) => t.protocol.toUpperCase()))].join("/");
+    return [
+      {
+        detector: ROUTING_FLAP_DETECTOR_ID,
+        anomalyType: ROUTING_FLAP_TYPE,
+        metric: "syslogMessages",
+        severity: severityFor(score, config.threshold),
+        score,
+        observed: { value: changes, ts: input.sample.ts.toISOString() },
+        expected: { low: 0, high: Math.min(config.minNeighborChanges, config.minDeviceChanges) - 1 },
+        explanation:
+          `${protocols} neighbours of ${target} changed state ${changes} times in the last ${config.windowMinutes} min` +
+          (worst ? `; ${worst.protocol.toUpperCase()} neighbour ${worst.neighbor} went down ${worst.downs} and up ${worst.ups} times` : "") +
+          ": the routing is flapping.",
+        evidence: {
+          windowMinutes: config.windowMinutes,
+          changes,
+          neighbors: ranked.slice(0, 10).map((t) => ({ protocol: t.protocol, neighbor: t.neighbor, downs: t.downs, ups: t.ups, changes: t.ups + t.downs })),
+        },
+      },
+    ];
+  },
+});
