@@ -72,7 +72,7 @@ const PRUNE_BATCH = 5_000;
  * ids from oldestEventId: created_at is the transaction's start, so ids and times are not in the same
  * order, and deleting by time alone could leave a hole a resuming browser would not notice. A browser
  * resuming from a pruned id gets a `reset` event and refetches its pages (lib/events/sse-stream.ts,
- * components/live-events.tsx). The log is not partitioned: see README "Storage". Returns the count.
+ * components/live-events.tsx). The log is not partitioned: see README "Storage lifecycle". Returns the count.
  */
 export async function pruneEvents(db: DbClient, now: Date, retentionMs = EVENT_RETENTION_MS): Promise<number> {
   const newestExpired = await db.event.aggregate({ _max: { id: true }, where: { createdAt: { lt: new Date(now.getTime() - retentionMs) } } });

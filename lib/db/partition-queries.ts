@@ -15,6 +15,12 @@ export interface PartitionedTable {
   period: PartitionPeriod;
   /** Which retention setting applies (RETENTION_RAW_DAYS or RETENTION_HOURLY_DAYS). */
   retention: "raw" | "hourly";
+  /**
+   * Page fill of new partitions (percent). Rows updated in place many times (an hourly aggregate gets
+   * a new version for each of its 60 minutes) need room on their page, so each update is a HOT update
+   * whose old versions the page itself reclaims; at 100 they spread over new pages until vacuum.
+   */
+  fillfactor?: number;
 }
 
 /** Every time-partitioned table: the partition maintainer keeps exactly these. */
@@ -22,7 +28,7 @@ export const PARTITIONED_TABLES: readonly PartitionedTable[] = [
   { table: "metric_samples", column: "ts", period: "day", retention: "raw" },
   { table: "flow_rollups", column: "ts", period: "day", retention: "raw" },
   { table: "syslog_rollups", column: "ts", period: "day", retention: "raw" },
-  { table: "metric_samples_hourly", column: "hour", period: "month", retention: "hourly" },
+  { table: "metric_samples_hourly", column: "hour", period: "month", retention: "hourly", fillfactor: 50 },
 ];
 
 /** Partitions created ahead of now: a maintainer that stops for this long still leaves rows well placed. */
@@ -137,7 +143,7 @@ export async function maintainPartitions(pool: pg.Pool, spec: PartitionedTable, 
       for (const start of missing) {
         const name = partitionName(spec, start);
         await client.query(
-          `CREATE TABLE ${ident(name)} PARTITION OF ${parent} FOR VALUES FROM (${literal(start)}) TO (${literal(nextPeriod(spec.period, start))})`,
+          `CREATE TABLE ${ident(name)} PARTITION OF ${parent} FOR VALUES FROM (${literal(start)}) TO (${literal(nextPeriod(spec.period, start))})${spec.fillfactor ? ` WITH (fillfactor = ${spec.fillfactor})` : ""}`,
         );
         out.created.push(name);
       }
