@@ -3,6 +3,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_INTERNAL_SUBNETS, parseSubnets } from "./telemetry/cidr";
+import { parseAllowedCountries } from "./telemetry/geo/allowed-countries";
 
 // Treat VAR= (empty) as unset, as shells and .env files commonly produce it.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -117,6 +118,18 @@ const envSchema = z.object({
   COLLECTOR_ALLOWED_SOURCES: optional(z.string()).transform(cidrList),
   /** CIDRs of syslog relays whose HOSTNAME field is trusted for other devices (otherwise only a device's own address is). */
   SYSLOG_TRUSTED_RELAYS: optional(z.string()).transform(cidrList),
+  /**
+   * Countries external peers may be in, for every device and per site or role
+   * ("US,CA;site:paris=FR,DE;role:dmz=US"); traffic elsewhere is a geo_anomaly. Unset: no list.
+   */
+  GEO_ALLOWED_COUNTRIES: optional(z.string()).transform((v, ctx) => {
+    try {
+      return parseAllowedCountries(v);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
   /** Syslog TCP connections open at once, in total and from one source address (each buffers at most one 64 KiB frame). */
   SYSLOG_MAX_CONNECTIONS: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 4096),
   SYSLOG_MAX_CONNECTIONS_PER_SOURCE: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 32),

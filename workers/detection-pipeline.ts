@@ -21,6 +21,7 @@ import { DETECTORS, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogSecurityMinute } from "@/lib/telemetry/syslog/security-rollup";
+import type { FlowProfileOptions } from "@/lib/detect/baseline/flow-profile";
 import type { Clock } from "./clock";
 import { collectorDroppedTotal } from "./collectors/collector-metrics";
 import type { AlertRecord, PipelineSettings, PipelineStore, TelemetryBatch } from "./pipeline-store";
@@ -106,6 +107,8 @@ export function createDetectionPipeline(deps: {
   detectorConfigs?: Readonly<Record<string, Record<string, unknown>>>;
   /** Real elapsed ms, for throttling re-reads (the data clock may be a fast replay). */
   elapsedMs?: () => number;
+  /** IP geography and allowed countries for the devices' flow profiles (geo_anomaly); none: not judged. */
+  flowProfile?: FlowProfileOptions;
 }): DetectionPipeline {
   const { store, log, clock } = deps;
   const elapsed = deps.elapsedMs ?? (() => performance.now());
@@ -119,6 +122,7 @@ export function createDetectionPipeline(deps: {
   const engine = new DetectionEngine({
     detectors: deps.detectors ?? DETECTORS,
     configFor: (id, device) => resolveDetectorConfig(settings.overrides, id, device),
+    ...(deps.flowProfile ? { flowProfile: deps.flowProfile } : {}),
   });
   const correlator = new CampaignCorrelator();
   let trainedAt: Date | null = null;

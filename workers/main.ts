@@ -39,6 +39,9 @@ import { installShutdown } from "./shutdown";
 import { PartitionMaintainer } from "./partition-maintainer";
 import { FastPath } from "./fast-path";
 import { TelemetryRouter } from "./telemetry-router";
+import type { GeoResolver } from "@/lib/detect/baseline/flow-profile";
+import { allowedCountriesFor } from "@/lib/telemetry/geo/allowed-countries";
+import { loadShippedIpGeo } from "@/lib/telemetry/geo/ip-geo";
 
 const log = createLogger("worker");
 const FLUSH_INTERVAL_MS = 5_000;
@@ -52,6 +55,18 @@ const PRUNE_EVENTS_EVERY_MS = 3_600_000;
 const SHUTDOWN_GRACE_MS = 15_000;
 /** Exit code for a configuration error: the supervisor does not restart the worker for it. */
 const CONFIG_ERROR_EXIT = 2;
+
+/** IP → country/ASN for geo_anomaly, from the databases shipped in npm packages (~0.5 s, ~25 MB); without them geography is not judged. */
+function loadGeo(): { geo?: GeoResolver } {
+  try {
+    const geo = loadShippedIpGeo();
+    log.info("IP geography loaded", { countryDatabaseBuilt: geo.countryBuilt.toISOString(), asnRanges: geo.asnRanges });
+    return { geo: geo.lookup };
+  } catch (err) {
+    log.warn("IP geography unavailable: geo_anomaly is not judged", { error: err instanceof Error ? err.message : String(err) });
+    return {};
+  }
+}
 
 async function main(): Promise<void> {
   const e = env();
@@ -118,6 +133,7 @@ async function main(): Promise<void> {
     lookupDevice: (id) => registry.get(id),
     log: log.child("pipeline"),
     clock,
+    flowProfile: { ...loadGeo(), allowedCountries: (d) => allowedCountriesFor(e.GEO_ALLOWED_COUNTRIES, d) },
   });
   await pipeline.reloadBaselines();
   {

@@ -8,7 +8,7 @@ import type { FlowRollupRow, SyslogRollupRow } from "@/lib/db/sample-queries";
 import type { Logger } from "@/lib/log";
 import type { SubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
-import { FlowRollup, flowMetrics, type DeviceMinuteFlows, type FlowRollupOptions } from "@/lib/telemetry/flow-rollup";
+import { FlowRollup, flowDetailOf, flowMetrics, mergeFlowDetail, type DeviceMinuteFlows, type FlowRollupOptions } from "@/lib/telemetry/flow-rollup";
 import { emptyMetricValues, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
 import { securityEventOf } from "@/lib/telemetry/syslog/security-events";
@@ -297,6 +297,7 @@ export class TelemetryRouter implements TelemetrySink {
           bytesOutExternal: r.bytesOutExternal ?? 0,
           longLowByteFlows: r.longLowByteFlows ?? 0,
           smallFlows: r.smallFlows ?? 0,
+          ...flowDetailOf(r),
         });
       } else {
         row.bytesIn += r.bytesIn;
@@ -310,6 +311,7 @@ export class TelemetryRouter implements TelemetrySink {
         row.bytesOutExternal = (row.bytesOutExternal ?? 0) + (r.bytesOutExternal ?? 0);
         row.longLowByteFlows = (row.longLowByteFlows ?? 0) + (r.longLowByteFlows ?? 0);
         row.smallFlows = (row.smallFlows ?? 0) + (r.smallFlows ?? 0);
+        mergeFlowDetail(row, r);
       }
     }
     for (const row of flowRows.values()) {

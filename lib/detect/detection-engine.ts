@@ -17,6 +17,7 @@ import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline"
 import type { MultivariateModel } from "@/lib/detect/models/multivariate-model";
 import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm-model";
 import { TrafficHistory } from "@/lib/detect/baseline/traffic-history";
+import { FlowProfile, type FlowProfileOptions } from "@/lib/detect/baseline/flow-profile";
 import { MetricStream, type ScoredSample } from "@/lib/detect/streaming/metric-stream";
 import { METRICS, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 
@@ -34,6 +35,8 @@ export interface DetectionEngineOptions {
   /** Config overrides for a detector on a device (tuned thresholds); undefined = defaults. */
   configFor?: (detectorId: string, device: DetectorDevice) => unknown;
   recentMinutes?: number;
+  /** The geography resolver and allowed countries for the devices' flow profiles. */
+  flowProfile?: FlowProfileOptions;
 }
 
 /** What one device-minute gave: the detectors' findings and each reported metric scored by its stream. */
@@ -65,6 +68,8 @@ export interface MinuteExtras {
 export class DetectionEngine {
   private readonly devices = new Map<number, DeviceState>();
   private readonly recentMinutes: number;
+  /** Per device with flows: its protocol mix, internal contacts and geography (kept apart: most devices have none). */
+  private readonly flowProfiles = new Map<number, FlowProfile>();
 
   constructor(private readonly options: DetectionEngineOptions) {
     this.recentMinutes = options.recentMinutes ?? RECENT_MINUTES;
@@ -129,9 +134,13 @@ export class DetectionEngine {
       ...(s.recentSyslog.length > 0 ? { recentSyslog: s.recentSyslog } : {}),
       ...(extras.config ? { config: { facts: extras.config, previous: s.config } } : {}),
     };
+    let profile = this.flowProfiles.get(sample.deviceId);
+    if (!profile && flows) this.flowProfiles.set(sample.deviceId, (profile = new FlowProfile(this.options.flowProfile)));
+    if (profile) input.flowProfile = profile.prepare(sample.ts.getTime(), flows, device);
     const configFor = this.options.configFor;
     const configs = configFor ? Object.fromEntries(this.options.detectors.map((d) => [d.id, configFor(d.id, device)])) : undefined;
     const result = runDetectors(this.options.detectors, input, { configs });
+    profile?.commit();
     this.remember(s, sample, flows);
     this.rememberExtras(s, sample.ts.getTime(), extras);
     return { ...result, streams };

@@ -5,6 +5,7 @@ import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline"
 import type { MultivariateModel } from "@/lib/detect/models/multivariate-model";
 import type { OneClassSvmModel } from "@/lib/detect/models/one-class-svm-model";
 import type { TrafficHistoryView } from "@/lib/detect/baseline/traffic-history";
+import type { FlowProfileView } from "@/lib/detect/baseline/flow-profile";
 import type { DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
 import type { Severity } from "@/lib/detect/severity";
 import type { MetricName, MetricSample } from "@/lib/telemetry/metrics";
@@ -82,6 +83,8 @@ export interface DetectorInput {
   flows?: DeviceFlowSummary;
   /** The device's outbound totals per day and hour (multi-day detectors); absent when not kept. */
   trafficHistory?: TrafficHistoryView;
+  /** This minute's protocol mix, internal contacts and geography against the device's usual; absent until it has had flows. */
+  flowProfile?: FlowProfileView;
   /** The Isolation Forest of the device's role, when one has been trained. */
   multivariateModel?: MultivariateModel;
   /** The One-Class SVM of the device's role, when one has been trained (comparison detector). */

@@ -11,6 +11,9 @@ import { appDdosDetector } from "@/lib/detect/detectors/flow/app-ddos-detector";
 import { ddosDetector } from "@/lib/detect/detectors/flow/ddos-detector";
 import { fastFloodDetector } from "@/lib/detect/detectors/flow/fast-flood-detector";
 import { exfiltrationDetector } from "@/lib/detect/detectors/flow/exfiltration-detector";
+import { geoAnomalyDetector } from "@/lib/detect/detectors/flow/geo-anomaly-detector";
+import { lateralMovementDetector } from "@/lib/detect/detectors/flow/lateral-movement-detector";
+import { protocolShiftDetector } from "@/lib/detect/detectors/flow/protocol-shift-detector";
 import { portScanDetector } from "@/lib/detect/detectors/flow/port-scan-detector";
 import { slowExfiltrationDetector } from "@/lib/detect/detectors/flow/slow-exfiltration-detector";
 import { unusualPeersDetector } from "@/lib/detect/detectors/flow/unusual-peers-detector";
@@ -43,6 +46,9 @@ export type DetectorId =
   | "flow-slow-exfiltration"
   | "flow-unusual-peers"
   | "flow-upload-ratio"
+  | "flow-protocol-shift"
+  | "flow-lateral-movement"
+  | "flow-geo-anomaly"
   | "syslog-credential-attack"
   | "syslog-routing-flap"
   | "syslog-unauthorized-change"
@@ -73,6 +79,9 @@ const BY_ID = {
   "flow-slow-exfiltration": slowExfiltrationDetector,
   "flow-unusual-peers": unusualPeersDetector,
   "flow-upload-ratio": uploadRatioDetector,
+  "flow-protocol-shift": protocolShiftDetector,
+  "flow-lateral-movement": lateralMovementDetector,
+  "flow-geo-anomaly": geoAnomalyDetector,
   "syslog-credential-attack": credentialAttack,
   "syslog-routing-flap": routingFlap,
   "syslog-unauthorized-change": unauthorizedChange,
@@ -101,6 +110,9 @@ export const DETECTORS: readonly (RunnableDetector & DetectorMeta)[] = [
   BY_ID["flow-slow-exfiltration"],
   BY_ID["flow-unusual-peers"],
   BY_ID["flow-upload-ratio"],
+  BY_ID["flow-protocol-shift"],
+  BY_ID["flow-lateral-movement"],
+  BY_ID["flow-geo-anomaly"],
   BY_ID["syslog-credential-attack"],
   BY_ID["syslog-routing-flap"],
   BY_ID["syslog-unauthorized-change"],

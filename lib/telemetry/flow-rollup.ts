@@ -6,6 +6,8 @@
 // flow can invent, may use only 90% of it, so exporters always find room), and no bucket is opened
 // for a minute further than `maxAheadMs` beyond the last flush watermark: such a bucket would never
 // be flushed. What either refuses is counted (`budgetDroppedFlows`, `futureFlows`).
+// Each minute also keeps, within fixed bounds, its protocol mix by flows, top destination ports, the
+// internal hosts it connected to and its top external peers (protocol shift, lateral movement, geography).
 // Pure: time comes from the flows and from the caller's watermark.
 import type { FlowRecord } from "./flow-record";
 import { HyperLogLog } from "./sketch/hyper-log-log";
@@ -25,6 +27,30 @@ export const LONG_FLOW_MS = 30_000;
 export const LOW_BYTE_RATE = 256;
 /** Flows with at most this many packets are "small": probes, bare SYNs and their retry. */
 export const SMALL_FLOW_PACKETS = 2;
+/**
+ * Internal hosts a device opened connections to in one minute that are itemised (peer, port); more are
+ * only counted (`internalContactsDropped`). Enough for lateral movement's fan-out, bounded per bucket.
+ */
+export const MAX_INTERNAL_CONTACTS = 32;
+/** Space-Saving counters for destination ports and for external peers per device-minute. */
+const PORT_SKETCH_CAPACITY = 12;
+const EXTERNAL_SKETCH_CAPACITY = 24;
+/** How many of each a flushed minute lists. */
+const TOP_PORTS = 6;
+const TOP_EXTERNAL_PEERS = 16;
+
+export interface DstPortShare {
+  port: number;
+  bytes: number;
+}
+
+/** A connection this device opened to an internal host (the lower port taken as the service's). */
+export interface InternalContact {
+  peer: string;
+  port: number;
+  /** Packets of the flows behind it; at most SMALL_FLOW_PACKETS means probes only. */
+  packets: number;
+}
 
 export interface TopTalker {
   peer: string;
@@ -56,6 +82,16 @@ export interface DeviceMinuteFlows {
   longLowByteFlows?: number;
   /** Flows (ended this minute) with ≤ SMALL_FLOW_PACKETS packets. */
   smallFlows?: number;
+  /** Flows ended this minute per IP protocol number (protocol mix by flows; `protocolBytes` by bytes). */
+  protocolFlows?: Record<string, number>;
+  /** The destination ports carrying the most bytes, largest first. */
+  topDstPorts?: DstPortShare[];
+  /** Connections this device opened to internal hosts (at most MAX_INTERNAL_CONTACTS), for lateral movement. */
+  internalContacts?: InternalContact[];
+  /** Further internal (peer, port) pairs this minute beyond MAX_INTERNAL_CONTACTS. */
+  internalContactsDropped?: number;
+  /** The peers outside `internal_subnets` exchanging the most bytes, largest first (geography, ASNs). */
+  externalPeers?: TopTalker[];
 }
 
 interface Bucket {
@@ -75,7 +111,15 @@ interface Bucket {
   ports: HyperLogLog;
   /** [protocol, bytes, protocol, bytes, ...]: a device-minute rarely sees more than three protocols. */
   protocolBytes: number[];
+  /** [protocol, flows, ...], as protocolBytes. */
+  protocolFlows: number[];
   talkers: SpaceSaving<string>;
+  // created at first use: most device-minutes need only some of them
+  dstPorts?: SpaceSaving<number>;
+  external?: SpaceSaving<string>;
+  /** "peer|port" → packets. */
+  contacts?: Map<string, number>;
+  contactsDropped: number;
 }
 
 export interface FlowRollupOptions {
@@ -138,13 +182,14 @@ export class FlowRollup {
     const dstInternal = this.options.isInternal(flow.dstAddr);
     // For the exporter, traffic towards the inside is inbound; everything else outbound.
     const exporterOut = srcInternal && !dstInternal;
-    // the last argument: whether an outbound flow leaves the internal subnets
-    this.attribute(flow, flow.exporter, true, exporterOut ? "out" : "in", exporterOut);
-    if (srcInternal && flow.srcAddr !== flow.exporter) this.attribute(flow, flow.srcAddr, false, "out", !dstInternal);
-    if (dstInternal && flow.dstAddr !== flow.exporter) this.attribute(flow, flow.dstAddr, false, "in", false);
+    // the last argument: whether the peer (dst when out, src when in) is inside the internal subnets
+    this.attribute(flow, flow.exporter, true, exporterOut ? "out" : "in", exporterOut ? dstInternal : srcInternal);
+    if (srcInternal && flow.srcAddr !== flow.exporter) this.attribute(flow, flow.srcAddr, false, "out", dstInternal);
+    if (dstInternal && flow.dstAddr !== flow.exporter) this.attribute(flow, flow.dstAddr, false, "in", srcInternal);
   }
 
-  private attribute(flow: FlowRecord, address: string, exporter: boolean, direction: "in" | "out", external: boolean): void {
+  private attribute(flow: FlowRecord, address: string, exporter: boolean, direction: "in" | "out", peerInternal: boolean): void {
+    const external = direction === "out" && !peerInternal;
     this.remember(address, flow);
     const end = Number.isFinite(flow.endMs) ? flow.endMs : flow.startMs;
     const start = Number.isFinite(flow.startMs) && flow.startMs <= end ? flow.startMs : end;
@@ -184,9 +229,15 @@ export class FlowRollup {
       }
       addProtocolBytes(b.protocolBytes, flow.protocol, bytes);
       b.talkers.add(`${direction}|${peer}`, bytes);
+      (b.dstPorts ??= new SpaceSaving<number>(PORT_SKETCH_CAPACITY)).add(flow.dstPort, bytes);
+      if (!peerInternal) (b.external ??= new SpaceSaving(EXTERNAL_SKETCH_CAPACITY)).add(`${direction}|${peer}`, bytes);
       if (m === lastMinute) {
         // counts belong to the minute the flow ended in, so each flow is counted once
         b.flows += 1;
+        addProtocolBytes(b.protocolFlows, flow.protocol, 1);
+        // NetFlow is one record per direction: the side towards the lower port is taken as the one
+        // connected to, so a server's replies to its clients' ephemeral ports are not "contacts"
+        if (direction === "out" && peerInternal && flow.dstPort <= flow.srcPort) this.contact(b, peer, flow.dstPort, flow.packets);
         if (flow.protocol === 6 && (flow.tcpFlags & 0x02) !== 0) b.tcpSynFlows += 1;
         if (flow.packets <= SMALL_FLOW_PACKETS) b.smallFlows += 1;
         if (end - start >= LONG_FLOW_MS && (flow.bytes * 1000) / (end - start) < LOW_BYTE_RATE) b.longLowByteFlows += 1;
@@ -218,13 +269,24 @@ export class FlowRollup {
         peers: new HyperLogLog(),
         ports: new HyperLogLog(),
         protocolBytes: [],
+        protocolFlows: [],
         talkers: new SpaceSaving(this.capacity),
+        contactsDropped: 0,
       };
       this.buckets.set(key, b);
     } else if (exporter && !b.exporter) {
       b.exporter = true;
     }
     return b;
+  }
+
+  private contact(b: Bucket, peer: string, port: number, packets: number): void {
+    const key = `${peer}|${port}`;
+    const contacts = (b.contacts ??= new Map());
+    const had = contacts.get(key);
+    if (had !== undefined) contacts.set(key, had + packets);
+    else if (contacts.size < MAX_INTERNAL_CONTACTS) contacts.set(key, packets);
+    else b.contactsDropped += 1;
   }
 
   private remember(address: string, flow: FlowRecord): void {
@@ -278,6 +340,17 @@ export class FlowRollup {
         bytesOutExternal: b.bytesOutExternal,
         longLowByteFlows: b.longLowByteFlows,
         smallFlows: b.smallFlows,
+        protocolFlows: protocolBytesRecord(b.protocolFlows),
+        topDstPorts: (b.dstPorts?.top(TOP_PORTS) ?? []).map((t) => ({ port: t.key, bytes: Math.round(t.count) })),
+        internalContacts: [...(b.contacts ?? [])].map(([key, packets]) => {
+          const cut = key.lastIndexOf("|");
+          return { peer: key.slice(0, cut), port: Number(key.slice(cut + 1)), packets: Math.round(packets) };
+        }),
+        internalContactsDropped: b.contactsDropped,
+        externalPeers: (b.external?.top(TOP_EXTERNAL_PEERS) ?? []).map((t) => {
+          const [direction, peer] = t.key.split("|") as ["in" | "out", string];
+          return { peer, direction, bytes: Math.round(t.count) };
+        }),
       });
     }
     while (this.lastFlushed.size > this.maxRemembered) this.lastFlushed.delete(this.lastFlushed.keys().next().value!);
@@ -321,4 +394,52 @@ export function flowMetrics(
     distinctPeers: r.distinctPeers,
     distinctDstPorts: r.distinctDstPorts,
   };
+}
+
+/** The parts of a device-minute the protocol-mix, lateral-movement and geography detectors read. */
+export type FlowDetail = Pick<
+  DeviceMinuteFlows,
+  "protocolFlows" | "topDstPorts" | "internalContacts" | "internalContactsDropped" | "externalPeers"
+>;
+
+/** A copy of a minute's detail, to start a merged row with. */
+export function flowDetailOf(r: FlowDetail): FlowDetail {
+  return {
+    protocolFlows: { ...r.protocolFlows },
+    topDstPorts: [...(r.topDstPorts ?? [])],
+    internalContacts: [...(r.internalContacts ?? [])],
+    internalContactsDropped: r.internalContactsDropped ?? 0,
+    externalPeers: [...(r.externalPeers ?? [])],
+  };
+}
+
+/**
+ * Adds another rollup of the same device-minute (an exporter's and a host's view of one device) into
+ * `into`, within the same bounds as one rollup.
+ */
+export function mergeFlowDetail(into: FlowDetail, r: FlowDetail): void {
+  const flows = (into.protocolFlows ??= {});
+  for (const [p, n] of Object.entries(r.protocolFlows ?? {})) flows[p] = (flows[p] ?? 0) + n;
+  into.topDstPorts = mergeTop(into.topDstPorts ?? [], r.topDstPorts ?? [], (t) => String(t.port), TOP_PORTS);
+  into.externalPeers = mergeTop(into.externalPeers ?? [], r.externalPeers ?? [], (t) => `${t.direction}|${t.peer}`, TOP_EXTERNAL_PEERS);
+  const contacts = [...(into.internalContacts ?? [])];
+  const seen = new Set(contacts.map((c) => `${c.peer}|${c.port}`));
+  let dropped = (into.internalContactsDropped ?? 0) + (r.internalContactsDropped ?? 0);
+  for (const c of r.internalContacts ?? []) {
+    if (seen.has(`${c.peer}|${c.port}`)) continue;
+    if (contacts.length < MAX_INTERNAL_CONTACTS) contacts.push(c);
+    else dropped += 1;
+  }
+  into.internalContacts = contacts;
+  into.internalContactsDropped = dropped;
+}
+
+function mergeTop<T extends { bytes: number }>(a: readonly T[], b: readonly T[], key: (t: T) => string, n: number): T[] {
+  const byKey = new Map<string, T>();
+  for (const t of [...a, ...b]) {
+    const k = key(t);
+    const had = byKey.get(k);
+    byKey.set(k, had ? { ...had, bytes: had.bytes + t.bytes } : { ...t });
+  }
+  return [...byKey.values()].sort((x, y) => y.bytes - x.bytes).slice(0, n);
 }

@@ -23,6 +23,9 @@ describe("the detector registry", () => {
       "flow-slow-exfiltration",
       "flow-unusual-peers",
       "flow-upload-ratio",
+      "flow-protocol-shift",
+      "flow-lateral-movement",
+      "flow-geo-anomaly",
       "syslog-credential-attack",
       "syslog-routing-flap",
       "syslog-unauthorized-change",
@@ -46,6 +49,9 @@ describe("the detector registry", () => {
       "flow-slow-exfiltration",
       "flow-unusual-peers",
       "flow-upload-ratio",
+      "flow-protocol-shift",
+      "flow-lateral-movement",
+      "flow-geo-anomaly",
       "syslog-credential-attack",
       "syslog-unauthorized-change",
     ]);
@@ -53,7 +59,7 @@ describe("the detector registry", () => {
 
   it("treats exactly the flow threats and the syslog attacks as threats for campaign correlation", () => {
     expect([...THREAT_ALERT_TYPES].sort()).toEqual(
-      ["app_ddos", "ddos", "exfiltration", "port_scan", "slow_exfiltration", "unusual_peers", "upload_ratio", "credential_attack", "unauthorized_change"].sort(),
+      ["app_ddos", "ddos", "exfiltration", "port_scan", "slow_exfiltration", "unusual_peers", "upload_ratio", "protocol_shift", "lateral_movement", "geo_anomaly", "credential_attack", "unauthorized_change"].sort(),
     );
   });
 
