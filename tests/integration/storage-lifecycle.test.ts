@@ -2,7 +2,7 @@
 // past the retention goes as a whole partition (audited) while recent minutes stay, rows the DEFAULT
 // partition holds are moved into their new partitions or expired, the hourly aggregates equal the
 // minutes they summarise however often a batch is stored, and the device page's long ranges read the
-// aggregates (so they still show days whose minutes are gone).
+// aggregates (so they still show days whose minutes are gone). The event log keeps EVENT_RETENTION_DAYS.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DeviceDetailResponse } from "../../lib/dashboards/device-detail";
 import { emptyMetricValues, METRIC_INFO, METRICS, type MetricSample } from "../../lib/telemetry/metrics";
@@ -21,6 +21,7 @@ const { maintainPartitions, PARTITIONED_TABLES, partitionName } = await import("
 const { PartitionMaintainer } = await import("../../workers/partition-maintainer");
 const { createLogger } = await import("../../lib/log");
 const { pool } = await import("../../lib/db/pool");
+const { pruneEvents, oldestEventId } = await import("../../lib/db/event-queries");
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -190,5 +191,33 @@ describe("hourly aggregates", () => {
     const cpu = series.metrics.find((m) => m.metric === "cpuPct")!;
     const shown = series.timestamps.map((ts, i) => [Date.parse(ts), cpu.values[i]]).filter(([, v]) => v !== null);
     expect(shown).toEqual(rewritten.fromMinutes.map((h) => [h.hour.getTime(), h.cpu_pct_sum / h.cpu_pct_count]));
+  });
+});
+
+describe("event log retention", () => {
+  it("deletes, in batches, every event up to the newest one past the retention, so the kept log stays one unbroken run of ids", async () => {
+    const retentionMs = 2 * DAY;
+    // 12,000 events past the retention (more than two delete batches), then 50 recent ones; one event
+    // whose transaction started before the cutoff committed among the recent ones (ids and times differ in order)
+    const { rows } = await pool().query<{ first: string }>(
+      `INSERT INTO events (type, payload, created_at)
+       SELECT 'device.status', '{}'::jsonb, $1::timestamptz + make_interval(secs => g) FROM generate_series(1, 12000) g
+       RETURNING id::text AS first`,
+      [new Date(NOW - 5 * DAY)],
+    );
+    const first = BigInt(rows[0]!.first);
+    await pool().query(
+      `INSERT INTO events (type, payload, created_at)
+       SELECT 'device.status', '{}'::jsonb, CASE WHEN g = 20 THEN $1::timestamptz - interval '1 hour' ELSE $1::timestamptz + make_interval(secs => g) END
+       FROM generate_series(1, 50) g`,
+      [new Date(NOW - retentionMs)],
+    );
+    expect(await pruneEvents(t.prisma, new Date(NOW), retentionMs)).toBe(12_000 + 20);
+    const kept = await pool().query<{ n: number; lo: string; hi: string }>("SELECT count(*)::int AS n, min(id)::text AS lo, max(id)::text AS hi FROM events");
+    expect(kept.rows[0]!.n).toBe(30);
+    expect(BigInt(kept.rows[0]!.lo)).toBe(first + 12_020n);
+    expect(BigInt(kept.rows[0]!.hi) - BigInt(kept.rows[0]!.lo)).toBe(29n);
+    expect(await oldestEventId(t.prisma)).toBe(first + 12_020n);
+    expect(await pruneEvents(t.prisma, new Date(NOW), retentionMs)).toBe(0);
   });
 });
