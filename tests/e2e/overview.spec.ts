@@ -3,9 +3,10 @@
 // rate updating live after a verdict; then the light theme, kept across a reload.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, request as newRequest, test } from "@playwright/test";
 import type { OverviewView } from "../../lib/dashboards/overview-view";
-import { logInWithForm } from "./session";
+import type { MitigationsResponse } from "../../lib/mitigation/mitigation-service";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWithForm } from "./session";
 
 const SCREENSHOTS = path.join("test-results", "screenshots");
 
@@ -88,4 +89,53 @@ test("the overview panels show the demo's alerts, ingest and verdicts live, and 
   const lightShot = path.join(SCREENSHOTS, "overview-light.png");
   await page.screenshot({ path: lightShot, fullPage: true });
   await testInfo.attach("overview-light", { path: lightShot, contentType: "image/png" });
+});
+
+test("a demo DDoS gets a dry-run mitigation proposal; an analyst approves it, it is active on the Overview, then withdrawn", async ({ page, baseURL }) => {
+  test.setTimeout(300_000);
+  const analyst = { email: "mitigation-analyst@tidewatch.local", name: "Mia Mitigate", role: "analyst" as const, password: "mitigation-analyst-password" };
+  const admin = await newRequest.newContext({ baseURL });
+  await logInWithApi(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await createUserAsAdmin(admin, analyst);
+
+  // the worker's controller proposes for the demo's high-confidence DDoS alerts (by now the demo has raised some)
+  let proposal: MitigationsResponse["mitigations"][number] | undefined;
+  await expect
+    .poll(
+      async () => {
+        const body = (await (await admin.get("/api/mitigations?status=open")).json()) as MitigationsResponse;
+        expect(body.mode).toBe("dry-run");
+        proposal = body.mitigations.find((m) => m.status === "proposed" && m.playbookId === "ddos");
+        return proposal !== undefined;
+      },
+      { timeout: 240_000, intervals: [2_000] },
+    )
+    .toBe(true);
+  const m = proposal!;
+
+  await logInWithForm(page, analyst.email, analyst.password);
+  await page.goto(`/alerts/${m.alert.id}`);
+  const item = page.getByTestId("mitigations").locator(`[data-testid="mitigation"][data-mitigation-id="${m.id}"]`);
+  await expect(item.getByTestId("mitigation-status")).toHaveText("proposed");
+  // dry run: exactly the route that would be announced, the attacked host alone
+  await expect(item.getByTestId("mitigation-route")).toHaveText(m.routeText);
+  expect(m.routeText).toMatch(/^(blackhole 127\.1\.\d+\.\d+\/32 \(65535:666\)|flowspec .*→ 127\.1\.\d+\.\d+\/32)/);
+  await expect(item.getByTestId("mitigation-dry-run")).toContainText("nothing is sent to a router");
+
+  await item.getByRole("button", { name: "Approve" }).click();
+  // approved by the analyst, then announced (recorded) by the worker's controller: live, no reload
+  await expect(item.getByTestId("mitigation-status")).toHaveText("active", { timeout: 15_000 });
+
+  await page.goto("/");
+  const active = page.getByTestId("active-mitigations");
+  await expect(active).toContainText("Dry run (MITIGATION_BGP=dry-run)");
+  const row = active.locator(`[data-testid="mitigation"][data-mitigation-id="${m.id}"]`);
+  await expect(row.getByTestId("mitigation-status")).toHaveText("active");
+  await expect(row.getByTestId("mitigation-route")).toHaveText(m.routeText);
+  await row.getByRole("button", { name: "Withdraw" }).click();
+  await expect(row).toHaveCount(0);
+
+  const stored = (await (await admin.get(`/api/mitigations?alertId=${m.alert.id}`)).json()) as MitigationsResponse;
+  expect(stored.mitigations.find((x) => x.id === m.id)).toMatchObject({ status: "withdrawn", endedBy: { name: analyst.name }, decidedBy: { name: analyst.name } });
+  await admin.dispose();
 });
