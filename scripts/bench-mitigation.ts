@@ -1,35 +1,32 @@
-// Mitigation benchmark (not a test): how long from a flood's first flow until the edge router holds
-// the mitigation, with real parts: embedded PostgreSQL with the migrations, a worker process (NetFlow
-// collector, fast path, detection pipeline; scripts/lib/flood-to-alert.ts), and the BGP lab
-// (scripts/lib/bgp-lab.ts: gobgpd on loopback peering with BIRD 2 as the edge router).
+// Mitigation benchmark (not a test): time from a flood's first flow until the edge router holds the
+// mitigation, on the product's full path with automatic approval: embedded PostgreSQL with the
+// migrations, a worker process (NetFlow collector, fast path, detection pipeline, the mitigation
+// controller with MITIGATION_BGP=gobgp; scripts/lib/flood-to-alert.ts), the BGP lab (scripts/lib/bgp-lab.ts:
+// gobgpd on loopback peering with BIRD 2 as the edge router) and, for the AI approval gate, the tests'
+// local fake of the Messages API (never the real service) answering every approval with "approve".
+// The DDoS playbook is switched to automatic as an admin would.
 //
 //   node --import tsx scripts/bench-mitigation.ts [--floods 10] [--pps 200000]
 //
-// Each flood goes to a host never seen before (the fast path's cold-start rule). Two segments are
-// timed and printed separately, then their sum:
-//   1. first flow → the fast path's alert row (the worker's real path, as bench:fast-path);
-//   2. the alert row → the route in BIRD's table: the playbook builds the route from the stored
-//      alert, the product's speaker (createBgpSpeaker: prefix safety, then gobgpd over gRPC) announces
-//      it, and BIRD is polled until the route is installed (blackhole dest, or its FlowSpec table).
-// Segment 2 is driven by this script, not by the worker's mitigation controller: it leaves out the
-// controller's poll interval and the AI approval gate, so the sum is a lower bound of the product's
-// time to mitigation with automatic approval. Segment 2 also holds this script's noticing the alert
-// (polled every 50 ms, then the flood sender's last slice ends), so "announce() → route in BIRD" is
-// printed too: the speaker, gobgpd, the BGP UPDATE and BIRD alone. The route is withdrawn after each flood.
+// Each flood goes to a host never seen before (the fast path's cold-start rule). Printed per flood and
+// as p50/p95/max: first flow → the fast path's alert row, the alert row → the route in BIRD's table
+// (controller's poll, proposal, AI gate, prefix safety, gobgpd over gRPC, the BGP UPDATE, BIRD's
+// import), and their sum. After the worker stops, the speaker alone is timed (announce() → in BIRD).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { getAlertView } from "@/lib/db/alert-queries";
 import { createPrismaClient } from "@/lib/db/client";
 import { ensureDatabase, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { migrateDeploy } from "@/lib/db/migrate";
+import { listMitigations, savePlaybookSettings } from "@/lib/db/mitigation-queries";
+import { createUser } from "@/lib/db/user-queries";
 import { parseEnv } from "@/lib/env";
 import { createLogger } from "@/lib/log";
-import type { MitigationRoute } from "@/lib/mitigation/bgp-speaker";
+import { APPROVAL_INSTRUCTIONS } from "@/lib/mitigation/ai-approval";
 import { createBgpSpeaker } from "@/lib/mitigation/create-speaker";
-import { playbookFor } from "@/lib/mitigation/playbooks";
-import { describeRoute } from "@/lib/mitigation/route-text";
-import { parseBirdRoutes, startBgpLab, type BgpLab } from "./lib/bgp-lab";
+import { PLAYBOOKS } from "@/lib/mitigation/playbooks";
+import { FakeMessagesApi } from "../tests/integration/ai/fake-messages-api";
+import { parseBirdRoutes, startBgpLab, type BgpLab, type BirdRoute } from "./lib/bgp-lab";
 import { floodToAlert, startFloodWorker } from "./lib/flood-to-alert";
 
 const arg = (name: string, fallback: number) => {
@@ -41,31 +38,32 @@ const PPS = arg("pps", 200_000);
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function summary(label: string, values: number[]): string {
   const ms = [...values].sort((a, b) => a - b);
-  const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
-  return `${label.padEnd(46)} p50 ${s(pct(ms, 50))}  p95 ${s(pct(ms, 95))}  max ${s(ms[ms.length - 1]!)}`;
+  return `${label.padEnd(52)} p50 ${sec(pct(ms, 50))}  p95 ${sec(pct(ms, 95))}  max ${sec(ms[ms.length - 1]!)}`;
 }
 
-/** The BIRD table and network text a route shows up under (parseBirdRoutes' `network`). */
-function birdLocation(route: MitigationRoute): { table: string; matches: (network: string) => boolean } {
-  if (route.kind === "blackhole") {
-    return { table: route.prefix.includes(":") ? "master6" : "master4", matches: (n) => n === route.prefix };
-  }
-  const v6 = route.destination.includes(":");
-  return { table: v6 ? "flowtab6" : "flowtab4", matches: (n) => n.startsWith(`flow${v6 ? 6 : 4} { dst ${route.destination};`) };
+/** The route BIRD installed for `host`: a blackhole of its /32, or a FlowSpec rule towards it. */
+function routeFor(routes: BirdRoute[], host: string): BirdRoute | undefined {
+  return routes.find(
+    (r) => (r.table === "master4" && r.network === `${host}/32` && r.dest === "blackhole") || (r.table === "flowtab4" && r.network.startsWith(`flow4 { dst ${host}/32;`)),
+  );
 }
 
-/** Polls BIRD until the route is installed (present) or gone; resolves with when it was seen (epoch ms). */
-async function waitInBird(lab: BgpLab, route: MitigationRoute, present: boolean, timeoutMs = 10_000): Promise<number> {
-  const { table, matches } = birdLocation(route);
+async function birdNow(lab: BgpLab): Promise<BirdRoute[]> {
+  const [unicast, flow] = await Promise.all([lab.birdc("show", "route", "table", "master4", "all"), lab.birdc("show", "route", "table", "flowtab4", "all")]);
+  return [...parseBirdRoutes(unicast), ...parseBirdRoutes(flow)];
+}
+
+/** Polls BIRD every 10 ms until it holds a route for `host` (or not, with `present` false); resolves with when (epoch ms). */
+async function waitInBird(lab: BgpLab, host: string, present: boolean, timeoutMs: number): Promise<{ at: number; route?: BirdRoute }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const routes = parseBirdRoutes(await lab.birdc("show", "route", "table", table, "all"));
-    const found = routes.find((r) => matches(r.network) && (route.kind !== "blackhole" || r.dest === "blackhole"));
-    if (Boolean(found) === present) return Date.now();
-    if (Date.now() > deadline) throw new Error(`${describeRoute(route)} ${present ? "not installed" : "still present"} in BIRD after ${timeoutMs} ms\n${lab.logs()}`);
+    const route = routeFor(await birdNow(lab), host);
+    if (Boolean(route) === present) return { at: Date.now(), route };
+    if (Date.now() > deadline) throw new Error(`${host}: ${present ? "no route" : "the route is still"} in BIRD after ${timeoutMs} ms\n${lab.logs()}`);
     await sleep(10);
   }
 }
@@ -75,57 +73,81 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidewatch-bench-mitigation-"));
   fs.chmodSync(dir, 0o755);
   const lab = await startBgpLab();
+  const fake = await new FakeMessagesApi().start();
+  const approval = { approve: true, confidence: 0.95, reasoning: "A distributed UDP flood from spoofed sources towards one host.", risks: "The host is unreachable for the TTL." };
+  fake.answerFor = (body) => (body.system?.some((b) => b.text === APPROVAL_INSTRUCTIONS) ? approval : undefined);
   const cluster = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench-only-password", log });
   try {
     await lab.waitEstablished();
     await ensureDatabase(cluster, "bench");
     await migrateDeploy(cluster.url("bench"));
     const prisma = createPrismaClient(cluster.url("bench"), 4);
-    // The worker's own mitigation stays off: this script is the one announcing (see the header).
-    const worker = await startFloodWorker(prisma, cluster.url("bench"), { MITIGATION_BGP: "off" });
-    const speaker = createBgpSpeaker(parseEnv({ MITIGATION_BGP: "gobgp", GOBGP_API: lab.gobgpApi, INTERNAL_SUBNETS: "10.0.0.0/8" }))!;
+    const admin = await createUser(prisma, { email: "bench-admin@tidewatch.local", name: "bench", role: "admin", password: "bench-only-password" });
+    await savePlaybookSettings(prisma, "ddos", { ...PLAYBOOKS.ddos.defaults, automatic: true }, admin.id);
+    const worker = await startFloodWorker(prisma, cluster.url("bench"), {
+      MITIGATION_BGP: "gobgp",
+      GOBGP_API: lab.gobgpApi,
+      MITIGATION_MAX_ACTIVE: String(FLOODS + 5),
+      ANTHROPIC_API_KEY: "bench-fake-key",
+      ANTHROPIC_BASE_URL: fake.url,
+    });
+    const toAlert: number[] = [];
+    const toRoute: number[] = [];
+    const total: number[] = [];
+    const kinds = new Map<string, number>();
     try {
-      const toAlert: number[] = [];
-      const toRoute: number[] = [];
-      const announceToBird: number[] = [];
-      const total: number[] = [];
-      const kinds = new Map<string, number>();
       for (let i = 0; i < FLOODS; i++) {
         const host = `10.72.0.${i + 1}`;
+        const inBird = waitInBird(lab, host, true, 60_000);
         const timing = await floodToAlert(prisma, worker.netflowPort, { host, pps: PPS });
-        const alert = await getAlertView(prisma, timing.alertId, null);
-        if (!alert) throw new Error(`alert ${timing.alertId} vanished`);
-        const playbook = playbookFor(alert.type);
-        if (!playbook) throw new Error(`no playbook answers the fast path's alert type ${alert.type}`);
-        const planned = playbook.buildRoute({ alertType: alert.type, address: host, evidence: alert.evidence });
-        if (!planned.route) throw new Error(`the ${playbook.id} playbook built no route for ${host}: ${planned.why}`);
-        const announcedAt = Date.now();
-        await speaker.announce(planned.route);
-        const inBird = await waitInBird(lab, planned.route, true);
+        const { at, route } = await inBird.catch(async (err: Error) => {
+          const rows = await listMitigations(prisma, { limit: 100 });
+          const seen = rows.map((m) => `${m.routeText}: ${m.status} (${m.reason ?? ""}; AI ${m.gates.ai.outcome}: ${m.gates.ai.reason})`).join("\n");
+          throw new Error(`${err.message}\nmitigations:\n${seen || "none"}\nworker:\n${worker.output().slice(-3000)}`);
+        });
         toAlert.push(timing.msToAlert);
-        toRoute.push(inBird - timing.createdAt.getTime());
-        announceToBird.push(inBird - announcedAt);
-        total.push(inBird - timing.firstFlowAt);
-        const kind = planned.route.kind;
+        toRoute.push(at - timing.createdAt.getTime());
+        total.push(at - timing.firstFlowAt);
+        const kind = route!.table === "master4" ? "blackhole" : "flowspec";
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-        console.log(`${host}: alert ${(timing.msToAlert / 1000).toFixed(2)} s, in BIRD ${((inBird - timing.firstFlowAt) / 1000).toFixed(2)} s after the first flow: ${describeRoute(planned.route)}`);
-        await speaker.withdraw(planned.route);
-        await waitInBird(lab, planned.route, false);
+        console.log(`${host}: alert ${sec(timing.msToAlert)}, in BIRD ${sec(at - timing.firstFlowAt)} after the first flow: ${route!.network} ${route!.dest} ${route!.attributes["BGP.community"] ?? route!.attributes["BGP.ext_community"] ?? ""}`);
         await sleep(1_000 + Math.random() * 5_000);
       }
-      console.log(`\n${FLOODS} floods of ${PPS.toLocaleString("en")} pps to hosts never seen before; routes: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`);
-      console.log(summary("1. first flow → alert row (worker, real path)", toAlert));
-      console.log(summary("2. alert row → route in BIRD (speaker, gobgpd)", toRoute));
-      console.log(summary("   of which announce() → route in BIRD", announceToBird));
-      console.log(summary("1 + 2: first flow → route in BIRD", total));
-      console.log("(segment 2 is driven by this script: no controller poll interval, no AI approval; see the header)");
+      // what the routes in BIRD came from: the worker's own mitigations, approved without a human
+      const rows = await listMitigations(prisma, { limit: 1000 });
+      const auto = rows.filter((m) => m.status === "active" && m.gates.ai.outcome === "approve" && !m.gates.human.required && m.decidedBy === null);
+      if (auto.length !== FLOODS) throw new Error(`expected ${FLOODS} automatically approved active mitigations, found: ${rows.map((m) => `${m.routeText} ${m.status} (AI ${m.gates.ai.outcome})`).join("; ")}`);
+    } finally {
+      await worker.stop();
+    }
+
+    // The speaker alone, with the worker gone (its controller would withdraw these as orphans).
+    const speaker = createBgpSpeaker(parseEnv({ MITIGATION_BGP: "gobgp", GOBGP_API: lab.gobgpApi, INTERNAL_SUBNETS: "10.0.0.0/8" }))!;
+    const announceToBird: number[] = [];
+    try {
+      for (const a of await speaker.listAnnounced()) await speaker.withdraw(a.route);
+      for (let i = 0; i < FLOODS; i++) {
+        const host = `10.73.0.${i + 1}`;
+        const route = { kind: "blackhole" as const, prefix: `${host}/32`, communities: ["65535:666"] };
+        const started = Date.now();
+        await speaker.announce(route);
+        announceToBird.push((await waitInBird(lab, host, true, 10_000)).at - started);
+        await speaker.withdraw(route);
+        await waitInBird(lab, host, false, 10_000);
+      }
     } finally {
       await speaker.close();
-      await worker.stop();
-      await prisma.$disconnect();
     }
+
+    console.log(`\n${FLOODS} floods of ${PPS.toLocaleString("en")} pps to hosts never seen before; routes in BIRD: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`);
+    console.log(summary("first flow → alert row (fast path)", toAlert));
+    console.log(summary("alert row → route in BIRD (controller, AI gate, gobgpd)", toRoute));
+    console.log(summary("first flow → route in BIRD (automatic approval)", total));
+    console.log(summary("the speaker alone: announce() → route in BIRD", announceToBird));
+    await prisma.$disconnect();
   } finally {
     await cluster.stop();
+    await fake.stop();
     await lab.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }

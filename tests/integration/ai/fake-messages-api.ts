@@ -55,6 +55,8 @@ export class FakeMessagesApi {
   private open = 0;
   maxConcurrent = 0;
   private script: Behaviour[] = [];
+  /** The answer's JSON for a request when no behaviour is queued (undefined: the default analysis). */
+  answerFor: ((body: SeenRequest["body"]) => unknown) | undefined;
   private readonly hanging = new Set<http.ServerResponse>();
   private server = http.createServer((req, res) => void this.handle(req, res));
   url = "";
@@ -132,7 +134,7 @@ export class FakeMessagesApi {
           await new Promise((r) => setTimeout(r, b.delayMs));
           this.open--;
         }
-        return this.message(res, body.model, JSON.stringify(b.json ?? validAnalysis()), b.stopReason ?? "end_turn", { ...DEFAULT_USAGE, ...b.usage });
+        return this.message(res, body.model, JSON.stringify(b.json ?? this.answerFor?.(body) ?? validAnalysis()), b.stopReason ?? "end_turn", { ...DEFAULT_USAGE, ...b.usage });
     }
   }
 
