@@ -1,6 +1,6 @@
 "use client";
 // The Overview's "Active mitigations": every route Tidewatch announces right now (or, in dry run,
-// records), with its alert and when it is withdrawn; approvals waiting behind the cap are listed too.
+// records), with its alert and when it is withdrawn, and how many approvals and proposals wait.
 import { LoadError } from "@/components/ui/load-error";
 import { MitigationItem } from "./mitigation-item";
 import { useMitigations } from "./use-mitigations";
@@ -12,9 +12,11 @@ const MODE: Record<string, string> = {
 };
 
 export function ActiveMitigationsPanel() {
-  const { data, isError, error, refetch, isFetching } = useMitigations({ status: "open" });
-  const shown = data?.mitigations.filter((m) => m.status !== "proposed") ?? [];
-  const proposed = (data?.mitigations.length ?? 0) - shown.length;
+  const { data, isError, error, refetch, isFetching } = useMitigations({ status: "active" });
+  const waiting = data ? [
+    data.open.approved > 0 ? `${data.open.approved} approved, waiting to be announced (MITIGATION_MAX_ACTIVE)` : "",
+    data.open.proposed > 0 ? `${data.open.proposed} ${data.open.proposed === 1 ? "proposal waits" : "proposals wait"} for an analyst on the alert's page` : "",
+  ].filter(Boolean) : [];
   return (
     <section className="panel" aria-labelledby="active-mitigations-heading" data-testid="active-mitigations">
       <div className="panel-header">
@@ -23,17 +25,17 @@ export function ActiveMitigationsPanel() {
       </div>
       <div className="panel-body stack">
         {isError && !data ? <LoadError what="the mitigations" error={error} onRetry={() => void refetch()} retrying={isFetching} /> : null}
-        {data && shown.length === 0 ? <p className="muted">No active mitigations.</p> : null}
-        {shown.length > 0 ? (
+        {data && data.mitigations.length === 0 ? <p className="muted">No active mitigations.</p> : null}
+        {data && data.mitigations.length > 0 ? (
           <ul className="mitigation-list">
-            {shown.map((m) => (
+            {data.mitigations.map((m) => (
               <MitigationItem key={m.id} m={m} showAlert />
             ))}
           </ul>
         ) : null}
-        {proposed > 0 ? (
-          <p className="faint" data-testid="mitigations-proposed">
-            {proposed} {proposed === 1 ? "proposal waits" : "proposals wait"} for an analyst on {proposed === 1 ? "its alert's" : "their alerts'"} page.
+        {waiting.length > 0 ? (
+          <p className="faint" data-testid="mitigations-waiting">
+            {waiting.join("; ")}.
           </p>
         ) : null}
       </div>

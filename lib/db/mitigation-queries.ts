@@ -278,7 +278,9 @@ export async function completeApprovalCall(db: DbClient, id: number, costUsd: nu
   await db.mitigation.update({ where: { id }, data: { aiCostUsd: costUsd } });
 }
 
-/** Active mitigations now (the cap counts them). */
-export function countActive(db: DbClient): Promise<number> {
-  return db.mitigation.count({ where: { status: "active" } });
+/** How many mitigations are proposed, approved and active now. */
+export async function countOpenMitigations(db: DbClient): Promise<{ proposed: number; approved: number; active: number }> {
+  const groups = await db.mitigation.groupBy({ by: ["status"], where: { status: { in: ["proposed", "approved", "active"] } }, _count: { _all: true } });
+  const n = (s: MitigationStatus) => groups.find((g) => g.status === s)?._count._all ?? 0;
+  return { proposed: n("proposed"), approved: n("approved"), active: n("active") };
 }

@@ -16,6 +16,7 @@ import { DEMO_SUBNET } from "../simulator/demo-traffic";
 import {
   completeApprovalCall,
   createMitigation,
+  countOpenMitigations,
   getMitigationView,
   listMitigations,
   readPlaybookSettings,
@@ -158,13 +159,16 @@ export const mitigationListQuerySchema = z
 /** What the mitigation panels show: the list, and whether routes really reach the routers. */
 export interface MitigationsResponse {
   mitigations: MitigationView[];
+  /** Open mitigations now, whatever the filter. */
+  open: { proposed: number; approved: number; active: number };
   /** MITIGATION_BGP: off (nothing announced), dry-run (recorded, never sent) or gobgp. */
   mode: Env["MITIGATION_BGP"];
 }
 
 export async function listMitigationsFor(db: DbClient, query: z.infer<typeof mitigationListQuerySchema>, mode: Env["MITIGATION_BGP"]): Promise<MitigationsResponse> {
   const statuses = query.status === "active" ? (["active"] as const) : query.status === "open" ? OPEN_MITIGATION_STATUSES : undefined;
-  return { mitigations: await listMitigations(db, { alertId: query.alertId, campaignId: query.campaignId, statuses, limit: query.limit }), mode };
+  const mitigations = await listMitigations(db, { alertId: query.alertId, campaignId: query.campaignId, statuses, limit: query.limit });
+  return { mitigations, open: await countOpenMitigations(db), mode };
 }
 
 const conflict = (m: MitigationView, what: string) =>

@@ -118,6 +118,8 @@ describe("mitigations API", () => {
     const { status, body } = await list(users.viewer, `alertId=${alerts.web}`);
     expect(status).toBe(200);
     expect(body.mode).toBe("dry-run");
+    // the three critical DDoS alerts each got one
+    expect(body.open).toEqual({ proposed: 3, approved: 0, active: 0 });
     expect(body.mitigations).toHaveLength(1);
     expect(body.mitigations[0]).toMatchObject({
       status: "proposed",
@@ -182,6 +184,7 @@ describe("mitigations API", () => {
     await controller.pass();
     const active = await list(users.viewer, "status=active");
     expect(active.body.mitigations.map((x: { id: number }) => x.id)).toEqual([m.id]);
+    expect(active.body.open).toEqual({ proposed: 0, approved: 0, active: 1 });
     expect([...rib.keys()]).toEqual(["blackhole|10.2.0.7/32"]);
 
     expect(await act(users.analyst, m.id, "extend", { minutes: 100_000 })).toMatchObject({ status: 400, body: { error: { field: "minutes" } } });
