@@ -4,12 +4,16 @@
 import type { AlertView } from "@/lib/alerts/alert-view";
 import { isMetricName } from "@/lib/telemetry/metrics";
 import { humanize } from "@/components/ui/humanize";
+import { countryBreakdownOf } from "@/lib/alerts/country-breakdown";
+import { CountryBreakdown } from "./country-breakdown";
 import { formatAlertValue, metricLabel } from "./format-alert-value";
 
 export function AlertEvidence({ alert }: { alert: AlertView }) {
   const evidence = alert.evidence ? Object.entries(alert.evidence) : [];
+  const countries = alert.type === "geo_anomaly" ? countryBreakdownOf(alert.evidence) : null;
   return (
     <>
+      {countries ? <CountryBreakdown bars={countries} /> : null}
       {alert.contributions.length > 0 ? (
         <section className="panel panel-body stack" aria-labelledby="contrib-heading">
           <h2 id="contrib-heading">Contributing metrics</h2>

@@ -12,9 +12,6 @@ import ipaddr from "ipaddr.js";
 import { Reader, type CountryResponse } from "mmdb-lib";
 import type { GeoInfo, GeoResolver } from "@/lib/detect/baseline/flow-profile";
 
-/** Credit the CC BY 4.0 licences ask for wherever results are shown. */
-export const GEO_ATTRIBUTION = { text: "IP geolocation by DB-IP; IP-to-ASN by RouteViews and DB-IP (CC BY 4.0)", href: "https://db-ip.com" } as const;
-
 export interface IpGeo {
   lookup: GeoResolver;
   /** Build date of the country database and rows of the ASN table (for the start log). */

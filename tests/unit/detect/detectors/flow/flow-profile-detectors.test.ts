@@ -4,6 +4,7 @@
 // found; each benign look-alike (a small minute, one odd minute, the usual servers, a probe sweep, a
 // CDN node in a new country serving little) is not.
 import { describe, expect, it } from "vitest";
+import { countryBreakdownOf } from "@/lib/alerts/country-breakdown";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import type { Detection, RunnableDetector } from "@/lib/detect/detector";
 import type { GeoInfo, GeoResolver } from "@/lib/detect/baseline/flow-profile";
@@ -177,6 +178,10 @@ describe("geographic and ASN anomalies", () => {
     expect(evidence.countries.map((c) => [c.country, c.flagged])).toEqual([["RU", "new country"], ["US", null]]);
     expect(evidence.peers[0]).toMatchObject({ country: "RU", asn: 13238 });
     expect(d!.explanation).toContain("RU (new country): 20 MB with 2 peers");
+    // what the alert page draws from the stored evidence
+    const bars = countryBreakdownOf(JSON.parse(JSON.stringify(d!.evidence)) as Record<string, unknown>);
+    expect(bars?.map((b) => [b.flag, b.country, b.flagged, b.peers])).toEqual([["🇷🇺", "RU", "new country", 2], ["🇺🇸", "US", null, 14]]); // of the minute's 16 top external peers
+    expect(bars![0]!.share).toBeGreaterThan(0.95);
   });
 
   it("a CDN node in a new country serving a few hundred kilobytes is not reported; a new country is not judged before the device is learnt", () => {
