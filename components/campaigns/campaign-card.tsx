@@ -105,7 +105,7 @@ export function CampaignCard({ campaign, isNew }: { campaign: CampaignSummaryVie
           </p>
         </section>
       ) : null}
-      <MitigationsPanel campaignId={campaign.id} />
+      <MitigationsPanel campaignId={campaign.id} alertIds={campaign.alertIds} />
       <CampaignDeliveries campaignId={campaign.id} version={campaign.lastSeenAt} />
     </article>
   );

@@ -8,11 +8,12 @@ import type { MitigationView } from "@/lib/mitigation/mitigation-view";
 import type { MitigationsResponse } from "@/lib/mitigation/mitigation-service";
 import { mitigationQueryKeys } from "./mitigation-query-keys";
 
-export function useMitigations(scope: { alertId?: number; campaignId?: number; status?: "active" | "open" | "all" }) {
+export function useMitigations(scope: { alertId?: number; campaignId?: number; status?: "active" | "open" | "all"; limit?: number }) {
   const params = new URLSearchParams();
   if (scope.alertId !== undefined) params.set("alertId", String(scope.alertId));
   if (scope.campaignId !== undefined) params.set("campaignId", String(scope.campaignId));
   if (scope.status) params.set("status", scope.status);
+  if (scope.limit) params.set("limit", String(scope.limit));
   return useQuery({
     queryKey: mitigationQueryKeys.list(scope),
     queryFn: () => fetchJson<MitigationsResponse>(`/api/mitigations?${params}`),
