@@ -152,5 +152,5 @@ function MetricTooltip({
 }
 
 function binLabel(minutes: number): string {
-  return minutes % 60 === 0 ? `${minutes / 60}-hour` : `${minutes}-minute`;
+  return minutes % 1440 === 0 ? `${minutes / 1440}-day` : minutes % 60 === 0 ? `${minutes / 60}-hour` : `${minutes}-minute`;
 }

@@ -72,6 +72,13 @@ test("a device opened from the inventory charts its metrics and its baselines by
     await expect(heatmap).toHaveAttribute("data-filled-cells", String(stored.baselines.cells.length), { timeout: 2_000 });
   }).toPass({ timeout: 60_000, intervals: [2_000, 5_000] });
 
+  // a year is read from the hourly aggregates, in bins of days: by now (baselines trained) the demo's
+  // 16 days of history are stored, so the line has a point for each 2-day bin of them
+  await page.getByRole("button", { name: "Last year" }).click();
+  await expect(page.getByRole("button", { name: "Last year" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("device-metrics-span")).toContainText(/The year up to .*, as 2-day means/);
+  await expect(cpuLine).toHaveAttribute("d", /^M[\d.-]+,[\d.-]+([CL][\d.,-]+){6,}/);
+
   // alerts and the way to all of them, and the maintenance section
   await expect(page.getByRole("link", { name: "All alerts for this device" })).toHaveAttribute("href", `/anomalies?deviceId=${id}`);
   const alertLinks = page.getByTestId("device-alert-row").getByRole("link");
