@@ -86,7 +86,13 @@ interface GobgpClient extends grpc.Client {
   listPath(req: unknown, options: grpc.CallOptions): grpc.ClientReadableStream<{ destination?: { paths?: ApiPath[] } }>;
 }
 
-let serviceCtor: (new (address: string, credentials: grpc.ChannelCredentials) => GobgpClient) | undefined;
+type GobgpClientCtor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => GobgpClient;
+let serviceCtor: GobgpClientCtor | undefined;
+
+// gRPC's reconnect backoff grows to 120 s by default, and calls fail at once while it waits: after a
+// 40 s outage of gobgpd the speaker answered 19.6 s after gobgpd was back, 0.8 s with these (a local
+// daemon: retrying every 2 s is cheap).
+const CHANNEL_OPTIONS: grpc.ChannelOptions = { "grpc.initial_reconnect_backoff_ms": 500, "grpc.max_reconnect_backoff_ms": 2_000 };
 
 function protoDir(): string {
   // Next to this file when run from source (tsx); from the project root when bundled elsewhere.
@@ -112,7 +118,7 @@ function gobgpApi() {
       json: true,
     });
     const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      apipb: { GobgpApi: new (address: string, credentials: grpc.ChannelCredentials) => GobgpClient };
+      apipb: { GobgpApi: GobgpClientCtor };
     };
     serviceCtor = loaded.apipb.GobgpApi;
   }
@@ -125,7 +131,7 @@ export class GobgpSpeaker implements BgpSpeaker {
 
   constructor(private readonly options: GobgpSpeakerOptions) {
     const Api = gobgpApi();
-    this.client = new Api(options.address, grpc.credentials.createInsecure());
+    this.client = new Api(options.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
   }
 
   async announce(route: MitigationRoute): Promise<void> {

@@ -117,6 +117,8 @@ export interface BgpLab {
   waitEstablished(timeoutMs?: number): Promise<void>;
   /** Polls until `check` holds for BIRD's routes; returns them (throws naming `what` after the timeout). */
   waitForRoutes(what: string, check: (routes: BirdRoute[]) => boolean, timeoutMs?: number): Promise<BirdRoute[]>;
+  /** Stops gobgpd and starts it again (its RIB starts empty, as after a crash); BIRD reconnects by itself. */
+  restartGobgpd(): Promise<void>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -184,15 +186,14 @@ protocol bgp gobgp {
   );
 
   const daemons: Daemon[] = [];
+  const gobgpdArgs = ["-f", path.join(dir, "gobgpd.toml"), "-p", "--api-hosts", `127.0.0.1:${grpcPort}`, "--pprof-disable"];
   const logs = () => daemons.map((d, i) => `--- ${i === 0 ? "gobgpd" : "bird"} ---\n${d.output()}`).join("\n");
   const stop = async () => {
     await Promise.all(daemons.map(stopDaemon));
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    daemons.push(
-      startDaemon(gobgpd, ["-f", path.join(dir, "gobgpd.toml"), "-p", "--api-hosts", `127.0.0.1:${grpcPort}`, "--pprof-disable"]),
-    );
+    daemons.push(startDaemon(gobgpd, gobgpdArgs));
     daemons.push(startDaemon(bird, ["-f", "-c", path.join(dir, "bird.conf"), "-s", socket, "-P", path.join(dir, "bird.pid")]));
   } catch (err) {
     await stop();
@@ -252,6 +253,10 @@ protocol bgp gobgp {
         const routes = await birdRoutes();
         return check(routes) ? routes : undefined;
       }, timeoutMs),
+    restartGobgpd: async () => {
+      await stopDaemon(daemons[0]!);
+      daemons[0] = startDaemon(gobgpd, gobgpdArgs);
+    },
     logs,
     stop,
   };

@@ -135,6 +135,36 @@ describe("GoBGP speaker with BIRD as the edge router", () => {
     }
   });
 
+  it("gobgpd restarted (its RIB lost): the same speaker reconnects, reads back nothing, and announces again", async () => {
+    const speaker = speakerFor(lab.gobgpApi);
+    try {
+      await speaker.announce(host);
+      await lab.waitForRoutes("10.20.30.40/32 in BIRD", (rs) => bird(rs, "10.20.30.40/32") !== undefined);
+      await lab.restartGobgpd();
+      await lab.waitForRoutes("10.20.30.40/32 gone with gobgpd", (rs) => bird(rs, "10.20.30.40/32") === undefined);
+      await lab.waitEstablished();
+      // what the controller's next pass sees: gobgpd answers again and holds nothing, so it re-announces
+      const started = Date.now();
+      let announced: unknown;
+      for (;;) {
+        try {
+          announced = await speaker.listAnnounced();
+          break;
+        } catch (err) {
+          if (Date.now() - started > 5_000) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      expect(announced).toEqual([]);
+      await speaker.announce(host);
+      await lab.waitForRoutes("10.20.30.40/32 in BIRD again", (rs) => bird(rs, "10.20.30.40/32")?.dest === "blackhole");
+      await speaker.withdraw(host);
+      await lab.waitForRoutes("10.20.30.40/32 gone from BIRD", (rs) => rs.length === 0);
+    } finally {
+      await speaker.close();
+    }
+  });
+
   it("gobgpd not reachable: a clear error naming GOBGP_API, within the deadline", async () => {
     const speaker = new GobgpSpeaker({ address: "127.0.0.1:1", timeoutMs: 2000, nextHop: "192.0.2.1", nextHopV6: "100::1" });
     try {
