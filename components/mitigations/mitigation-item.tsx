@@ -54,7 +54,7 @@ export function MitigationItem({ m, showAlert = false }: { m: MitigationView; sh
       <p className="faint">
         {open ? (
           <>
-            {m.status === "active" ? "Withdrawn automatically" : "Lapses"}{" "}
+            {m.status === "active" ? "Withdrawn automatically at" : "Lapses at"}{" "}
             <time dateTime={m.expiresAt} title={formatFullTime(m.expiresAt)}>
               {formatTime(m.expiresAt)}
             </time>{" "}

@@ -125,6 +125,8 @@ test("a demo DDoS gets a dry-run mitigation proposal; an analyst approves it, it
   await item.getByRole("button", { name: "Approve" }).click();
   // approved by the analyst, then announced (recorded) by the worker's controller: live, no reload
   await expect(item.getByTestId("mitigation-status")).toHaveText("active", { timeout: 15_000 });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.getByTestId("mitigations").screenshot({ path: path.join(SCREENSHOTS, "mitigation-active.png") });
 
   await page.goto("/");
   const active = page.getByTestId("active-mitigations");
