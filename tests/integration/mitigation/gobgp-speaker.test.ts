@@ -31,6 +31,9 @@ const synLimit: MitigationRoute = {
   action: { type: "rate-limit", bytesPerSecond: 125_000 },
 };
 
+// blocking an exfiltration over IPv6: an internal host's traffic to one outside host
+const exfil6: MitigationRoute = { kind: "flowspec", source: "fd00:20::50/128", destination: "2001:db8:99::9/128", action: { type: "discard" } };
+
 const bird = (routes: BirdRoute[], network: string) => routes.find((r) => r.network === network);
 
 let lab: BgpLab;
@@ -74,11 +77,11 @@ describe("GoBGP speaker with BIRD as the edge router", () => {
     }
   });
 
-  it("an IPv6 /128 blackhole and FlowSpec discard/rate-limit rules reach BIRD; listAnnounced decodes them back", async () => {
+  it("an IPv6 /128 blackhole and FlowSpec discard/rate-limit rules (IPv4 and IPv6) reach BIRD; listAnnounced decodes them back", async () => {
     const speaker = speakerFor(lab.gobgpApi);
     try {
-      for (const r of [host, host6, dnsFlood, synLimit]) await speaker.announce(r);
-      const routes = await lab.waitForRoutes("all four routes in BIRD", (rs) => rs.length >= 4);
+      for (const r of [host, host6, dnsFlood, synLimit, exfil6]) await speaker.announce(r);
+      const routes = await lab.waitForRoutes("all five routes in BIRD", (rs) => rs.length >= 5);
       expect(bird(routes, "fd00:20::40/128")).toMatchObject({ table: "master6", dest: "blackhole" });
       const flows = routes.filter((r) => r.table === "flowtab4");
       expect(flows.map((f) => f.network).sort()).toEqual([
@@ -89,14 +92,18 @@ describe("GoBGP speaker with BIRD as the edge router", () => {
       const community = (network: string) => flows.find((f) => f.network.startsWith(network))!.attributes["BGP.ext_community"];
       expect(community("flow4 { dst 10.20.30.41/32")).toBe("(generic, 0x80060000, 0x0)");
       expect(community("flow4 { dst 10.20.30.42/32")).toBe("(generic, 0x80060000, 0x47f42400)");
+      expect(routes.filter((r) => r.table === "flowtab6")).toMatchObject([
+        { network: "flow6 { dst 2001:db8:99::9/128; src fd00:20::50/128; }", attributes: { "BGP.ext_community": "(generic, 0x80060000, 0x0)" } },
+      ]);
 
       const announced = await speaker.listAnnounced();
       const byKey = new Map(announced.map((a) => [a.key, a.route]));
-      expect([...byKey.keys()].sort()).toEqual([host, host6, dnsFlood, synLimit].map(routeKey).sort());
+      expect([...byKey.keys()].sort()).toEqual([host, host6, dnsFlood, synLimit, exfil6].map(routeKey).sort());
       expect(byKey.get(routeKey(host))).toEqual({ ...host, nextHop: "192.0.2.1" });
       expect(byKey.get(routeKey(host6))).toEqual({ ...host6, nextHop: "100::1" });
       expect(byKey.get(routeKey(dnsFlood))).toEqual(dnsFlood);
       expect(byKey.get(routeKey(synLimit))).toEqual({ ...synLimit, destinationPorts: [80, 443] });
+      expect(byKey.get(routeKey(exfil6))).toEqual(exfil6);
     } finally {
       await speaker.close();
     }
@@ -106,8 +113,8 @@ describe("GoBGP speaker with BIRD as the edge router", () => {
     const again = speakerFor(lab.gobgpApi);
     try {
       const keys = (await again.listAnnounced()).map((a) => a.key).sort();
-      expect(keys).toEqual([host, host6, dnsFlood, synLimit].map(routeKey).sort());
-      for (const r of [host, host6, dnsFlood, synLimit]) await again.withdraw(r);
+      expect(keys).toEqual([host, host6, dnsFlood, synLimit, exfil6].map(routeKey).sort());
+      for (const r of [host, host6, dnsFlood, synLimit, exfil6]) await again.withdraw(r);
       await lab.waitForRoutes("every route gone from BIRD", (rs) => rs.length === 0);
       expect(await again.listAnnounced()).toEqual([]);
     } finally {
