@@ -1,9 +1,9 @@
 // The playbooks: what Tidewatch does about each threat it can mitigate, one typed definition per threat
 // (a Record over MitigatedThreat, so a threat added without a playbook does not compile). A playbook
 // names the alert types it answers and builds the route from the alert (pure: the alert in, a route
-// out, or why there is none). Every playbook also notifies: its mitigations go to the notification
-// channels that were told about the alert (lib/db/notification-outbox-queries.ts), which is also how
-// a firewall or EDR webhook receives them. The defaults below are what an admin's stored settings
+// out, or why there is none). The notification channels carry the alert itself; sending each
+// mitigation's proposal and status changes to them too (so a firewall or EDR webhook can act) is not
+// built yet. The defaults below are what an admin's stored settings
 // (mitigation_playbook_settings) override: manual approval, enabled, a 60-minute TTL.
 import ipaddr from "ipaddr.js";
 import { APP_DDOS_ANOMALY_TYPE } from "../detect/detectors/flow/app-ddos-detector";
