@@ -11,7 +11,7 @@
 // Pure: time comes from the flows and from the caller's watermark.
 import type { FlowRecord } from "./flow-record";
 import { HyperLogLog } from "./sketch/hyper-log-log";
-import { SpaceSaving } from "./sketch/space-saving";
+import { SmallSpaceSaving, SpaceSaving } from "./sketch/space-saving";
 import type { SubnetMatcher } from "./cidr";
 
 const MINUTE = 60_000;
@@ -115,8 +115,8 @@ interface Bucket {
   protocolFlows: number[];
   talkers: SpaceSaving<string>;
   // created at first use: most device-minutes need only some of them
-  dstPorts?: SpaceSaving<number>;
-  external?: SpaceSaving<string>;
+  dstPorts?: SmallSpaceSaving<number>;
+  external?: SmallSpaceSaving<string>;
   /** "peer|port" → packets. */
   contacts?: Map<string, number>;
   contactsDropped: number;
@@ -229,8 +229,8 @@ export class FlowRollup {
       }
       addProtocolBytes(b.protocolBytes, flow.protocol, bytes);
       b.talkers.add(`${direction}|${peer}`, bytes);
-      (b.dstPorts ??= new SpaceSaving<number>(PORT_SKETCH_CAPACITY)).add(flow.dstPort, bytes);
-      if (!peerInternal) (b.external ??= new SpaceSaving(EXTERNAL_SKETCH_CAPACITY)).add(`${direction}|${peer}`, bytes);
+      (b.dstPorts ??= new SmallSpaceSaving<number>(PORT_SKETCH_CAPACITY)).add(flow.dstPort, bytes);
+      if (!peerInternal) (b.external ??= new SmallSpaceSaving(EXTERNAL_SKETCH_CAPACITY)).add(`${direction}|${peer}`, bytes);
       if (m === lastMinute) {
         // counts belong to the minute the flow ended in, so each flow is counted once
         b.flows += 1;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createSubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
-import { FlowRollup, flowMetrics } from "@/lib/telemetry/flow-rollup";
+import { FlowRollup, flowDetailOf, flowMetrics, mergeFlowDetail } from "@/lib/telemetry/flow-rollup";
 import { HyperLogLog } from "@/lib/telemetry/sketch/hyper-log-log";
-import { SpaceSaving } from "@/lib/telemetry/sketch/space-saving";
+import { SmallSpaceSaving, SpaceSaving } from "@/lib/telemetry/sketch/space-saving";
 
 const T0 = Date.parse("2026-11-17T14:00:00Z");
 const isInternal = createSubnetMatcher(["10.0.0.0/8"]);
@@ -148,13 +148,59 @@ describe("sketches", () => {
     expect(Math.abs(h.estimate() - n)).toBeLessThanOrEqual(tolerance);
   });
 
-  it("Space-Saving keeps every key above 1/capacity of the total", () => {
-    const s = new SpaceSaving<string>(10);
+  it.each([
+    ["SpaceSaving", (n: number) => new SpaceSaving<string>(n)],
+    ["SmallSpaceSaving", (n: number) => new SmallSpaceSaving<string>(n)],
+  ] as const)("%s keeps every key above 1/capacity of the total", (_name, make) => {
+    const s = make(10);
     for (let i = 0; i < 10_000; i++) s.add(`noise${i}`, 1);
     s.add("elephant", 5_000);
     for (let i = 0; i < 1000; i++) s.add(`mouse${i}`, 1);
     expect(s.top(1)[0]!.key).toBe("elephant");
     expect(s.top(1)[0]!.count).toBeGreaterThanOrEqual(5_000);
+    expect(s.top(100)).toHaveLength(10);
+  });
+
+  it("SmallSpaceSaving counts exactly while its keys fit, largest first", () => {
+    const s = new SmallSpaceSaving<number>(4);
+    for (const [k, w] of [[443, 10], [53, 1], [443, 5], [22, 7]] as const) s.add(k, w);
+    expect(s.top(3)).toEqual([{ key: 443, count: 15, error: 0 }, { key: 22, count: 7, error: 0 }, { key: 53, count: 1, error: 0 }]);
+    expect(new SmallSpaceSaving<number>(2).top(5)).toEqual([]);
+  });
+});
+
+describe("FlowRollup: what the protocol-mix, lateral-movement and geography detectors read", () => {
+  it("keeps the protocol mix by flows, the top destination ports by bytes, internal contacts and external peers", () => {
+    const r = new FlowRollup({ isInternal });
+    r.flushBefore(T0);
+    r.add(flow({ dstAddr: "203.0.113.9", dstPort: 443, bytes: 5000 }));
+    r.add(flow({ dstAddr: "198.51.100.7", dstPort: 53, protocol: 17, bytes: 300 }));
+    // a session to an internal server, and that server's reply (towards our ephemeral port: not a contact of the server)
+    r.add(flow({ dstAddr: "10.2.2.2", dstPort: 445, srcPort: 50123, bytes: 800, packets: 12 }));
+    r.add(flow({ srcAddr: "10.2.2.2", dstAddr: "10.1.1.10", srcPort: 445, dstPort: 50123, bytes: 4000, packets: 14 }));
+    const host = r.flushBefore(T0 + 60_000).find((x) => x.address === "10.1.1.10")!;
+    expect(host.protocolFlows).toEqual({ "6": 3, "17": 1 });
+    // by destination port of every flow the host is in, replies to its ephemeral ports included
+    expect(host.topDstPorts!.map((p) => p.port)).toEqual([443, 50123, 445, 53]);
+    expect(host.internalContacts).toEqual([{ peer: "10.2.2.2", port: 445, packets: 12 }]);
+    expect(host.externalPeers).toEqual([
+      { peer: "203.0.113.9", direction: "out", bytes: 5000 },
+      { peer: "198.51.100.7", direction: "out", bytes: 300 },
+    ]);
+  });
+
+  it("merges two views of one device-minute within the same bounds", () => {
+    const a = { protocolFlows: { "6": 2 }, topDstPorts: [{ port: 443, bytes: 10 }], internalContacts: [{ peer: "10.0.0.2", port: 22, packets: 5 }], internalContactsDropped: 0, externalPeers: [{ peer: "203.0.113.1", direction: "out" as const, bytes: 7 }] };
+    const into = flowDetailOf(a);
+    mergeFlowDetail(into, { protocolFlows: { "6": 1, "17": 4 }, topDstPorts: [{ port: 53, bytes: 30 }, { port: 443, bytes: 5 }], internalContacts: [{ peer: "10.0.0.2", port: 22, packets: 5 }, { peer: "10.0.0.3", port: 445, packets: 9 }], internalContactsDropped: 2, externalPeers: [{ peer: "203.0.113.1", direction: "out", bytes: 3 }] });
+    expect(into).toEqual({
+      protocolFlows: { "6": 3, "17": 4 },
+      topDstPorts: [{ port: 53, bytes: 30 }, { port: 443, bytes: 15 }],
+      internalContacts: [{ peer: "10.0.0.2", port: 22, packets: 5 }, { peer: "10.0.0.3", port: 445, packets: 9 }],
+      internalContactsDropped: 2,
+      externalPeers: [{ peer: "203.0.113.1", direction: "out", bytes: 10 }],
+    });
+    expect(a.protocolFlows).toEqual({ "6": 2 }); // the copy, not the original, was merged into
   });
 });
 
