@@ -4,7 +4,7 @@
 // made by the worker's controller (announced, expired) or by another analyst shows up at once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { fetchJson } from "@/components/api/fetch-json";
-import type { MitigationView } from "@/lib/mitigation/mitigation-view";
+import type { MitigationView, PlaybookSettingsView } from "@/lib/mitigation/mitigation-view";
 import type { MitigationsResponse } from "@/lib/mitigation/mitigation-service";
 import { mitigationQueryKeys } from "./mitigation-query-keys";
 
@@ -32,5 +32,22 @@ export function useMitigationAction() {
     mutationFn: ({ id, action, ...body }: MitigationActionInput) => fetchJson<MitigationView>(`/api/mitigations/${id}/${action}`, { method: "POST", json: body }),
     // a refusal also changes the row (refused, with its reason): refetch either way
     onSettled: () => void queryClient.invalidateQueries({ queryKey: mitigationQueryKeys.all }),
+  });
+}
+
+export function usePlaybooks() {
+  return useQuery({
+    queryKey: mitigationQueryKeys.playbooks,
+    queryFn: () => fetchJson<{ playbooks: PlaybookSettingsView[] }>("/api/mitigation-playbooks"),
+  });
+}
+
+export function useUpdatePlaybook() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationKey: ["mitigation-playbook"],
+    mutationFn: ({ id, ...patch }: { id: string; enabled?: boolean; automatic?: boolean; ttlMinutes?: number }) =>
+      fetchJson<PlaybookSettingsView>(`/api/mitigation-playbooks/${id}`, { method: "PATCH", json: patch }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: mitigationQueryKeys.playbooks }),
   });
 }

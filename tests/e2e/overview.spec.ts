@@ -139,5 +139,15 @@ test("a demo DDoS gets a dry-run mitigation proposal; an analyst approves it, it
 
   const stored = (await (await admin.get(`/api/mitigations?alertId=${m.alert.id}`)).json()) as MitigationsResponse;
   expect(stored.mitigations.find((x) => x.id === m.id)).toMatchObject({ status: "withdrawn", endedBy: { name: analyst.name }, decidedBy: { name: analyst.name } });
+
+  // playbooks: the analyst sees them but only admins switch one to automatic; the change shows live
+  await page.goto("/tuning");
+  const automatic = page.getByTestId("mitigation-playbooks").locator('[data-playbook-id="ddos"]').getByLabel("Automatic");
+  await expect(automatic).not.toBeChecked();
+  await expect(automatic).toBeDisabled();
+  expect((await admin.patch("/api/mitigation-playbooks/ddos", { data: { automatic: true } })).ok()).toBe(true);
+  await expect(automatic).toBeChecked();
+  expect((await admin.patch("/api/mitigation-playbooks/ddos", { data: { automatic: false } })).ok()).toBe(true);
+  await expect(automatic).not.toBeChecked();
   await admin.dispose();
 });

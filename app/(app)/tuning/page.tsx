@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { TuningDashboard } from "@/components/tuning/tuning-dashboard";
+import { PlaybookSettingsPanel } from "@/components/mitigations/playbook-settings-panel";
 
 export const metadata: Metadata = { title: "Tuning" };
 
@@ -13,6 +14,7 @@ export default function TuningPage() {
         </p>
       </header>
       <TuningDashboard />
+      <PlaybookSettingsPanel />
     </div>
   );
 }
