@@ -57,7 +57,15 @@ interface DeviceState {
   recentSyslog: TimedSecurityMinute[];
   /** The latest configuration facts read. */
   config: DeviceConfigFacts | null;
+  /** UTC day of the device's first minute here (how much neighbour-change history there is). */
+  firstDay: number | null;
+  /** Routing neighbour changes per UTC day, oldest first, the last NEIGHBOR_CHANGE_DAYS days with any. */
+  neighborChangeDays: { day: number; changes: number }[];
 }
+
+const DAY = 86_400_000;
+/** Days of neighbour-change counts kept per device (slow flapping compares the last week with the three before). */
+export const NEIGHBOR_CHANGE_DAYS = 28;
 
 /** What a device-minute brings besides its metrics and flows. */
 export interface MinuteExtras {
@@ -78,7 +86,7 @@ export class DetectionEngine {
   private state(deviceId: number): DeviceState {
     let s = this.devices.get(deviceId);
     if (!s) {
-      s = { baseline: undefined, streams: new Map(), models: {}, recent: [], history: new TrafficHistory(), recentSyslog: [], config: null };
+      s = { baseline: undefined, streams: new Map(), models: {}, recent: [], history: new TrafficHistory(), recentSyslog: [], config: null, firstDay: null, neighborChangeDays: [] };
       this.devices.set(deviceId, s);
     }
     return s;
@@ -133,6 +141,7 @@ export class DetectionEngine {
       ...(extras.syslog ? { syslog: extras.syslog } : {}),
       ...(s.recentSyslog.length > 0 ? { recentSyslog: s.recentSyslog } : {}),
       ...(extras.config ? { config: { facts: extras.config, previous: s.config } } : {}),
+      ...(s.neighborChangeDays.length > 0 ? { neighborChangeHistory: neighborChangeHistory(s, sample.ts.getTime()) } : {}),
     };
     let profile = this.flowProfiles.get(sample.deviceId);
     if (!profile && flows) this.flowProfiles.set(sample.deviceId, (profile = new FlowProfile(this.options.flowProfile)));
@@ -162,6 +171,17 @@ export class DetectionEngine {
 
   private rememberExtras(s: DeviceState, t: number, extras: MinuteExtras): void {
     if (extras.config) s.config = extras.config;
+    const day = Math.floor(t / DAY);
+    s.firstDay ??= day;
+    const m = extras.syslog;
+    const changes = m ? m.neighborChangesOfOthers + m.neighborChanges.reduce((n, c) => n + c.ups + c.downs, 0) : 0;
+    if (changes > 0) {
+      const days = s.neighborChangeDays;
+      const lastDay = days[days.length - 1];
+      if (lastDay && lastDay.day === day) lastDay.changes += changes;
+      else if (!lastDay || day > lastDay.day) days.push({ day, changes });
+      while (days.length > 0 && days[0]!.day <= day - NEIGHBOR_CHANGE_DAYS) days.shift();
+    }
     const horizon = t - this.recentMinutes * 60_000;
     while (s.recentSyslog.length > 0 && s.recentSyslog[0]!.ts.getTime() <= horizon) s.recentSyslog.shift();
     const last = s.recentSyslog[s.recentSyslog.length - 1];
@@ -176,4 +196,15 @@ export class DetectionEngine {
       s.history.add(sample, flows);
     }
   }
+}
+
+/** The device's neighbour changes per day before this minute, today first, and how many days it has been seen. */
+function neighborChangeHistory(s: DeviceState, t: number): { perDay: number[]; days: number } {
+  const today = Math.floor(t / DAY);
+  const perDay = new Array<number>(NEIGHBOR_CHANGE_DAYS).fill(0);
+  for (const d of s.neighborChangeDays) {
+    const age = today - d.day;
+    if (age >= 0 && age < NEIGHBOR_CHANGE_DAYS) perDay[age]! += d.changes;
+  }
+  return { perDay, days: s.firstDay === null ? 0 : today - s.firstDay + 1 };
 }

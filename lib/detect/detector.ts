@@ -93,6 +93,11 @@ export interface DetectorInput {
   syslog?: SyslogSecurityMinute;
   /** The device's earlier minutes that had such events (the last `RECENT_MINUTES`), oldest first. */
   recentSyslog?: readonly TimedSecurityMinute[];
+  /**
+   * Routing neighbour changes per UTC day before this minute (index 0: today so far, up to 28 days) and
+   * the days the device has been seen (slow flapping); absent until it has had a change.
+   */
+  neighborChangeHistory?: { perDay: readonly number[]; days: number };
   /** Configuration facts read this minute, with the device's previous reading (null: the first one). */
   config?: { facts: DeviceConfigFacts; previous: DeviceConfigFacts | null };
 }

@@ -130,6 +130,43 @@ describe("routing flap", () => {
   });
 });
 
+describe("routing flap over weeks (slow flapping)", () => {
+  const DAY = 86_400_000;
+  const bgp = (state: "Up" | "Down") => `%BGP-5-ADJCHANGE: neighbor 198.51.100.1 ${state}`;
+  /** Runs one engine over `changesPerDay` (a reset = down then up, 3 h apart), returning each day's findings. */
+  function overDays(changesPerDay: readonly number[]): Detection[][] {
+    const engine = new DetectionEngine({ detectors: [routingFlap] });
+    return changesPerDay.map((n, d) => {
+      const found: Detection[] = [];
+      for (let k = 0; k < n; k++) {
+        const ts = new Date(T0 + d * DAY + k * 3 * 3_600_000);
+        const syslog = minuteOf([bgp(k % 2 === 0 ? "Down" : "Up")])!;
+        found.push(...engine.observe({ deviceId: 1, ts, values: emptyMetricValues() }, DEVICE, undefined, { syslog }).detections);
+      }
+      return found;
+    });
+  }
+
+  it("a session resetting twice a week for three weeks, then daily for a week, is found as slow flapping once the week passes 3× its usual (and 10), with the days as evidence", () => {
+    const quiet = Array.from({ length: 21 }, (_, d) => (d % 7 === 0 || d % 7 === 3 ? 2 : 0));
+    const found = overDays([...quiet, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(found.slice(0, 21).flat()).toEqual([]);
+    // 12 changes in the three weeks before → usual 4 a week, bar max(10, 3 × 4) = 12: crossed by the 13th
+    // change of the week, on day 27; then only each day's first change while above
+    expect(found.map((f) => f.length)).toEqual([...Array.from({ length: 27 }, () => 0), 1, 1]);
+    const [d] = found[27]!;
+    expect(d).toMatchObject({ anomalyType: "routing_flap", evidence: { timeframe: "days", windowDays: 7, changes: 13, usualPerWindow: 4, comparedDays: 21 } });
+    expect(d!.explanation).toContain("changed state 13 times in the last 7 days against a usual 4.0 per 7 days over the 21 days before: slow flapping");
+  });
+
+  it.each<[string, number[]]>([
+    ["a steady two resets a day for four weeks", Array.from({ length: 28 }, () => 4)],
+    ["a busy week with under two weeks of history", [...Array.from({ length: 6 }, () => 0), ...Array.from({ length: 7 }, () => 4)]],
+  ])("not found: %s", (_name, perDay) => {
+    expect(overDays(perDay).flat()).toEqual([]);
+  });
+});
+
 describe("unauthorized change", () => {
   const change = (user: string) => `%SYS-5-CONFIG_I: Configured from console by ${user} on vty0 (10.9.9.9)`;
   const HARDENED: DeviceConfigFacts = { snmpVersion: "v3", telnetEnabled: false, sshEnabled: true, httpMgmtEnabled: false };
