@@ -65,8 +65,10 @@ describe("worker with a failing database", () => {
 
   it("keeps minutes queued while the database hangs, and drains them in order once it answers", { timeout: 60_000 }, async () => {
     // a device the worker knows: its minutes go straight to the store, which gives up at the deadline
-    await sendFlows(port, "10.21.0.1", pastMinute(5));
-    await expect.poll(() => storedFlows(t.prisma, "10.21.0.1", pastMinute(5)), { timeout: 20_000 }).not.toBeNull();
+    // the minute fixed once: a poll that recomputed it would look at the next minute once the clock turns
+    const m0 = pastMinute(5);
+    await sendFlows(port, "10.21.0.1", m0);
+    await expect.poll(() => storedFlows(t.prisma, "10.21.0.1", m0), { timeout: 20_000 }).not.toBeNull();
     const before = retries();
     proxy.hang();
     const [m1, m2] = [pastMinute(4), pastMinute(3)];
