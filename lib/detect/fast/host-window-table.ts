@@ -9,6 +9,7 @@
 // their warm-up (what random spoofed destinations are) before any host with a baseline; evictions are
 // counted. Pure: time comes in with the flows and `advance`.
 import type { Detection } from "@/lib/detect/detector";
+import { SEVERITY_RANK, type Severity } from "@/lib/detect/severity";
 import {
   fastFloodDetector,
   WINDOW_RATES,
@@ -72,6 +73,8 @@ interface HostState {
   reportedAtRun: number;
   /** Start of the window whose finding was reported already (early, while it was open). */
   reportedWindow: number;
+  /** Severity of the run's latest report (null outside a run): a stronger window is reported at once. */
+  reportedSeverity: Severity | null;
 }
 
 const zeros = (): Record<WindowRate, number> => ({ packetsPerSec: 0, inboundBps: 0, flowsPerSec: 0, distinctSources: 0, outboundBps: 0 });
@@ -150,16 +153,22 @@ export class HostWindowTable {
     return findings;
   }
 
-  /** The open window's hosts whose counts so far already hold a flood (each reported once per window). */
+  /**
+   * The open window's hosts whose counts so far already hold a flood (each reported once per window,
+   * unless it has grown more severe since: an early judgement sees a flood's first seconds only).
+   */
   private judgeOpen(nowMs: number): FastFinding[] {
     const findings: FastFinding[] = [];
     const start = this.windowStart;
     for (const s of this.active) {
-      if (s.reportedWindow === start) continue;
+      if (s.reportedWindow === start && s.reportedSeverity === "critical") continue;
       const window = this.windowOf(s, start, Math.min(nowMs, start + this.o.windowMs));
       const [detection] = fastFloodDetector.detect({ window, baseline: this.baselineAt(s, start) }, this.config);
-      if (!detection || !this.reportsAt(s, s.flaggedRun + 1)) continue;
+      if (!detection) continue;
+      const escalates = this.escalates(s, detection);
+      if (!escalates && (s.reportedWindow === start || !this.reportsAt(s, s.flaggedRun + 1))) continue;
       s.reportedWindow = start;
+      s.reportedSeverity = detection.severity;
       findings.push({ host: s.host, window, detection });
     }
     return findings;
@@ -168,6 +177,11 @@ export class HostWindowTable {
   /** Whether the `run`-th flagged window in a row is reported: the first, then every `reportEvery`. */
   private reportsAt(s: HostState, run: number): boolean {
     return run === 1 || run - s.reportedAtRun >= this.reportEvery;
+  }
+
+  /** Whether a finding is more severe than the run's latest report (the alert then escalates at once). */
+  private escalates(s: HostState, detection: Detection): boolean {
+    return s.reportedSeverity !== null && SEVERITY_RANK[detection.severity] > SEVERITY_RANK[s.reportedSeverity];
   }
 
   private windowOf(s: HostState, start: number, judgedAtMs: number): HostWindow {
@@ -213,7 +227,7 @@ export class HostWindowTable {
       map.set(host, s);
     } else {
       if (this.size >= this.maxHosts) this.evictOne();
-      s = { host, windows: 0, learntAt: NaN, mean: zeros(), peak: zeros(), current: null, flaggedRun: 0, reportedAtRun: 0, reportedWindow: NaN };
+      s = { host, windows: 0, learntAt: NaN, mean: zeros(), peak: zeros(), current: null, flaggedRun: 0, reportedAtRun: 0, reportedWindow: NaN, reportedSeverity: null };
       (this.config.warmupWindows > 0 ? this.warming : this.established).set(host, s);
     }
     if (!s.current) {
@@ -254,9 +268,13 @@ export class HostWindowTable {
       const [detection] = fastFloodDetector.detect({ window, baseline }, this.config);
       if (detection) {
         s.flaggedRun += 1;
-        if (this.reportsAt(s, s.flaggedRun)) {
+        const escalates = this.escalates(s, detection);
+        if (this.reportsAt(s, s.flaggedRun) || escalates) {
           s.reportedAtRun = s.flaggedRun;
-          if (s.reportedWindow !== start) findings.push({ host: s.host, window, detection });
+          if (s.reportedWindow !== start || escalates) {
+            findings.push({ host: s.host, window, detection });
+            s.reportedSeverity = detection.severity;
+          }
         }
         if (s.flaggedRun < this.relearnAfter) {
           // skipped, not idle: the baseline stays as it was, and the next window must not decay over this one
@@ -268,6 +286,7 @@ export class HostWindowTable {
       } else {
         s.flaggedRun = 0;
         s.reportedAtRun = 0;
+        s.reportedSeverity = null;
       }
       s.mean = { ...baseline.mean };
       s.peak = { ...baseline.peak };

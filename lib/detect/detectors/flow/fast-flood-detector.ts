@@ -216,7 +216,10 @@ export const fastFloodDetector = defineDetector<FastFloodConfig, FastFloodInput,
         detector: FAST_FLOOD_DETECTOR_ID,
         anomalyType: FAST_FLOOD_ANOMALY_TYPE,
         metric,
-        severity: severityFor(score, threshold),
+        // the stronger of the ratio and the rate against the cold-start bar: a flood that began late in a
+        // window is partly in the next window's baseline (its ratio then looks modest), yet 100,000
+        // packets/s towards one host is critical whatever the host usually sees
+        severity: severityFor(Math.max(score / threshold, byPackets ? rates.packetsPerSec / config.coldMinPacketsPerSec : rates.inboundBps / config.coldMinInboundBps), 1),
         score,
         observed: { value, ts: new Date(window.judgedAtMs).toISOString() },
         expected: { low: 0, high: usualValue * threshold, mean: usualMean },

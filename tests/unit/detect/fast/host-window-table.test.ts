@@ -57,6 +57,28 @@ function feedWindow(table: HostWindowTable, index: number, flows: readonly FlowR
 }
 
 describe("the fast-path host window table", () => {
+  it("reports a flood again at once when it grows more severe: one that began late in a window is judged early on a partial count", () => {
+    // a host never seen before whose first traffic is a 90,000 packets/s flood starting 4.4 s into a
+    // window: that window's 0.6 s stay below the cold-start bar and become its baseline, so the next
+    // window's early judgements see a ratio that grows each second: each step up is reported at once
+    const table = new HostWindowTable({ windowMs: W, maxHosts: 100, isInternal });
+    const found: FastFinding[] = [];
+    const startMs = T0 + 4_400;
+    let nextTick = T0 + 5_000;
+    for (let now = startMs; now < T0 + 3 * W; now += 250) {
+      // the worker's 1 s tick
+      for (; nextTick <= now; nextTick += 1_000) found.push(...table.advance(nextTick));
+      const packets = 90_000 / 4 / 100;
+      for (let k = 0; k < 100; k++) {
+        found.push(...table.add(flow({ srcAddr: `203.0.0.${k}`, protocol: 17, dstPort: 53, tcpFlags: 0, packets, bytes: packets * 64, startMs: now - 250, endMs: now }), now));
+      }
+    }
+    const judgedAt = (f: FastFinding) => Date.parse((f.detection.evidence as { window: { judgedAt: string } }).window.judgedAt);
+    expect(found.map((f) => f.detection.severity)).toEqual(["medium", "high", "critical"]);
+    for (let k = 1; k < found.length; k++) expect(judgedAt(found[k]!) - judgedAt(found[k - 1]!)).toBe(1_000);
+    expect(judgedAt(found.at(-1)!) - startMs).toBeLessThanOrEqual(6_000);
+  });
+
   it("alerts a flood in the first window it arrives in, with the window, rate vs usual and top sources/ports as evidence", () => {
     const table = new HostWindowTable({ windowMs: W, isInternal });
     // two minutes of the host's usual 3,000 packets/s
