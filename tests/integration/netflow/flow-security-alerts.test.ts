@@ -58,7 +58,9 @@ describe("flow security alerts through the worker's path", () => {
     const router = new TelemetryRouter({ pipeline, registry, clock: c, log, isInternal: createSubnetMatcher(["10.0.0.0/8"]), failureKeywords: () => [] });
     const collector = await startNetflowCollector({ config: netflowConfigSchema.parse({ port: 0, host: "127.0.0.1" }), sink: router, log, now: () => Date.now() });
     try {
-      const end = now - 5_000;
+      // inside one minute: a flow spanning a minute boundary has its bytes shared between the two minutes
+      const minuteStart = Math.floor((now - MINUTE) / MINUTE) * MINUTE;
+      const end = minuteStart + 40_000;
       const rec = (srcAddr: string, dstAddr: string, dstPort: number, bytes: number, packets: number): FlowExportRecord => ({
         srcAddr,
         dstAddr,
