@@ -13,6 +13,10 @@
 // as p50/p95/max: first flow → the fast path's alert row, the alert row → the route in BIRD's table
 // (controller's poll, proposal, AI gate, prefix safety, gobgpd over gRPC, the BGP UPDATE, BIRD's
 // import), and their sum. After the worker stops, the speaker alone is timed (announce() → in BIRD).
+// Last, the AI cost per 100 alerts: the worker's triage and approval requests as the fake received them
+// (their real size, instructions and JSON schema included), priced at the configured model's rates with
+// tokens estimated as the product's budget does (3 characters a token, on the high side) and an assumed
+// reply size (no real model answers here), no prompt-cache or batch discount.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +28,8 @@ import { listMitigations, savePlaybookSettings } from "@/lib/db/mitigation-queri
 import { createUser } from "@/lib/db/user-queries";
 import { parseEnv } from "@/lib/env";
 import { createLogger } from "@/lib/log";
+import { costUsd } from "@/lib/ai/cost";
+import { MAX_OUTPUT_TOKENS } from "@/lib/ai/claude";
 import { APPROVAL_INSTRUCTIONS } from "@/lib/mitigation/ai-approval";
 import { createBgpSpeaker } from "@/lib/mitigation/create-speaker";
 import { PLAYBOOKS } from "@/lib/mitigation/playbooks";
@@ -42,6 +48,17 @@ const MAX_WAIT_SEC = 30;
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Assumed reply of a triage analysis (summary, causes, commands, actions) and of an approval, in tokens. */
+const TYPICAL_REPLY_TOKENS = { triage: 700, approval: 150 };
+
+/** Dollars per 100 calls of this kind: their mean measured request size (3 characters a token) and a reply of `replyTokens`. */
+function costPer100(model: string, requests: readonly { raw: string }[], replyTokens: number): string {
+  if (requests.length === 0) return "no calls seen";
+  const meanChars = requests.reduce((sum, r) => sum + r.raw.length, 0) / requests.length;
+  const inputTokens = Math.ceil(meanChars / 3);
+  const usd = (outputTokens: number) => 100 * costUsd(model, { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 });
+  return `$${usd(replyTokens).toFixed(2)} (${requests.length} requests of ${Math.round(meanChars).toLocaleString("en")} characters on average ≈ ${inputTokens.toLocaleString("en")} tokens, ${replyTokens}-token replies assumed; $${usd(MAX_OUTPUT_TOKENS).toFixed(2)} with every reply at the ${MAX_OUTPUT_TOKENS}-token cap)`;
+}
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function summary(label: string, values: number[]): string {
@@ -166,6 +183,11 @@ async function main(): Promise<void> {
     console.log(summary("alert row → route in BIRD (controller, AI gate, gobgpd)", toRoute));
     console.log(summary("first flow → route in BIRD (automatic approval)", total));
     console.log(summary("the speaker alone: announce() → route in BIRD", announceToBird));
+    const model = parseEnv({}).ANTHROPIC_MODEL;
+    const isApproval = (r: (typeof fake.requests)[number]) => r.body.system?.some((b) => b.text === APPROVAL_INSTRUCTIONS) ?? false;
+    console.log(`AI cost per 100 alerts at ${model}'s rates (estimated, see above):`);
+    console.log(`  triage analyses   ${costPer100(model, fake.requests.filter((r) => !isApproval(r)), TYPICAL_REPLY_TOKENS.triage)}`);
+    console.log(`  mitigation approvals ${costPer100(model, fake.requests.filter(isApproval), TYPICAL_REPLY_TOKENS.approval)}`);
     await prisma.$disconnect();
   } finally {
     await cluster.stop();
