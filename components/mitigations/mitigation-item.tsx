@@ -88,19 +88,21 @@ export function MitigationItem({ m, showAlert = false }: { m: MitigationView; sh
               Withdraw
             </button>
           )}
-          <label className="mitigation-extend">
-            <input
-              className="input"
-              type="number"
-              min={1}
-              value={minutes}
-              aria-label="Minutes from now"
-              onChange={(e) => setMinutes(Number(e.target.value))}
-            />
-            <button type="button" className="button" disabled={busy || !(minutes > 0)} onClick={() => act.mutate({ id: m.id, action: "extend", minutes })}>
-              Extend
-            </button>
-          </label>
+          {m.status === "active" ? (
+            <label className="mitigation-extend">
+              <input
+                className="input"
+                type="number"
+                min={1}
+                value={minutes}
+                aria-label="Minutes from now"
+                onChange={(e) => setMinutes(Number(e.target.value))}
+              />
+              <button type="button" className="button" disabled={busy || !(minutes > 0)} onClick={() => act.mutate({ id: m.id, action: "extend", minutes })}>
+                Extend
+              </button>
+            </label>
+          ) : null}
         </div>
       ) : null}
       {open && !allowed ? <p className="muted">Viewers cannot decide on mitigations.</p> : null}

@@ -238,14 +238,16 @@ export async function applyMitigationAction(
     }
     case "extend": {
       const { minutes } = extendInputSchema(ctx.maxTtlMinutes).parse(body);
+      // only once announced: its TTL starts then (the controller sets it from the playbook), so an
+      // extension of a proposal would be overwritten at announcement
       result = await transitionMitigation(db, id, {
-        from: ["proposed", "approved", "active"],
+        from: ["active"],
         data: { expiresAt: new Date(now.getTime() + minutes * MINUTE) },
         action: "mitigation.extend",
         actorId: ctx.userId,
         detail: { minutes },
       });
-      if (!result) throw conflict(current, "a proposed, approved or active mitigation can be extended");
+      if (!result) throw conflict(current, "only an active mitigation can be extended (its TTL starts when it is announced)");
       return result;
     }
     case "withdraw": {

@@ -177,6 +177,8 @@ describe("mitigations API", () => {
 
   it("approve → the controller announces it → extend → withdraw → the route is gone, each step audited", async () => {
     const m = await mitigationOf(alerts.web);
+    // its TTL starts when it is announced: a proposal cannot be extended
+    expect(await act(users.analyst, m.id, "extend", { minutes: 30 })).toMatchObject({ status: 409 });
     const approved = await act(users.analyst, m.id, "approve");
     expect(approved).toMatchObject({ status: 200, body: { status: "approved", decidedBy: { id: users.analyst } } });
     expect((await act(users.analyst, m.id, "approve")).status).toBe(409);
