@@ -9,26 +9,13 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { findTool } from "./find-tool";
 
 export const GOBGP_AS = 65000;
 export const BIRD_AS = 65001;
 // Two loopback addresses: BIRD refuses a neighbour that is one of its own addresses (127.0.0.1 is lo's).
 const GOBGP_ADDRESS = "127.0.0.3";
 const BIRD_ADDRESS = "127.0.0.2";
-
-function findTool(name: string, debianPackage: string): string {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  throw new Error(`${name} is required but was not found (install the Debian package "${debianPackage}")`);
-}
 
 async function freeTcpPort(host: string): Promise<number> {
   const server = net.createServer();

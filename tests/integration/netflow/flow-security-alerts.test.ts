@@ -19,6 +19,7 @@ import { DeviceRegistry } from "@/workers/device-registry";
 import { postgresPipelineStore } from "@/workers/pipeline-store";
 import { TelemetryRouter } from "@/workers/telemetry-router";
 import { createTestDatabase, type TestDatabase } from "../test-database";
+import { waitFor } from "../wait-for";
 
 const log = createLogger("test:flow-security", { level: "error" });
 const MINUTE = 60_000;
@@ -30,14 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.drop();
 });
-
-async function waitFor(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("flow security alerts through the worker's path", () => {
   it("2 MB to Russia under a US-only list and SMB sessions to 8 new internal hosts become geo_anomaly and lateral_movement alerts; US traffic raises nothing", { timeout: 60_000 }, async () => {

@@ -10,20 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import { freeUdpPort, startTestCollector } from "./collector-harness";
 import { writeTrafficPcap, type PcapTraffic } from "./pcap-traffic";
-
-function findTool(name: string, debianPackage: string): string {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  throw new Error(`${name} is required by this test but was not found (install the Debian package "${debianPackage}")`);
-}
+import { findTool } from "../../../scripts/lib/find-tool";
 
 interface Finished {
   code: number | null;

@@ -24,6 +24,7 @@ import { DeviceRegistry, type DeviceRegistryOptions } from "@/workers/device-reg
 import { postgresPipelineStore } from "@/workers/pipeline-store";
 import { TelemetryRouter } from "@/workers/telemetry-router";
 import { createTestDatabase, type TestDatabase } from "../test-database";
+import { waitFor } from "../wait-for";
 
 const run = promisify(execFile);
 const log = createLogger("test:syslog-inventory", { level: "error" });
@@ -81,14 +82,6 @@ async function rig(options: { registry?: Partial<DeviceRegistryOptions>; collect
   };
   rigs.push(r);
   return r;
-}
-
-async function waitFor(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Sends datagrams to the collector from a socket bound to `from`. */

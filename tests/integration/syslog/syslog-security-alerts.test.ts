@@ -15,6 +15,7 @@ import { DeviceRegistry } from "@/workers/device-registry";
 import { postgresPipelineStore } from "@/workers/pipeline-store";
 import { TelemetryRouter } from "@/workers/telemetry-router";
 import { createTestDatabase, type TestDatabase } from "../test-database";
+import { waitFor } from "../wait-for";
 
 const run = promisify(execFile);
 const log = createLogger("test:syslog-security", { level: "error" });
@@ -32,14 +33,6 @@ afterEach(async () => {
 afterAll(async () => {
   await t?.drop();
 });
-
-async function waitFor(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("syslog security alerts through the worker's path", () => {
   it("brute-force SSH failures and a flapping BGP neighbour sent with logger(1) become credential_attack and routing_flap alerts in Postgres; a mistyped password and one reset do not", { timeout: 60_000 }, async () => {
