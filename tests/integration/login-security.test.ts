@@ -172,7 +172,15 @@ describe("live streams per user", () => {
     const streamRoute = await import("../../app/api/stream/route");
     const analyst = await makeUser(t.prisma, "analyst");
     current.session = await signIn(analyst.email, "correct horse battery", "192.0.2.50");
-    const open = (signal: AbortSignal) => streamRoute.GET(new Request("http://localhost:3000/api/stream", { signal }), ctx());
+    // The requests are kept, as a server holds a request while its connection is open: a Request's signal
+    // only follows the caller's while the Request lives (undici drops the link when it is collected), and a
+    // collection between opening and aborting made the abort below never reach the stream.
+    const requests: Request[] = [];
+    const open = (signal: AbortSignal) => {
+      const req = new Request("http://localhost:3000/api/stream", { signal });
+      requests.push(req);
+      return streamRoute.GET(req, ctx());
+    };
     const aborts = Array.from({ length: 8 }, () => new AbortController());
     const streams = await Promise.all(aborts.map((a) => open(a.signal)));
     expect(streams.map((r) => r.status)).toEqual(Array(8).fill(200));
@@ -193,5 +201,6 @@ describe("live streams per user", () => {
     expect((await open(again.signal)).status).toBe(200);
     again.abort();
     for (const a of aborts) a.abort();
+    expect(requests.slice(0, 8).every((r) => r.signal.aborted)).toBe(true);
   });
 });
