@@ -35,6 +35,9 @@ const LABEL_TYPE_TITLES: Record<LabelType, string> = {
   credential_attack: "Credential attack",
   routing_flap: "Routing instability",
   unauthorized_change: "Unauthorized configuration change",
+  jitter: "Jitter",
+  memory_leak: "Memory leak",
+  crypto_mining: "Crypto-mining",
 };
 
 export const ALERT_TYPE_TITLES: Readonly<Record<KnownAlertType, string>> = {

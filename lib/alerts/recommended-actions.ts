@@ -99,6 +99,22 @@ const ACTIONS: Readonly<Record<KnownAlertType, readonly string[]>> = {
     "Roll back unapproved or security-weakening changes (telnet, SNMP v1/v2c) and disable the account if it is not known",
     "Review the device's login history around the change for a compromised account",
   ],
+  jitter: [
+    "Check the path's interfaces for congestion, queue drops and errors around the jitter window",
+    "Confirm voice and video traffic is marked and queued with priority (QoS) on every hop",
+    "Compare with the device's peers to tell one link from a wider path problem",
+  ],
+  memory_leak: [
+    "Note the forecast time to exhaustion and plan a controlled restart or failover before it",
+    "Collect the process memory breakdown (show processes memory, top) to find what grows",
+    "Check for a known leak in the running software version and schedule the fixed release",
+  ],
+  crypto_mining: [
+    "Block the mining-pool destinations at the egress firewall",
+    "Isolate the host and list the processes using the CPU",
+    "Find how the miner got on the host (compromised account, exposed service) before restoring it",
+    "Check other hosts for connections to the same pools",
+  ],
   metric_spike: [
     "Compare the metric with the device's peers and its usual level at this hour",
     "Check the business calendar and change tickets for planned activity",

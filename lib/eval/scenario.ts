@@ -22,6 +22,9 @@ export const LABEL_TYPES = [
   "credential_attack",
   "routing_flap",
   "unauthorized_change",
+  "jitter",
+  "memory_leak",
+  "crypto_mining",
 ] as const;
 export type LabelType = (typeof LABEL_TYPES)[number];
 
