@@ -27,6 +27,8 @@ import { staticThreshold } from "@/lib/detect/detectors/static-threshold";
 import { credentialAttack } from "@/lib/detect/detectors/syslog/credential-attack";
 import { routingFlap } from "@/lib/detect/detectors/syslog/routing-flap";
 import { unauthorizedChange } from "@/lib/detect/detectors/syslog/unauthorized-change";
+import { cryptoMiningDetector } from "@/lib/detect/detectors/flow/crypto-mining-detector";
+import { latencyJitter } from "@/lib/detect/detectors/health/jitter";
 import { forecastDetector } from "@/lib/detect/models/metric-forecast";
 import { peerGroupDetector } from "@/lib/detect/peers/peer-group-detector";
 
@@ -52,6 +54,8 @@ export type DetectorId =
   | "syslog-credential-attack"
   | "syslog-routing-flap"
   | "syslog-unauthorized-change"
+  | "latency-jitter"
+  | "flow-crypto-mining"
   /** The reference every other detector must beat in the evaluation; the worker does not run it. */
   | "static-threshold"
   /** Fleet-wide, on a schedule (model training). */
@@ -85,6 +89,8 @@ const BY_ID = {
   "syslog-credential-attack": credentialAttack,
   "syslog-routing-flap": routingFlap,
   "syslog-unauthorized-change": unauthorizedChange,
+  "latency-jitter": latencyJitter,
+  "flow-crypto-mining": cryptoMiningDetector,
   "static-threshold": staticThreshold,
   "peer-group": peerGroupDetector,
   forecast: forecastDetector,
@@ -116,6 +122,8 @@ export const DETECTORS: readonly (RunnableDetector & DetectorMeta)[] = [
   BY_ID["syslog-credential-attack"],
   BY_ID["syslog-routing-flap"],
   BY_ID["syslog-unauthorized-change"],
+  BY_ID["latency-jitter"],
+  BY_ID["flow-crypto-mining"],
 ];
 
 function metaOf<const Id extends string>(d: DetectorMeta<Id>): DetectorMeta<Id> {

@@ -29,6 +29,8 @@ describe("the detector registry", () => {
       "syslog-credential-attack",
       "syslog-routing-flap",
       "syslog-unauthorized-change",
+      "latency-jitter",
+      "flow-crypto-mining",
     ]);
   });
 
@@ -54,12 +56,13 @@ describe("the detector registry", () => {
       "flow-geo-anomaly",
       "syslog-credential-attack",
       "syslog-unauthorized-change",
+      "flow-crypto-mining",
     ]);
   });
 
   it("treats exactly the flow threats and the syslog attacks as threats for campaign correlation", () => {
     expect([...THREAT_ALERT_TYPES].sort()).toEqual(
-      ["app_ddos", "ddos", "exfiltration", "port_scan", "slow_exfiltration", "unusual_peers", "upload_ratio", "protocol_shift", "lateral_movement", "geo_anomaly", "credential_attack", "unauthorized_change"].sort(),
+      ["app_ddos", "ddos", "exfiltration", "port_scan", "slow_exfiltration", "unusual_peers", "upload_ratio", "protocol_shift", "lateral_movement", "geo_anomaly", "credential_attack", "unauthorized_change", "crypto_mining"].sort(),
     );
   });
 

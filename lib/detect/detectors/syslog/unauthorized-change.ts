@@ -54,6 +54,68 @@ const FACT_TEXT: Record<string, (w: WeakenedFact) => string> = {
   sshEnabled: () => "SSH disabled",
 };
 
+/** One reading of a device's configuration facts, as the SNMP poller or a scenario's `snapshot` line gives it. */
+export interface ConfigSnapshot {
+  ts: Date | string;
+  device: string;
+  /** `DeviceConfigFacts` keys, or the scenario's (`snmp_version: "2c"`, `telnet: true`, `ssh`, `http`). */
+  facts: Readonly<Record<string, unknown>>;
+}
+
+const SNMP_VERSIONS: Readonly<Record<string, DeviceConfigFacts["snmpVersion"]>> = { "1": "v1", v1: "v1", "2": "v2c", "2c": "v2c", v2c: "v2c", v2: "v2c", "3": "v3", v3: "v3" };
+
+/** The facts a snapshot states; anything missing or not understood is unknown (null), never a change. */
+export function configFactsOf(raw: Readonly<Record<string, unknown>>): DeviceConfigFacts {
+  const pick = (...keys: string[]) => keys.map((k) => raw[k]).find((v) => v !== undefined && v !== null);
+  const bool = (...keys: string[]) => {
+    const v = pick(...keys);
+    return typeof v === "boolean" ? v : null;
+  };
+  const version = pick("snmpVersion", "snmp_version");
+  return {
+    snmpVersion: version === undefined ? null : (SNMP_VERSIONS[String(version).toLowerCase()] ?? null),
+    telnetEnabled: bool("telnetEnabled", "telnet_enabled", "telnet"),
+    sshEnabled: bool("sshEnabled", "ssh_enabled", "ssh"),
+    httpMgmtEnabled: bool("httpMgmtEnabled", "http_mgmt_enabled", "http_enabled", "http"),
+  };
+}
+
+/**
+ * The unauthorized_change finding for a device's reading against its previous one, or null when no
+ * security-relevant fact weakened. Maintenance windows are applied where findings are recorded (the
+ * pipeline's disposition), as for syslog changes.
+ */
+export function detectConfigSnapshotChange(previous: ConfigSnapshot, current: ConfigSnapshot): Detection | null {
+  const weakened = weakenedFacts(configFactsOf(previous.facts), configFactsOf(current.facts));
+  if (weakened.length === 0) return null;
+  const ts = new Date(current.ts);
+  return {
+    detector: UNAUTHORIZED_CHANGE_DETECTOR_ID,
+    anomalyType: UNAUTHORIZED_CHANGE_TYPE,
+    metric: "syslogMessages",
+    severity: "high",
+    score: 2 + weakened.length,
+    observed: { value: weakened.length, ts: ts.toISOString() },
+    expected: { low: 0, high: 0 },
+    explanation: `${current.device}: ${weakened.map((w) => FACT_TEXT[w.fact]!(w)).join(", ")} since the previous reading at ${new Date(previous.ts).toISOString()}.`,
+    evidence: { weakened, previousReading: new Date(previous.ts).toISOString() },
+  };
+}
+
+/** Compares each device's consecutive readings (in time order) and returns the findings. */
+export function configSnapshotFindings(snapshots: readonly ConfigSnapshot[]): { device: string; ts: Date; detection: Detection }[] {
+  const sorted = [...snapshots].sort((a, b) => new Date(a.ts).getTime() - new Date(b.ts).getTime());
+  const last = new Map<string, ConfigSnapshot>();
+  const out: { device: string; ts: Date; detection: Detection }[] = [];
+  for (const s of sorted) {
+    const previous = last.get(s.device);
+    last.set(s.device, s);
+    const detection = previous ? detectConfigSnapshotChange(previous, s) : null;
+    if (detection) out.push({ device: s.device, ts: new Date(s.ts), detection });
+  }
+  return out;
+}
+
 export const unauthorizedChange = defineDetector<UnauthorizedChangeConfig, DetectorInput, typeof UNAUTHORIZED_CHANGE_DETECTOR_ID>({
   id: UNAUTHORIZED_CHANGE_DETECTOR_ID,
   description:
