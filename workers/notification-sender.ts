@@ -8,9 +8,8 @@ import type { PrismaClient } from "@prisma/client";
 import { claimDeliveries, enqueueEscalations, finishDeliveries, type ClaimedDelivery, type DeliveryResult } from "@/lib/db/notification-outbox-queries";
 import type { Logger } from "@/lib/log";
 import type { SendOutcome } from "@/lib/notify/channel";
-import { digestMessageOf, messageOf, sendThrough, type ChannelTarget } from "@/lib/notify/deliver";
+import { digestMessageOf, messageOf, rowSeverity, sendThrough, type ChannelTarget } from "@/lib/notify/deliver";
 import { channelDefinition } from "@/lib/notify/registry";
-import type { Severity } from "@/lib/notify/message";
 import { heldUntil } from "@/lib/notify/quiet-hours";
 import { inDigest, readFilter, retryDelayMs, takesCampaigns } from "@/lib/notify/routing";
 import type { Clock } from "./clock";
@@ -115,7 +114,7 @@ export class NotificationSender {
     const toSend: ClaimedDelivery[] = [];
     const now = new Date(clock.now());
     for (const row of rows) {
-      const held = filter?.quietHours ? heldUntil(filter.quietHours, (row.payload as { severity: Severity }).severity, now) : null;
+      const held = filter?.quietHours ? heldUntil(filter.quietHours, rowSeverity(row), now) : null;
       // one message per campaign: a raised alert that joined a campaign since goes out as the campaign
       if (row.event === "alert.raised" && row.currentCampaignId !== null && filter && takesCampaigns(filter)) {
         results.push({ id: row.id, status: "skipped", reason: `grouped into campaign ${row.currentCampaignId}` });
@@ -124,7 +123,7 @@ export class NotificationSender {
     }
     const def = channelDefinition(channel.kind);
     // the digest's alerts (held until its time when queued) go out in one message where the kind can say it
-    const digested = def?.digest && filter?.digest ? toSend.filter((r) => r.event === "alert.raised" && inDigest(filter, (r.payload as { severity: Severity }).severity)) : [];
+    const digested = def?.digest && filter?.digest ? toSend.filter((r) => r.event === "alert.raised" && inDigest(filter, rowSeverity(r))) : [];
     const single = toSend.filter((r) => !digested.includes(r));
     const size = def?.batchSize ?? 1;
     const chunks: { rows: ClaimedDelivery[]; digest: boolean }[] = [];

@@ -1,5 +1,5 @@
-// The notification outbox. `enqueueNotifications` runs inside the transaction of every alert and
-// campaign change (called from appendEvent/appendEvents, the one place every such change passes), so a
+// The notification outbox. `enqueueNotifications` runs inside the transaction of every alert,
+// campaign and mitigation change (called from appendEvent/appendEvents, the one place every such change passes), so a
 // notification exists exactly when the change does: a crash never loses one nor invents one. The
 // worker's sender claims due rows (FOR UPDATE SKIP LOCKED, so several senders never take the same row),
 // sends them and records the outcome and the channel's health.
@@ -7,7 +7,8 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
 import type { EventType } from "../events/event-types";
-import type { NotificationEvent } from "../notify/message";
+import type { MitigationView } from "../mitigation/mitigation-view";
+import { MITIGATION_STATUS_EVENT, type NotificationEvent } from "../notify/message";
 import { channelDefinition } from "../notify/registry";
 import {
   alertEventFor,
@@ -16,6 +17,8 @@ import {
   campaignMatches,
   campaignSubject,
   inDigest,
+  mitigationMatches,
+  mitigationSubject,
   nextDigestAt,
   readFilter,
   takesAlerts,
@@ -34,6 +37,7 @@ const json = (v: unknown) => v as unknown as Prisma.InputJsonValue;
 
 /** Writes the outbox rows an alert or campaign change calls for (see lib/notify/routing.ts). */
 export async function enqueueNotifications(tx: DbClient, type: EventType, payloads: readonly unknown[]): Promise<number> {
+  if (type === "mitigation.updated") return enqueueMitigationNotifications(tx, payloads as MitigationView[]);
   if (type !== "alert.created" && type !== "alert.updated" && type !== "campaign.updated") return 0;
   // most alert changes are repeats, notes or assignments: they announce nothing and cost no query
   if (type !== "campaign.updated" && !(payloads as AlertView[]).some((a) => alertEventFor(type === "alert.created" ? "created" : "updated", a.status))) return 0;
@@ -96,6 +100,44 @@ export async function enqueueNotifications(tx: DbClient, type: EventType, payloa
   // a state change already announced to a channel (same subject and event) is skipped
   const res = await tx.notificationDelivery.createMany({ data: rows, skipDuplicates: true });
   return res.count;
+}
+
+/**
+ * A mitigation's status change: one message per status and channel (the unique key drops the repeats:
+ * an extension, the AI gate's verdict, a "waiting behind the cap" note keep the status and say nothing
+ * new). Channels that only escalate get none; filters judge the mitigation by its alert.
+ */
+async function enqueueMitigationNotifications(tx: DbClient, views: readonly MitigationView[]): Promise<number> {
+  const changes = views.flatMap((m) => {
+    const event = MITIGATION_STATUS_EVENT[m.status];
+    return event ? [{ m, event }] : [];
+  });
+  if (changes.length === 0) return 0;
+  const channels = (await tx.notificationChannel.findMany({ where: { enabled: true, escalateAfterMinutes: null }, select: { id: true, filter: true } })).flatMap((ch) => {
+    const filter = readFilter(ch.filter);
+    return filter ? [{ id: ch.id, filter }] : [];
+  });
+  if (channels.length === 0) return 0;
+  const alerts = new Map(
+    (
+      await tx.alert.findMany({
+        where: { id: { in: [...new Set(changes.map((c) => c.m.alert.id))] } },
+        select: { id: true, detector: true, device: { select: { id: true, name: true, site: true, role: true, tags: true } } },
+      })
+    ).map((a) => [a.id, a]),
+  );
+  const rows: OutboxRow[] = [];
+  for (const { m, event } of changes) {
+    const alert = alerts.get(m.alert.id);
+    if (!alert) continue;
+    const subject = { severity: m.alert.severity, type: m.alert.type, detector: alert.detector, device: alert.device };
+    for (const ch of channels) {
+      if (!mitigationMatches(ch.filter, subject, alert.device.tags)) continue;
+      rows.push({ channelId: ch.id, event, subjectKey: mitigationSubject(m.id), alertId: m.alert.id, campaignId: m.campaignId, payload: json(m) });
+    }
+  }
+  if (rows.length === 0) return 0;
+  return (await tx.notificationDelivery.createMany({ data: rows, skipDuplicates: true })).count;
 }
 
 async function filterDevices(db: DbClient, ids: number[]): Promise<Map<number, FilterDevice>> {

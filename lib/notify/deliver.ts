@@ -8,7 +8,8 @@ import { getChannelRow, recordTestDelivery } from "../db/notification-channel-qu
 import type { PrismaClient } from "../db/client";
 import { notFound } from "../http/app-error";
 import { describeError, type SendOutcome } from "./channel";
-import { alertSummary, campaignSummary, testAlert, type NotificationEvent, type NotificationMessage } from "./message";
+import type { MitigationView } from "../mitigation/mitigation-view";
+import { alertSummary, campaignSummary, isMitigationEvent, mitigationSummary, testAlert, type NotificationEvent, type NotificationMessage, type Severity } from "./message";
 import { channelDefinition } from "./registry";
 import { decryptSecret } from "./secret-box";
 
@@ -41,7 +42,13 @@ export async function sendThrough(channel: ChannelTarget, messages: Notification
   }
 }
 
-/** The message of an outbox row: the alert or campaign as it was when the change happened. */
+/** The severity an outbox row is judged at (quiet hours, digests): a mitigation's is its alert's. */
+export function rowSeverity(row: { event: NotificationEvent; payload: unknown }): Severity {
+  if (isMitigationEvent(row.event)) return (row.payload as MitigationView).alert.severity;
+  return (row.payload as { severity: Severity }).severity;
+}
+
+/** The message of an outbox row: the alert, campaign or mitigation as it was when the change happened. */
 export function messageOf(
   row: { id: bigint | string; event: NotificationEvent; payload: unknown },
   channelName: string,
@@ -51,6 +58,7 @@ export function messageOf(
   const base = { id: String(row.id), event: row.event, sentAt: now.toISOString(), channel: channelName };
   if (row.event === "campaign.raised" || row.event === "campaign.escalated") return { ...base, campaign: campaignSummary(row.payload as CampaignView, baseUrl) };
   if (row.event === "test") return { ...base, alert: testAlert(channelName, baseUrl, now) };
+  if (isMitigationEvent(row.event)) return { ...base, mitigation: mitigationSummary(row.payload as MitigationView, baseUrl) };
   return { ...base, alert: alertSummary(row.payload as AlertView, baseUrl) };
 }
 

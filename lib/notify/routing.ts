@@ -52,9 +52,20 @@ export const takesCampaigns = (f: ChannelFilter) => (f.subjects ?? "both") !== "
 
 /** `deviceTags` are needed only when the filter names tags (AlertView does not carry them). */
 export function alertMatches(f: ChannelFilter, a: Pick<AlertView, "severity" | "type" | "detector" | "device">, deviceTags: readonly string[] = []): boolean {
+  return takesAlerts(f) && alertFiltersPass(f, a, deviceTags);
+}
+
+/**
+ * A mitigation goes where its alert would (severity, type, detector, site, role, tags), whatever the
+ * channel's subjects: an action on the network, or a request to approve one, is news to alert and
+ * campaign channels alike. Never digested: a proposal waits for a decision.
+ */
+export const mitigationMatches = (f: ChannelFilter, a: Pick<AlertView, "severity" | "type" | "detector" | "device">, deviceTags: readonly string[] = []) =>
+  alertFiltersPass(f, a, deviceTags);
+
+function alertFiltersPass(f: ChannelFilter, a: Pick<AlertView, "severity" | "type" | "detector" | "device">, deviceTags: readonly string[]): boolean {
   return (
     (!f.tags?.length || f.tags.some((t) => deviceTags.includes(t))) &&
-    takesAlerts(f) &&
     atLeast(a.severity, f.minSeverity) &&
     within(a.type, f.types) &&
     within(a.detector, f.detectors) &&
@@ -93,8 +104,9 @@ export function alertEventFor(change: "created" | "updated", status: AlertView["
   return null;
 }
 
-/** The outbox subject of an alert or campaign: one notification thread per subject and channel. */
+/** The outbox subject of an alert, campaign or mitigation: one notification thread per subject and channel. */
 export const alertSubject = (id: number) => `alert:${id}`;
+export const mitigationSubject = (id: number) => `mitigation:${id}`;
 export const campaignSubject = (key: string) => `campaign:${key}`;
 
 /** Exponential backoff from `baseMs` doubling per attempt, capped, with ±20% jitter so retries spread. */

@@ -3,7 +3,7 @@
 import nodemailer from "nodemailer";
 import { z } from "zod";
 import { defineChannel, describeError, type SendOutcome } from "../channel";
-import { digestLine, eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
+import { bySubject, digestLine, eventVerb, headline, mitigationActionLabel, mitigationFacts, subjectUrl, type NotificationMessage, type SubjectMessage } from "../message";
 
 export const emailConfigSchema = z.object({
   host: z.string().min(1).max(253),
@@ -20,13 +20,31 @@ export const emailConfigSchema = z.object({
 
 const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-export function emailContent(m: NotificationMessage): { subject: string; text: string; html: string } {
-  if (m.alerts) {
-    const subject = headline(m);
-    const text = [subject, "", ...m.alerts.map((a) => `${digestLine(a)}\n  ${a.url}`), "", subjectUrl(m), ""].join("\n");
-    const body = `<h2>${html(subject)}</h2><ul>${m.alerts.map((a) => `<li><a href="${html(a.url)}">${html(digestLine(a))}</a></li>`).join("")}</ul>`;
-    return { subject, text, html: body };
-  }
+type EmailContent = { subject: string; text: string; html: string };
+
+export function emailContent(m: NotificationMessage): EmailContent {
+  return bySubject(m, { digest: emailDigest, alert: emailSingle, campaign: emailSingle, mitigation: emailMitigation });
+}
+
+function emailDigest(m: SubjectMessage<"digest">): EmailContent {
+  const subject = headline(m);
+  const text = [subject, "", ...m.alerts.map((a) => `${digestLine(a)}\n  ${a.url}`), "", subjectUrl(m), ""].join("\n");
+  const body = `<h2>${html(subject)}</h2><ul>${m.alerts.map((a) => `<li><a href="${html(a.url)}">${html(digestLine(a))}</a></li>`).join("")}</ul>`;
+  return { subject, text, html: body };
+}
+
+/** A mitigation: its facts, and the link to its alert's page (where a proposal is approved or denied). */
+function emailMitigation(m: SubjectMessage<"mitigation">): EmailContent {
+  const rows = mitigationFacts(m);
+  const url = m.mitigation.url;
+  const label = mitigationActionLabel(m);
+  const subject = headline(m).replace(/[\r\n]+/g, " ");
+  const text = [subject, "", ...rows.map(([k, v]) => `${k}: ${v}`), "", `${label}: ${url}`, ""].join("\n");
+  const body = `<h2>${html(subject)}</h2><table>${rows.map(([k, v]) => `<tr><th align="left">${html(k)}</th><td>${html(v)}</td></tr>`).join("")}</table><p><a href="${html(url)}">${html(label)}</a></p>`;
+  return { subject, text, html: body };
+}
+
+function emailSingle(m: NotificationMessage): EmailContent {
   const a = m.alert;
   const c = m.campaign;
   const rows: [string, string][] = a

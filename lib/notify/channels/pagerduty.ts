@@ -1,10 +1,13 @@
 // PagerDuty Events API v2: alert.raised / alert.escalated / campaign.raised trigger an incident with
 // dedup_key = the alert's or campaign's key; Tidewatch's acknowledge and resolve send `acknowledge` /
-// `resolve` with the same key, so the incident follows the alert. The secret is the routing key.
+// `resolve` with the same key, so the incident follows the alert. A mitigation is an incident of its
+// own (its dedup_key): a proposal triggers it (someone must approve), announcement, failure and refusal
+// trigger it again (PagerDuty adds them to the open incident), and denial, withdrawal and expiry resolve
+// it. The secret is the routing key.
 import { z } from "zod";
 import { defineChannel } from "../channel";
 import { postToReceiver } from "../http-send";
-import { headline, subjectUrl, type NotificationMessage, type Severity } from "../message";
+import { bySubject, headline, messageSeverity, mitigationActionLabel, mitigationEnded, mitigationFacts, subjectUrl, type NotificationMessage, type Severity, type SubjectMessage } from "../message";
 import { httpUrl } from "./webhook";
 
 export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -22,12 +25,47 @@ const PD_SEVERITY: Record<Severity, "critical" | "error" | "warning" | "info"> =
 };
 
 export function pagerdutyDedupKey(m: NotificationMessage): string {
+  if (m.mitigation) return `tidewatch:mitigation:${m.mitigation.id}`;
   if (m.campaign) return `tidewatch:${m.campaign.key}`;
   if (m.event === "test") return `tidewatch:test:${m.id}`;
   return `tidewatch:alert:${m.alert!.id}`;
 }
 
 export function pagerdutyEvents(m: NotificationMessage, routingKey: string): Record<string, unknown>[] {
+  return bySubject(m, {
+    // the channel is not a digest kind: the sender hands it a digest's alerts one by one
+    digest: (d) => d.alerts.flatMap((alert) => alertOrCampaignEvents({ ...d, alerts: undefined, alert, event: "alert.raised" }, routingKey)),
+    alert: (a) => alertOrCampaignEvents(a, routingKey),
+    campaign: (c) => alertOrCampaignEvents(c, routingKey),
+    mitigation: (x) => mitigationEvents(x, routingKey),
+  });
+}
+
+function mitigationEvents(m: SubjectMessage<"mitigation">, routingKey: string): Record<string, unknown>[] {
+  const dedup_key = pagerdutyDedupKey(m);
+  if (mitigationEnded(m.event)) return [{ routing_key: routingKey, event_action: "resolve", dedup_key }];
+  const x = m.mitigation;
+  return [
+    {
+      routing_key: routingKey,
+      event_action: "trigger",
+      dedup_key,
+      payload: {
+        summary: headline(m).slice(0, 1024),
+        source: x.alert.device.name,
+        severity: PD_SEVERITY[messageSeverity(m)],
+        timestamp: x.updatedAt,
+        class: `mitigation:${x.playbookId}`,
+        custom_details: { event: m.event, ...Object.fromEntries(mitigationFacts(m)), route: x.route, mitigationId: x.id, alertId: x.alert.id, dryRun: x.dryRun },
+      },
+      client: "Tidewatch",
+      client_url: x.url,
+      links: [{ href: x.url, text: mitigationActionLabel(m) }],
+    },
+  ];
+}
+
+function alertOrCampaignEvents(m: NotificationMessage, routingKey: string): Record<string, unknown>[] {
   const dedup_key = pagerdutyDedupKey(m);
   if (m.event === "alert.acknowledged") return [{ routing_key: routingKey, event_action: "acknowledge", dedup_key }];
   if (m.event === "alert.resolved") return [{ routing_key: routingKey, event_action: "resolve", dedup_key }];

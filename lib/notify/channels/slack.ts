@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineChannel } from "../channel";
 import { postToReceiver } from "../http-send";
-import { digestLine, eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
+import { bySubject, digestLine, eventVerb, headline, mitigationActionLabel, mitigationFacts, subjectUrl, type NotificationMessage, type SubjectMessage } from "../message";
 import { httpUrl } from "./webhook";
 
 export const slackConfigSchema = z.object({});
@@ -14,17 +14,36 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
 export const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function slackPayload(m: NotificationMessage): Record<string, unknown> {
-  if (m.alerts) {
-    const lines = m.alerts.map((a) => `• <${a.url}|${slackEscape(digestLine(a))}>`);
-    return {
-      text: cut(headline(m), 3000),
-      blocks: [
-        { type: "header", text: { type: "plain_text", text: cut(headline(m), 150), emoji: false } },
-        { type: "section", text: { type: "mrkdwn", text: cut(lines.join("\n"), 3000) } },
-        { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open anomalies" }, url: subjectUrl(m), action_id: "open_in_tidewatch" }] },
-      ],
-    };
-  }
+  return bySubject(m, { digest: slackDigest, alert: slackSingle, campaign: slackSingle, mitigation: slackMitigation });
+}
+
+/** A mitigation: its facts, and a button to its alert's page (where a proposal is approved or denied). */
+function slackMitigation(m: SubjectMessage<"mitigation">): Record<string, unknown> {
+  const text = headline(m);
+  const facts = mitigationFacts(m).map(([k, v]) => `*${k}*: ${slackEscape(v)}`);
+  return {
+    text: cut(text, 3000),
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: cut(text, 150), emoji: false } },
+      { type: "section", text: { type: "mrkdwn", text: cut(facts.join("\n"), 3000) } },
+      { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: mitigationActionLabel(m) }, url: m.mitigation.url, action_id: "open_in_tidewatch" }] },
+    ],
+  };
+}
+
+function slackDigest(m: SubjectMessage<"digest">): Record<string, unknown> {
+  const lines = m.alerts.map((a) => `• <${a.url}|${slackEscape(digestLine(a))}>`);
+  return {
+    text: cut(headline(m), 3000),
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: cut(headline(m), 150), emoji: false } },
+      { type: "section", text: { type: "mrkdwn", text: cut(lines.join("\n"), 3000) } },
+      { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open anomalies" }, url: subjectUrl(m), action_id: "open_in_tidewatch" }] },
+    ],
+  };
+}
+
+function slackSingle(m: NotificationMessage): Record<string, unknown> {
   const field = (label: string, value: string | number) => ({ type: "mrkdwn", text: cut(`*${label}*\n${slackEscape(String(value))}`, 2000) });
   const a = m.alert;
   const c = m.campaign;

@@ -1,10 +1,10 @@
 // Splunk HTTP Event Collector: one request carries a batch of events (concatenated JSON objects, as
-// HEC accepts them), Authorization: Splunk <token>, sourcetype tidewatch:alert. The event is the
-// webhook's JSON, so a SIEM search sees the same fields.
+// HEC accepts them), Authorization: Splunk <token>, sourcetype tidewatch:alert (tidewatch:mitigation for
+// mitigations). The event is the webhook's JSON, so a SIEM search sees the same fields.
 import { z } from "zod";
 import { defineChannel } from "../channel";
 import { postToReceiver } from "../http-send";
-import { webhookPayload, type NotificationMessage } from "../message";
+import { bySubject, webhookPayload, type NotificationMessage } from "../message";
 import { httpUrl } from "./webhook";
 
 export const splunkConfigSchema = z.object({
@@ -15,6 +15,7 @@ export const splunkConfigSchema = z.object({
 });
 
 export const HEC_SOURCETYPE = "tidewatch:alert";
+export const HEC_MITIGATION_SOURCETYPE = "tidewatch:mitigation";
 
 export function hecUrl(base: string): string {
   return /\/services\/collector(\/event)?\/?$/.test(base) ? base.replace(/\/services\/collector\/?$/, "/services/collector/event") : `${base.replace(/\/+$/, "")}/services/collector/event`;
@@ -24,10 +25,15 @@ export function hecBody(messages: NotificationMessage[], config: z.infer<typeof 
   return messages
     .map((m) =>
       JSON.stringify({
-        time: Date.parse(m.alert?.observedAt ?? m.campaign?.lastSeenAt ?? m.sentAt) / 1000,
-        host: m.alert?.device ?? "tidewatch",
+        ...bySubject(m, {
+          alert: ({ alert: a }) => ({ time: Date.parse(a.observedAt) / 1000, host: a.device }),
+          campaign: ({ campaign: c }) => ({ time: Date.parse(c.lastSeenAt) / 1000, host: "tidewatch" }),
+          digest: () => ({ time: Date.parse(m.sentAt) / 1000, host: "tidewatch" }),
+          // the time of the state change the event announces
+          mitigation: ({ mitigation: x }) => ({ time: Date.parse(x.updatedAt) / 1000, host: x.alert.device.name }),
+        }),
         source: config.source,
-        sourcetype: HEC_SOURCETYPE,
+        sourcetype: m.mitigation ? HEC_MITIGATION_SOURCETYPE : HEC_SOURCETYPE,
         ...(config.index ? { index: config.index } : {}),
         event: webhookPayload(m),
       }),

@@ -9,7 +9,7 @@ import tls from "node:tls";
 import { z } from "zod";
 import { APP_VERSION } from "../../version";
 import { defineChannel, describeError, type SendOutcome } from "../channel";
-import { eventVerb, headline, subjectUrl, type NotificationMessage, type Severity } from "../message";
+import { bySubject, eventVerb, messageSeverity, mitigationVerb, subjectUrl, type NotificationMessage, type Severity, type SubjectMessage } from "../message";
 
 export const syslogConfigSchema = z.object({
   host: z.string().min(1).max(253),
@@ -31,11 +31,51 @@ export const cefHeaderEscape = (s: string) => s.replace(/\\/g, "\\\\").replace(/
 export const cefValueEscape = (s: string) =>
   s.replace(/\\/g, "\\\\").replace(/=/g, "\\=").replace(/\r\n|\n/g, "\\n").replace(/\r/g, "\\r");
 
+type CefExtension = [string, string | number | undefined][];
+
+const cef = (signature: string, name: string, severity: Severity, ext: CefExtension) => {
+  const extension = ext
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => `${k}=${cefValueEscape(String(v))}`)
+    .join(" ");
+  return `CEF:0|Tidewatch|Tidewatch|${cefHeaderEscape(APP_VERSION)}|${cefHeaderEscape(signature)}|${cefHeaderEscape(name)}|${CEF_SEVERITY[severity]}|${extension}`;
+};
+
 export function cefMessage(m: NotificationMessage): string {
+  return bySubject(m, { digest: (d) => d.alerts.map((alert) => cefSingle({ ...d, alerts: undefined, alert, event: "alert.raised" })).join("\n"), alert: cefSingle, campaign: cefSingle, mitigation: cefMitigation });
+}
+
+/** A mitigation: signature "mitigation", the route and its state in the extension. */
+function cefMitigation(m: SubjectMessage<"mitigation">): string {
+  const x = m.mitigation;
+  return cef(`mitigation:${x.playbookId}`, `Mitigation (${mitigationVerb(m)})`, x.alert.severity, [
+    ["rt", Date.parse(x.updatedAt)],
+    ["act", m.event],
+    ["externalId", String(x.id)],
+    ["dvchost", x.alert.device.name],
+    ["cat", "mitigation"],
+    ["msg", x.reason ?? undefined],
+    ["request", x.url],
+    ["cs1Label", "route"],
+    ["cs1", x.routeText],
+    ["cs2Label", "playbook"],
+    ["cs2", x.playbookId],
+    ["cs3Label", "status"],
+    ["cs3", x.status],
+    ["cs4Label", "ai"],
+    ["cs4", x.gates.ai.outcome],
+    ["cn1Label", "alert"],
+    ["cn1", x.alert.id],
+    ["cn2Label", "dryRun"],
+    ["cn2", x.dryRun ? 1 : 0],
+  ]);
+}
+
+function cefSingle(m: NotificationMessage): string {
   const a = m.alert;
   const c = m.campaign;
   const severity = (a ?? c)!.severity;
-  const ext: [string, string | number | undefined][] = a
+  const ext: CefExtension = a
     ? [
         ["rt", Date.parse(a.observedAt)],
         ["act", m.event],
@@ -67,20 +107,14 @@ export function cefMessage(m: NotificationMessage): string {
         ["cn1Label", "confidence"],
         ["cn1", c!.confidence],
       ];
-  const extension = ext
-    .filter(([, v]) => v !== undefined && v !== "")
-    .map(([k, v]) => `${k}=${cefValueEscape(String(v))}`)
-    .join(" ");
-  const signature = a ? a.type : "campaign";
-  const name = `${a ? a.title : "Campaign"} (${eventVerb(m.event)})`;
-  return `CEF:0|Tidewatch|Tidewatch|${cefHeaderEscape(APP_VERSION)}|${cefHeaderEscape(signature)}|${cefHeaderEscape(name)}|${CEF_SEVERITY[severity]}|${extension}`;
+  return cef(a ? a.type : "campaign", `${a ? a.title : "Campaign"} (${eventVerb(m.event)})`, severity, ext);
 }
 
 /** The whole syslog line: RFC 5424 header (PRI, version, time, host, app) and the CEF message. */
 export function syslogLine(m: NotificationMessage, hostname = os.hostname()): string {
-  const severity = (m.alert ?? m.campaign)!.severity;
+  const severity = messageSeverity(m);
   const host = hostname.replace(/[^\x21-\x7e]/g, "").slice(0, 255) || "-";
-  return `<${FACILITY * 8 + SYSLOG_SEVERITY[severity]}>1 ${m.sentAt} ${host} tidewatch - ${m.event === "test" ? "test" : "alert"} - ${cefMessage(m)}`;
+  return `<${FACILITY * 8 + SYSLOG_SEVERITY[severity]}>1 ${m.sentAt} ${host} tidewatch - ${m.event === "test" ? "test" : m.mitigation ? "mitigation" : "alert"} - ${cefMessage(m)}`;
 }
 
 async function sendUdp(config: SyslogConfig, lines: string[]): Promise<void> {

@@ -3,27 +3,48 @@
 import { z } from "zod";
 import { defineChannel } from "../channel";
 import { postToReceiver } from "../http-send";
-import { digestLine, eventVerb, headline, subjectUrl, type NotificationMessage } from "../message";
+import { bySubject, digestLine, eventVerb, headline, mitigationActionLabel, mitigationFacts, subjectUrl, type NotificationMessage, type SubjectMessage } from "../message";
 import { httpUrl } from "./webhook";
 
 export const teamsConfigSchema = z.object({});
 
 const COLOR = { critical: "attention", high: "attention", medium: "warning", low: "default" } as const;
 
+const CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
+const message = (card: Record<string, unknown>) => ({ type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: card }] });
+
 export function teamsPayload(m: NotificationMessage): Record<string, unknown> {
-  if (m.alerts) {
-    const card = {
-      $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
-      type: "AdaptiveCard",
-      version: "1.4",
-      body: [
-        { type: "TextBlock", text: headline(m), weight: "Bolder", size: "Medium", wrap: true },
-        ...m.alerts.map((a) => ({ type: "TextBlock", text: `[${digestLine(a)}](${a.url})`, wrap: true, spacing: "Small" })),
-      ],
-      actions: [{ type: "Action.OpenUrl", title: "Open anomalies", url: subjectUrl(m) }],
-    };
-    return { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: card }] };
-  }
+  return bySubject(m, { digest: teamsDigest, alert: teamsSingle, campaign: teamsSingle, mitigation: teamsMitigation });
+}
+
+/** A mitigation: its facts, and a button to its alert's page (where a proposal is approved or denied). */
+function teamsMitigation(m: SubjectMessage<"mitigation">): Record<string, unknown> {
+  return message({
+    $schema: CARD_SCHEMA,
+    type: "AdaptiveCard",
+    version: "1.4",
+    body: [
+      { type: "TextBlock", text: headline(m), weight: "Bolder", size: "Medium", wrap: true, color: COLOR[m.mitigation.alert.severity] },
+      { type: "FactSet", facts: mitigationFacts(m).map(([title, value]) => ({ title, value })) },
+    ],
+    actions: [{ type: "Action.OpenUrl", title: mitigationActionLabel(m), url: m.mitigation.url }],
+  });
+}
+
+function teamsDigest(m: SubjectMessage<"digest">): Record<string, unknown> {
+  return message({
+    $schema: CARD_SCHEMA,
+    type: "AdaptiveCard",
+    version: "1.4",
+    body: [
+      { type: "TextBlock", text: headline(m), weight: "Bolder", size: "Medium", wrap: true },
+      ...m.alerts.map((a) => ({ type: "TextBlock", text: `[${digestLine(a)}](${a.url})`, wrap: true, spacing: "Small" })),
+    ],
+    actions: [{ type: "Action.OpenUrl", title: "Open anomalies", url: subjectUrl(m) }],
+  });
+}
+
+function teamsSingle(m: NotificationMessage): Record<string, unknown> {
   const a = m.alert;
   const c = m.campaign;
   const facts = a

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { defineChannel } from "../channel";
 import { postToReceiver } from "../http-send";
-import { headline, webhookPayload, type NotificationMessage } from "../message";
+import { bySubject, headline, mitigationEnded, mitigationFacts, webhookPayload, type NotificationMessage, type SubjectMessage } from "../message";
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000);
 
@@ -20,11 +20,56 @@ export function signBody(body: string, secret: string): string {
 
 /** One message as an Alertmanager webhook notification (version 4) with one alert. */
 export function alertmanagerPayload(m: NotificationMessage): Record<string, unknown> {
-  if (m.alerts) {
-    // a digest: one notification carrying every alert, as Alertmanager groups them
-    const each = m.alerts.map((alert) => alertmanagerPayload({ ...m, alerts: undefined, alert, event: "alert.raised" }));
-    return { ...each[0], groupKey: `{}:{tidewatch="digest:${m.id}"}`, commonLabels: { source: "tidewatch" }, alerts: each.flatMap((p) => p.alerts as unknown[]) };
-  }
+  return bySubject(m, {
+    digest: (d) => {
+      // a digest: one notification carrying every alert, as Alertmanager groups them
+      const each = d.alerts.map((alert) => alertmanagerPayload({ ...d, alerts: undefined, alert, event: "alert.raised" }));
+      return { ...each[0], groupKey: `{}:{tidewatch="digest:${d.id}"}`, commonLabels: { source: "tidewatch" }, alerts: each.flatMap((p) => p.alerts as unknown[]) };
+    },
+    alert: alertmanagerSingle,
+    campaign: alertmanagerSingle,
+    mitigation: alertmanagerMitigation,
+  });
+}
+
+/** A mitigation as an alert named "mitigation": firing while proposed, active, failed or refused; resolved once it ended. */
+function alertmanagerMitigation(m: SubjectMessage<"mitigation">): Record<string, unknown> {
+  const x = m.mitigation;
+  const status = mitigationEnded(m.event) ? "resolved" : "firing";
+  const labels: Record<string, string> = {
+    alertname: "mitigation",
+    severity: x.alert.severity,
+    source: "tidewatch",
+    device: x.alert.device.name,
+    playbook: x.playbookId,
+    mitigation: String(x.id),
+    state: x.status,
+  };
+  return {
+    version: "4",
+    groupKey: `{}:{tidewatch="mitigation:${x.id}"}`,
+    truncatedAlerts: 0,
+    status,
+    receiver: m.channel,
+    groupLabels: {},
+    commonLabels: labels,
+    commonAnnotations: {},
+    externalURL: x.url.replace(/\/alerts\/.*$/, ""),
+    alerts: [
+      {
+        status,
+        labels,
+        annotations: { summary: headline(m), description: mitigationFacts(m).map(([k, v]) => `${k}: ${v}`).join("\n"), event: m.event, route: x.routeText },
+        startsAt: x.createdAt,
+        endsAt: status === "resolved" ? (x.endedAt ?? m.sentAt) : "0001-01-01T00:00:00Z",
+        generatorURL: x.url,
+        fingerprint: crypto.createHash("sha256").update(`mitigation:${x.id}`).digest("hex").slice(0, 16),
+      },
+    ],
+  };
+}
+
+function alertmanagerSingle(m: NotificationMessage): Record<string, unknown> {
   const a = m.alert;
   const c = m.campaign;
   const resolved = m.event === "alert.resolved";
