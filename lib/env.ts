@@ -137,6 +137,28 @@ const envSchema = z.object({
   SYSLOG_MAX_OPEN_BUCKETS: optional(z.coerce.number().int().min(100)).transform((v) => v ?? 50_000),
   /** Devices auto-discovery adds per hour at most; further new sources are counted and listed as seen but not added. */
   DISCOVERY_MAX_NEW_DEVICES_PER_HOUR: optional(z.coerce.number().int().min(0).max(1_000_000)).transform((v) => v ?? 1000),
+  /**
+   * Distributed mode: the NATS JetStream server(s) (comma list of nats:// URLs). Unset (default), one
+   * worker collects and detects alone; set, `npm run collector` processes publish telemetry to it and
+   * workers consume it by partition (README "Distributed mode").
+   */
+  TIDEWATCH_BUS: optional(z.string()).transform((v, ctx) => {
+    const urls = v?.split(",").map((u) => u.trim()).filter(Boolean);
+    if (!urls || urls.length === 0) return undefined;
+    for (const u of urls) {
+      if (!/^(nats|tls):\/\/[^\s/]+(:\d+)?\/?$/.test(u)) {
+        ctx.addIssue({ code: "custom", message: `not a nats:// URL: ${u}` });
+        return z.NEVER;
+      }
+    }
+    return urls;
+  }),
+  /** Partitions telemetry is split into by device address (fixed for a stream's life: every process must agree). */
+  BUS_PARTITIONS: optional(z.coerce.number().int().min(1).max(1024)).transform((v) => v ?? 16),
+  /** A worker's partitions and the once-per-cluster jobs move to another worker this long after it stops renewing them. */
+  BUS_LEASE_TTL_SEC: optional(z.coerce.number().min(1).max(600)).transform((v) => v ?? 15),
+  /** Bytes the telemetry stream may hold while workers are behind; publishing beyond it fails (collectors buffer, then drop, counted). */
+  BUS_STREAM_MAX_MB: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 2048),
   /** How long after a minute ends telemetry for it is still accepted before it is stored and checked. */
   ROLLUP_LATENESS_SEC: optional(z.coerce.number().min(0).max(600)).transform((v) => v ?? 90),
   /** Flow records that ended more than this before they arrived are dropped (reason clock_skew). */

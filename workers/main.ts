@@ -38,7 +38,9 @@ import { MitigationController, postgresMitigationStore } from "./mitigation-cont
 import { installShutdown } from "./shutdown";
 import { PartitionMaintainer } from "./partition-maintainer";
 import { FastPath } from "./fast-path";
-import { TelemetryRouter } from "./telemetry-router";
+import { TelemetryRouter, type TelemetryRouterOptions } from "./telemetry-router";
+import { connectBus } from "./cluster/bus";
+import { ClusterNode } from "./cluster/cluster-node";
 import type { GeoResolver } from "@/lib/detect/baseline/flow-profile";
 import { allowedCountriesFor } from "@/lib/telemetry/geo/allowed-countries";
 import { loadShippedIpGeo } from "@/lib/telemetry/geo/ip-geo";
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
       (err: unknown) => log.error("warming the online models failed; they start cold", { error: err instanceof Error ? err.message : String(err) }),
     );
   }
-  const router = new TelemetryRouter({
+  const routerOptions: TelemetryRouterOptions = {
     pipeline,
     registry,
     clock,
@@ -155,12 +157,46 @@ async function main(): Promise<void> {
     latenessMs: e.ROLLUP_LATENESS_SEC * 1000,
     flowRollup: { maxOpenBuckets: e.FLOW_MAX_OPEN_BUCKETS },
     maxSyslogBuckets: e.SYSLOG_MAX_OPEN_BUCKETS,
-  });
+  };
+  const router = new TelemetryRouter(routerOptions);
+
+  // Distributed mode (TIDEWATCH_BUS): telemetry comes from the bus by partition, not from collectors
+  // here (workers/cluster/cluster-node.ts); the once-per-cluster jobs wait for the cluster's lease.
+  const bus = e.TIDEWATCH_BUS
+    ? await connectBus({ servers: e.TIDEWATCH_BUS, partitions: e.BUS_PARTITIONS, streamMaxBytes: e.BUS_STREAM_MAX_MB * 1024 * 1024 }, workerId, log.child("bus"))
+    : undefined;
+  const leaderJobs: (() => unknown)[] = [];
+  const cluster = bus
+    ? new ClusterNode({
+        nc: bus,
+        pool: pool(),
+        workerId,
+        partitions: e.BUS_PARTITIONS,
+        leaseTtlMs: e.BUS_LEASE_TTL_SEC * 1000,
+        log: log.child("cluster"),
+        pipeline,
+        createRouter: (extra) =>
+          new TelemetryRouter({ ...routerOptions, ...extra, flowRollup: { ...routerOptions.flowRollup, ...extra.flowRollup }, log: log.child("router") }),
+        onLeader: async () => {
+          for (const job of leaderJobs) await job();
+        },
+        onLeadershipLost: () => {
+          // fail-stop: another worker runs the jobs now; the restarted process rejoins as a member
+          log.error("lost the once-per-cluster lease; exiting so the jobs run only once");
+          process.exit(1);
+        },
+      })
+    : undefined;
+  /** Single-node: starts the job now; distributed: when this worker holds the cluster's lease. */
+  const whenLeader = async (job: () => unknown) => {
+    if (cluster) leaderJobs.push(job);
+    else await job();
+  };
 
   // Volumetric floods are judged per host over seconds, beside the minute rollup. Not in the demo: it
   // exports each device's minute of flows at once on a replayed clock, so seconds mean nothing there.
   const fastPath =
-    e.FAST_PATH_WINDOW_SEC > 0 && !e.SIMULATE
+    e.FAST_PATH_WINDOW_SEC > 0 && !e.SIMULATE && !cluster
       ? new FastPath({ windowMs: e.FAST_PATH_WINDOW_SEC * 1000, maxHosts: e.FAST_PATH_MAX_HOSTS, isInternal, clock, log: log.child("fast-path"), registry, pipeline })
       : undefined;
   fastPath?.start();
@@ -192,17 +228,18 @@ async function main(): Promise<void> {
       log.error(`${name} collector could not start`, { error });
     }
   };
-  for (const name of enabled) {
+  // distributed mode: collectors run in their own processes (npm run collector)
+  for (const name of cluster ? [] : enabled) {
     const config = COLLECTOR_REGISTRY[name].configFrom(e, collectorConfig);
     if (config !== undefined) await startCollector(name, config);
   }
 
   // notifications go out on the wall clock (retries, escalation), whatever time the demo replays
   const notifications = new NotificationSender({ prisma, clock: systemClock, log: log.child("notify"), baseUrl: publicUrl(e) });
-  notifications.start();
+  await whenLeader(() => notifications.start());
   // AI triage reads recorded alerts on its own; budgets count wall-clock days
   const aiTriage = new AiTriageQueue({ prisma, settings: triageSettingsFromEnv(e), clock: systemClock, log: log.child("ai") });
-  await aiTriage.start().catch((err) => log.error("AI triage could not start", { error: String(err) }));
+  await whenLeader(() => aiTriage.start().catch((err) => log.error("AI triage could not start", { error: String(err) })));
   // Mitigation (MITIGATION_BGP; the demo runs it in dry-run): proposals from recorded alerts, routes
   // announced and withdrawn on the wall clock (TTLs), alerts judged fresh on the data clock
   const speaker = createBgpSpeaker(mitigationSafetySettings(e));
@@ -218,7 +255,7 @@ async function main(): Promise<void> {
         maxActive: e.MITIGATION_MAX_ACTIVE,
       })
     : undefined;
-  await mitigation?.start().catch((err) => log.error("mitigation controller could not start", { error: String(err) }));
+  await whenLeader(() => mitigation?.start().catch((err) => log.error("mitigation controller could not start", { error: String(err) })));
 
   const flushTimer = setInterval(() => void router.flush(), e.SIMULATE ? DEMO_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
   // The event log only serves live streams and their resumption: old events go (wall clock, not data
@@ -237,6 +274,7 @@ async function main(): Promise<void> {
   // Learning on a schedule: the demo simulator trains on its own replayed clock; otherwise the
   // worker (re)trains at start and then whenever the newest training is a day old.
   const trainIfDue = async () => {
+    if (cluster && !cluster.isLeader()) return;
     const trainedAt = pipeline.baselinesTrainedAt();
     if (e.SIMULATE || (trainedAt && clock.now() - trainedAt.getTime() < TRAIN_EVERY_MS && roleModelsTrained)) return;
     try {
@@ -247,15 +285,18 @@ async function main(): Promise<void> {
     }
   };
   let roleModelsTrained = false;
-  void trainIfDue();
+  await whenLeader(() => void trainIfDue());
   const trainTimer = setInterval(() => void trainIfDue(), TRAIN_CHECK_INTERVAL_MS);
   const forecasting = new ForecastScheduler({ prisma, pool: pool(), pipeline, log: log.child("forecast"), devices: () => registry.all() });
   const forecastTimer = setInterval(() => {
     // nothing to forecast from before the first baselines (the demo is still backfilling)
-    if (pipeline.baselinesTrainedAt()) void forecasting.tick(clock.now()).catch((err) => log.warn("forecasting failed", { error: String(err) }));
+    if (pipeline.baselinesTrainedAt() && cluster?.isLeader() !== false) void forecasting.tick(clock.now()).catch((err) => log.warn("forecasting failed", { error: String(err) }));
   }, FORECAST_TICK_MS);
 
-  if (e.SIMULATE && replayClock) {
+  await cluster?.start();
+  if (cluster) log.info("distributed mode: consuming telemetry partitions from the bus", { partitions: cluster.ownedPartitions().join(",") });
+
+  if (e.SIMULATE && replayClock && !cluster) {
     demo = await startDemo({
       env: e,
       prisma,
@@ -285,6 +326,8 @@ async function main(): Promise<void> {
       clearInterval(forecastTimer);
       await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));
       await demo?.stop();
+      await cluster?.stop().catch((err) => log.warn("leaving the cluster failed", { error: String(err) }));
+      await bus?.close().catch(() => undefined);
       await router.drain().catch((err) => log.warn("final flush failed", { error: String(err) }));
       await fastPath?.stop();
       await notifications.stop();

@@ -11,7 +11,7 @@ import { loadLatestBaselines } from "@/lib/db/baseline-queries";
 import { saveCampaign } from "@/lib/db/campaign-queries";
 import { currentCalendarEntries, listDetectorSettings, listSuppressionRules } from "@/lib/db/detection-settings-queries";
 import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
-import { readSamplesOfDevices, storeTelemetryOnce, type FlowRollupRow, type SyslogRollupRow } from "@/lib/db/sample-queries";
+import { readSamplesOfDevices, storeTelemetryOnce, type FlowRollupRow, type PartitionCommit, type SyslogRollupRow } from "@/lib/db/sample-queries";
 import type { Detection } from "@/lib/detect/detector";
 import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import type { MetricSample } from "@/lib/telemetry/metrics";
@@ -21,6 +21,10 @@ export interface TelemetryBatch {
   samples: MetricSample[];
   flows: FlowRollupRow[];
   syslog: SyslogRollupRow[];
+  /** Set by the router: every minute before it that the router held is in this batch or an earlier one. */
+  until?: Date;
+  /** Distributed mode: stored only while the partition's lease is held, recording `until` as committed. */
+  commit?: PartitionCommit;
 }
 
 export interface AlertRecord {

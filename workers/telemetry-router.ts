@@ -58,7 +58,13 @@ export interface TelemetryRouterOptions {
   /** Pending flushes kept while the database is down (default 120, two hours of minutes). */
   maxPending?: number;
   /** Budgets of the flow rollup (open device-minutes, how far ahead of the flush a minute may lie). */
-  flowRollup?: Pick<FlowRollupOptions, "maxOpenBuckets" | "maxAheadMs">;
+  flowRollup?: Pick<FlowRollupOptions, "maxOpenBuckets" | "maxAheadMs" | "owns">;
+  /**
+   * Distributed mode: once minutes are stored, telemetry for them is dropped as late from every
+   * source (not merged into them again), and `closeBefore` closes minutes a predecessor stored, so a
+   * redelivered bus message adds nothing twice.
+   */
+  closeFlushedMinutes?: boolean;
   /**
    * Syslog (minute, name, sender) buckets open at once (default 50,000: a 10,000-device network's two
    * open minutes with room to spare); messages that would open another are dropped (syslog_budget), so
@@ -78,6 +84,10 @@ export class TelemetryRouter implements TelemetrySink {
   private lateFlowsCounted = 0;
   private budgetDroppedCounted = 0;
   private futureFlowsCounted = 0;
+  /** Telemetry for minutes before this is refused (closeFlushedMinutes / closeBefore). */
+  private floor = -Infinity;
+  /** Every minute before this that reached the router is stored (all flushes up to it committed). */
+  committedBefore = -Infinity;
 
   constructor(private readonly o: TelemetryRouterOptions) {
     this.rollup = new FlowRollup({ ...o.flowRollup, isInternal: o.isInternal });
@@ -91,9 +101,13 @@ export class TelemetryRouter implements TelemetrySink {
     for (const r of records) this.rollup.add(r);
   }
 
-  syslog(message: SyslogMessage, sourceAddress: string): void {
-    // Device clocks drift and many omit the year or zone: bucket by arrival time.
-    const minute = this.minuteOf(this.o.clock.now());
+  syslog(message: SyslogMessage, sourceAddress: string, receivedAt?: number): void {
+    // Device clocks drift and many omit the year or zone: bucket by arrival time (at the collector).
+    const minute = this.minuteOf(receivedAt ?? this.o.clock.now());
+    if (minute < this.floor) {
+      collectorDroppedTotal.inc({ collector: "syslog", reason: "late" });
+      return;
+    }
     const ref: DeviceRef = { address: sourceAddress, ...(message.hostname ? { name: message.hostname } : {}) };
     // per name and sender: a name claimed from another address must not merge into the device's bucket
     const key = `${minute}|${message.hostname ?? ""}|${sourceAddress}`;
@@ -118,6 +132,10 @@ export class TelemetryRouter implements TelemetrySink {
 
   deviceMetrics(device: DeviceRef, ts: Date, values: Partial<Record<MetricName, number>>): void {
     const minute = this.minuteOf(ts.getTime());
+    if (minute < this.floor) {
+      collectorDroppedTotal.inc({ collector: "router", reason: "late" });
+      return;
+    }
     const key = `${minute}|${device.name ?? device.address}`;
     let b = this.gauges.get(key);
     if (!b) {
@@ -156,6 +174,12 @@ export class TelemetryRouter implements TelemetrySink {
     return this.rollup.recentFlows(address);
   }
 
+  /** Refuses telemetry for minutes before `ms` from now on (stored by this partition's previous owner). */
+  closeBefore(ms: number): void {
+    this.floor = Math.max(this.floor, ms);
+    this.rollup.closeBefore(ms);
+  }
+
   /** Flushes every minute that ended more than the lateness allowance ago (or all, with `all`). */
   flush(all = false): Promise<void> {
     this.flushing ??= this.doFlush(all).finally(() => {
@@ -167,6 +191,9 @@ export class TelemetryRouter implements TelemetrySink {
   private async doFlush(all: boolean): Promise<void> {
     const watermark = all ? Infinity : this.minuteOf(this.o.clock.now() - (this.o.latenessMs ?? 90_000));
     const write = await this.collect(watermark);
+    // what this flush leaves behind before the watermark (unresolved devices) is not committed by it
+    const until = Math.min(watermark, this.oldestHeldMinute());
+    if (Number.isFinite(until)) write.until = new Date(until);
     if (this.rollup.lateFlows > this.lateFlowsCounted) {
       // flows for minutes already stored: counted, not merged (raise ROLLUP_LATENESS_SEC if frequent)
       collectorDroppedTotal.inc({ collector: "netflow", reason: "late" }, this.rollup.lateFlows - this.lateFlowsCounted);
@@ -194,6 +221,20 @@ export class TelemetryRouter implements TelemetrySink {
       const newest = next.samples.reduce((max, s) => Math.max(max, s.ts.getTime()), -Infinity);
       ingestLagSeconds.set(Math.max(0, (this.o.clock.now() - newest - MINUTE) / 1000));
     }
+    // nothing pending: everything before `until` is stored
+    if (Number.isFinite(until)) {
+      this.committedBefore = Math.max(this.committedBefore, until);
+      if (this.o.closeFlushedMinutes) this.closeBefore(until);
+    }
+  }
+
+  /** The oldest minute still buffered for want of its device (database away), or Infinity. */
+  private oldestHeldMinute(): number {
+    let oldest = Infinity;
+    for (const r of this.heldFlows) oldest = Math.min(oldest, r.minute);
+    for (const b of this.gauges.values()) oldest = Math.min(oldest, b.minute);
+    for (const b of this.syslogs.values()) oldest = Math.min(oldest, b.minute);
+    return oldest;
   }
 
   /** Flows the rollup refused (bucket budget full, minute far in the future) go to the drop counters. */

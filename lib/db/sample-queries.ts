@@ -8,6 +8,7 @@ import type pg from "pg";
 import type { DeviceFlowSummary } from "../detect/detector";
 import { METRIC_INFO, METRICS, type MetricSample, type MetricValues } from "../telemetry/metrics";
 import { claimWrite } from "./applied-write-queries";
+import { commitPartitionProgress } from "./cluster-lease-queries";
 import { transactionWithin } from "./in-transaction";
 import { parseRewrittenHours, recomputeHours, upsertMinutesAndHoursSql } from "./hourly-sample-queries";
 import type { SyslogSecurityMinute } from "../telemetry/syslog/security-rollup";
@@ -155,14 +156,25 @@ export async function upsertSyslogRollups(pool: Queryable, rows: readonly Syslog
  * key taken (returns `applied: false`, nothing added twice) or finds nothing of the first attempt.
  * Abandoned after `deadlineMs` (see transactionWithin).
  */
+/**
+ * Distributed mode: the batch is a bus partition's minutes before `until`, stored only while `holder`
+ * holds the partition's lease, which then records them as committed (cluster-lease-queries).
+ */
+export interface PartitionCommit {
+  lease: string;
+  holder: string;
+  until: Date;
+}
+
 export async function storeTelemetryOnce(
   pool: pg.Pool,
   key: string,
-  batch: { samples: readonly MetricSample[]; flows: readonly FlowRollupRow[]; syslog: readonly SyslogRollupRow[] },
+  batch: { samples: readonly MetricSample[]; flows: readonly FlowRollupRow[]; syslog: readonly SyslogRollupRow[]; commit?: PartitionCommit },
   deadlineMs: number,
 ): Promise<{ applied: boolean; stored: number }> {
   return transactionWithin(pool, deadlineMs, "storing telemetry", async (client) => {
     if (!(await claimWrite(client, key))) return { applied: false, stored: 0 };
+    if (batch.commit) await commitPartitionProgress(client, batch.commit.lease, batch.commit.holder, batch.commit.until);
     await upsertFlowRollups(client, batch.flows);
     await upsertSyslogRollups(client, batch.syslog);
     if (batch.samples.length === 0) return { applied: true, stored: 0 };

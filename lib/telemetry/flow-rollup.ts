@@ -134,6 +134,11 @@ export interface FlowRollupOptions {
   maxOpenBuckets?: number;
   /** How far past the last flush watermark a flow's minute may lie (default 15 min). */
   maxAheadMs?: number;
+  /**
+   * Distributed mode: the addresses this rollup keeps (its bus partition's); a flow's attributions
+   * to other addresses are rolled up by their own partitions' owners.
+   */
+  owns?: (address: string) => boolean;
 }
 
 /** Share of the bucket budget host addresses may fill; the rest is kept for exporters. */
@@ -165,6 +170,8 @@ export class FlowRollup {
    */
   private readonly lastFlushed = new Map<string, number>();
   private readonly maxRemembered: number;
+  /** Minutes before this are closed for every address (`closeBefore`), remembered or not. */
+  private floor = -Infinity;
 
   constructor(private readonly options: FlowRollupOptions) {
     this.topN = options.topTalkers ?? 10;
@@ -189,6 +196,7 @@ export class FlowRollup {
   }
 
   private attribute(flow: FlowRecord, address: string, exporter: boolean, direction: "in" | "out", peerInternal: boolean): void {
+    if (this.options.owns && !this.options.owns(address)) return;
     const external = direction === "out" && !peerInternal;
     this.remember(address, flow);
     const end = Number.isFinite(flow.endMs) ? flow.endMs : flow.startMs;
@@ -203,7 +211,7 @@ export class FlowRollup {
       this.futureFlows += 1;
       return;
     }
-    const closedUpTo = this.lastFlushed.get(address) ?? -Infinity;
+    const closedUpTo = Math.max(this.lastFlushed.get(address) ?? -Infinity, this.floor - MINUTE);
     let refused = false;
     for (let m = firstMinute; m <= lastMinute; m += MINUTE) {
       if (m <= closedUpTo) {
@@ -308,6 +316,15 @@ export class FlowRollup {
   /** The most recent flows seen for an address, oldest first. */
   recentFlows(address: string): readonly FlowRecord[] {
     return this.recent.get(address) ?? [];
+  }
+
+  /**
+   * Closes every minute before `ms` for all addresses: later flows for them count as late instead of
+   * reopening them (distributed mode: those minutes are stored, and a redelivered batch must not add
+   * to them again).
+   */
+  closeBefore(ms: number): void {
+    this.floor = Math.max(this.floor, ms);
   }
 
   /** Completed device-minutes before `watermark` (epoch ms); later flows for them count as late. */

@@ -16,8 +16,8 @@ export interface DeviceRef {
 export interface TelemetrySink {
   /** Decoded flows from one datagram. */
   flows(records: readonly FlowRecord[]): void;
-  /** One syslog message and the address it came from. */
-  syslog(message: SyslogMessage, sourceAddress: string): void;
+  /** One syslog message and the address it came from (`receivedAt`: when, if not now: relayed over the bus). */
+  syslog(message: SyslogMessage, sourceAddress: string, receivedAt?: number): void;
   /** Gauge-like metric values observed at `ts` (SNMP rates, Prometheus samples). */
   deviceMetrics(device: DeviceRef, ts: Date, values: Partial<Record<MetricName, number>>): void;
   /** A polled device stopped (or started again) answering. */
