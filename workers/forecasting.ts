@@ -1,6 +1,7 @@
 // Forecasting in the worker: refits every device's 7-day forecasts (MSTL by default: ~70 ms a series
 // with flat memory; Prophet via augurs leaks WebAssembly memory per fit, see the README) and checks each
-// completed hour against the forecast made before it. Refits are throttled on real time, because the
+// completed hour against the forecast made before it; memory is forecast too, for the memory-leak
+// detector's ETA to exhaustion (not checked hour by hour). Refits are throttled on real time, because the
 // demo's data clock can run 60× fast.
 import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
@@ -8,13 +9,15 @@ import type { DeviceSummary } from "@/lib/db/device-queries";
 import { saveForecast } from "@/lib/db/forecast-queries";
 import { hourlyMetricMeans } from "@/lib/db/hourly-sample-queries";
 import type { Detection } from "@/lib/detect/detector";
-import { FORECAST_METRICS, ForecastWatch, type ForecastTarget } from "@/lib/detect/models/forecast-watch";
+import { FORECAST_METRICS, ForecastWatch, MEMORY_CAPACITY_PCT, memoryLeakFindings, TREND_METRICS, type ForecastTarget } from "@/lib/detect/models/forecast-watch";
 import type { Logger } from "@/lib/log";
-import type { DetectionPipeline } from "./detection-pipeline";
+import { detectorDevice, type DetectionPipeline } from "./detection-pipeline";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const HISTORY_DAYS = 28;
+/** A memory leak found stays one alert for a day of refits. */
+const LEAK_COOLDOWN_MS = DAY;
 /** Real time between refits. */
 export const REFIT_INTERVAL_MS = 10 * 60_000;
 
@@ -72,13 +75,13 @@ export class ForecastScheduler {
     if (elapsed - this.lastRefit < REFIT_INTERVAL_MS) return;
     this.lastRefit = elapsed;
     const started = Date.now();
-    const history = await hourlyMetricMeans(this.o.pool, ids, FORECAST_METRICS, new Date(currentHour - HISTORY_DAYS * DAY), new Date(currentHour));
+    const history = await hourlyMetricMeans(this.o.pool, ids, [...FORECAST_METRICS, ...TREND_METRICS], new Date(currentHour - HISTORY_DAYS * DAY), new Date(currentHour));
     const targets: ForecastTarget[] = [];
     for (const d of devices) {
-      for (const metric of FORECAST_METRICS) {
+      for (const metric of [...FORECAST_METRICS, ...TREND_METRICS]) {
         const points = history.get(d.id)?.get(metric);
         if (!points) continue;
-        const capacity = metric === "cpuPct" ? 90 : d.capacityBps ?? undefined;
+        const capacity = metric === "cpuPct" ? 90 : metric === "memoryPct" ? MEMORY_CAPACITY_PCT : d.capacityBps ?? undefined;
         targets.push({ deviceId: d.id, metric, history: points, ...(capacity !== undefined ? { capacity } : {}) });
       }
     }
@@ -94,5 +97,12 @@ export class ForecastScheduler {
       });
     }
     this.o.log.info("forecasts refitted", { series: fitted.length, ms: Date.now() - started });
+    // memory forecast to exhaustion after a steady climb: the last complete hour is the window's end
+    const byId = new Map(devices.map((d) => [d.id, d]));
+    const leaks = memoryLeakFindings(fitted, new Date(currentHour), (id) => {
+      const d = byId.get(id);
+      return d ? detectorDevice(d) : undefined;
+    });
+    if (leaks.length > 0) await this.o.pipeline.recordFindings(leaks.map((f) => ({ ...f, cooldownMs: LEAK_COOLDOWN_MS })));
   }
 }

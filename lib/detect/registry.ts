@@ -29,6 +29,7 @@ import { routingFlap } from "@/lib/detect/detectors/syslog/routing-flap";
 import { unauthorizedChange } from "@/lib/detect/detectors/syslog/unauthorized-change";
 import { cryptoMiningDetector } from "@/lib/detect/detectors/flow/crypto-mining-detector";
 import { latencyJitter } from "@/lib/detect/detectors/health/jitter";
+import { memoryLeak } from "@/lib/detect/detectors/health/memory-leak";
 import { forecastDetector } from "@/lib/detect/models/metric-forecast";
 import { peerGroupDetector } from "@/lib/detect/peers/peer-group-detector";
 
@@ -62,6 +63,8 @@ export type DetectorId =
   | "peer-group"
   /** Hourly, against scheduled forecasts. */
   | "forecast"
+  /** When the forecasts are refitted: memory forecast to exhaustion. */
+  | "memory-leak"
   /** The fast path: each host's short windows as they close (workers/fast-path.ts), not minutes. */
   | "flow-ddos-fast";
 
@@ -94,6 +97,8 @@ const BY_ID = {
   "static-threshold": staticThreshold,
   "peer-group": peerGroupDetector,
   forecast: forecastDetector,
+  // its meta only: it takes a device's hourly memory and its forecast, not a device-minute
+  "memory-leak": metaOf(memoryLeak),
   // its meta only: it takes a host's window, not a device-minute
   "flow-ddos-fast": metaOf(fastFloodDetector),
 } as const satisfies { readonly [Id in DetectorId]: RegisteredDetector & { readonly id: string } };

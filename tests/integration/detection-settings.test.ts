@@ -236,5 +236,9 @@ describe("scheduled learning", () => {
     expect(horizon).toHaveLength(168);
     for (const p of horizon) expect(p.lower).toBeLessThanOrEqual(p.upper);
     expect(forecast!.capacity).toBe(devices[0]!.capacityBps);
+    // memory is forecast as well, to the memory-leak detector's exhaustion level (its ETA)
+    const memory = await getForecast(t.prisma, devices[0]!.id, "memoryPct");
+    expect(memory?.capacity).toBe(95);
+    expect(memory!.points.slice(memory!.firstForecastIndex)).toHaveLength(168);
   });
 });

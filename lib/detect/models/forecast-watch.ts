@@ -16,17 +16,24 @@ import {
 } from "@/lib/detect/models/metric-forecast";
 import { MIN_STD_ABSOLUTE } from "@/lib/detect/baseline/std-floor";
 import { METRIC_INFO, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
+import type { DetectorDevice } from "@/lib/detect/detector";
+import { memoryLeak } from "@/lib/detect/detectors/health/memory-leak";
 
 /** Metrics forecast per device: traffic both ways (capacity planning) and CPU. */
 export const FORECAST_METRICS = ["bandwidthInBps", "bandwidthOutBps", "cpuPct"] as const satisfies readonly MetricName[];
 export type ForecastMetric = (typeof FORECAST_METRICS)[number];
+/** Metrics forecast for their trend only (memory leaks: the ETA to exhaustion), never checked hour by hour. */
+export const TREND_METRICS = ["memoryPct"] as const satisfies readonly MetricName[];
+export type TrendMetric = (typeof TREND_METRICS)[number];
+/** The capacity a memory forecast is fitted with: the leak detector's exhaustion level. */
+export const MEMORY_CAPACITY_PCT = memoryLeak.defaultConfig.exhaustionPct;
 
 const RAISED: ReadonlySet<Severity> = new Set(["high", "critical"]);
 const HOUR = 3_600_000;
 
 export interface ForecastTarget {
   deviceId: number;
-  metric: ForecastMetric;
+  metric: ForecastMetric | TrendMetric;
   history: readonly HistoryPoint[];
   /** Capacity in the metric's unit (bandwidth: the interface speed), for the ETA. */
   capacity?: number;
@@ -34,7 +41,7 @@ export interface ForecastTarget {
 
 export interface ForecastFailure {
   deviceId: number;
-  metric: ForecastMetric;
+  metric: ForecastMetric | TrendMetric;
   error: string;
 }
 
@@ -101,4 +108,23 @@ export function hourlyMeans(samples: readonly MetricSample[], metric: MetricName
   return [...sums]
     .sort((a, b) => a[0] - b[0])
     .map(([hour, { sum, n }]) => ({ ts: new Date(hour), value: sum / n }));
+}
+
+/**
+ * The memory-leak findings among freshly fitted forecasts (the memory ones, fitted with
+ * MEMORY_CAPACITY_PCT), `at` being when they were made. A device's detector settings are not looked up
+ * here: the defaults apply.
+ */
+export function memoryLeakFindings(
+  fitted: readonly { target: ForecastTarget; forecast: MetricForecast }[],
+  at: Date,
+  deviceOf: (deviceId: number) => DetectorDevice | undefined = () => undefined,
+): { deviceId: number; detection: Detection }[] {
+  return fitted.flatMap(({ target, forecast }) => {
+    if (target.metric !== "memoryPct") return [];
+    const device = deviceOf(target.deviceId);
+    return memoryLeak
+      .run({ deviceId: target.deviceId, history: target.history, forecast, at, ...(device ? { device } : {}) })
+      .map((detection) => ({ deviceId: target.deviceId, detection }));
+  });
 }

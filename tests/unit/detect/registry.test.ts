@@ -35,7 +35,7 @@ describe("the detector registry", () => {
   });
 
   it("knows the reference, fleet-wide and scheduled detectors, which the worker does not run per minute", () => {
-    for (const id of ["static-threshold", "peer-group", "forecast", "flow-ddos-fast"]) {
+    for (const id of ["static-threshold", "peer-group", "forecast", "memory-leak", "flow-ddos-fast"]) {
       expect(isDetectorId(id)).toBe(true);
       expect(DETECTORS.some((d) => d.id === id)).toBe(false);
     }
