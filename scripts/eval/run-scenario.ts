@@ -20,7 +20,7 @@ import {
 } from "@/lib/detect/baseline/hour-of-week-baseline";
 import type { Detection } from "@/lib/detect/detector";
 import { buildDeviceProfile } from "@/lib/detect/peers/device-profile";
-import { FORECAST_METRICS, ForecastWatch, hourlyMeans } from "@/lib/detect/models/forecast-watch";
+import { FORECAST_METRICS, ForecastWatch, hourlyMeans, MEMORY_CAPACITY_PCT, memoryLeakFindings } from "@/lib/detect/models/forecast-watch";
 import type { RoleModelDevice } from "@/lib/detect/models/multivariate-model";
 import { DETECTORS } from "@/lib/detect/registry";
 import { trainDeviceModels } from "@/lib/detect/models/role-models";
@@ -45,7 +45,7 @@ import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import { TRAINING_WINDOW_DAYS } from "@/workers/baseline-training";
 import type { Clock } from "@/workers/clock";
-import { createDetectionPipeline } from "@/workers/detection-pipeline";
+import { createDetectionPipeline, detectorDevice } from "@/workers/detection-pipeline";
 import type { PipelineStore } from "@/workers/pipeline-store";
 import { TelemetryRouter } from "@/workers/telemetry-router";
 
@@ -300,12 +300,21 @@ export async function runScenario(
       await pipeline.recordFindings(findings);
     }
     const since = at - FORECAST_HISTORY_DAYS * DAY;
-    await forecasts.refit(
+    const { fitted } = await forecasts.refit(
       devices.flatMap((d) => {
         const history = (store.samples.get(d.id) ?? []).filter((s) => s.ts.getTime() >= since && s.ts.getTime() < at);
-        return FORECAST_METRICS.map((metric) => ({ deviceId: d.id, metric, history: hourlyMeans(history, metric) }));
+        return [
+          ...FORECAST_METRICS.map((metric) => ({ deviceId: d.id, metric, history: hourlyMeans(history, metric) })),
+          // memory for the leak detector's ETA, as workers/forecasting.ts
+          { deviceId: d.id, metric: "memoryPct" as const, history: hourlyMeans(history, "memoryPct"), capacity: MEMORY_CAPACITY_PCT },
+        ];
       }),
     );
+    const leaks = memoryLeakFindings(fitted, new Date(at), (id) => {
+      const d = byId.get(id);
+      return d ? detectorDevice(d) : undefined;
+    });
+    if (leaks.length > 0) await pipeline.recordFindings(leaks.map((f) => ({ ...f, cooldownMs: DAY })));
   };
   let lastCheckedHour = -Infinity;
   const checkForecasts = async (t: number) => {
