@@ -283,13 +283,15 @@ export function createDetectionPipeline(deps: {
       const flowsOf = new Map(batch.flows.map((f) => [`${f.deviceId}|${f.ts.getTime()}`, f]));
       const securityOf = new Map<string, SyslogSecurityMinute>();
       for (const r of batch.syslog) if (r.security) securityOf.set(`${r.deviceId}|${r.ts.getTime()}`, r.security);
+      const factsOf = new Map((batch.facts ?? []).map((f) => [`${f.deviceId}|${f.ts.getTime()}`, f.facts]));
       for (const sample of batch.samples) {
         const device = deps.lookupDevice(sample.deviceId);
         if (!device) continue;
         const key = `${sample.deviceId}|${sample.ts.getTime()}`;
         const flows = flowsOf.get(key);
         const syslog = securityOf.get(key);
-        const { detections, failures } = engine.observe(sample, detectorDevice(device), flows, syslog ? { syslog } : {});
+        const config = factsOf.get(key);
+        const { detections, failures } = engine.observe(sample, detectorDevice(device), flows, { ...(syslog ? { syslog } : {}), ...(config ? { config } : {}) });
         for (const f of failures) log.error("detector failed", { detector: f.detector, deviceId: sample.deviceId, error: f.error.message });
         for (const detection of strongestPerAlert(device.id, detections)) {
           await handle(device, detection, sample.ts, result, { sameMinute: detections });

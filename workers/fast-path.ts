@@ -48,6 +48,7 @@ export class FastPath {
       syslog: (message, source) => sink.syslog(message, source),
       deviceMetrics: (device, ts, values) => sink.deviceMetrics(device, ts, values),
       deviceReachability: (device, reachable, at) => sink.deviceReachability(device, reachable, at),
+      deviceFacts: (device, ts, facts) => sink.deviceFacts?.(device, ts, facts),
     };
   }
 

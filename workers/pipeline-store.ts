@@ -13,6 +13,7 @@ import { currentCalendarEntries, listDetectorSettings, listSuppressionRules } fr
 import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
 import { readSamplesOfDevices, storeTelemetryOnce, type FlowRollupRow, type PartitionCommit, type SyslogRollupRow } from "@/lib/db/sample-queries";
 import type { Detection } from "@/lib/detect/detector";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import { buildBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 
@@ -21,6 +22,8 @@ export interface TelemetryBatch {
   samples: MetricSample[];
   flows: FlowRollupRow[];
   syslog: SyslogRollupRow[];
+  /** Configuration facts polled in these minutes (the latest per device-minute); not stored, judged only. */
+  facts?: { deviceId: number; ts: Date; facts: DeviceConfigFacts }[];
   /** Set by the router: every minute before it that the router held is in this batch or an earlier one. */
   until?: Date;
   /** Distributed mode: stored only while the partition's lease is held, recording `until` as committed. */

@@ -5,6 +5,7 @@
 // whose devices cannot be looked up while the database is away stay buffered, so an outage costs
 // latency, not data.
 import type { FlowRollupRow, SyslogRollupRow } from "@/lib/db/sample-queries";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import type { Logger } from "@/lib/log";
 import type { SubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
@@ -32,6 +33,16 @@ interface GaugeBucket {
   sums: Partial<Record<MetricName, number>>;
   counts: Partial<Record<MetricName, number>>;
 }
+
+/** The latest configuration facts a poll observed for a device in a minute. */
+interface FactsBucket {
+  ref: DeviceRef;
+  minute: number;
+  facts: DeviceConfigFacts;
+}
+
+/** Device-minutes of polled facts held at once (one per poll target and open minute; bounds a flood). */
+const MAX_FACT_BUCKETS = 20_000;
 
 interface SyslogBucket {
   ref: DeviceRef;
@@ -77,6 +88,7 @@ export class TelemetryRouter implements TelemetrySink {
   private readonly rollup: FlowRollup;
   private readonly gauges = new Map<string, GaugeBucket>();
   private readonly syslogs = new Map<string, SyslogBucket>();
+  private readonly facts = new Map<string, FactsBucket>();
   private readonly pending: TelemetryBatch[] = [];
   private readonly heldFlows: DeviceMinuteFlows[] = [];
   private reachability: Promise<void> = Promise.resolve();
@@ -147,6 +159,20 @@ export class TelemetryRouter implements TelemetrySink {
       b.sums[metric] = (b.sums[metric] ?? 0) + value;
       b.counts[metric] = (b.counts[metric] ?? 0) + 1;
     }
+  }
+
+  deviceFacts(device: DeviceRef, ts: Date, facts: DeviceConfigFacts): void {
+    const minute = this.minuteOf(ts.getTime());
+    if (minute < this.floor) {
+      collectorDroppedTotal.inc({ collector: "router", reason: "late" });
+      return;
+    }
+    const key = `${minute}|${device.name ?? device.address}`;
+    if (!this.facts.has(key) && this.facts.size >= MAX_FACT_BUCKETS) {
+      collectorDroppedTotal.inc({ collector: "router", reason: "facts_budget" });
+      return;
+    }
+    this.facts.set(key, { ref: device, minute, facts });
   }
 
   deviceReachability(device: DeviceRef, reachable: boolean, _at?: Date): void {
@@ -234,6 +260,7 @@ export class TelemetryRouter implements TelemetrySink {
     for (const r of this.heldFlows) oldest = Math.min(oldest, r.minute);
     for (const b of this.gauges.values()) oldest = Math.min(oldest, b.minute);
     for (const b of this.syslogs.values()) oldest = Math.min(oldest, b.minute);
+    for (const b of this.facts.values()) oldest = Math.min(oldest, b.minute);
     return oldest;
   }
 
@@ -391,6 +418,23 @@ export class TelemetryRouter implements TelemetrySink {
       s.values.syslogFailures = failures;
       syslog.push(row);
     }
-    return { samples: [...samples.values()].sort((a, b) => a.ts.getTime() - b.ts.getTime()), flows, syslog };
+
+    // facts ride along with the device-minute (made if the poll brought no metric), the latest winning
+    const facts = new Map<string, { deviceId: number; ts: Date; facts: DeviceConfigFacts }>();
+    for (const [key, b] of this.facts) {
+      if (b.minute >= watermark) continue;
+      const device = await resolve(b.ref, "snmp");
+      if (device === null) continue;
+      this.facts.delete(key);
+      if (!device) continue;
+      sampleFor(device.id, b.minute);
+      facts.set(`${device.id}|${b.minute}`, { deviceId: device.id, ts: new Date(b.minute), facts: b.facts });
+    }
+    return {
+      samples: [...samples.values()].sort((a, b) => a.ts.getTime() - b.ts.getTime()),
+      flows,
+      syslog,
+      ...(facts.size > 0 ? { facts: [...facts.values()] } : {}),
+    };
   }
 }

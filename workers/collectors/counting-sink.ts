@@ -31,6 +31,9 @@ export function countingSink(inner: TelemetrySink): CountingSink {
       deviceReachability(device, reachable, at) {
         inner.deviceReachability(device, reachable, at);
       },
+      deviceFacts(device, ts, facts) {
+        inner.deviceFacts?.(device, ts, facts);
+      },
     },
     records: () => records,
     rate(nowMs) {

@@ -4,6 +4,10 @@
 // hrProcessorLoad/hrStorage in a few GETBULK round trips, and successive polls become
 // `sink.deviceMetrics({ address, name }, ts, { bandwidthInBps, bandwidthOutBps, packetsPerSec,
 // packetLossPct, cpuPct, memoryPct })` (see lib/telemetry/snmp/device-snapshot.ts for the maths).
+// Each answered poll also reports `sink.deviceFacts` with the SNMP version the device answers: the
+// target's, or for a v3 target with `v2cProbeCommunity` "v2c" when a one-GET v2c probe is answered too
+// (an SNMPv3 downgrade for the unauthorized-change detector). Telnet/SSH/HTTP are not observable over
+// the standard MIBs polled here and are reported unknown (null).
 //
 // Reachability: `unreachableAfter` consecutive polls without any SNMP answer (timeouts, or only
 // non-SNMP bytes back) report `deviceReachability(ref, false)` once; the first answer after that
@@ -48,6 +52,12 @@ export const snmpTargetSchema = z
     /** Consecutive polls without an answer before the target is reported unreachable. */
     unreachableAfter: z.number().int().min(1).max(1000).default(2),
     maxRepetitions: z.number().int().min(1).max(200).default(10),
+    /**
+     * v3 targets: after each answered poll, one v2c GET with this community (1 s, no retry). An answer
+     * means the device accepts v2c again, reported as the fact snmpVersion "v2c" (an SNMPv3 downgrade
+     * when the previous poll's was "v3"); left out, the fact is the version the poll answered with.
+     */
+    v2cProbeCommunity: z.string().min(1).optional(),
   })
   .superRefine((t, ctx) => {
     if (t.version === "3" && !t.v3) ctx.addIssue({ code: "custom", path: ["v3"], message: "is required for version 3" });
@@ -101,6 +111,8 @@ const WITHHELD_DROP: Record<WithheldReason, string> = {
   bad_value: "bad_value",
   no_interval: "no_interval",
 };
+
+const SYS_UPTIME_OID = "1.3.6.1.2.1.1.3.0";
 
 const ERROR_DROP: Partial<Record<SnmpErrorKind, string>> = {
   auth: "auth_error",
@@ -159,6 +171,26 @@ export async function startSnmpPoller(ctx: CollectorContext<SnmpPollerConfig>): 
 
     let previous: DeviceSnapshot | null = null;
 
+    // the weakest SNMP version the device answers, when asked to probe for v2c
+    const probe =
+      target.version === "3" && target.v2cProbeCommunity
+        ? new SnmpClient(
+            { address: target.address, port: target.port, version: "2c", community: target.v2cProbeCommunity, timeoutMs: Math.min(target.timeoutMs, 1000), retries: 0 },
+            { onGarbage: () => countDrop("garbage_response") },
+          )
+        : undefined;
+    const snmpVersionAnswered = async (): Promise<"v2c" | "v3"> => {
+      if (target.version === "2c") return "v2c";
+      if (!probe) return "v3";
+      try {
+        await probe.get([SYS_UPTIME_OID]);
+        return "v2c";
+      } catch (err) {
+        // an error answer is still an answer over v2c; only silence means v2c is refused
+        return err instanceof SnmpError && NO_ANSWER_KINDS.has(err.kind) ? "v3" : "v2c";
+      }
+    };
+
     const setReachable = (reachable: boolean) => {
       const at = new Date(now());
       st.reachable = reachable;
@@ -200,6 +232,14 @@ export async function startSnmpPoller(ctx: CollectorContext<SnmpPollerConfig>): 
         } else {
           const reasons = new Set(derived.withheld.map((w) => w.reason));
           for (const r of reasons) countDrop(WITHHELD_DROP[r]);
+        }
+        const snmpVersion = await snmpVersionAnswered();
+        if (stopped) return;
+        try {
+          sink.deviceFacts?.(ref, new Date(atMs), { snmpVersion, telnetEnabled: null, sshEnabled: null, httpMgmtEnabled: null });
+        } catch (err) {
+          countDrop("sink_error");
+          warn(`sink:${target.name}`, "telemetry sink rejected SNMP facts", { target: target.name, error: err as Error });
         }
         const values = derived.values as Partial<Record<MetricName, number>>;
         if (Object.keys(values).length > 0) {
@@ -273,6 +313,7 @@ export async function startSnmpPoller(ctx: CollectorContext<SnmpPollerConfig>): 
         if (timer) clearTimeout(timer);
         wake?.();
         client.close();
+        probe?.close();
       },
     };
   });

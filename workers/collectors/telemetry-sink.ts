@@ -1,6 +1,7 @@
 // Where collectors hand what they decoded. The sink resolves sources to devices (discovering new
 // ones), rolls everything up per device per minute and feeds the detection pipeline. Collectors
 // never touch the database themselves.
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import type { MetricName } from "@/lib/telemetry/metrics";
 import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
@@ -22,4 +23,9 @@ export interface TelemetrySink {
   deviceMetrics(device: DeviceRef, ts: Date, values: Partial<Record<MetricName, number>>): void;
   /** A polled device stopped (or started again) answering. */
   deviceReachability(device: DeviceRef, reachable: boolean, at: Date): void;
+  /**
+   * Management-plane facts a poll observed (null: not observed), compared with the previous reading by
+   * the unauthorized-change detector. Optional: sinks that do not route it (the cluster bus) drop it.
+   */
+  deviceFacts?(device: DeviceRef, ts: Date, facts: DeviceConfigFacts): void;
 }

@@ -52,25 +52,31 @@ export interface Snmpd {
   halt(): Promise<void>;
   /** Starts it again on the same port with the same state: a rebooted agent (sysUpTime restarts). */
   resume(): Promise<void>;
+  /** Whether the v2c community is configured from the next start (`resume`) on. */
+  setV2c(enabled: boolean): void;
 }
 
-export async function startSnmpd(options: { port?: number } = {}): Promise<Snmpd> {
+/** `v2c: false`: the agent answers SNMPv3 only (no community configured). */
+export async function startSnmpd(options: { port?: number; v2c?: boolean } = {}): Promise<Snmpd> {
   requireBinaries();
   const port = options.port ?? (await freeUdpPort());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidewatch-snmpd-"));
   const conf = path.join(dir, "snmpd.conf");
-  fs.writeFileSync(
-    conf,
-    [
-      `rocommunity ${COMMUNITY} 127.0.0.1`,
-      `createUser ${V3.user} SHA "${V3.authKey}" AES "${V3.privKey}"`,
-      `rouser ${V3.user} authpriv`,
-      `createUser ${V3_AUTH_ONLY.user} SHA "${V3_AUTH_ONLY.authKey}"`,
-      `rouser ${V3_AUTH_ONLY.user} auth`,
-      "dontLogTCPWrappersConnects yes",
-      "",
-    ].join("\n"),
-  );
+  let v2c = options.v2c ?? true;
+  const writeConf = () =>
+    fs.writeFileSync(
+      conf,
+      [
+        ...(v2c ? [`rocommunity ${COMMUNITY} 127.0.0.1`] : []),
+        `createUser ${V3.user} SHA "${V3.authKey}" AES "${V3.privKey}"`,
+        `rouser ${V3.user} authpriv`,
+        `createUser ${V3_AUTH_ONLY.user} SHA "${V3_AUTH_ONLY.authKey}"`,
+        `rouser ${V3_AUTH_ONLY.user} auth`,
+        "dontLogTCPWrappersConnects yes",
+        "",
+      ].join("\n"),
+    );
+  writeConf();
   let out = "";
   let child: ChildProcess | undefined;
 
@@ -92,7 +98,7 @@ export async function startSnmpd(options: { port?: number } = {}): Promise<Snmpd
       const early = await Promise.race([exited, new Promise<"running">((r) => setTimeout(() => r("running"), 100))]);
       if (early !== "running") throw new Error(`snmpd exited with ${early}:\n${out}`);
       try {
-        await snmpget(port, ["1.3.6.1.2.1.1.3.0"]);
+        await snmpget(port, ["1.3.6.1.2.1.1.3.0"], !v2c);
         return;
       } catch {
         if (Date.now() > deadline) {
@@ -125,6 +131,10 @@ export async function startSnmpd(options: { port?: number } = {}): Promise<Snmpd
     },
     halt: stopChild,
     resume: launch,
+    setV2c(enabled) {
+      v2c = enabled;
+      writeConf();
+    },
   };
 }
 

@@ -1,0 +1,98 @@
+// SNMP configuration facts on the worker's real path: a real snmpd answering SNMPv3 only, polled by
+// the SNMP poller with a v2c probe; the agent is then reconfigured to accept a v2c community as well
+// (an SNMPv3 downgrade) and restarted. The poller reports the weakest version the device answers, the
+// router carries it with the device-minute, the pipeline's unauthorized-change detector compares it
+// with the previous reading, and the alert lands in Postgres. Readings that stay at v3 raise nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
+import { pool } from "@/lib/db/pool";
+import { createLogger } from "@/lib/log";
+import { createSubnetMatcher } from "@/lib/telemetry/cidr";
+import type { Clock } from "@/workers/clock";
+import { snmpConfigSchema, startSnmpPoller } from "@/workers/collectors/snmp-poller";
+import type { TelemetrySink } from "@/workers/collectors/telemetry-sink";
+import { createDetectionPipeline } from "@/workers/detection-pipeline";
+import { DeviceRegistry } from "@/workers/device-registry";
+import { postgresPipelineStore } from "@/workers/pipeline-store";
+import { TelemetryRouter } from "@/workers/telemetry-router";
+import { createTestDatabase, type TestDatabase } from "../test-database";
+import { waitFor } from "../wait-for";
+import { COMMUNITY, V3, startSnmpd, type Snmpd } from "./snmpd";
+
+const log = createLogger("test:snmp-facts", { level: "error" });
+const MINUTE = 60_000;
+
+let t: TestDatabase;
+let agent: Snmpd;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  agent = await startSnmpd({ v2c: false });
+}, 60_000);
+afterAll(async () => {
+  await agent?.stop();
+  await t?.drop();
+});
+
+describe("SNMP configuration facts", () => {
+  it("an agent that starts accepting v2c next to v3 is an unauthorized_change (SNMP downgraded from v3 to v2c) in Postgres; polls at v3 raise nothing", { timeout: 60_000 }, async () => {
+    // the router flushes on a clock ahead of the polls, so every polled minute is complete when asked
+    const clock = { ahead: 0 };
+    const c: Clock = { now: () => Date.now() + clock.ahead, sleep: async () => undefined };
+    const registry = await DeviceRegistry.load(t.prisma, log, { maxNewPerHour: 100, trustedRelays: [], now: () => c.now() });
+    const pipeline = createDetectionPipeline({ store: postgresPipelineStore(t.prisma, pool()), lookupDevice: (id) => registry.get(id), log, clock: c });
+    const router = new TelemetryRouter({ pipeline, registry, clock: c, log, isInternal: createSubnetMatcher(["10.0.0.0/8"]), failureKeywords: () => [] });
+    const readings: DeviceConfigFacts[] = [];
+    const sink: TelemetrySink = {
+      flows: (r) => router.flows(r),
+      syslog: (m, a) => router.syslog(m, a),
+      deviceMetrics: (d, ts, v) => router.deviceMetrics(d, ts, v),
+      deviceReachability: (d, r, at) => router.deviceReachability(d, r, at),
+      deviceFacts: (d, ts, facts) => {
+        readings.push(facts);
+        router.deviceFacts(d, ts, facts);
+      },
+    };
+    const poller = await startSnmpPoller({
+      config: snmpConfigSchema.parse({
+        targets: [
+          {
+            name: "core-sw-1",
+            address: "127.0.0.1",
+            port: agent.port,
+            version: "3",
+            v3: { user: V3.user, level: "authPriv", authProtocol: "sha", authKey: V3.authKey, privProtocol: "aes", privKey: V3.privKey },
+            v2cProbeCommunity: COMMUNITY,
+            intervalSec: 2,
+          },
+        ],
+      }),
+      sink,
+      log,
+      now: () => Date.now(),
+    });
+    try {
+      await waitFor("two readings at v3", () => readings.length >= 2, 20_000);
+      expect(readings.every((f) => f.snmpVersion === "v3")).toBe(true);
+      clock.ahead = 3 * MINUTE;
+      await router.flush();
+      expect(await t.prisma.alert.count({ where: { alertType: "unauthorized_change" } })).toBe(0);
+
+      // someone adds a v2c community on the device
+      await agent.halt();
+      agent.setV2c(true);
+      await agent.resume();
+      await waitFor("a reading at v2c", () => readings.at(-1)?.snmpVersion === "v2c", 20_000);
+      clock.ahead = 6 * MINUTE;
+      await router.flush();
+
+      const alerts = await t.prisma.alert.findMany({ where: { alertType: "unauthorized_change" }, include: { device: { select: { name: true } } } });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.device.name).toBe("core-sw-1");
+      expect(alerts[0]!.severity).toBe("high");
+      expect(alerts[0]!.explanation).toContain("SNMP downgraded from v3 to v2c since the previous reading");
+      expect(alerts[0]!.evidence).toMatchObject({ weakened: [{ fact: "snmpVersion", from: "v3", to: "v2c" }] });
+    } finally {
+      await poller.stop();
+    }
+  });
+});
