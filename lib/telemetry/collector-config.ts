@@ -32,6 +32,8 @@ const snmpTarget = z.strictObject({
   community: z.string().optional(),
   v3: snmpV3Schema.optional(),
   intervalSec: z.number().min(5).default(60),
+  /** v3 targets: a v2c community to probe with after each poll (an answer is an SNMPv3 downgrade); see the SNMP poller. */
+  v2cProbeCommunity: z.string().min(1).optional(),
 });
 
 /** One Prometheus query of the worker config file; the puller's own config takes the same. */

@@ -3,11 +3,15 @@
 // (an SNMPv3 downgrade) and restarted. The poller reports the weakest version the device answers, the
 // router carries it with the device-minute, the pipeline's unauthorized-change detector compares it
 // with the previous reading, and the alert lands in Postgres. Readings that stay at v3 raise nothing.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import { pool } from "@/lib/db/pool";
 import { createLogger } from "@/lib/log";
 import { createSubnetMatcher } from "@/lib/telemetry/cidr";
+import { loadCollectorConfig } from "@/lib/telemetry/collector-config";
 import type { Clock } from "@/workers/clock";
 import { snmpConfigSchema, startSnmpPoller } from "@/workers/collectors/snmp-poller";
 import type { TelemetrySink } from "@/workers/collectors/telemetry-sink";
@@ -52,20 +56,15 @@ describe("SNMP configuration facts", () => {
         router.deviceFacts(d, ts, facts);
       },
     };
+    // the target as an engineer writes it in the worker's config file
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tw-snmp-facts-")), "collectors.json");
+    const v3 = { user: V3.user, level: "authPriv", authProtocol: "sha", authKey: V3.authKey, privProtocol: "aes", privKey: V3.privKey };
+    fs.writeFileSync(file, JSON.stringify({ snmp: { targets: [{ name: "core-sw-1", address: "127.0.0.1", port: agent.port, version: "3", v3, v2cProbeCommunity: COMMUNITY }] } }));
+    const [target] = loadCollectorConfig(file).snmp.targets;
+    expect(target).toMatchObject({ v2cProbeCommunity: COMMUNITY });
     const poller = await startSnmpPoller({
-      config: snmpConfigSchema.parse({
-        targets: [
-          {
-            name: "core-sw-1",
-            address: "127.0.0.1",
-            port: agent.port,
-            version: "3",
-            v3: { user: V3.user, level: "authPriv", authProtocol: "sha", authKey: V3.authKey, privProtocol: "aes", privKey: V3.privKey },
-            v2cProbeCommunity: COMMUNITY,
-            intervalSec: 2,
-          },
-        ],
-      }),
+      // polled every 2 s here (the file's minimum is 5)
+      config: snmpConfigSchema.parse({ targets: [{ ...target, intervalSec: 2 }] }),
       sink,
       log,
       now: () => Date.now(),
@@ -93,6 +92,7 @@ describe("SNMP configuration facts", () => {
       expect(alerts[0]!.evidence).toMatchObject({ weakened: [{ fact: "snmpVersion", from: "v3", to: "v2c" }] });
     } finally {
       await poller.stop();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
   });
 });
