@@ -39,7 +39,7 @@ export class BusPublisher implements TelemetrySink {
   private readonly js: JetStreamClient;
   private readonly open = new Map<number, BusBatch>();
   /** Closed batches waiting for (or being retried with) the broker, oldest first. */
-  private readonly queue: { partition: number; batch: BusBatch; id: string }[] = [];
+  private readonly queue: { partition: number; batch: BusBatch; id: string; inFlight?: boolean }[] = [];
   /** Names each batch for JetStream's duplicate detection: a retried publish the stream already took is stored once. */
   private readonly idPrefix = `${process.pid}-${Date.now().toString(36)}-`;
   private nextId = 0;
@@ -88,9 +88,14 @@ export class BusPublisher implements TelemetrySink {
     this.queue.push({ partition, batch, id: this.idPrefix + this.nextId++ });
     this.queuedItems += busBatchSize(batch);
     const max = this.o.maxBufferedItems ?? 2_000_000;
-    while (this.queuedItems > max && this.queue.length > 1) {
-      const old = this.queue.shift()!;
-      const n = busBatchSize(old.batch);
+    // the oldest go first, except those being published right now (their outcome is still to come)
+    for (let i = 0; this.queuedItems > max && i < this.queue.length - 1; ) {
+      if (this.queue[i]!.inFlight) {
+        i++;
+        continue;
+      }
+      const [old] = this.queue.splice(i, 1);
+      const n = busBatchSize(old!.batch);
       this.queuedItems -= n;
       this.dropped += n;
       collectorDroppedTotal.inc({ collector: "bus", reason: "bus_down" }, n);
@@ -137,15 +142,19 @@ export class BusPublisher implements TelemetrySink {
     while (this.queue.length > 0) {
       // up to 32 publishes in flight: the stream acknowledges each, in order per connection
       const chunk = this.queue.slice(0, 32);
+      for (const c of chunk) c.inFlight = true;
       const results = await Promise.allSettled(
         chunk.map(({ partition, batch, id }) => this.js.publish(partitionSubject(partition), encodeBusBatch(batch), { msgID: id })),
       );
+      for (const c of chunk) c.inFlight = false;
       let sent = 0;
       while (sent < results.length && results[sent]!.status === "fulfilled") sent++;
-      // what failed (and anything after it) is retried later; what went through before it is done
-      for (const { batch } of this.queue.splice(0, sent)) {
-        this.queuedItems -= busBatchSize(batch);
-        this.published += busBatchSize(batch);
+      // what failed (and anything after it) is retried later, under the same ids; what went through
+      // before it is done
+      for (const c of chunk.slice(0, sent)) {
+        this.queue.splice(this.queue.indexOf(c), 1);
+        this.queuedItems -= busBatchSize(c.batch);
+        this.published += busBatchSize(c.batch);
       }
       if (sent < results.length) {
         const failed = results[sent] as PromiseRejectedResult;
