@@ -70,8 +70,21 @@ export function ownerOf(partition: number, members: readonly string[]): string |
 }
 
 interface Held {
-  msg: JsMsg;
+  /**
+   * Where the message's acknowledgement goes. Only this is kept, not the message: its payload would
+   * stay in memory until its minute is stored (about lateness + a flush of all telemetry).
+   */
+  reply: string;
   newestMinute: number;
+}
+
+const ACK = new TextEncoder().encode("+ACK");
+
+/** The subject JetStream takes a message's acknowledgement on (what `JsMsg.ack()` answers to). */
+function replyOf(msg: JsMsg): string {
+  const reply = (msg as unknown as { reply?: unknown }).reply;
+  if (typeof reply !== "string" || reply === "") throw new Error("a JetStream message without its reply subject");
+  return reply;
 }
 
 /** One owned partition: its consumer, router and the messages not yet acknowledged. */
@@ -137,7 +150,7 @@ class PartitionRun {
         if (msg.info.pending === 0) this.caughtUp = true;
         const held = this.held.get(msg.seq);
         if (held) {
-          held.msg = msg;
+          held.reply = replyOf(msg);
           continue;
         }
         const batch = decodeBusBatch(msg.data);
@@ -152,7 +165,7 @@ class PartitionRun {
         for (const s of batch.syslog) r.syslog(s.message, s.source, s.receivedAt);
         for (const g of batch.gauges) r.deviceMetrics(g.device, new Date(g.ts), g.values);
         for (const x of batch.reachability) r.deviceReachability(x.device, x.reachable, new Date(x.at));
-        this.held.set(msg.seq, { msg, newestMinute: newestMinuteOf(batch) });
+        this.held.set(msg.seq, { reply: replyOf(msg), newestMinute: newestMinuteOf(batch) });
       }
     } catch (err) {
       if (!this.stopped) this.node.log.error("consuming a partition failed", { partition: this.partition, error: String(err) });
@@ -166,7 +179,7 @@ class PartitionRun {
       const committed = this.router.committedBefore;
       for (const [seq, h] of this.held) {
         if (h.newestMinute < committed) {
-          h.msg.ack();
+          this.node.nc.publish(h.reply, ACK);
           this.held.delete(seq);
         }
       }
