@@ -5,12 +5,16 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_LAUNCH } from "./tests/chromium-launch";
+import { startE2eBgpLab } from "./tests/e2e/bgp-lab";
 
 const PORT = Number(process.env.E2E_PORT ?? 3217);
 // Chosen once in the runner process; Playwright's workers inherit it through the environment.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "tidewatch-e2e-"));
 fs.chmodSync(process.env.E2E_DATA_DIR, 0o755);
 process.env.E2E_ADMIN_PASSWORD ??= "e2e-admin-password";
+// real peers for mitigation: gobgpd + BIRD 2 on loopback, started once here (the runner) before the app;
+// the workers inherit its addresses through the environment
+if (!process.env.E2E_GOBGP_API) await startE2eBgpLab();
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -21,6 +25,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  globalTeardown: "./tests/e2e/global-teardown.ts",
   use: {
     baseURL: `http://localhost:${PORT}`,
     trace: "retain-on-failure",
@@ -43,6 +48,9 @@ export default defineConfig({
       SIM_CATCHUP_MINUTES: "900",
       SIM_INCIDENT_GAP_MINUTES: "6",
       LOG_LEVEL: "info",
+      // mitigations go to a real gobgpd peering with BIRD (tests/e2e/bgp-lab.ts), not the dry run
+      MITIGATION_BGP: "gobgp",
+      GOBGP_API: process.env.E2E_GOBGP_API!,
     },
   },
 });

@@ -108,6 +108,8 @@ export interface BgpLab {
   restartGobgpd(): Promise<void>;
   logs(): string;
   stop(): Promise<void>;
+  /** Kills both daemons at once and removes the lab's files (synchronous: for a process "exit" handler). */
+  killNow(): void;
 }
 
 export async function startBgpLab(): Promise<BgpLab> {
@@ -246,5 +248,9 @@ protocol bgp gobgp {
     },
     logs,
     stop,
+    killNow: () => {
+      for (const d of daemons) if (d.child.exitCode === null && d.child.signalCode === null) d.child.kill("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

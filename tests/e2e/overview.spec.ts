@@ -1,11 +1,18 @@
 // The Overview's panels drawn from the running demo: open alerts by type linking to the Anomalies
 // page, the alerts-per-hour bars, ingest health from the worker's heartbeat, and the false-positive
-// rate updating live after a verdict; then the light theme, kept across a reload.
+// rate updating live after a verdict; then the light theme, kept across a reload. Then mitigation with
+// real peers: the app drives gobgpd, which peers with BIRD 2 on loopback (tests/e2e/bgp-lab.ts).
 import fs from "node:fs";
 import path from "node:path";
 import { expect, request as newRequest, test } from "@playwright/test";
 import type { OverviewView } from "../../lib/dashboards/overview-view";
+import { recordDetection } from "../../lib/db/alert-recording-queries";
+import { createMitigation } from "../../lib/db/mitigation-queries";
+import { FAST_FLOOD_DETECTOR_ID } from "../../lib/detect/detectors/flow/fast-flood-detector";
 import type { MitigationsResponse } from "../../lib/mitigation/mitigation-service";
+import { routeKey } from "../../lib/mitigation/route-text";
+import { openAppDatabase } from "./app-database";
+import { birdRoutes, restartGobgpd } from "./bgp-lab";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createUserAsAdmin, logInWithApi, logInWithForm } from "./session";
 
 const SCREENSHOTS = path.join("test-results", "screenshots");
@@ -91,54 +98,123 @@ test("the overview panels show the demo's alerts, ingest and verdicts live, and 
   await testInfo.attach("overview-light", { path: lightShot, contentType: "image/png" });
 });
 
-test("a demo DDoS gets a dry-run mitigation proposal; an analyst approves it, it is active on the Overview, then withdrawn", async ({ page, baseURL }) => {
+test("a DDoS alert gets a proposal; approved in the browser, its /32 blackhole reaches BIRD through gobgpd, survives a gobgpd restart and is withdrawn when its TTL passes; a /8 is refused", async ({ page, baseURL }) => {
   test.setTimeout(300_000);
   const analyst = { email: "mitigation-analyst@tidewatch.local", name: "Mia Mitigate", role: "analyst" as const, password: "mitigation-analyst-password" };
   const admin = await newRequest.newContext({ baseURL });
   await logInWithApi(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
   await createUserAsAdmin(admin, analyst);
+  const db = openAppDatabase();
 
-  // the worker's controller proposes for the demo's high-confidence DDoS alerts (by now the demo has raised some)
+  // The demo's hosts live on 127.1.0.0/16, which BIRD (as any router) ignores as bogus, and the demo's
+  // replayed minutes leave the seconds-scale fast path off: the critical DDoS alert is recorded as the
+  // worker's pipeline records one, for an internal host with a routable address; the running worker's
+  // controller proposes for it like for any other
+  const HOST = "10.72.0.9";
+  const device = await db.device.create({ data: { name: "lab-web-1", role: "server", site: "lab", managementIp: HOST } });
+  const { alert } = await recordDetection(db, {
+    deviceId: device.id,
+    detection: {
+      detector: FAST_FLOOD_DETECTOR_ID,
+      anomalyType: "ddos",
+      metric: "packetsPerSec",
+      severity: "critical",
+      score: 40,
+      observed: { value: 200_000, ts: new Date().toISOString() },
+      expected: { low: 0, high: 500 },
+      explanation: "200,000 packets/s toward lab-web-1 from 200 sources, 400x its usual rate",
+      dedupKey: `${device.id}:ddos`,
+    },
+  });
   let proposal: MitigationsResponse["mitigations"][number] | undefined;
   await expect
     .poll(
       async () => {
-        const body = (await (await admin.get("/api/mitigations?status=open")).json()) as MitigationsResponse;
-        expect(body.mode).toBe("dry-run");
+        const body = (await (await admin.get(`/api/mitigations?alertId=${alert.id}`)).json()) as MitigationsResponse;
+        expect(body.mode).toBe("gobgp");
         proposal = body.mitigations.find((m) => m.status === "proposed" && m.playbookId === "ddos");
         return proposal !== undefined;
       },
-      { timeout: 240_000, intervals: [2_000] },
+      { timeout: 20_000, intervals: [500] },
     )
     .toBe(true);
   const m = proposal!;
+  expect(m.route).toEqual({ kind: "blackhole", prefix: `${HOST}/32`, communities: ["65535:666"] });
+  /** The /32 as BIRD (the edge router) holds it: a blackhole carrying 65535:666. */
+  const inBird = async () =>
+    (await birdRoutes()).find(
+      (r) => r.table === "master4" && r.network === `${HOST}/32` && r.dest === "blackhole" && (r.attributes["BGP.community"] ?? "").includes("(65535,666)"),
+    );
+  expect(await inBird()).toBeUndefined();
 
   await logInWithForm(page, analyst.email, analyst.password);
   await page.goto(`/alerts/${m.alert.id}`);
   const item = page.getByTestId("mitigations").locator(`[data-testid="mitigation"][data-mitigation-id="${m.id}"]`);
   await expect(item.getByTestId("mitigation-status")).toHaveText("proposed");
-  // dry run: exactly the route that would be announced, the attacked host alone
   await expect(item.getByTestId("mitigation-route")).toHaveText(m.routeText);
-  expect(m.routeText).toMatch(/^(blackhole 127\.1\.\d+\.\d+\/32 \(65535:666\)|flowspec .*→ 127\.1\.\d+\.\d+\/32)/);
-  await expect(item.getByTestId("mitigation-dry-run")).toContainText("nothing is sent to a router");
+  // not a dry run: the route goes to the routers
+  await expect(item.getByTestId("mitigation-dry-run")).toHaveCount(0);
 
   await item.getByRole("button", { name: "Approve" }).click();
-  // approved by the analyst, then announced (recorded) by the worker's controller: live, no reload
+  // approved by the analyst, then announced by the worker's controller through gobgpd: live, no reload
   await expect(item.getByTestId("mitigation-status")).toHaveText("active", { timeout: 15_000 });
+  await expect.poll(async () => (await inBird()) !== undefined, { timeout: 10_000, intervals: [200] }).toBe(true);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.getByTestId("mitigations").screenshot({ path: path.join(SCREENSHOTS, "mitigation-active.png") });
 
+  // a short TTL from here: the analyst sets its expiry 1 minute ahead (the least a TTL can be)
+  await item.getByLabel("Minutes from now").fill("1");
+  await item.getByRole("button", { name: "Extend" }).click();
+  const ttlSetAt = Date.now();
+  await expect
+    .poll(async () => {
+      const body = (await (await admin.get(`/api/mitigations?alertId=${m.alert.id}`)).json()) as MitigationsResponse;
+      return Date.parse(body.mitigations.find((x) => x.id === m.id)!.expiresAt) - ttlSetAt;
+    })
+    .toBeLessThan(65_000);
+
+  // gobgpd restarts mid-mitigation with an empty RIB: BIRD loses the route, the controller reconciles it back
+  await restartGobgpd();
+  await expect.poll(async () => (await inBird()) === undefined, { timeout: 10_000, intervals: [100] }).toBe(true);
+  await expect.poll(async () => (await inBird()) !== undefined, { timeout: 20_000, intervals: [250] }).toBe(true);
+  await expect(item.getByTestId("mitigation-status")).toHaveText("active");
+
   await page.goto("/");
   const active = page.getByTestId("active-mitigations");
-  await expect(active).toContainText("Dry run (MITIGATION_BGP=dry-run)");
+  await expect(active).toContainText("Routes go to the edge routers through GoBGP.");
   const row = active.locator(`[data-testid="mitigation"][data-mitigation-id="${m.id}"]`);
   await expect(row.getByTestId("mitigation-status")).toHaveText("active");
   await expect(row.getByTestId("mitigation-route")).toHaveText(m.routeText);
-  await row.getByRole("button", { name: "Withdraw" }).click();
-  await expect(row).toHaveCount(0);
 
-  const stored = (await (await admin.get(`/api/mitigations?alertId=${m.alert.id}`)).json()) as MitigationsResponse;
-  expect(stored.mitigations.find((x) => x.id === m.id)).toMatchObject({ status: "withdrawn", endedBy: { name: analyst.name }, decidedBy: { name: analyst.name } });
+  // a /8 (as FastNetMon once announced 0.0.0.0/0), whatever proposed it, is refused when approved and never reaches BIRD
+  try {
+    const other = await db.alert.findFirstOrThrow({ where: { mitigations: { none: {} } }, orderBy: { id: "desc" }, select: { id: true } });
+    const wideRoute = { kind: "blackhole" as const, prefix: "10.0.0.0/8", communities: ["65535:666"] };
+    const wide = await createMitigation(db, {
+      alertId: other.id,
+      campaignId: null,
+      playbookId: "ddos",
+      route: wideRoute,
+      routeKey: routeKey(wideRoute),
+      status: "proposed",
+      reason: "a route wider than any playbook builds",
+      gates: m.gates,
+      automatic: false,
+      dryRun: false,
+      ttlMinutes: 60,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      now: new Date(),
+    });
+    await page.goto(`/alerts/${other.id}`);
+    const wideItem = page.getByTestId("mitigations").locator(`[data-testid="mitigation"][data-mitigation-id="${wide!.id}"]`);
+    await wideItem.getByRole("button", { name: "Approve" }).click();
+    await expect(wideItem.getByRole("alert")).toContainText("10.0.0.0/8 is shorter than /24");
+    await expect(wideItem.getByTestId("mitigation-status")).toHaveText("refused");
+    await expect(wideItem.getByTestId("mitigation-reason")).toContainText("shorter than /24");
+  } finally {
+    await db.$disconnect();
+  }
+  expect((await birdRoutes()).filter((r) => r.network === "10.0.0.0/8")).toEqual([]);
 
   // playbooks: the analyst sees them but only admins switch one to automatic; the change shows live
   await page.goto("/tuning");
@@ -149,5 +225,13 @@ test("a demo DDoS gets a dry-run mitigation proposal; an analyst approves it, it
   await expect(automatic).toBeChecked();
   expect((await admin.patch("/api/mitigation-playbooks/ddos", { data: { automatic: false } })).ok()).toBe(true);
   await expect(automatic).not.toBeChecked();
+
+  // the TTL passes: the controller expires it and withdraws the route from gobgpd, so BIRD drops it
+  await page.goto(`/alerts/${m.alert.id}`);
+  const waitMs = Math.max(0, ttlSetAt + 60_000 - Date.now()) + 20_000;
+  await expect(item.getByTestId("mitigation-status")).toHaveText("expired", { timeout: waitMs });
+  await expect.poll(async () => (await inBird()) === undefined, { timeout: 10_000, intervals: [200] }).toBe(true);
+  const stored = (await (await admin.get(`/api/mitigations?alertId=${m.alert.id}`)).json()) as MitigationsResponse;
+  expect(stored.mitigations.find((x) => x.id === m.id)).toMatchObject({ status: "expired", dryRun: false, decidedBy: { name: analyst.name } });
   await admin.dispose();
 });
