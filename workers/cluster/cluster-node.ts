@@ -28,6 +28,7 @@ import { hashString } from "@/lib/hash";
 import type { Logger } from "@/lib/log";
 import { decodeBusBatch, newestMinuteOf, partitionOf, partitionSubject, TELEMETRY_STREAM } from "@/lib/telemetry/bus/bus-batch";
 import { collectorDroppedTotal } from "../collectors/collector-metrics";
+import { systemClock } from "../clock";
 import type { DetectionPipeline } from "../detection-pipeline";
 import type { TelemetryBatch } from "../pipeline-store";
 import type { TelemetryRouter, TelemetryRouterOptions } from "../telemetry-router";
@@ -46,7 +47,7 @@ export interface ClusterNodeOptions {
   log: Logger;
   pipeline: Pick<DetectionPipeline, "ingest">;
   /** Builds a partition's router (the worker's usual settings) with the options given here. */
-  createRouter: (extra: Pick<TelemetryRouterOptions, "pipeline" | "flowRollup" | "closeFlushedMinutes">) => TelemetryRouter;
+  createRouter: (extra: Pick<TelemetryRouterOptions, "pipeline" | "flowRollup" | "closeFlushedMinutes" | "clock">) => TelemetryRouter;
   /** How often partitions flush complete minutes (default 5 s). */
   flushIntervalMs?: number;
   /** Called once when this worker first holds the once-per-cluster lease. */
@@ -95,6 +96,9 @@ class PartitionRun {
   private stopped = false;
   private flushing: Promise<void> = Promise.resolve();
   private readonly batches = new WeakSet<TelemetryBatch>();
+  /** Whether the consumer has messages left to read, and when the newest message read was published. */
+  private behind = false;
+  private readAt = -Infinity;
   readonly router: TelemetryRouter;
   consumed = 0;
 
@@ -104,6 +108,10 @@ class PartitionRun {
   ) {
     const lease = partitionLease(partition);
     this.router = node.createRouter({
+      // The partition's time: the wall clock while its consumer has read everything, else the
+      // publication time of the newest message read. A worker behind its backlog closes minutes by
+      // what it has read, so it stores them late instead of dropping the backlog's telemetry as late.
+      clock: { now: () => (this.behind ? this.readAt : systemClock.now()), sleep: systemClock.sleep },
       closeFlushedMinutes: true,
       flowRollup: { owns: (address) => partitionOf(address, node.partitions) === partition },
       pipeline: {
@@ -148,6 +156,7 @@ class PartitionRun {
       for await (const msg of messages) {
         if (this.stopped) break;
         if (msg.info.pending === 0) this.caughtUp = true;
+        this.behind = msg.info.pending > 0;
         const held = this.held.get(msg.seq);
         if (held) {
           held.reply = replyOf(msg);
@@ -160,6 +169,7 @@ class PartitionRun {
           continue;
         }
         this.consumed += 1;
+        this.readAt = Math.max(this.readAt, batch.at);
         const r = this.router;
         if (batch.flows.length > 0) r.flows(batch.flows);
         for (const s of batch.syslog) r.syslog(s.message, s.source, s.receivedAt);
