@@ -97,6 +97,7 @@ function printRun(name: string, r: ScenarioRunResult, notes?: readonly string[])
   console.log(`\n### ${name}`);
   console.log(
     `${r.devices} devices, ${count(r.deviceMinutes)} ${dataset ? "metric rows" : "device-minutes"}, ${count(r.flows)} flows, ` +
+      (r.syslogLines > 0 ? `${count(r.syslogLines)} syslog lines${r.syslogRefused > 0 ? ` (${count(r.syslogRefused)} refused by the parser)` : ""}, ` : "") +
       `${r.labels} ${dataset ? "labelled segments" : "labels"} (${r.ours.overall.labels} scored); scored from ${r.trainingEnd.toISOString()} to ${r.span.end.toISOString()}; ` +
       `${r.retrains} trainings, ${r.heldBuckets} baseline buckets held by the growth cap; ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
   );
@@ -118,15 +119,25 @@ function printRun(name: string, r: ScenarioRunResult, notes?: readonly string[])
   if (missed.length > 0) {
     console.log(`Missed labels: ${missed.map((l) => `${l.label.type}@${l.label.device} ${l.label.start.toISOString()}`).join(", ")}`);
   }
-  const byType = new Map<string, { n: number; detected: number }>();
-  for (const l of r.ours.labels) {
-    const t = byType.get(l.label.type) ?? { n: 0, detected: 0 };
-    t.n++;
-    if (l.detected) t.detected++;
-    byType.set(l.label.type, t);
-  }
-  console.log(`Recall by label type: ${[...byType].map(([t, c]) => `${t} ${c.detected}/${c.n}`).join(", ")}`);
+  console.log(`Recall by label type: ${recallLine(recallByType([r]))}`);
 }
+
+/** Scored labels and detected ones per label type, over runs (in the order types first appear). */
+function recallByType(runs: readonly ScenarioRunResult[]): Map<string, { n: number; detected: number }> {
+  const byType = new Map<string, { n: number; detected: number }>();
+  for (const r of runs) {
+    for (const l of r.ours.labels) {
+      const t = byType.get(l.label.type) ?? { n: 0, detected: 0 };
+      t.n++;
+      if (l.detected) t.detected++;
+      byType.set(l.label.type, t);
+    }
+  }
+  return byType;
+}
+
+const recallLine = (byType: Map<string, { n: number; detected: number }>) =>
+  [...byType].map(([t, c]) => `${t} ${c.detected}/${c.n} (${pct(c.detected / c.n)})`).join(", ");
 
 /** Sums the counts of several runs and recomputes the ratios (latencies pooled over all labels). */
 function combine(runs: ScenarioRunResult[], pick: (r: ScenarioRunResult) => ScenarioRunResult["ours"]): ScoreMetrics {
@@ -200,6 +211,7 @@ async function main(): Promise<void> {
     console.log(row("static thresholds (reference)", suite.reference));
     console.log(`\nFalse positives reduced against the static thresholds: ${pct(falsePositiveReduction(suite.reference.fp, suite.ours.fp))}`);
     console.log(ordinaryLine(suite.ours, suite.reference, results.reduce((n, r) => n + scoredDeviceDaysOf(r), 0)));
+    console.log(`Recall by label type: ${recallLine(recallByType(results))}`);
   }
 
   if (args["save-labels"]) await saveLabels(runs);
@@ -215,6 +227,7 @@ async function main(): Promise<void> {
         labels: r.labels,
         heldBuckets: r.heldBuckets,
         overall: figuresOf(r.ours.overall),
+        recallByType: Object.fromEntries([...recallByType([r])].map(([t, c]) => [t, { labels: c.n, detected: c.detected }])),
         byDetector: Object.fromEntries(Object.entries(r.ours.byDetector).map(([d, m]) => [d, figuresOf(m)])),
         staticThreshold: figuresOf(r.reference.overall),
         falsePositiveReduction: r.falsePositiveReduction,

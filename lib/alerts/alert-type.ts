@@ -52,6 +52,73 @@ export const ALERT_TYPE_TITLES: Readonly<Record<KnownAlertType, string>> = {
 /** Older names still seen in stored alerts and plans. */
 const ALIASES: Readonly<Record<string, LabelType>> = { link_degradation: "degradation" };
 
+/** Alert types of registered detectors that no label type names. */
+type UnlabelledAlertType =
+  | DetectorAlertType
+  | "unusual_peers"
+  | "upload_ratio"
+  | "bandwidth_threshold"
+  | "packet_rate_threshold"
+  | "connection_rate_threshold"
+  | "large_upload";
+
+/**
+ * The label type each recorded alert type scores as in the evaluation: the one place that says which
+ * alerts match which labels (a label longer than two hours only matches alerts of its own type). Every
+ * label type is its own alert type (the typed keys make a new label type fail to compile until it is
+ * here); the other types a registered detector declares map to null, a kind no label names (a unit
+ * test holds every declared type to an entry, so a new detector's type cannot be forgotten).
+ */
+const LABEL_TYPE_OF_ALERT_TYPE: { readonly [T in LabelType]: T } & Readonly<Record<UnlabelledAlertType, null>> = {
+  ddos: "ddos",
+  app_ddos: "app_ddos",
+  port_scan: "port_scan",
+  exfiltration: "exfiltration",
+  slow_exfiltration: "slow_exfiltration",
+  link_down: "link_down",
+  cpu_exhaustion: "cpu_exhaustion",
+  degradation: "degradation",
+  config_drift: "config_drift",
+  protocol_shift: "protocol_shift",
+  lateral_movement: "lateral_movement",
+  geo_anomaly: "geo_anomaly",
+  credential_attack: "credential_attack",
+  routing_flap: "routing_flap",
+  unauthorized_change: "unauthorized_change",
+  jitter: "jitter",
+  memory_leak: "memory_leak",
+  crypto_mining: "crypto_mining",
+  metric_spike: null,
+  metric_drop: null,
+  peer_outlier: null,
+  forecast_deviation: null,
+  multivariate_outlier: null,
+  unusual_peers: null,
+  upload_ratio: null,
+  bandwidth_threshold: null,
+  packet_rate_threshold: null,
+  connection_rate_threshold: null,
+  large_upload: null,
+};
+
+/**
+ * The label type a recorded alert type scores as: itself for a label type (or an old alias of one), null
+ * for a known type no label names, undefined for a type this table does not know.
+ */
+export function labelTypeOfAlertType(type: string): LabelType | null | undefined {
+  if (Object.hasOwn(LABEL_TYPE_OF_ALERT_TYPE, type)) return LABEL_TYPE_OF_ALERT_TYPE[type as keyof typeof LABEL_TYPE_OF_ALERT_TYPE];
+  return Object.hasOwn(ALIASES, type) ? ALIASES[type] : undefined;
+}
+
+/** Whether an alert of this recorded type scores as this label type (the evaluation's long-label rule). */
+export function alertMatchesLabelType(alertType: string, labelType: string): boolean {
+  const mapped = labelTypeOfAlertType(alertType);
+  return mapped !== null && mapped !== undefined && mapped === labelType;
+}
+
+/** Every alert type the table knows (label types, aliases, and the types no label names). */
+export const MAPPED_ALERT_TYPES: readonly string[] = [...Object.keys(LABEL_TYPE_OF_ALERT_TYPE), ...Object.keys(ALIASES)];
+
 /** Traffic volume metrics: all of them at ~0 means the interface carries nothing. */
 const TRAFFIC_VOLUME: ReadonlySet<MetricName> = new Set([
   "bandwidthInBps",

@@ -2,12 +2,28 @@
 // maintenance, labels, span) plus the telemetry as a time-ordered stream, so a generated scenario of
 // millions of flows never has to sit in memory at once. A parsed file becomes one with
 // `scenarioSourceOf`; `scenarioLines` turns any source back into the JSON Lines file format.
-import { scenarioMetricKey, type Scenario, type ScenarioFlow, type ScenarioMetric, type ScenarioMetricName } from "@/lib/eval/scenario";
+import {
+  factsLine,
+  scenarioMetricKey,
+  type Scenario,
+  type ScenarioFlow,
+  type ScenarioMetric,
+  type ScenarioMetricName,
+  type ScenarioSnapshot,
+  type ScenarioSyslog,
+} from "@/lib/eval/scenario";
 
-export type ScenarioTelemetry = { kind: "metric"; metric: ScenarioMetric } | { kind: "flow"; flow: ScenarioFlow };
+export type ScenarioTelemetry =
+  | { kind: "metric"; metric: ScenarioMetric }
+  | { kind: "flow"; flow: ScenarioFlow }
+  | { kind: "syslog"; syslog: ScenarioSyslog }
+  | { kind: "snapshot"; snapshot: ScenarioSnapshot };
 
-export interface ScenarioSource extends Omit<Scenario, "metrics" | "flows"> {
-  /** Metric and flow lines in time order (metrics first within the same timestamp). */
+/** The parts of a scenario that come as telemetry, in time order. */
+type TelemetryPart = "metrics" | "flows" | "syslog" | "snapshots";
+
+export interface ScenarioSource extends Omit<Scenario, TelemetryPart> {
+  /** Metric, syslog, snapshot and flow lines in time order (within the same timestamp in that order). */
   telemetry(): Iterable<ScenarioTelemetry>;
 }
 
@@ -20,25 +36,48 @@ export interface StreamedScenarioSource extends Omit<ScenarioSource, "telemetry"
 }
 
 export function scenarioSourceOf(scenario: Scenario): ScenarioSource {
-  const { metrics, flows, ...rest } = scenario;
+  const { metrics, flows, syslog, snapshots, ...rest } = scenario;
+  // each list is in time order (the parser checks it): a merge, the earlier list first on a tie
+  const lists: { items: readonly { ts: Date }[]; wrap: (item: never) => ScenarioTelemetry }[] = [
+    { items: metrics, wrap: (metric: ScenarioMetric) => ({ kind: "metric", metric }) },
+    { items: syslog, wrap: (s: ScenarioSyslog) => ({ kind: "syslog", syslog: s }) },
+    { items: snapshots, wrap: (snapshot: ScenarioSnapshot) => ({ kind: "snapshot", snapshot }) },
+    { items: flows, wrap: (flow: ScenarioFlow) => ({ kind: "flow", flow }) },
+  ];
   return {
     ...rest,
     *telemetry() {
-      let i = 0;
-      let j = 0;
-      while (i < metrics.length || j < flows.length) {
-        const m = metrics[i];
-        const f = flows[j];
-        if (m && (!f || m.ts.getTime() <= f.ts.getTime())) {
-          yield { kind: "metric", metric: m };
-          i++;
-        } else {
-          yield { kind: "flow", flow: f! };
-          j++;
-        }
+      const at = lists.map(() => 0);
+      for (;;) {
+        let best = -1;
+        let bestTs = Infinity;
+        lists.forEach((list, k) => {
+          const ts = list.items[at[k]!]?.ts.getTime();
+          if (ts !== undefined && ts < bestTs) {
+            best = k;
+            bestTs = ts;
+          }
+        });
+        if (best < 0) return;
+        const list = lists[best]!;
+        yield list.wrap(list.items[at[best]!++] as never);
       }
     },
   };
+}
+
+/** When a telemetry item happened (epoch ms). */
+export function telemetryTs(t: ScenarioTelemetry): number {
+  switch (t.kind) {
+    case "metric":
+      return t.metric.ts.getTime();
+    case "flow":
+      return t.flow.ts.getTime();
+    case "syslog":
+      return t.syslog.ts.getTime();
+    case "snapshot":
+      return t.snapshot.ts.getTime();
+  }
 }
 
 /** The scenario as JSON Lines (no trailing newlines), in the order `parseScenario` expects. */
@@ -58,6 +97,11 @@ export function* scenarioLines(source: ScenarioSource): Iterable<string> {
       const metrics: Record<string, number> = {};
       for (const [metric, value] of Object.entries(t.metric.values)) metrics[scenarioMetricKey(metric as ScenarioMetricName)] = value;
       yield JSON.stringify({ kind: "metric", ts: t.metric.ts, device: t.metric.device, metrics });
+    } else if (t.kind === "syslog") {
+      const s = t.syslog;
+      yield JSON.stringify({ kind: "syslog", ts: s.ts, device: s.device, severity: s.severity, message: s.message });
+    } else if (t.kind === "snapshot") {
+      yield JSON.stringify({ kind: "snapshot", ts: t.snapshot.ts, device: t.snapshot.device, facts: factsLine(t.snapshot.facts) });
     } else {
       const f = t.flow;
       yield JSON.stringify({

@@ -1,10 +1,13 @@
 // Evaluation scenario files: JSON Lines, one object per line, in time order. A scenario holds the
-// device inventory (config), per-device minute metrics, flow records, business calendar events,
-// maintenance windows and ground-truth labels. Pure: parseScenario takes the file's text.
+// device inventory (config), per-device minute metrics, flow records, syslog messages, configuration
+// snapshots (facts a poll reads off a device), business calendar events, maintenance windows and
+// ground-truth labels. Pure: parseScenario takes the file's text.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import { parseSubnets } from "@/lib/telemetry/cidr";
 import type { MetricName } from "@/lib/telemetry/metrics";
+import { SYSLOG_SEVERITIES, type SyslogSeverity } from "@/lib/telemetry/syslog-message";
 
 export const LABEL_TYPES = [
   "ddos",
@@ -85,6 +88,23 @@ export interface ScenarioFlow {
   durationS: number;
 }
 
+export interface ScenarioSyslog {
+  ts: Date;
+  /** Device name (resolved when the file names an IP). */
+  device: string;
+  severity: SyslogSeverity;
+  /** The text as the device sends it, tag included ("%BGP-5-ADJCHANGE: neighbor 10.0.0.2 Down", "sshd[812]: Failed password …"). */
+  message: string;
+}
+
+export interface ScenarioSnapshot {
+  ts: Date;
+  /** Device name (resolved when the file names an IP). */
+  device: string;
+  /** Only the facts the line reported; the others stay unknown (null). */
+  facts: DeviceConfigFacts;
+}
+
 export interface CalendarEvent {
   start: Date;
   end: Date;
@@ -113,17 +133,59 @@ export interface Scenario {
   config: ScenarioConfig;
   metrics: ScenarioMetric[];
   flows: ScenarioFlow[];
+  syslog: ScenarioSyslog[];
+  snapshots: ScenarioSnapshot[];
   calendar: CalendarEvent[];
   maintenance: MaintenanceWindow[];
   labels: Label[];
   /**
-   * Time span of the scenario: earliest to latest metric/flow timestamp; when the file has no
+   * Time span of the scenario: earliest to latest metric/flow/syslog/snapshot timestamp; when the file has no
    * telemetry, the span of its calendar, maintenance and label windows.
    */
   span: { start: Date; end: Date };
 }
 
 const MAX_REPORTED = 10;
+/** Longest syslog message taken (RFC 5424 receivers must take 480 bytes and should take 2048). */
+export const MAX_SYSLOG_MESSAGE = 8192;
+
+/** Snapshot fact key in scenario files → the product's configuration fact (`DeviceConfigFacts`). */
+const SNMP_VERSIONS = { "1": "v1", "2c": "v2c", "3": "v3" } as const satisfies Record<string, NonNullable<DeviceConfigFacts["snmpVersion"]>>;
+const factsSchema = z
+  .strictObject({
+    snmp_version: z.enum(Object.keys(SNMP_VERSIONS) as [keyof typeof SNMP_VERSIONS]).optional(),
+    telnet: z.boolean().optional(),
+    ssh: z.boolean().optional(),
+    http: z.boolean().optional(),
+    ntp_synced: z.boolean().optional(),
+    firmware: z.string().trim().min(1).max(128).optional(),
+  })
+  .refine((f) => Object.values(f).some((v) => v !== undefined), "needs at least one fact");
+type FactsLine = z.output<typeof factsSchema>;
+
+function factsOf(f: FactsLine): DeviceConfigFacts {
+  return {
+    snmpVersion: f.snmp_version ? SNMP_VERSIONS[f.snmp_version] : null,
+    telnetEnabled: f.telnet ?? null,
+    sshEnabled: f.ssh ?? null,
+    httpMgmtEnabled: f.http ?? null,
+    ...(f.ntp_synced !== undefined ? { ntpSynced: f.ntp_synced } : {}),
+    ...(f.firmware !== undefined ? { firmware: f.firmware } : {}),
+  };
+}
+
+/** The facts as a snapshot line writes them (unknown facts left out). */
+export function factsLine(facts: DeviceConfigFacts): FactsLine {
+  const version = Object.entries(SNMP_VERSIONS).find(([, v]) => v === facts.snmpVersion)?.[0] as keyof typeof SNMP_VERSIONS | undefined;
+  return {
+    ...(version ? { snmp_version: version } : {}),
+    ...(facts.telnetEnabled !== null ? { telnet: facts.telnetEnabled } : {}),
+    ...(facts.sshEnabled !== null ? { ssh: facts.sshEnabled } : {}),
+    ...(facts.httpMgmtEnabled !== null ? { http: facts.httpMgmtEnabled } : {}),
+    ...(facts.ntpSynced !== undefined ? { ntp_synced: facts.ntpSynced } : {}),
+    ...(facts.firmware !== undefined ? { firmware: facts.firmware } : {}),
+  };
+}
 
 const timestamp = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 /** Dotted-quad IPv4 or IPv6 (ipaddr.isValid also takes classful forms such as "10.1"). */
@@ -188,6 +250,14 @@ const lineSchema = z.discriminatedUnion("kind", [
     packets: count,
     duration_s: z.number().finite().nonnegative(),
   }),
+  z.object({
+    kind: z.literal("syslog"),
+    ts: timestamp,
+    device: name,
+    severity: z.enum(SYSLOG_SEVERITIES as [SyslogSeverity, ...SyslogSeverity[]]),
+    message: z.string().min(1).max(MAX_SYSLOG_MESSAGE),
+  }),
+  z.object({ kind: z.literal("snapshot"), ts: timestamp, device: name, facts: factsSchema }),
   z
     .object({ kind: z.literal("calendar"), ...window, name, expected_increase: z.number().finite().positive() })
     .refine(...endAfterStart),
@@ -243,7 +313,7 @@ export function parseScenario(text: string): Scenario {
   const resolve = (device: string): string | undefined =>
     byName.has(device) ? device : isIpAddress(device) ? nameByIp.get(normalizeIp(device)) : undefined;
 
-  const scenario: Omit<Scenario, "span"> = { config, metrics: [], flows: [], calendar: [], maintenance: [], labels: [] };
+  const scenario: Omit<Scenario, "span"> = { config, metrics: [], flows: [], syslog: [], snapshots: [], calendar: [], maintenance: [], labels: [] };
   let lastTelemetryTs = -Infinity;
   const checkOrder = (no: number, ts: Date) => {
     if (ts.getTime() < lastTelemetryTs) report(no, "ts", `out of time order (before ${new Date(lastTelemetryTs).toISOString()})`);
@@ -279,6 +349,18 @@ export function parseScenario(text: string): Scenario {
           durationS: v.duration_s,
         });
         break;
+      case "syslog":
+      case "snapshot": {
+        checkOrder(no, v.ts);
+        const device = resolve(v.device);
+        if (device === undefined) {
+          if (configLine) report(no, "device", `unknown device or IP "${v.device}"`);
+          break;
+        }
+        if (v.kind === "syslog") scenario.syslog.push({ ts: v.ts, device, severity: v.severity, message: v.message });
+        else scenario.snapshots.push({ ts: v.ts, device, facts: factsOf(v.facts) });
+        break;
+      }
       case "calendar":
         scenario.calendar.push({ start: v.start, end: v.end, name: v.name, expectedIncrease: v.expected_increase });
         break;
@@ -322,7 +404,7 @@ function normalizeIp(ip: string): string {
 }
 
 function spanOf(s: Omit<Scenario, "span">): { start: Date; end: Date } {
-  let times = [...s.metrics, ...s.flows].map((x) => x.ts.getTime());
+  let times = [...s.metrics, ...s.flows, ...s.syslog, ...s.snapshots].map((x) => x.ts.getTime());
   if (times.length === 0) {
     times = [...s.calendar, ...s.maintenance, ...s.labels].flatMap((w) => [w.start.getTime(), w.end.getTime()]);
   }

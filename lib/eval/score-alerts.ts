@@ -3,7 +3,8 @@
 // Rules (the detection issue's evaluation harness):
 // - An alert matches a label when its device matches the label's device (a label naming an IP matches
 //   the device with that IP) and its time is within [label.start, label.end + 10 min]. For a label
-//   longer than 2 hours only an alert of the label's type matches it.
+//   longer than 2 hours only an alert of the label's type matches it (the type an alert scores as:
+//   `alertMatchesLabelType`, lib/alerts/alert-type.ts).
 // - A raised alert matching at least one label is a true positive; each label counts once for recall
 //   (detected when at least one raised alert matches it).
 // - Every other raised alert is a false positive. Inside a maintenance window alerts must be suppressed
@@ -19,6 +20,7 @@
 //   period counts by the part of it that is scored.
 // The grace, the long-label type rule and the window's end are `matching` options: labelled datasets
 // of row segments score event-level with SEGMENT_MATCHING (only inside the segment, any type).
+import { alertMatchesLabelType } from "@/lib/alerts/alert-type";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -98,7 +100,7 @@ export interface ScoreInput {
   evalEnd: Date;
   /** The scenario's devices: resolve IPs to names, and the device count for alerts per device-day. */
   devices: readonly EvalDevice[];
-  /** Whether an alert type counts as a label type (long labels); default equality. */
+  /** Whether an alert type counts as a label type (long labels); default `alertMatchesLabelType` (lib/alerts/alert-type.ts). */
   typeMatches?: (alertType: string, labelType: string) => boolean;
   /** Grace, long-label rule and window end (default: the rules at the top of this file). */
   matching?: LabelMatching;
@@ -163,7 +165,7 @@ export interface AlertScore {
 
 export function scoreAlerts(input: ScoreInput): AlertScore {
   const { trainingEnd: tEnd, evalEnd } = input;
-  const typeMatches = input.typeMatches ?? ((a: string, l: string) => a === l);
+  const typeMatches = input.typeMatches ?? alertMatchesLabelType;
   const matching = input.matching ?? {};
   const longLabelMs = matching.longLabelMs ?? LONG_LABEL_MS;
   const nameByIp = new Map(input.devices.map((d) => [d.ip, d.name]));

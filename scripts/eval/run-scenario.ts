@@ -1,5 +1,6 @@
 // Runs a labelled scenario through the worker's own pipeline — telemetry router (flow rollups, gauge
-// merging), detection pipeline (every detector the worker registers, alert disposition, dedup
+// merging, syslog decoded by the collector's parser and rolled up with its security events, configuration
+// facts as the SNMP poller hands them), detection pipeline (every detector the worker registers, alert disposition, dedup
 // cooldown) — on a simulated clock, with the database replaced by memory, then scores the alerts.
 // Baselines are trained the way the worker trains them: over the last 14 days, first when the
 // scenario's training period ends and then daily, leaving out labelled history and confirmed alerts,
@@ -40,6 +41,10 @@ import {
   type ScoreMetrics,
 } from "@/lib/eval/score-alerts";
 import { createLogger } from "@/lib/log";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
+import { loadShippedIpGeo } from "@/lib/telemetry/geo/ip-geo";
+import { parseSyslog } from "@/lib/telemetry/syslog/parse-syslog";
+import { SYSLOG_SEVERITIES } from "@/lib/telemetry/syslog-message";
 import { createSubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import type { MetricSample } from "@/lib/telemetry/metrics";
@@ -58,6 +63,21 @@ const SCENARIO_EXPORTER = "0.0.0.0";
 const CONFIRMED_MARGIN_MS = 15 * MINUTE;
 /** As workers/forecasting.ts: four weeks of hourly means. */
 const FORECAST_HISTORY_DAYS = 28;
+/** Syslog facility of scenario messages (local0, what network gear is usually set to). */
+const FACILITY_LOCAL0 = 16;
+
+/** The shipped IP databases, read once per process (as the worker does at start); null when missing. */
+let ipGeo: ReturnType<typeof loadShippedIpGeo> | null | undefined;
+function shippedGeo() {
+  if (ipGeo === undefined) {
+    try {
+      ipGeo = loadShippedIpGeo();
+    } catch {
+      ipGeo = null;
+    }
+  }
+  return ipGeo ?? undefined;
+}
 
 export interface EvalAlertRecord extends EvalAlert {
   ts: string;
@@ -80,6 +100,9 @@ export interface ScenarioRunResult {
   labels: number;
   deviceMinutes: number;
   flows: number;
+  /** Syslog lines fed to the router, and those its parser refused. */
+  syslogLines: number;
+  syslogRefused: number;
   /** Wall time of the run, and the detection work per device-minute. */
   elapsedMs: number;
   retrains: number;
@@ -234,6 +257,8 @@ export async function runScenario(
     detectors: [...(options.detectors ?? DETECTORS), staticThreshold],
     ...(options.detectorConfigs ? { detectorConfigs: options.detectorConfigs } : {}),
     elapsedMs: () => clock.now(),
+    // as the worker: geography from the shipped databases, no allowed list (a scenario names none)
+    ...(shippedGeo() ? { flowProfile: { geo: shippedGeo()!.lookup } } : {}),
   });
   const router = new TelemetryRouter({
     pipeline,
@@ -281,6 +306,10 @@ export async function runScenario(
     retrains++;
   };
 
+  // The latest configuration facts per device from snapshot lines: what the worker's devices table
+  // holds from the last poll, which peer groups compare (configuration drift).
+  const configs = new Map<number, DeviceConfigFacts>();
+
   // Peer groups and forecasts, as the worker's training and forecast schedule run them.
   const forecasts = new ForecastWatch({ method: "mstl", horizonHours: 48 });
   const pendingModelWork: Promise<void>[] = [];
@@ -289,6 +318,7 @@ export async function runScenario(
       buildDeviceProfile({
         device: byId.get(d.id)!.name,
         samples: d.samples.filter((s, i) => i % 5 === 0 && s.ts.getTime() >= at - 7 * DAY),
+        config: configs.get(d.id) ?? null,
       }),
     );
     if (profiles.length >= 3) {
@@ -339,6 +369,8 @@ export async function runScenario(
   let currentMinute = -Infinity;
   let deviceMinutes = 0;
   let flows = 0;
+  let syslogLines = 0;
+  let syslogRefused = 0;
   const totalDays = Math.ceil((span.end.getTime() - span.start.getTime()) / DAY);
   let lastDay = -1;
   const advanceTo = async (t: number) => {
@@ -368,6 +400,28 @@ export async function runScenario(
       await advanceTo(m.ts.getTime());
       router.deviceMetrics({ name: m.device }, m.ts, m.values);
       deviceMinutes++;
+    } else if (item.kind === "syslog") {
+      const s = item.syslog;
+      await advanceTo(s.ts.getTime());
+      // through the collector's own decoder: an RFC 5424 frame whose MSG is the line's text, tag and all
+      const pri = FACILITY_LOCAL0 * 8 + SYSLOG_SEVERITIES.indexOf(s.severity);
+      const parsed = parseSyslog(Buffer.from(`<${pri}>1 ${s.ts.toISOString()} ${s.device} - - - ${s.message}`, "utf8"), clock.now());
+      syslogLines++;
+      if (!parsed.ok) {
+        syslogRefused++;
+        continue;
+      }
+      router.syslog(parsed.message, byName.get(s.device.toLowerCase())?.managementIp ?? SCENARIO_EXPORTER);
+    } else if (item.kind === "snapshot") {
+      const s = item.snapshot;
+      await advanceTo(s.ts.getTime());
+      const device = byName.get(s.device.toLowerCase());
+      if (!device) continue;
+      // as the SNMP poller's facts: through the router to the engine, which compares each reading with the
+      // previous one (unauthorized_change); unknown facts keep the last reading's value
+      const facts = { ...(configs.get(device.id) ?? UNKNOWN_FACTS), ...definedFacts(s.facts) };
+      configs.set(device.id, facts);
+      router.deviceFacts({ name: device.name, address: device.managementIp! }, s.ts, facts);
     } else {
       const f = item.flow;
       await advanceTo(f.ts.getTime());
@@ -420,6 +474,8 @@ export async function runScenario(
     labels: scenario.labels.length,
     deviceMinutes,
     flows,
+    syslogLines,
+    syslogRefused,
     elapsedMs: performance.now() - started,
     retrains,
     heldBuckets,
@@ -428,6 +484,13 @@ export async function runScenario(
       (c) => new Set(c.members.filter((m) => store.alerts[Number(m.alertId)]?.detector !== STATIC_THRESHOLD_ID).map((m) => m.type)).size >= 2,
     ),
   };
+}
+
+const UNKNOWN_FACTS: DeviceConfigFacts = { snmpVersion: null, telnetEnabled: null, sshEnabled: null, httpMgmtEnabled: null };
+
+/** The facts a snapshot states (a fact it leaves unknown keeps the previous reading's value). */
+function definedFacts(facts: DeviceConfigFacts): Partial<DeviceConfigFacts> {
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== null && v !== undefined)) as Partial<DeviceConfigFacts>;
 }
 
 /** The figures of one score as a flat object (for JSON output and tables). */

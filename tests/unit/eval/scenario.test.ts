@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "@/lib/eval/scenario";
+import { scenarioLines, scenarioSourceOf } from "@/lib/eval/scenario-source";
 
 const CONFIG =
   '{"kind":"config","internal_subnets":["10.0.0.0/8"],"devices":[{"name":"web-01","ip":"10.1.50.10","role":"web","site":"hq"},{"name":"core-01","ip":"10.0.0.1","role":"core","site":"hq"}]}';
@@ -119,5 +120,58 @@ describe("parseScenario", () => {
     expect(message).toMatch(/^invalid scenario \(15 problems\)/);
     expect(message.match(/line \d+: \(json\)/g)).toHaveLength(10);
     expect(message).toMatch(/… and 5 more$/);
+  });
+});
+
+const SYSLOG =
+  '{"kind":"syslog","ts":"2026-01-05T14:00:30Z","device":"core-01","severity":"notice","message":"%BGP-5-ADJCHANGE: neighbor 10.255.0.2 Down BGP Notification sent"}';
+const SNAPSHOT = '{"kind":"snapshot","ts":"2026-01-05T14:00:40Z","device":"10.0.0.1","facts":{"snmp_version":"2c","telnet":true}}';
+
+describe("parseScenario: syslog and snapshot lines", () => {
+  it("reads a syslog message and a configuration snapshot, devices by name or IP, unstated facts unknown", () => {
+    const s = parseScenario(lines(CONFIG, METRIC, SYSLOG, SNAPSHOT));
+    expect(s.syslog).toEqual([
+      { ts: new Date("2026-01-05T14:00:30Z"), device: "core-01", severity: "notice", message: "%BGP-5-ADJCHANGE: neighbor 10.255.0.2 Down BGP Notification sent" },
+    ]);
+    expect(s.snapshots).toEqual([
+      { ts: new Date("2026-01-05T14:00:40Z"), device: "core-01", facts: { snmpVersion: "v2c", telnetEnabled: true, sshEnabled: null, httpMgmtEnabled: null } },
+    ]);
+    // they count for the scenario's span like any telemetry
+    expect(s.span).toEqual({ start: new Date("2026-01-05T14:00:00Z"), end: new Date("2026-01-05T14:00:40Z") });
+  });
+
+  it("reads every fact a snapshot may state", () => {
+    const s = parseScenario(
+      lines(CONFIG, SNAPSHOT.replace('{"snmp_version":"2c","telnet":true}', '{"snmp_version":"3","telnet":false,"ssh":true,"http":false,"ntp_synced":true,"firmware":"15.2(7)E"}')),
+    );
+    expect(s.snapshots[0]?.facts).toEqual({ snmpVersion: "v3", telnetEnabled: false, sshEnabled: true, httpMgmtEnabled: false, ntpSynced: true, firmware: "15.2(7)E" });
+  });
+
+  it.each([
+    { name: "unknown syslog severity", text: lines(CONFIG, SYSLOG.replace('"notice"', '"loud"')), problem: /line 2: severity: / },
+    { name: "empty syslog message", text: lines(CONFIG, SYSLOG.replace(/"message":"[^"]*"/, '"message":""')), problem: /line 2: message: / },
+    { name: "oversized syslog message", text: lines(CONFIG, SYSLOG.replace(/"message":"[^"]*"/, `"message":"${"x".repeat(9000)}"`)), problem: /line 2: message: / },
+    { name: "syslog from an unknown device", text: lines(CONFIG, SYSLOG.replace('"core-01"', '"rtr-99"')), problem: /line 2: device: unknown device or IP "rtr-99"/ },
+    { name: "syslog without a message", text: lines(CONFIG, SYSLOG.replace(/,"message":"[^"]*"/, "")), problem: /line 2: message: / },
+    { name: "unknown SNMP version", text: lines(CONFIG, SNAPSHOT.replace('"2c"', '"4"')), problem: /line 2: facts\.snmp_version: / },
+    { name: "fact of the wrong type", text: lines(CONFIG, SNAPSHOT.replace('"telnet":true', '"telnet":"yes"')), problem: /line 2: facts\.telnet: / },
+    { name: "unknown fact", text: lines(CONFIG, SNAPSHOT.replace('"telnet":true', '"rdp":true')), problem: /line 2: facts: .*rdp/ },
+    { name: "snapshot stating nothing", text: lines(CONFIG, SNAPSHOT.replace('{"snmp_version":"2c","telnet":true}', "{}")), problem: /line 2: facts: needs at least one fact/ },
+    { name: "snapshot from an unknown device", text: lines(CONFIG, SNAPSHOT.replace('"10.0.0.1"', '"10.9.9.9"')), problem: /line 2: device: unknown device or IP "10\.9\.9\.9"/ },
+    { name: "syslog out of time order", text: lines(CONFIG, SNAPSHOT, SYSLOG), problem: /line 3: ts: out of time order/ },
+  ])("reports $name as line: field: message", ({ text, problem }) => {
+    expect(() => parseScenario(text)).toThrow(problem);
+  });
+
+  it("writes them back as the same lines, merged into the telemetry in time order", () => {
+    const parsed = parseScenario(lines(CONFIG, METRIC, FLOW, SYSLOG, SNAPSHOT));
+    const source = scenarioSourceOf(parsed);
+    expect([...source.telemetry()].map((t) => t.kind)).toEqual(["metric", "flow", "syslog", "snapshot"]);
+    // on a tie: metrics, syslog, snapshots, then flows
+    const tied = parseScenario(lines(CONFIG, METRIC, SYSLOG.replace("14:00:30", "14:00:00"), SNAPSHOT.replace("14:00:40", "14:00:00"), FLOW.replace("14:00:03", "14:00:00")));
+    expect([...scenarioSourceOf(tied).telemetry()].map((t) => t.kind)).toEqual(["metric", "syslog", "snapshot", "flow"]);
+    const again = parseScenario([...scenarioLines(source)].join("\n"));
+    expect(again.syslog).toEqual(parsed.syslog);
+    expect(again.snapshots).toEqual(parsed.snapshots);
   });
 });

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "@/lib/eval/scenario";
-import { scenarioLines, type ScenarioTelemetry } from "@/lib/eval/scenario-source";
+import { scenarioLines, telemetryTs } from "@/lib/eval/scenario-source";
 import { incidentActiveAt } from "@/lib/simulator/incidents";
 import { labelledScenario, type LabelledScenarioOptions } from "@/lib/simulator/labelled-scenario";
 import { createNetworkModel } from "@/lib/simulator/network-model";
@@ -18,7 +18,7 @@ const SMALL: LabelledScenarioOptions = { seed: 7, devices: 5, days: 14, start: S
 const small = labelledScenario(SMALL);
 const smallLines = [...scenarioLines(small)];
 
-const tsOf = (t: ScenarioTelemetry) => (t.kind === "metric" ? t.metric.ts : t.flow.ts).getTime();
+const tsOf = telemetryTs;
 const digest = (lines: Iterable<string>) => {
   const hash = createHash("sha256");
   for (const line of lines) hash.update(line).update("\n");
@@ -75,8 +75,10 @@ describe("labelledScenario", () => {
     expect(s.maintenance.length).toBeGreaterThan(0);
     for (const w of s.maintenance) {
       expect(w.devices).toHaveLength(1);
+      // config_drift is the device's state over the scored period, not an incident
       const clashes = s.labels.filter(
         (l) =>
+          l.type !== "config_drift" &&
           l.device === w.devices[0] &&
           l.start.getTime() < w.end.getTime() + HOUR &&
           l.end.getTime() > w.start.getTime() - HOUR,
