@@ -82,8 +82,6 @@ export const latencyJitter = defineDetector<JitterConfig, DetectorInput, typeof 
     const now = input.sample.ts.getTime();
     const current = input.sample.values.latencyMs;
     if (!config.enabled || current === null || !Number.isFinite(current)) return [];
-    const bucket = expectedFor(input.baseline, "latencyMs", input.sample.ts);
-    if (!bucket || bucket.sampleCount < config.minBaselineSamples) return [];
 
     const windowStart = now - (config.windowMinutes - 1) * 60_000;
     const window: Point[] = [];
@@ -98,7 +96,10 @@ export const latencyJitter = defineDetector<JitterConfig, DetectorInput, typeof 
     const diffs = successiveDifferences(window);
     if (diffs.length < config.minPairs) return [];
     const jitter = median(diffs);
+    // nearly every minute stops here, before the baseline lookup
     if (jitter < config.minJitterMs) return [];
+    const bucket = expectedFor(input.baseline, "latencyMs", input.sample.ts);
+    if (!bucket || bucket.sampleCount < config.minBaselineSamples) return [];
 
     const sigma = Math.max(bucket.mad / 0.6745, MIN_STD_ABSOLUTE.latencyMs);
     const fromBaseline = MEDIAN_ABS_DIFF_PER_SIGMA * sigma;
