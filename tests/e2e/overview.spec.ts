@@ -111,6 +111,9 @@ test("a DDoS alert gets a proposal; approved in the browser, its /32 blackhole r
   // worker's pipeline records one, for an internal host with a routable address; the running worker's
   // controller proposes for it like for any other
   const HOST = "10.72.0.9";
+  // a short TTL: the DDoS playbook's setting, as an admin sets it on the Tuning page (restored at the end)
+  const ddosSettings = ((await (await admin.get("/api/mitigation-playbooks")).json()) as { playbooks: { id: string; ttlMinutes: number }[] }).playbooks.find((p) => p.id === "ddos")!;
+  expect((await admin.patch("/api/mitigation-playbooks/ddos", { data: { ttlMinutes: 1 } })).ok()).toBe(true);
   const device = await db.device.create({ data: { name: "lab-web-1", role: "server", site: "lab", managementIp: HOST } });
   const { alert } = await recordDetection(db, {
     deviceId: device.id,
@@ -140,6 +143,7 @@ test("a DDoS alert gets a proposal; approved in the browser, its /32 blackhole r
     .toBe(true);
   const m = proposal!;
   expect(m.route).toEqual({ kind: "blackhole", prefix: `${HOST}/32`, communities: ["65535:666"] });
+  expect(m.ttlMinutes).toBe(1);
   /** The /32 as BIRD (the edge router) holds it: a blackhole carrying 65535:666. */
   const inBird = async () =>
     (await birdRoutes()).find(
@@ -158,20 +162,11 @@ test("a DDoS alert gets a proposal; approved in the browser, its /32 blackhole r
   await item.getByRole("button", { name: "Approve" }).click();
   // approved by the analyst, then announced by the worker's controller through gobgpd: live, no reload
   await expect(item.getByTestId("mitigation-status")).toHaveText("active", { timeout: 15_000 });
+  const activeSeenAt = Date.now();
+  await expect(item).toContainText("(TTL 1 min)");
   await expect.poll(async () => (await inBird()) !== undefined, { timeout: 10_000, intervals: [200] }).toBe(true);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.getByTestId("mitigations").screenshot({ path: path.join(SCREENSHOTS, "mitigation-active.png") });
-
-  // a short TTL from here: the analyst sets its expiry 1 minute ahead (the least a TTL can be)
-  await item.getByLabel("Minutes from now").fill("1");
-  await item.getByRole("button", { name: "Extend" }).click();
-  const ttlSetAt = Date.now();
-  await expect
-    .poll(async () => {
-      const body = (await (await admin.get(`/api/mitigations?alertId=${m.alert.id}`)).json()) as MitigationsResponse;
-      return Date.parse(body.mitigations.find((x) => x.id === m.id)!.expiresAt) - ttlSetAt;
-    })
-    .toBeLessThan(65_000);
 
   // gobgpd restarts mid-mitigation with an empty RIB: BIRD loses the route, the controller reconciles it back
   await restartGobgpd();
@@ -228,10 +223,11 @@ test("a DDoS alert gets a proposal; approved in the browser, its /32 blackhole r
 
   // the TTL passes: the controller expires it and withdraws the route from gobgpd, so BIRD drops it
   await page.goto(`/alerts/${m.alert.id}`);
-  const waitMs = Math.max(0, ttlSetAt + 60_000 - Date.now()) + 20_000;
+  const waitMs = Math.max(0, activeSeenAt + 60_000 - Date.now()) + 20_000;
   await expect(item.getByTestId("mitigation-status")).toHaveText("expired", { timeout: waitMs });
   await expect.poll(async () => (await inBird()) === undefined, { timeout: 10_000, intervals: [200] }).toBe(true);
   const stored = (await (await admin.get(`/api/mitigations?alertId=${m.alert.id}`)).json()) as MitigationsResponse;
-  expect(stored.mitigations.find((x) => x.id === m.id)).toMatchObject({ status: "expired", dryRun: false, decidedBy: { name: analyst.name } });
+  expect(stored.mitigations.find((x) => x.id === m.id)).toMatchObject({ status: "expired", dryRun: false, ttlMinutes: 1, decidedBy: { name: analyst.name } });
+  expect((await admin.patch("/api/mitigation-playbooks/ddos", { data: { ttlMinutes: ddosSettings.ttlMinutes } })).ok()).toBe(true);
   await admin.dispose();
 });
