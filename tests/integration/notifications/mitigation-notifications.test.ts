@@ -3,7 +3,8 @@
 // "proposed, awaiting approval" with the link to the alert's page; the AI gate's verdict and a second
 // pass add nothing; an analyst approves → the controller announces it → "active"; the analyst
 // withdraws it → "withdrawn", sent by a new sender (as after a worker restart). A channel whose filter
-// the alert does not pass hears nothing; every message is one outbox row per channel and state.
+// the alert does not pass hears nothing; every message is one outbox row per channel and state. A /8
+// refused by prefix safety on Approve is announced as refused, with the reason.
 process.env.TIDEWATCH_SECRET_KEY ??= "integration-tests-notification-key-0123456789";
 process.env.INTERNAL_SUBNETS = "10.0.0.0/8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,9 @@ import { createChannel } from "../../../lib/db/notification-channel-queries";
 import { env } from "../../../lib/env";
 import { createLogger } from "../../../lib/log";
 import { DryRunSpeaker } from "../../../lib/mitigation/dry-run-speaker";
+import { createMitigation } from "../../../lib/db/mitigation-queries";
 import { applyMitigationAction, mitigationSafety } from "../../../lib/mitigation/mitigation-service";
+import { routeKey } from "../../../lib/mitigation/route-text";
 import { newChannelSchema } from "../../../lib/notify/channel-input";
 import { MitigationController, postgresMitigationStore } from "../../../workers/mitigation-controller";
 import { NotificationSender } from "../../../workers/notification-sender";
@@ -126,5 +129,38 @@ describe("mitigation notifications", () => {
       ["mitigation.active", "sent", alert.id],
       ["mitigation.withdrawn", "sent", alert.id],
     ]);
+  });
+
+  it("a /8 refused on Approve is announced as refused, with the safety guard's reason", async () => {
+    const analyst = await makeUser(t.prisma, "analyst");
+    const device = await makeDevice(t.prisma, "lb-1", { site: "dc" });
+    const detection = makeDetection(device.id, { detector: "ddos", anomalyType: "ddos", metric: undefined, severity: "critical", observed: { value: 1, ts: new Date().toISOString() }, dedupKey: `${device.id}:ddos` });
+    const { alert } = await recordDetection(t.prisma, { deviceId: device.id, detection });
+    const route = { kind: "blackhole" as const, prefix: "10.0.0.0/8", communities: ["65535:666"] };
+    const proposed = (await t.prisma.mitigation.findFirstOrThrow()).gates as never;
+    const wide = await createMitigation(t.prisma, {
+      alertId: alert.id,
+      campaignId: null,
+      playbookId: "ddos",
+      route,
+      routeKey: routeKey(route),
+      status: "proposed",
+      reason: "wider than any playbook builds",
+      gates: proposed,
+      automatic: false,
+      dryRun: true,
+      ttlMinutes: 60,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      now: new Date(),
+    });
+    const ctx = { userId: analyst.id, userName: analyst.name, now: new Date(), maxTtlMinutes: 1440, safety: mitigationSafety(env()) };
+    await expect(applyMitigationAction(t.prisma, wide!.id, "approve", {}, ctx)).rejects.toThrow(/shorter than \/24/);
+    rx.requests.length = 0;
+    // the proposal goes first (one subject's messages reach a channel in order), the refusal after it
+    for (let i = 0; i < 5 && !bodies("/hook").some((b) => b.event === "mitigation.refused"); i++) await sender().runOnce();
+    expect(bodies("/hook").filter((b) => b.mitigation?.id === wide!.id).map((b) => b.event)).toEqual(["mitigation.proposed", "mitigation.refused"]);
+    const refused = bodies("/hook").find((b) => b.event === "mitigation.refused");
+    expect(refused.mitigation).toMatchObject({ id: wide!.id, status: "refused", reason: expect.stringMatching(/^10\.0\.0\.0\/8 is shorter than \/24/), url: `${BASE}/alerts/${alert.id}` });
+    expect(bodies("/services/T/B/X").map((b) => b.text)).toContainEqual("[CRITICAL] Mitigation refused by the safety guard: blackhole 10.0.0.0/8 (65535:666) for Volumetric DDoS on lb-1");
   });
 });
