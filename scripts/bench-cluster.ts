@@ -40,6 +40,8 @@ const { values } = parseArgs({
     exporters: { type: "string", default: "50" },
     partitions: { type: "string", default: "16" },
     json: { type: "string" },
+    /** Directory to write each process's output to (collector, workers, nats-server). */
+    logs: { type: "string" },
   },
 });
 const DEVICES = Number(values.devices);
@@ -260,6 +262,10 @@ async function runOnce(workers: number, pgCluster: Awaited<ReturnType<typeof sta
     return figures;
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
+    if (values.logs) {
+      fs.mkdirSync(values.logs, { recursive: true });
+      for (const p of [...procs, nats]) fs.writeFileSync(path.join(values.logs, `w${workers}-${p.name}.log`), p.output());
+    }
     await nats.stop();
     await pool.end();
   }

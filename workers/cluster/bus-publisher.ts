@@ -29,7 +29,7 @@ export interface BusPublisherOptions {
   log: Logger;
   /** How often open batches are published (default 250 ms). */
   intervalMs?: number;
-  /** A partition's batch is published at once when it reaches this many items (default 2,000). */
+  /** A partition's batch is published at once when it reaches this many items (default 500, about 150 kB). */
   maxBatchItems?: number;
   /** Items waiting for the broker at most (default 2,000,000); the oldest batches go beyond it. */
   maxBufferedItems?: number;
@@ -77,7 +77,7 @@ export class BusPublisher implements TelemetrySink {
 
   private added(partition: number): void {
     const b = this.open.get(partition)!;
-    if (busBatchSize(b) >= (this.o.maxBatchItems ?? 2_000)) this.close(partition);
+    if (busBatchSize(b) >= (this.o.maxBatchItems ?? 500)) this.close(partition);
   }
 
   private close(partition: number): void {
