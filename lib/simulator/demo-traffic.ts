@@ -2,10 +2,12 @@
 // totals follow the network model's bandwidth for that minute (shaped by any active incident: a DDoS
 // is many small flows from many sources, an application-layer DDoS many long low-byte connections, a
 // port scan one source probing many ports, an exfiltration one large upload to one peer, a link down
-// no traffic at all), and the syslog lines the device would send. Pure and deterministic:
-// (seed, device, minute) → traffic.
+// no traffic at all; the security kinds: a UDP tunnel taking over the protocol mix, sessions to new
+// internal hosts, an upload to a new country), and the syslog lines the device would send (failed
+// logins, BGP neighbour changes, configuration changes). Benign look-alikes add what must not alert.
+// Pure and deterministic: (seed, device, minute) → traffic.
 import type { DeviceSpec } from "./demo-fleet";
-import { incidentActiveAt, incidentEffect, slowExfiltrationFactor, type Incident } from "./incidents";
+import { geoUploadBytes, incidentActiveAt, incidentEffect, slowExfiltrationFactor, type Incident } from "./incidents";
 import { hashString, noise3 } from "./prng";
 import type { FlowExportRecord } from "../telemetry/netflow/flow-export-record";
 import type { MetricValues } from "../telemetry/metrics";
@@ -35,11 +37,37 @@ function portsFor(device: DeviceSpec): number[] {
   return SERVICE_PORTS[fn ?? device.role] ?? [443];
 }
 
-/** A stable pool of external peers per device (documentation ranges: nothing real is contacted). */
+/**
+ * A stable pool of external peers per device. Real public addresses in one US network (142.250.0–39.x,
+ * placed in the US by the shipped IP databases), so the geography of ordinary traffic is learnt; they are
+ * only named in flow records, nothing is ever contacted.
+ */
 function peer(seed: number, device: number, k: number): string {
   const n = Math.floor(noise3(seed, device, k, 77) * 40);
-  return `${n % 2 === 0 ? "203.0.113" : "198.51.100"}.${(n * 7 + device) % 250 + 2}`;
+  return `142.250.${n}.${(n * 7 + device) % 250 + 2}`;
 }
+
+/** Benign events that look like the security kinds and must not alert (the evaluation's look-alikes). */
+export interface SecurityLookalike {
+  /**
+   * mistyped_password: a user fails twice, then logs in; cdn_new_country: a CDN node in a country the
+   * device never used serves a few hundred kB a minute; scheduled_change: a configuration change (inside
+   * a maintenance window); planned_bgp_reset: a BGP session reset once (down at start, up at the end).
+   */
+  kind: "mistyped_password" | "cdn_new_country" | "scheduled_change" | "planned_bgp_reset";
+  deviceIndex: number;
+  /** Minute-aligned; end exclusive. */
+  start: Date;
+  end: Date;
+}
+
+/** Bytes a minute the look-alike CDN node serves: far under the geo detector's 5 MB. */
+export const CDN_BYTES_PER_MINUTE = 300_000;
+/** Internal hosts lateral movement reaches (no device lives there). */
+const LATERAL_NET = "10.250";
+const LATERAL_PORTS = [445, 3389, 22, 5985, 135] as const;
+/** Countries a geo_anomaly uploads to: addresses the shipped databases place in RU (Yandex) and CN (Alibaba). */
+const NEW_COUNTRY_NETS = ["77.88.55", "223.5.5"] as const;
 
 export interface DemoTrafficInput {
   seed: number;
@@ -49,6 +77,13 @@ export interface DemoTrafficInput {
   minute: number;
   values: MetricValues;
   incidents: readonly Incident[];
+  /** Benign look-alikes of the security kinds (the evaluation's; the live demo has none). */
+  lookalikes?: readonly SecurityLookalike[];
+  /**
+   * Whether the device's configuration polls carry the changes `changeSeenByPoll` picks (the evaluation's
+   * snapshot lines); those are then not logged. Without it every unauthorized change is logged.
+   */
+  configPolls?: boolean;
 }
 
 function activeIncident(input: DemoTrafficInput): Incident | undefined {
@@ -160,8 +195,66 @@ export function demoFlows(input: DemoTrafficInput): FlowExportRecord[] {
     const upload = bytesOut * 0.9;
     ordinaryOut -= upload;
     push(false, incident.campaignId ? incidentPeer(incident, "192.0.2") : "192.0.2.200", upload, 443, 900);
+  } else if (incident && effect === "protocol_shift") {
+    // a UDP tunnel (OpenVPN's port) takes over most of the bytes, both ways, with the usual peers
+    const share = 0.6 + 0.3 * incident.intensity;
+    const tunnelIn = ordinaryIn * share;
+    const tunnelOut = ordinaryOut * share;
+    ordinaryIn -= tunnelIn;
+    ordinaryOut -= tunnelOut;
+    for (let k = 0; k < 24; k++) {
+      const inbound = k % 2 === 0;
+      const bytes = (inbound ? tunnelIn : tunnelOut) / 12;
+      flows.push({
+        srcAddr: inbound ? peer(seed, d, k % 4) : address,
+        dstAddr: inbound ? address : peer(seed, d, k % 4),
+        srcPort: inbound ? 1194 : 40000 + k,
+        dstPort: inbound ? 40000 + k : 1194,
+        protocol: 17,
+        bytes: Math.max(40, Math.round(bytes)),
+        packets: Math.max(1, Math.round(bytes / 1200)),
+        startMs: minute + k * 1_000,
+        endMs: minute + 59_000,
+        tcpFlags: 0,
+        inputIf: 1,
+        outputIf: 2,
+      });
+    }
+  } else if (incident && effect === "lateral_movement") {
+    // sessions (several packets each) to internal hosts never contacted, on administration ports
+    const targets = 6 + Math.floor(incident.intensity * 6);
+    const h = hashString(incident.id);
+    for (let k = 0; k < targets; k++) {
+      const n = (m - Math.floor(incident.start.getTime() / MINUTE)) * targets + k;
+      const at = minute + Math.floor((k * 50_000) / targets);
+      const bytes = 4_000 + Math.floor(noise3(seed, d, m, 7000 + k) * 40_000);
+      flows.push({
+        srcAddr: address,
+        dstAddr: `${LATERAL_NET}.${(h + Math.floor(n / 250)) % 250}.${(n % 250) + 2}`,
+        srcPort: 49152 + ((h + n) % 16000),
+        dstPort: LATERAL_PORTS[n % LATERAL_PORTS.length]!,
+        protocol: 6,
+        bytes,
+        packets: 8 + Math.floor(bytes / 1400),
+        startMs: at,
+        endMs: at + 8_000,
+        tcpFlags: 0x1b,
+        inputIf: 1,
+        outputIf: 2,
+      });
+    }
+  } else if (incident && effect === "geo_anomaly") {
+    // an upload to one peer in a country the device never used, on top of its own traffic
+    const net = NEW_COUNTRY_NETS[hashString(incident.id) % NEW_COUNTRY_NETS.length]!;
+    push(false, `${net}.${(hashString(incident.id) % 200) + 20}`, geoUploadBytes(incident.intensity), 443, 950);
+  }
+  for (const l of input.lookalikes ?? []) {
+    if (l.kind !== "cdn_new_country" || l.deviceIndex !== d || minute < l.start.getTime() || minute >= l.end.getTime()) continue;
+    // a CDN node abroad serving a page's assets: little, and ordinary
+    push(true, `54.230.1.${(hashString(`${l.start.toISOString()}|${d}`) % 40) + 10}`, CDN_BYTES_PER_MINUTE, 443, 960);
   }
 
+  if (effect === "geo_anomaly") ordinaryOut = Math.max(0, ordinaryOut - geoUploadBytes(incident!.intensity));
   const ordinary = 12 + Math.floor(noise3(seed, d, m, 3) * 12);
   // even k inbound, odd k outbound: each direction's bytes are split over that direction's flows
   const inboundFlows = Math.ceil(ordinary / 2);
@@ -178,6 +271,62 @@ export interface DemoSyslogLine {
   severity: SyslogSeverity;
   appName: string;
   message: string;
+}
+
+/** At or above this intensity an unauthorized_change on a hardened device is a poll finding telnet and SNMPv2c on, not a syslog line. */
+const UNAUTHORIZED_SNAPSHOT_INTENSITY = 0.8;
+
+/** Whether this unauthorized_change shows in the device's configuration polls (telnet and SNMPv2c switched on) rather than in syslog. */
+export function changeSeenByPoll(incident: Incident, device: DeviceSpec): boolean {
+  return incident.intensity >= UNAUTHORIZED_SNAPSHOT_INTENSITY && device.config?.snmpVersion === "v3" && device.config.telnetEnabled === false;
+}
+/** Accounts a password spray walks through. */
+const SPRAYED_ACCOUNTS = ["admin", "oracle", "test", "backup", "jenkins", "postgres", "ubuntu", "support", "guest", "ftp"];
+
+function clockOf(minute: number): string {
+  return new Date(minute).toISOString().slice(11, 19);
+}
+
+/** One failed login as the device logs it: OpenSSH on servers, IOS login on network gear. */
+function authFailureLine(input: DemoTrafficInput, user: string, from: string): DemoSyslogLine {
+  return input.device.role === "server"
+    ? { severity: "info", appName: "sshd", message: `Failed password for ${user} from ${from} port ${40000 + (hashString(user) % 20000)} ssh2` }
+    : {
+        severity: "warning",
+        appName: "%SEC_LOGIN-4-LOGIN_FAILED",
+        message: `Login failed [user: ${user}] [Source: ${from}] [localport: 22] [Reason: Login Authentication Failed] at ${clockOf(input.minute)} UTC`,
+      };
+}
+
+/** A credential attack's minute: brute force (one account, 3–5 tries) or spraying (3–5 accounts), from one source. */
+function credentialAttackLines(input: DemoTrafficInput, incident: Incident, m: number): DemoSyslogLine[] {
+  const h = hashString(incident.id);
+  const from = `185.220.101.${(h % 200) + 20}`;
+  const tries = 3 + Math.floor(noise3(input.seed, input.deviceIndex, m, 8000) * 3);
+  const spraying = incident.intensity >= 0.5;
+  const lines: DemoSyslogLine[] = [];
+  for (let k = 0; k < tries; k++) {
+    const user = spraying ? SPRAYED_ACCOUNTS[(m * tries + k + h) % SPRAYED_ACCOUNTS.length]! : "root";
+    lines.push(authFailureLine(input, spraying && input.device.role === "server" ? `invalid user ${user}` : user, from));
+  }
+  return lines;
+}
+
+/** The device's BGP neighbour going down or coming up (Cisco's ADJCHANGE). */
+function bgpLine(input: DemoTrafficInput, state: "Down" | "Up"): DemoSyslogLine {
+  const neighbor = `10.255.${input.deviceIndex % 250}.2`;
+  return {
+    severity: "notice",
+    appName: "%BGP-5-ADJCHANGE",
+    message: state === "Down" ? `neighbor ${neighbor} Down BGP Notification sent` : `neighbor ${neighbor} Up`,
+  };
+}
+
+/** A configuration change by `user`: IOS's CONFIG_I on network gear, Junos-style commit on servers' hosts. */
+function configChangeLine(input: DemoTrafficInput, user: string): DemoSyslogLine {
+  return input.device.role === "server"
+    ? { severity: "notice", appName: "mgd", message: `UI_COMMIT: User '${user}' requested 'commit' operation (comment: none)` }
+    : { severity: "notice", appName: "%SYS-5-CONFIG_I", message: `Configured from console by ${user} on vty0 (10.0.0.5)` };
 }
 
 /** Syslog lines for one device-minute: a little routine chatter, and what an incident would log. */
@@ -226,9 +375,47 @@ export function demoSyslog(input: DemoTrafficInput): DemoSyslogLine[] {
         });
       }
       break;
-    default:
-      // exfiltration and slow_exfiltration are silent: nothing on the device notices them.
+    case "credential_attack":
+      if (incident) lines.push(...credentialAttackLines(input, incident, m));
       break;
+    case "routing_flap":
+      if (incident) {
+        // every minute (fast), or twice two hours apart in each day's window (slow): down, then up
+        const offset = Math.round((minute - incident.start.getTime()) / MINUTE) % 1440;
+        const step = incident.dailyMinutes === undefined ? offset : offset % 120 <= 1 ? offset % 120 : -1;
+        if (step >= 0) lines.push(bgpLine(input, step % 2 === 0 ? "Down" : "Up"));
+      }
+      break;
+    case "unauthorized_change":
+      if (incident && minute === incident.start.getTime() && !(input.configPolls && changeSeenByPoll(incident, input.device))) {
+        // a known admin outside any window, or an account nobody knows
+        lines.push(configChangeLine(input, incident.intensity < 0.4 ? "netops" : `svc-${hashString(incident.id) % 90 + 10}`));
+      }
+      break;
+    default:
+      // exfiltration and slow_exfiltration are silent: nothing on the device notices them; protocol
+      // shifts, lateral movement and geography are seen in flows only.
+      break;
+  }
+  for (const l of input.lookalikes ?? []) {
+    if (l.deviceIndex !== d) continue;
+    const first = minute === l.start.getTime();
+    if (l.kind === "mistyped_password" && minute >= l.start.getTime() && minute < l.start.getTime() + 2 * MINUTE) {
+      // a user gets the password wrong twice, some 20 s apart across a minute's turn, then right
+      const from = `10.${(d * 7) % 250}.${(Math.floor(l.start.getTime() / MINUTE) % 200) + 20}.${(Math.floor(l.start.getTime() / MINUTE) % 50) + 2}`;
+      lines.push(authFailureLine(input, "alice", from));
+      if (first) continue;
+      lines.push(
+        input.device.role === "server"
+          ? { severity: "info", appName: "sshd", message: `Accepted password for alice from ${from} port 52114 ssh2` }
+          : { severity: "notice", appName: "%SEC_LOGIN-5-LOGIN_SUCCESS", message: `Login Success [user: alice] [Source: ${from}] [localport: 22] at ${clockOf(minute)} UTC` },
+      );
+    } else if (l.kind === "scheduled_change" && first) {
+      lines.push(configChangeLine(input, "netops"));
+    } else if (l.kind === "planned_bgp_reset") {
+      if (first) lines.push(bgpLine(input, "Down"));
+      else if (minute === l.end.getTime() - MINUTE) lines.push(bgpLine(input, "Up"));
+    }
   }
   // A link that was down comes back the minute after its incident ends.
   for (const i of input.incidents) {

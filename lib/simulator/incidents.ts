@@ -17,6 +17,18 @@
 // - degradation: latency ×5–10, packet loss 2–10 %. Formerly `link_degradation`, still accepted.
 // - ddos_exfiltration: a coordinated campaign: a DDoS on one device while another exfiltrates in the
 //   same window. Planned as two incidents of this kind sharing a `campaignId`, each with a `role`.
+// Security kinds (SECURITY_INCIDENT_KINDS), seen in flows or syslog rather than in the device's metrics
+// (demo-traffic.ts makes their evidence):
+// - credential_attack: failed logins in syslog from one source, brute force (one account, many tries)
+//   or password spraying (many accounts).
+// - routing_flap: a BGP neighbour going down and up every minute (%BGP-5-ADJCHANGE); with
+//   `dailyMinutes`, the slow kind: a few resets a day for days (each day's window).
+// - unauthorized_change: a configuration change outside any maintenance window (%SYS-5-CONFIG_I /
+//   UI_COMMIT), by a known admin or an unknown account, or a poll finding telnet and SNMPv2c switched on.
+// - protocol_shift: most of the device's bytes move to a UDP tunnel (port 1194).
+// - lateral_movement: the device opens SMB/RDP/SSH/WinRM sessions to internal hosts it never contacted.
+// - geo_anomaly: a large upload to a country the device never used (RU or CN addresses); outbound up by
+//   those bytes.
 import { hashString, mulberry32, noise3 } from "@/lib/simulator/prng";
 import type { MetricValues } from "@/lib/telemetry/metrics";
 
@@ -30,8 +42,26 @@ export const INCIDENT_KINDS = [
   "cpu_exhaustion",
   "degradation",
   "ddos_exfiltration",
+  "credential_attack",
+  "routing_flap",
+  "unauthorized_change",
+  "protocol_shift",
+  "lateral_movement",
+  "geo_anomaly",
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** The kinds seen in flows and syslog (issue 15), planned in a stream of their own (weight 0 by default). */
+export const SECURITY_INCIDENT_KINDS = [
+  "credential_attack",
+  "routing_flap",
+  "unauthorized_change",
+  "protocol_shift",
+  "lateral_movement",
+  "geo_anomaly",
+] as const satisfies readonly IncidentKind[];
+/** The security kinds whose evidence is in syslog (and configuration polls), so metrics-only scenarios can carry them. */
+export const SYSLOG_INCIDENT_KINDS = ["credential_attack", "routing_flap", "unauthorized_change"] as const satisfies readonly IncidentKind[];
 
 /** Older names still accepted wherever a kind is read (options, stored plans). */
 export const INCIDENT_KIND_ALIASES = { link_degradation: "degradation" } as const satisfies Record<string, IncidentKind>;
@@ -93,6 +123,13 @@ export const DEFAULT_INCIDENT_WEIGHTS: Readonly<Record<IncidentKind, number>> = 
   cpu_exhaustion: 2,
   degradation: 2,
   ddos_exfiltration: 1,
+  // drawn in a plan of their own (kinds: SECURITY_INCIDENT_KINDS), so the mix above keeps its schedules
+  credential_attack: 0,
+  routing_flap: 0,
+  unauthorized_change: 0,
+  protocol_shift: 0,
+  lateral_movement: 0,
+  geo_anomaly: 0,
 };
 
 /** Kinds only drawn for off-hours starts (large exfiltrations happen when nobody watches). */
@@ -145,6 +182,11 @@ export function incidentActiveWindows(incident: Incident): { start: Date; end: D
     windows.push({ start: new Date(day), end: new Date(Math.min(end, day + incident.dailyMinutes * MS_PER_MINUTE)) });
   }
   return windows;
+}
+
+/** Bytes per minute a geo_anomaly uploads to its new country: 8–40 MB (the detector reports from 5 MB). */
+export function geoUploadBytes(intensity: number): number {
+  return Math.round((8 + 32 * clamp01(intensity)) * 1_000_000);
 }
 
 /** Outbound multiplier of a slow exfiltration at this intensity (constant over its windows). */
@@ -362,6 +404,15 @@ function applyOne(v: MetricValues, incident: Incident, minuteNumber: number): vo
       if (v.packetLossPct !== null) v.packetLossPct = round2(wobble(2, 10));
       return;
     }
+    case "geo_anomaly":
+      // the upload's bytes on top of the device's own (demo-traffic.ts sends them to the new country)
+      v.bandwidthOutBps = v.bandwidthOutBps === null ? null : Math.round(v.bandwidthOutBps + (geoUploadBytes(intensity) * 8) / 60);
+      return;
+    case "credential_attack":
+    case "routing_flap":
+    case "unauthorized_change":
+    case "protocol_shift":
+    case "lateral_movement":
     case undefined:
       return;
   }

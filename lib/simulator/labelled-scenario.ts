@@ -4,16 +4,29 @@
 // planned maintenance in which devices reboot (alerts there must be suppressed), and labelled
 // incidents of every kind, some in the training history too (training must leave them out). Flow
 // records come from the demo's traffic model, so flow-based detectors see the same evidence the live
-// demo sends over NetFlow. Pure and deterministic for its options.
-import type { CalendarEvent, Label, LabelType, MaintenanceWindow, ScenarioFlow } from "@/lib/eval/scenario";
+// demo sends over NetFlow; syslog lines are the demo's too (routine chatter, what incidents log, failed
+// logins, BGP neighbour changes, configuration changes). The security kinds (credential attacks, routing flaps including one slow one over
+// days, unauthorized changes, and with flows protocol shifts, lateral movement and new countries) come
+// in a stream of their own, with benign look-alikes that must not alert: a user mistyping a password
+// twice, a scheduled change and a BGP reset inside each maintenance window, a CDN node in a new country
+// serving little. Each device's configuration is read once at the start (a `snapshot` line); the
+// drifted device of the demo fleet is labelled config_drift over the scored period. Pure and
+// deterministic for its options.
+import type { CalendarEvent, Label, LabelType, MaintenanceWindow, ScenarioFlow, ScenarioSnapshot, ScenarioSyslog } from "@/lib/eval/scenario";
 import { SCENARIO_METRIC_KEYS } from "@/lib/eval/scenario";
 import type { ScenarioSource, ScenarioTelemetry } from "@/lib/eval/scenario-source";
 import { trainingEnd } from "@/lib/eval/score-alerts";
 import { applyBenignEvents, planBenignEvents } from "@/lib/simulator/benign-events";
-import { demoFleet, type DeviceSpec } from "@/lib/simulator/demo-fleet";
-import { demoFlows } from "@/lib/simulator/demo-traffic";
+import { demoFleet, DRIFTED_DEMO_DEVICE, type DeviceSpec } from "@/lib/simulator/demo-fleet";
+import { changeSeenByPoll, demoFlows, demoSyslog, type SecurityLookalike } from "@/lib/simulator/demo-traffic";
 import { groundTruthLabels } from "@/lib/simulator/ground-truth";
-import { applyIncidents, planIncidents, type Incident } from "@/lib/simulator/incidents";
+import {
+  applyIncidents,
+  planIncidents,
+  SECURITY_INCIDENT_KINDS,
+  SYSLOG_INCIDENT_KINDS,
+  type Incident,
+} from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import { hashString, mulberry32 } from "@/lib/simulator/prng";
 import type { MetricValues } from "@/lib/telemetry/metrics";
@@ -36,6 +49,10 @@ export interface LabelledScenarioOptions {
   historyIncidents?: number;
   /** Maintenance windows in the scored period (default 3). */
   maintenanceWindows?: number;
+  /** The security kinds, their syslog, configuration snapshots and look-alikes (default true). */
+  security?: boolean;
+  /** Mean quiet minutes between security incidents in the scored period (default 240). */
+  securityGapMinutes?: number;
 }
 
 export interface LabelledScenario extends ScenarioSource {
@@ -117,6 +134,95 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
     k++;
   }
 
+  // The security kinds, in a stream of their own (the plan above keeps its schedule), off the devices and
+  // times of other incidents and maintenance (one cause per device-minute), and one slow routing flap.
+  const withFlows = options.flows ?? true;
+  const security = options.security ?? true;
+  const clear = (deviceIndex: number, s: number, e: number, margin: number) =>
+    !incidents.some((i) => i.deviceIndex === deviceIndex && i.start.getTime() < e + margin && i.end.getTime() > s - margin) &&
+    !maintenance.some((w) => w.deviceIndex === deviceIndex && w.start.getTime() < e + margin && w.end.getTime() > s - margin);
+  const securityIncidents: Incident[] = [];
+  if (security) {
+    const routers = fleet.flatMap((d, i) => (d.role === "core-router" || d.role === "edge-router" ? [i] : []));
+    const slowStart = Math.ceil((scoredFrom + 12 * HOUR) / HOUR) * HOUR;
+    const dailyMinutes = 300;
+    const slowEnd = slowStart + 4 * DAY + dailyMinutes * MINUTE;
+    const candidates = [...routers, ...fleet.map((_, i) => i).filter((i) => !routers.includes(i))];
+    const slowDevice = slowEnd < end - HOUR ? candidates.find((d) => clear(d, slowStart, slowEnd, HOUR)) : undefined;
+    if (slowDevice !== undefined) {
+      securityIncidents.push({
+        id: `routing_flap-slow-${slowDevice}-${slowStart}`,
+        kind: "routing_flap",
+        deviceIndex: slowDevice,
+        start: new Date(slowStart),
+        end: new Date(slowEnd),
+        intensity: 0.5,
+        dailyMinutes,
+      });
+    }
+    const planned = planIncidents({
+      seed: seed + 3,
+      deviceCount: fleet.length,
+      from: new Date(scoredFrom),
+      to: new Date(end - 2 * HOUR),
+      meanGapMinutes: options.securityGapMinutes ?? 240,
+      kinds: withFlows ? SECURITY_INCIDENT_KINDS : SYSLOG_INCIDENT_KINDS,
+    });
+    for (const i of planned) {
+      if (i.end.getTime() > end - HOUR || !clear(i.deviceIndex, i.start.getTime(), i.end.getTime(), HOUR)) continue;
+      if (securityIncidents.some((o) => o.deviceIndex === i.deviceIndex && o.start.getTime() < i.end.getTime() + HOUR && o.end.getTime() > i.start.getTime() - HOUR)) continue;
+      // a country once used is no longer new to the device: one upload abroad per device
+      if (i.kind === "geo_anomaly" && securityIncidents.some((o) => o.kind === "geo_anomaly" && o.deviceIndex === i.deviceIndex)) continue;
+      securityIncidents.push(i);
+    }
+    incidents.push(...securityIncidents);
+    incidents.sort((a, b) => a.start.getTime() - b.start.getTime());
+  }
+
+  // Benign look-alikes: a mistyped password somewhere once a day; a CDN node abroad (flows only) once
+  // geography is learnt; inside each maintenance window a scheduled change and, on routers, a BGP reset.
+  const lookalikes: SecurityLookalike[] = [];
+  if (security) {
+    const lrng = mulberry32(hashString(`lookalikes:${seed}`));
+    const at = (from: number, to: number) => Math.floor((from + lrng() * (to - from)) / MINUTE) * MINUTE;
+    for (let k = 0; k < days; k++) {
+      const t = at(start + HOUR, end - HOUR);
+      lookalikes.push({ kind: "mistyped_password", deviceIndex: Math.floor(lrng() * fleet.length), start: new Date(t), end: new Date(t + 2 * MINUTE) });
+    }
+    if (withFlows) {
+      for (let k = 0; k < days; k++) {
+        const t = at(start + 2 * DAY, end - 2 * HOUR);
+        const deviceIndex = Math.floor(lrng() * fleet.length);
+        const minutes = 20 + Math.floor(lrng() * 40);
+        if (!clear(deviceIndex, t, t + minutes * MINUTE, 30 * MINUTE)) continue;
+        lookalikes.push({ kind: "cdn_new_country", deviceIndex, start: new Date(t), end: new Date(t + minutes * MINUTE) });
+      }
+    }
+    for (const w of maintenance) {
+      lookalikes.push({ kind: "scheduled_change", deviceIndex: w.deviceIndex, start: new Date(w.start.getTime() + 5 * MINUTE), end: new Date(w.start.getTime() + 6 * MINUTE) });
+      const role = fleet[w.deviceIndex]!.role;
+      if (role === "core-router" || role === "edge-router") {
+        lookalikes.push({ kind: "planned_bgp_reset", deviceIndex: w.deviceIndex, start: new Date(w.rebootStart), end: new Date(w.rebootEnd + MINUTE) });
+      }
+    }
+  }
+
+  // Configuration polls: every device's facts at the start; an unauthorized change a poll sees switches
+  // telnet and SNMPv2c on at its start (the label) and back at its end.
+  const snapshots: ScenarioSnapshot[] = [];
+  if (security) {
+    fleet.forEach((d) => {
+      if (d.config) snapshots.push({ ts: new Date(start), device: d.name, facts: d.config });
+    });
+    for (const i of securityIncidents) {
+      const device = fleet[i.deviceIndex]!;
+      if (i.kind !== "unauthorized_change" || !changeSeenByPoll(i, device)) continue;
+      snapshots.push({ ts: i.start, device: device.name, facts: { ...device.config!, snmpVersion: "v2c", telnetEnabled: true } });
+      snapshots.push({ ts: i.end, device: device.name, facts: device.config! });
+    }
+    snapshots.sort((a, b) => a.ts.getTime() - b.ts.getTime());
+  }
+
   const labels: Label[] = groundTruthLabels(incidents, names).map((l) => ({
     start: new Date(l.start),
     end: new Date(l.end),
@@ -124,9 +230,12 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
     target: l.device,
     type: l.type as LabelType,
   }));
+  // the demo fleet's drifted device (telnet and SNMPv2c where its peers have neither) over the scored period
+  if (security && snapshots.length > 0 && names.includes(DRIFTED_DEMO_DEVICE)) {
+    labels.push({ start: new Date(scoredFrom), end: new Date(end - MINUTE), device: DRIFTED_DEMO_DEVICE, target: DRIFTED_DEMO_DEVICE, type: "config_drift" });
+  }
 
   const model = createNetworkModel({ devices: fleet, seed });
-  const withFlows = options.flows ?? true;
   const valuesAt = (d: number, minute: Date): MetricValues => {
     let v = model.valuesAt(d, minute);
     v = applyBenignEvents(v, d, fleet[d]!, minute, benign);
@@ -156,9 +265,11 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
     labels,
     span: { start: new Date(start), end: new Date(end - MINUTE) },
     *telemetry(): Iterable<ScenarioTelemetry> {
+      let nextSnapshot = 0;
       for (let m = start; m < end; m += MINUTE) {
         const minute = new Date(m);
         const flows: ScenarioFlow[] = [];
+        const syslog: ScenarioSyslog[] = [];
         for (let d = 0; d < fleet.length; d++) {
           const values = valuesAt(d, minute);
           const reported: Partial<Record<(typeof SCENARIO_METRIC_KEYS)[keyof typeof SCENARIO_METRIC_KEYS], number>> = {};
@@ -167,8 +278,15 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
             if (x !== null) reported[metric] = x;
           }
           yield { kind: "metric", metric: { ts: minute, device: fleet[d]!.name, values: reported } };
+          const traffic = { seed, deviceIndex: d, device: fleet[d]!, address: fleet[d]!.managementIp, minute: m, values, incidents, lookalikes, configPolls: true };
+          if (security) {
+            // what the live demo sends: routine chatter, every incident's lines and the look-alikes'
+            for (const line of demoSyslog(traffic)) {
+              syslog.push({ ts: minute, device: fleet[d]!.name, severity: line.severity, message: `${line.appName}: ${line.message}` });
+            }
+          }
           if (!withFlows) continue;
-          const records = demoFlows({ seed, deviceIndex: d, device: fleet[d]!, address: fleet[d]!.managementIp, minute: m, values, incidents });
+          const records = demoFlows(traffic);
           for (const r of records) {
             flows.push({
               ts: new Date(r.startMs),
@@ -182,6 +300,11 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
               durationS: Math.max(0, (r.endMs - r.startMs) / 1000),
             });
           }
+        }
+        // the minute's syslog and polls carry its start, as its metrics; flows start within it
+        for (const line of syslog) yield { kind: "syslog", syslog: line };
+        while (nextSnapshot < snapshots.length && snapshots[nextSnapshot]!.ts.getTime() < m + MINUTE) {
+          yield { kind: "snapshot", snapshot: snapshots[nextSnapshot++]! };
         }
         flows.sort((a, b) => a.ts.getTime() - b.ts.getTime());
         for (const flow of flows) yield { kind: "flow", flow };

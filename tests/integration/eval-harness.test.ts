@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../lib/eval/scenario";
 import { scenarioLines, scenarioSourceOf } from "../../lib/eval/scenario-source";
+import { SECURITY_INCIDENT_KINDS } from "../../lib/simulator/incidents";
 import { labelledScenario } from "../../lib/simulator/labelled-scenario";
 import { runScenario } from "../../scripts/eval/run-scenario";
 
@@ -33,7 +34,13 @@ describe("evaluation harness", () => {
     console.log(JSON.stringify(summary, null, 2));
 
     expect(overall.labels).toBeGreaterThan(20);
-    expect(new Set(result.ours.labels.map((l) => l.label.type))).toContain("slow_exfiltration");
+    const types = new Set(result.ours.labels.map((l) => l.label.type));
+    expect(types).toContain("slow_exfiltration");
+    // the kinds seen in syslog, configuration polls and flows are scored too, the slow routing flap among them
+    for (const type of SECURITY_INCIDENT_KINDS) expect(types).toContain(type);
+    expect(result.ours.labels.some((l) => l.label.type === "routing_flap" && l.label.end.getTime() - l.label.start.getTime() > 2 * 86_400_000)).toBe(true);
+    expect(result.syslogLines).toBeGreaterThan(0);
+    expect(result.syslogRefused).toBe(0);
     expect(overall.recall).toBeGreaterThanOrEqual(0.95);
     expect(overall.falsePositiveShare).toBeLessThanOrEqual(0.05);
     expect(result.falsePositiveReduction).toBeGreaterThanOrEqual(0.9);

@@ -1,7 +1,8 @@
 // What each incident looks like on the wire (flows) and in the device's log (syslog).
 import { describe, expect, it } from "vitest";
 import { demoFleet } from "@/lib/simulator/demo-fleet";
-import { demoDeviceAddress, demoFlows, demoSyslog, type DemoTrafficInput } from "@/lib/simulator/demo-traffic";
+import { CDN_BYTES_PER_MINUTE, demoDeviceAddress, demoFlows, demoSyslog, type DemoTrafficInput, type SecurityLookalike } from "@/lib/simulator/demo-traffic";
+import { securityEventOf } from "@/lib/telemetry/syslog/security-events";
 import { applyIncidents, type Incident } from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 
@@ -125,5 +126,80 @@ describe("ordinary demo flows", () => {
       expect(Math.abs(inBytes - ((traffic.values.bandwidthInBps ?? 0) * 60) / 8)).toBeLessThanOrEqual(flows.length);
       expect(Math.abs(outBytes - ((traffic.values.bandwidthOutBps ?? 0) * 60) / 8)).toBeLessThanOrEqual(flows.length);
     }
+  });
+});
+
+describe("the security kinds and their look-alikes, as the parsers read them", () => {
+  const events = (i: DemoTrafficInput) => demoSyslog(i).flatMap((l) => securityEventOf({ appName: l.appName, message: l.message }) ?? []);
+  const ROUTER = fleet.findIndex((d) => d.role === "core-router");
+
+  it.each([
+    { name: "brute force", intensity: 0.2, users: 1 },
+    { name: "password spraying", intensity: 0.9, users: 3 },
+  ])("a credential attack ($name) fails 3–5 logins a minute from one source", ({ intensity, users }) => {
+    for (const d of [WEB, ROUTER]) {
+      const failed = events(input([incident("credential_attack", { deviceIndex: d, intensity })], START + 3 * MINUTE, d));
+      expect(failed.length).toBeGreaterThanOrEqual(3);
+      const sources = new Set(failed.map((e) => (e.kind === "auth_failure" ? e.source : null)));
+      expect(sources.size).toBe(1);
+      expect([...sources][0]).toMatch(/^185\.220\.101\.\d+$/);
+      expect(new Set(failed.map((e) => (e.kind === "auth_failure" ? e.user : null))).size).toBeGreaterThanOrEqual(users);
+    }
+  });
+
+  it("a routing flap takes the BGP neighbour down and up every minute; the slow one twice a day's window, two hours apart", () => {
+    const fast = incident("routing_flap", { deviceIndex: ROUTER });
+    const states = [0, 1, 2, 3].map((k) => events(input([fast], START + k * MINUTE, ROUTER)).map((e) => (e.kind === "neighbor_change" ? e.state : "?")));
+    expect(states).toEqual([["down"], ["up"], ["down"], ["up"]]);
+    const slow = incident("routing_flap", { deviceIndex: ROUTER, end: new Date(START + 3 * 1440 * MINUTE), dailyMinutes: 300 });
+    const changed = [];
+    for (let k = 0; k < 1440; k++) if (events(input([slow], START + k * MINUTE, ROUTER)).length > 0) changed.push(k);
+    expect(changed).toEqual([0, 1, 120, 121, 240, 241]);
+  });
+
+  it("an unauthorized change logs who changed the configuration, once, at its start", () => {
+    const change = incident("unauthorized_change", { deviceIndex: ROUTER, intensity: 0.6 });
+    expect(events(input([change], START, ROUTER))).toEqual([{ kind: "config_change", user: expect.stringMatching(/^svc-\d+$/), source: "10.0.0.5" }]);
+    expect(events(input([change], START + MINUTE, ROUTER))).toEqual([]);
+  });
+
+  it("a protocol shift moves most bytes to UDP", () => {
+    const flows = demoFlows(input([incident("protocol_shift")]));
+    const udp = flows.filter((f) => f.protocol === 17).reduce((n, f) => n + f.bytes, 0);
+    expect(udp / flows.reduce((n, f) => n + f.bytes, 0)).toBeGreaterThan(0.55);
+  });
+
+  it("lateral movement opens sessions to at least 6 new internal hosts a minute on administration ports", () => {
+    const inc = incident("lateral_movement");
+    const sessions = (minute: number) => demoFlows(input([inc], minute)).filter((f) => f.dstAddr.startsWith("10.250.") && f.packets > 2);
+    const first = sessions(START + 3 * MINUTE);
+    expect(new Set(first.map((f) => f.dstAddr)).size).toBeGreaterThanOrEqual(6);
+    for (const f of first) expect([445, 3389, 22, 5985, 135]).toContain(f.dstPort);
+    // the next minute reaches other hosts again
+    const next = new Set(sessions(START + 4 * MINUTE).map((f) => f.dstAddr));
+    expect(first.filter((f) => next.has(f.dstAddr))).toEqual([]);
+  });
+
+  it("a geo anomaly uploads at least 8 MB a minute to one RU or CN address; a look-alike CDN node abroad serves 0.3 MB", () => {
+    const flows = demoFlows(input([incident("geo_anomaly")]));
+    const abroad = flows.filter((f) => /^(77\.88\.55|223\.5\.5)\./.test(f.dstAddr));
+    expect(new Set(abroad.map((f) => f.dstAddr)).size).toBe(1);
+    expect(abroad.reduce((n, f) => n + f.bytes, 0)).toBeGreaterThanOrEqual(8_000_000);
+    const cdn = demoFlows({ ...input([]), lookalikes: [{ kind: "cdn_new_country", deviceIndex: WEB, start: new Date(START), end: new Date(START + 30 * MINUTE) }] });
+    expect(cdn.filter((f) => f.srcAddr.startsWith("54.230.")).reduce((n, f) => n + f.bytes, 0)).toBe(CDN_BYTES_PER_MINUTE);
+  });
+
+  it("look-alikes: a password mistyped twice over two minutes, then accepted; a scheduled change; a planned BGP reset (down, up)", () => {
+    const at = new Date(START);
+    const look = (kind: SecurityLookalike["kind"], d: number, minute = START) =>
+      events({ ...input([], minute, d), lookalikes: [{ kind, deviceIndex: d, start: at, end: new Date(START + 12 * MINUTE) }] });
+    expect(look("mistyped_password", WEB).map((e) => e.kind)).toEqual(["auth_failure"]);
+    expect(look("mistyped_password", WEB, START + MINUTE).map((e) => e.kind)).toEqual(["auth_failure"]);
+    expect(look("mistyped_password", WEB, START + 2 * MINUTE)).toEqual([]);
+    expect(look("mistyped_password", WEB, START - MINUTE)).toEqual([]);
+    expect(look("scheduled_change", ROUTER)).toEqual([{ kind: "config_change", user: "netops", source: "10.0.0.5" }]);
+    expect(look("planned_bgp_reset", ROUTER).map((e) => (e.kind === "neighbor_change" ? e.state : "?"))).toEqual(["down"]);
+    expect(look("planned_bgp_reset", ROUTER, START + 11 * MINUTE).map((e) => (e.kind === "neighbor_change" ? e.state : "?"))).toEqual(["up"]);
+    expect(look("planned_bgp_reset", ROUTER, START + 5 * MINUTE)).toEqual([]);
   });
 });
