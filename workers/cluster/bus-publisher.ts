@@ -4,6 +4,7 @@
 // are dropped and counted, reason bus_down), so a broker restart costs latency, not data, within the
 // bound.
 import type { JetStreamClient, NatsConnection } from "nats";
+import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import type { Logger } from "@/lib/log";
 import {
   busBatchSize,
@@ -122,6 +123,12 @@ export class BusPublisher implements TelemetrySink {
   deviceMetrics(device: DeviceRef, ts: Date, values: Partial<Record<MetricName, number>>): void {
     const p = partitionOf(deviceKey(device), this.o.partitions);
     this.batchFor(p).gauges.push({ device, ts: ts.getTime(), values });
+    this.added(p);
+  }
+
+  deviceFacts(device: DeviceRef, ts: Date, facts: DeviceConfigFacts): void {
+    const p = partitionOf(deviceKey(device), this.o.partitions);
+    (this.batchFor(p).facts ??= []).push({ device, ts: ts.getTime(), facts });
     this.added(p);
   }
 

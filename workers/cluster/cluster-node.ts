@@ -179,6 +179,7 @@ class PartitionRun {
         for (const s of batch.syslog) r.syslog(s.message, s.source, s.receivedAt);
         for (const g of batch.gauges) r.deviceMetrics(g.device, new Date(g.ts), g.values);
         for (const x of batch.reachability) r.deviceReachability(x.device, x.reachable, new Date(x.at));
+        for (const f of batch.facts ?? []) r.deviceFacts(f.device, new Date(f.ts), f.facts);
         this.held.set(msg.seq, { reply: replyOf(msg), newestMinute: newestMinuteOf(batch) });
       }
     } catch (err) {

@@ -25,7 +25,7 @@ export interface TelemetrySink {
   deviceReachability(device: DeviceRef, reachable: boolean, at: Date): void;
   /**
    * Management-plane facts a poll observed (null: not observed), compared with the previous reading by
-   * the unauthorized-change detector. Optional: sinks that do not route it (the cluster bus) drop it.
+   * the unauthorized-change detector. Optional: sinks that do not route it drop it.
    */
   deviceFacts?(device: DeviceRef, ts: Date, facts: DeviceConfigFacts): void;
 }

@@ -2,6 +2,7 @@
 // would have made, for one partition, as JSON. Partitions are chosen by device address (the address
 // a device's telemetry names it by), so every minute of a device is rolled up by one worker. Pure: no
 // network here (workers/cluster carries the batches).
+import type { DeviceConfigFacts } from "../../detect/peers/device-profile";
 import { hashString } from "../../hash";
 import type { FlowRecord } from "../flow-record";
 import type { MetricName } from "../metrics";
@@ -30,14 +31,16 @@ export interface BusBatch {
   syslog: { message: SyslogMessage; source: string; receivedAt: number }[];
   gauges: { device: DeviceRefWire; ts: number; values: Partial<Record<MetricName, number>> }[];
   reachability: { device: DeviceRefWire; reachable: boolean; at: number }[];
+  /** SNMP configuration facts (absent in batches of collectors that predate them). */
+  facts?: { device: DeviceRefWire; ts: number; facts: DeviceConfigFacts }[];
 }
 
 export function emptyBusBatch(at: number): BusBatch {
-  return { at, flows: [], syslog: [], gauges: [], reachability: [] };
+  return { at, flows: [], syslog: [], gauges: [], reachability: [], facts: [] };
 }
 
 export function busBatchSize(b: BusBatch): number {
-  return b.flows.length + b.syslog.length + b.gauges.length + b.reachability.length;
+  return b.flows.length + b.syslog.length + b.gauges.length + b.reachability.length + (b.facts?.length ?? 0);
 }
 
 /** The key a device reference is partitioned by: its address when known, else its name. */
@@ -69,6 +72,7 @@ export function newestMinuteOf(b: BusBatch): number {
   for (const f of b.flows) newest = Math.max(newest, Number.isFinite(f.endMs) ? f.endMs : f.startMs);
   for (const s of b.syslog) newest = Math.max(newest, s.receivedAt);
   for (const g of b.gauges) newest = Math.max(newest, g.ts);
+  for (const f of b.facts ?? []) newest = Math.max(newest, f.ts);
   newest = Math.min(newest, b.at + MAX_AHEAD_MS);
   return Math.floor(newest / MINUTE) * MINUTE;
 }
@@ -105,5 +109,9 @@ export function decodeBusBatch(data: Uint8Array): BusBatch | null {
   for (const s of syslog) if (!isObject(s) || !isObject(s.message) || typeof s.source !== "string" || typeof s.receivedAt !== "number") return null;
   for (const g of gauges) if (!isObject(g) || !isObject(g.device) || typeof g.ts !== "number" || !isObject(g.values)) return null;
   for (const r of reachability) if (!isObject(r) || !isObject(r.device) || typeof r.reachable !== "boolean" || typeof r.at !== "number") return null;
+  if (v.facts !== undefined) {
+    if (!Array.isArray(v.facts)) return null;
+    for (const f of v.facts) if (!isObject(f) || !isObject(f.device) || typeof f.ts !== "number" || !isObject(f.facts)) return null;
+  }
   return v as unknown as BusBatch;
 }

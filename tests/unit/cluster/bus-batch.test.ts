@@ -66,15 +66,23 @@ describe("bus batches", () => {
     b.flows.push(flow(), flow({ endMs: NaN }));
     b.syslog.push({ message: { format: "rfc3164", facility: 1, severity: "err", timestampMs: null, hostname: "r1", appName: null, message: "link down" }, source: "10.0.0.1", receivedAt: T0 + 1_000 });
     b.gauges.push({ device: { address: "10.0.0.2" }, ts: T0 + 2_000, values: { cpuPct: 40 } });
+    b.facts!.push({ device: { address: "10.0.0.3" }, ts: T0 + 3_000, facts: { snmpVersion: "v2c", telnetEnabled: null, sshEnabled: true, httpMgmtEnabled: null } });
     const back = decodeBusBatch(encodeBusBatch(b))!;
+    expect(back.facts).toEqual(b.facts);
     expect(back.flows[0]).toEqual(flow());
     expect(Number.isNaN(back.flows[1]!.endMs)).toBe(true);
     expect(back.syslog).toEqual(b.syslog);
     expect(back.gauges).toEqual(b.gauges);
   });
 
+  it("reads a batch of a collector that sends no configuration facts", () => {
+    const back = decodeBusBatch(Buffer.from(JSON.stringify({ at: 1, flows: [], syslog: [], gauges: [], reachability: [] })))!;
+    expect(back.facts ?? []).toEqual([]);
+  });
+
   it.each([
     ["not JSON", "{"],
+    ["facts that are not a list", JSON.stringify({ at: 1, flows: [], syslog: [], gauges: [], reachability: [], facts: {} })],
     ["no arrays", JSON.stringify({ at: 1 })],
     ["a flow without its exporter", JSON.stringify({ at: 1, flows: [{ srcAddr: "a", dstAddr: "b", bytes: 1, packets: 1, startMs: 1, endMs: 1 }], syslog: [], gauges: [], reachability: [] })],
     ["a gauge without values", JSON.stringify({ at: 1, flows: [], syslog: [], gauges: [{ device: {}, ts: 1 }], reachability: [] })],
