@@ -63,7 +63,7 @@ export interface SecurityLookalike {
 
 /** Bytes a minute the look-alike CDN node serves: far under the geo detector's 5 MB. */
 export const CDN_BYTES_PER_MINUTE = 300_000;
-/** Internal hosts lateral movement reaches (no device lives there). */
+/** Internal hosts lateral movement reaches in the evaluation (no device lives there). */
 const LATERAL_NET = "10.250";
 const LATERAL_PORTS = [445, 3389, 22, 5985, 135] as const;
 /** Countries a geo_anomaly uploads to: addresses the shipped databases place in RU (Yandex) and CN (Alibaba). */
@@ -84,6 +84,13 @@ export interface DemoTrafficInput {
    * snapshot lines); those are then not logged. Without it every unauthorized change is logged.
    */
   configPolls?: boolean;
+  /**
+   * Internal hosts lateral movement may reach. The live demo passes its other devices: each host a
+   * flow names inside the internal subnets is discovered as a device, so unowned 10.250 targets would
+   * fill the demo's inventory with hosts nobody has (78 after an hour in the e2e). Without it (the
+   * evaluation's scenarios) the targets are hosts in 10.250/16.
+   */
+  lateralTargets?: readonly string[];
 }
 
 function activeIncident(input: DemoTrafficInput): Incident | undefined {
@@ -222,15 +229,17 @@ export function demoFlows(input: DemoTrafficInput): FlowExportRecord[] {
     }
   } else if (incident && effect === "lateral_movement") {
     // sessions (several packets each) to internal hosts never contacted, on administration ports
-    const targets = 6 + Math.floor(incident.intensity * 6);
+    const known = input.lateralTargets?.filter((a) => a !== address) ?? [];
+    const targets = Math.min(6 + Math.floor(incident.intensity * 6), known.length || Infinity);
     const h = hashString(incident.id);
     for (let k = 0; k < targets; k++) {
       const n = (m - Math.floor(incident.start.getTime() / MINUTE)) * targets + k;
+      const dstAddr = known.length > 0 ? known[(h + k) % known.length]! : `${LATERAL_NET}.${(h + Math.floor(n / 250)) % 250}.${(n % 250) + 2}`;
       const at = minute + Math.floor((k * 50_000) / targets);
       const bytes = 4_000 + Math.floor(noise3(seed, d, m, 7000 + k) * 40_000);
       flows.push({
         srcAddr: address,
-        dstAddr: `${LATERAL_NET}.${(h + Math.floor(n / 250)) % 250}.${(n % 250) + 2}`,
+        dstAddr,
         srcPort: 49152 + ((h + n) % 16000),
         dstPort: LATERAL_PORTS[n % LATERAL_PORTS.length]!,
         protocol: 6,

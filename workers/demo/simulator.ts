@@ -87,6 +87,8 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
   };
 
   const specs = o.devices.map(toSpec);
+  // lateral movement in the live demo reaches the other demo devices, not hosts nobody owns
+  const lateralTargets = o.devices.flatMap((d) => (d.managementIp ? [d.managementIp] : []));
   const emitLive = (minute: number) => {
     const ts = new Date(minute);
     const only = o.inProcessMetrics?.();
@@ -98,7 +100,7 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
       }
       o.sink.deviceMetrics({ name: d.name, ...(d.managementIp ? { address: d.managementIp } : {}) }, ts, gauges);
       if (!o.traffic || !d.managementIp) return;
-      const input = { seed: o.seed, deviceIndex: i, device: specs[i]!, address: d.managementIp, minute, values, incidents };
+      const input = { seed: o.seed, deviceIndex: i, device: specs[i]!, address: d.managementIp, minute, values, incidents, lateralTargets };
       o.traffic.flows(d.managementIp, demoFlows(input), minute + MINUTE);
       for (const line of demoSyslog(input)) o.traffic.syslog(d.managementIp, d.name, line, minute + 30_000);
     });

@@ -180,6 +180,19 @@ describe("the security kinds and their look-alikes, as the parsers read them", (
     expect(first.filter((f) => next.has(f.dstAddr))).toEqual([]);
   });
 
+  it("in the live demo lateral movement reaches the other demo devices only, so no unowned host is discovered", () => {
+    const others = Array.from({ length: 20 }, (_, i) => demoDeviceAddress(i));
+    const own = input([incident("lateral_movement")], START + 3 * MINUTE);
+    const flows = demoFlows({ ...own, lateralTargets: others });
+    const internal = flows.filter((f) => f.srcAddr === own.address && f.dstAddr.startsWith("127.1.") && f.packets > 2);
+    expect(new Set(internal.map((f) => f.dstAddr)).size).toBeGreaterThanOrEqual(6);
+    for (const f of internal) {
+      expect(others).toContain(f.dstAddr);
+      expect(f.dstAddr).not.toBe(own.address);
+    }
+    expect(flows.filter((f) => f.dstAddr.startsWith("10.250."))).toEqual([]);
+  });
+
   it("a geo anomaly uploads at least 8 MB a minute to one RU or CN address; a look-alike CDN node abroad serves 0.3 MB", () => {
     const flows = demoFlows(input([incident("geo_anomaly")]));
     const abroad = flows.filter((f) => /^(77\.88\.55|223\.5\.5)\./.test(f.dstAddr));
