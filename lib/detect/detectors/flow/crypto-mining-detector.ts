@@ -13,6 +13,7 @@ import { defineDetector, type Detection, type DetectorInput } from "@/lib/detect
 import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { describeHourOfWeek } from "@/lib/detect/baseline/hour-of-week";
 import { severityFor } from "@/lib/detect/severity";
+import { round1 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 
 export const CRYPTO_MINING_DETECTOR_ID = "flow-crypto-mining";
 export const CRYPTO_MINING_TYPE = "crypto_mining";
@@ -39,8 +40,6 @@ export const cryptoMiningConfigSchema = z.object({
   minPoolBytes: z.number().finite().min(0),
 });
 export type CryptoMiningConfig = z.infer<typeof cryptoMiningConfigSchema>;
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export const cryptoMiningDetector = defineDetector<CryptoMiningConfig, DetectorInput, typeof CRYPTO_MINING_DETECTOR_ID>({
   id: CRYPTO_MINING_DETECTOR_ID,

@@ -208,3 +208,8 @@ export function expectedBlock(d: MetricDeviation, width: number) {
 export function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
+
+/** One decimal, for percentages and durations in evidence. */
+export function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}

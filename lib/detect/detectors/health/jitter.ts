@@ -18,6 +18,7 @@ import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { describeHourOfWeek } from "@/lib/detect/baseline/hour-of-week";
 import { MIN_STD_ABSOLUTE } from "@/lib/detect/baseline/std-floor";
 import { severityFor } from "@/lib/detect/severity";
+import { round2 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 
 export const JITTER_DETECTOR_ID = "latency-jitter";
 export const JITTER_TYPE = "jitter";
@@ -68,8 +69,6 @@ export function successiveDifferences(points: readonly Point[]): number[] {
   return out;
 }
 
-const round = (x: number) => Math.round(x * 100) / 100;
-
 export const latencyJitter = defineDetector<JitterConfig, DetectorInput, typeof JITTER_DETECTOR_ID>({
   id: JITTER_DETECTOR_ID,
   description:
@@ -115,7 +114,7 @@ export const latencyJitter = defineDetector<JitterConfig, DetectorInput, typeof 
     const quality = jitter >= VOIP_POOR_MS ? "poor" : "degraded";
     const target = input.device?.name ?? `device ${input.sample.deviceId}`;
     const hour = describeHourOfWeek(bucket.hourOfWeek);
-    const usualText = fromEarlier > fromBaseline ? `${round(fromEarlier)} ms over the previous minutes` : `${round(fromBaseline)} ms usual for ${hour}`;
+    const usualText = fromEarlier > fromBaseline ? `${round2(fromEarlier)} ms over the previous minutes` : `${round2(fromBaseline)} ms usual for ${hour}`;
     return [
       {
         detector: JITTER_DETECTOR_ID,
@@ -123,22 +122,22 @@ export const latencyJitter = defineDetector<JitterConfig, DetectorInput, typeof 
         metric: "latencyMs",
         severity: severityFor(score, config.minRatio),
         score,
-        observed: { value: round(jitter), ts: input.sample.ts.toISOString() },
-        expected: { low: 0, high: round(usual * config.minRatio), median: round(usual), hourOfWeek: bucket.hourOfWeek, sampleCount: bucket.sampleCount },
+        observed: { value: round2(jitter), ts: input.sample.ts.toISOString() },
+        expected: { low: 0, high: round2(usual * config.minRatio), median: round2(usual), hourOfWeek: bucket.hourOfWeek, sampleCount: bucket.sampleCount },
         explanation:
-          `Latency of ${target} jumped by a median ${round(jitter)} ms from one poll to the next over the last ${config.windowMinutes} min ` +
-          `(mean ${round(meanJitter)} ms; latency ${round(Math.min(...values))}–${round(Math.max(...values))} ms, mean ${round(meanLatency)} ms) ` +
-          `against ${usualText}: ${round(score)}× the usual jitter. ` +
+          `Latency of ${target} jumped by a median ${round2(jitter)} ms from one poll to the next over the last ${config.windowMinutes} min ` +
+          `(mean ${round2(meanJitter)} ms; latency ${round2(Math.min(...values))}–${round2(Math.max(...values))} ms, mean ${round2(meanLatency)} ms) ` +
+          `against ${usualText}: ${round2(score)}× the usual jitter. ` +
           `VoIP quality ${quality} (interarrival jitter past ~${VOIP_POOR_MS} ms is audible; this is the per-poll latency variation, not RFC 3550's per-packet figure).`,
         evidence: {
           windowMinutes: config.windowMinutes,
-          jitterMs: round(jitter),
-          meanJitterMs: round(meanJitter),
-          usualJitterMs: round(usual),
+          jitterMs: round2(jitter),
+          meanJitterMs: round2(meanJitter),
+          usualJitterMs: round2(usual),
           usualFrom: fromEarlier > fromBaseline ? "earlier minutes" : "baseline",
-          baselineJitterMs: round(fromBaseline),
-          ...(fromEarlier > 0 ? { earlierJitterMs: round(fromEarlier) } : {}),
-          latencyMs: { min: round(Math.min(...values)), mean: round(meanLatency), max: round(Math.max(...values)) },
+          baselineJitterMs: round2(fromBaseline),
+          ...(fromEarlier > 0 ? { earlierJitterMs: round2(fromEarlier) } : {}),
+          latencyMs: { min: round2(Math.min(...values)), mean: round2(meanLatency), max: round2(Math.max(...values)) },
           pairs: diffs.length,
           voipQuality: quality,
         },

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { linearRegression } from "simple-statistics";
 import { defineDetector, type Detection, type DetectorDevice } from "@/lib/detect/detector";
 import type { HistoryPoint, MetricForecast } from "@/lib/detect/models/metric-forecast";
+import { round1 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 
 export const MEMORY_LEAK_DETECTOR_ID = "memory-leak";
 export const MEMORY_LEAK_TYPE = "memory_leak";
@@ -48,8 +49,6 @@ export interface MemoryLeakInput {
   /** When the forecast was made (data time): the end of the window. */
   at: Date;
 }
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export const memoryLeak = defineDetector<MemoryLeakConfig, MemoryLeakInput, typeof MEMORY_LEAK_DETECTOR_ID>({
   id: MEMORY_LEAK_DETECTOR_ID,
