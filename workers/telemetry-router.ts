@@ -116,10 +116,7 @@ export class TelemetryRouter implements TelemetrySink {
   syslog(message: SyslogMessage, sourceAddress: string, receivedAt?: number): void {
     // Device clocks drift and many omit the year or zone: bucket by arrival time (at the collector).
     const minute = this.minuteOf(receivedAt ?? this.o.clock.now());
-    if (minute < this.floor) {
-      collectorDroppedTotal.inc({ collector: "syslog", reason: "late" });
-      return;
-    }
+    if (this.refusedAsLate(minute, "syslog")) return;
     const ref: DeviceRef = { address: sourceAddress, ...(message.hostname ? { name: message.hostname } : {}) };
     // per name and sender: a name claimed from another address must not merge into the device's bucket
     const key = `${minute}|${message.hostname ?? ""}|${sourceAddress}`;
@@ -144,10 +141,7 @@ export class TelemetryRouter implements TelemetrySink {
 
   deviceMetrics(device: DeviceRef, ts: Date, values: Partial<Record<MetricName, number>>): void {
     const minute = this.minuteOf(ts.getTime());
-    if (minute < this.floor) {
-      collectorDroppedTotal.inc({ collector: "router", reason: "late" });
-      return;
-    }
+    if (this.refusedAsLate(minute, "router")) return;
     const key = `${minute}|${device.name ?? device.address}`;
     let b = this.gauges.get(key);
     if (!b) {
@@ -163,10 +157,7 @@ export class TelemetryRouter implements TelemetrySink {
 
   deviceFacts(device: DeviceRef, ts: Date, facts: DeviceConfigFacts): void {
     const minute = this.minuteOf(ts.getTime());
-    if (minute < this.floor) {
-      collectorDroppedTotal.inc({ collector: "router", reason: "late" });
-      return;
-    }
+    if (this.refusedAsLate(minute, "router")) return;
     const key = `${minute}|${device.name ?? device.address}`;
     if (!this.facts.has(key) && this.facts.size >= MAX_FACT_BUCKETS) {
       collectorDroppedTotal.inc({ collector: "router", reason: "facts_budget" });
@@ -198,6 +189,13 @@ export class TelemetryRouter implements TelemetrySink {
   /** The most recent flows of a device's address (evidence for flow alerts). */
   recentFlows(address: string): readonly FlowRecord[] {
     return this.rollup.recentFlows(address);
+  }
+
+  /** Whether a minute is before the floor (already stored): then it is counted as late and dropped. */
+  private refusedAsLate(minute: number, collector: "syslog" | "router"): boolean {
+    if (minute >= this.floor) return false;
+    collectorDroppedTotal.inc({ collector, reason: "late" });
+    return true;
   }
 
   /** Refuses telemetry for minutes before `ms` from now on (stored by this partition's previous owner). */
