@@ -151,12 +151,6 @@ export async function upsertSyslogRollups(pool: Queryable, rows: readonly Syslog
 }
 
 /**
- * Stores a batch of complete device-minutes (samples, flow and syslog rollups, devices' last-seen) in
- * one transaction, once per `key`: a retry after a failure or a lost COMMIT reply either finds the
- * key taken (returns `applied: false`, nothing added twice) or finds nothing of the first attempt.
- * Abandoned after `deadlineMs` (see transactionWithin).
- */
-/**
  * Distributed mode: the batch is a bus partition's minutes before `until`, stored only while `holder`
  * holds the partition's lease, which then records them as committed (cluster-lease-queries).
  */
@@ -166,6 +160,12 @@ export interface PartitionCommit {
   until: Date;
 }
 
+/**
+ * Stores a batch of complete device-minutes (samples, flow and syslog rollups, devices' last-seen) in
+ * one transaction, once per `key`: a retry after a failure or a lost COMMIT reply either finds the
+ * key taken (returns `applied: false`, nothing added twice) or finds nothing of the first attempt.
+ * Abandoned after `deadlineMs` (see transactionWithin).
+ */
 export async function storeTelemetryOnce(
   pool: pg.Pool,
   key: string,
