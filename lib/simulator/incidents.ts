@@ -32,6 +32,16 @@
 import { hashString, mulberry32, noise3 } from "@/lib/simulator/prng";
 import type { MetricValues } from "@/lib/telemetry/metrics";
 
+/** The kinds seen in flows and syslog (issue 15), planned in a stream of their own (weight 0 by default). */
+export const SECURITY_INCIDENT_KINDS = [
+  "credential_attack",
+  "routing_flap",
+  "unauthorized_change",
+  "protocol_shift",
+  "lateral_movement",
+  "geo_anomaly",
+] as const;
+
 export const INCIDENT_KINDS = [
   "ddos",
   "app_ddos",
@@ -42,24 +52,10 @@ export const INCIDENT_KINDS = [
   "cpu_exhaustion",
   "degradation",
   "ddos_exfiltration",
-  "credential_attack",
-  "routing_flap",
-  "unauthorized_change",
-  "protocol_shift",
-  "lateral_movement",
-  "geo_anomaly",
+  ...SECURITY_INCIDENT_KINDS,
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
-/** The kinds seen in flows and syslog (issue 15), planned in a stream of their own (weight 0 by default). */
-export const SECURITY_INCIDENT_KINDS = [
-  "credential_attack",
-  "routing_flap",
-  "unauthorized_change",
-  "protocol_shift",
-  "lateral_movement",
-  "geo_anomaly",
-] as const satisfies readonly IncidentKind[];
 /** The security kinds whose evidence is in syslog (and configuration polls), so metrics-only scenarios can carry them. */
 export const SYSLOG_INCIDENT_KINDS = ["credential_attack", "routing_flap", "unauthorized_change"] as const satisfies readonly IncidentKind[];
 
