@@ -5,6 +5,7 @@ import type { MitigationStatus } from "@prisma/client";
 import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
 import type { MitigationView } from "../mitigation/mitigation-view";
+import { SEVERITY_RANK } from "../detect/severity";
 
 export const NOTIFICATION_EVENTS = [
   "alert.raised",
@@ -120,10 +121,9 @@ export const messageSeverity = (m: NotificationMessage): Severity =>
   bySubject<Severity>(m, {
     alert: (x) => x.alert.severity,
     campaign: (x) => x.campaign.severity,
-    digest: (x) => x.alerts.reduce<Severity>((w, a) => (SEVERITY_ORDER.indexOf(a.severity) > SEVERITY_ORDER.indexOf(w) ? a.severity : w), "low"),
+    digest: (x) => x.alerts.reduce<Severity>((w, a) => (SEVERITY_RANK[a.severity] > SEVERITY_RANK[w] ? a.severity : w), "low"),
     mitigation: (x) => x.mitigation.alert.severity,
   });
-const SEVERITY_ORDER: readonly Severity[] = ["low", "medium", "high", "critical"];
 
 export function alertSummary(a: AlertView, baseUrl: string): AlertSummary {
   return {
