@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import { z } from "zod";
 import { METRICS } from "./metrics";
+import { managementProbeSchema } from "./mgmt-probe";
 import { isSeriesSelector } from "./prometheus/series-samples";
 
 /**
@@ -34,6 +35,8 @@ const snmpTarget = z.strictObject({
   intervalSec: z.number().min(5).default(60),
   /** v3 targets: a v2c community to probe with after each poll (an answer is an SNMPv3 downgrade); see the SNMP poller. */
   v2cProbeCommunity: z.string().min(1).optional(),
+  /** Opt-in TCP connects to the telnet/SSH/HTTP management ports after each poll (true, or per service a port or false); see the SNMP poller. */
+  probeManagementPorts: managementProbeSchema,
 });
 
 /** One Prometheus query of the worker config file; the puller's own config takes the same. */

@@ -6,8 +6,13 @@
 // packetLossPct, cpuPct, memoryPct })` (see lib/telemetry/snmp/device-snapshot.ts for the maths).
 // Each answered poll also reports `sink.deviceFacts` with the SNMP version the device answers: the
 // target's, or for a v3 target with `v2cProbeCommunity` "v2c" when a one-GET v2c probe is answered too
-// (an SNMPv3 downgrade for the unauthorized-change detector). Telnet/SSH/HTTP are not observable over
-// the standard MIBs polled here and are reported unknown (null).
+// (an SNMPv3 downgrade for the unauthorized-change detector). Telnet/SSH/HTTP management are not in
+// the standard MIBs polled here: with `probeManagementPorts` (off by default: it is a small port scan
+// of the device, so an admin opts in) the same answered poll also tries one TCP connect to each of the
+// device's telnet, SSH and HTTP ports (lib/telemetry/mgmt-probe.ts; min(timeoutMs, 1 s), no retry,
+// nothing sent), at the same time as the v2c probe: accepted → enabled, refused → disabled, no answer →
+// unknown (null). Without it those facts are null. The probe is part of the poll, so a target's probes
+// never overlap.
 //
 // Reachability: `unreachableAfter` consecutive polls without any SNMP answer (timeouts, or only
 // non-SNMP bytes back) report `deviceReachability(ref, false)` once; the first answer after that
@@ -18,7 +23,9 @@
 // Counted: tidewatch_snmp_polls_total{result="ok"|"timeout"|"error"}, and
 // tidewatch_collector_dropped_total{collector="snmp", reason} for garbage_response (per datagram),
 // auth_error, agent_error, invalid_response, bad_value, agent_restart, counter_reset (rates withheld:
-// implausible, counter_missing, width_changed, bad_value), poll_overrun (slots skipped), sink_error.
+// implausible, counter_missing, width_changed, bad_value), poll_overrun (slots skipped), sink_error,
+// and mgmt_probe_timeout/_unreachable/_error (a management port that gave no answer: fact unknown);
+// stats() counts every probe outcome per target.
 // Nothing a peer sends can crash it; stop() ends every loop and closes every session.
 import { z } from "zod";
 import type { Logger } from "@/lib/log";
@@ -32,6 +39,7 @@ import {
 } from "@/lib/telemetry/snmp/device-snapshot";
 import { NO_ANSWER_KINDS, SnmpClient, SnmpError, type SnmpErrorKind } from "@/lib/telemetry/snmp/snmp-client";
 import { snmpV3Schema } from "@/lib/telemetry/collector-config";
+import { MANAGEMENT_SERVICES, PORT_OUTCOMES, managementProbeSchema, probeManagementServices, type ManagementProbeResult, type PortOutcome } from "@/lib/telemetry/mgmt-probe";
 import { defineCollector, type CollectorContext, type RunningCollector } from "./collector";
 import { collectorDroppedTotal, collectorUp, snmpPollsTotal } from "./collector-metrics";
 import type { DeviceRef } from "./telemetry-sink";
@@ -58,6 +66,12 @@ export const snmpTargetSchema = z
      * when the previous poll's was "v3"); left out, the fact is the version the poll answered with.
      */
     v2cProbeCommunity: z.string().min(1).optional(),
+    /**
+     * After each answered poll, one TCP connect to each management port (true: telnet 23, SSH 22,
+     * HTTP 80; or per service a port or false): the facts telnetEnabled/sshEnabled/httpMgmtEnabled.
+     * Left out: no probe, those facts unknown.
+     */
+    probeManagementPorts: managementProbeSchema,
   })
   .superRefine((t, ctx) => {
     if (t.version === "3" && !t.v3) ctx.addIssue({ code: "custom", path: ["v3"], message: "is required for version 3" });
@@ -86,6 +100,8 @@ export interface SnmpTargetStats {
   lastError: string | null;
   /** Samples handed to the sink. */
   samples: number;
+  /** Management-port probes by outcome (all zero without `probeManagementPorts`). */
+  managementProbes: Record<PortOutcome, number>;
 }
 
 export interface RunningSnmpPoller extends RunningCollector {
@@ -128,6 +144,8 @@ export async function startSnmpPoller(ctx: CollectorContext<SnmpPollerConfig>): 
   const pollCounters = { ok: snmpPollsTotal.labels("ok"), timeout: snmpPollsTotal.labels("timeout"), error: snmpPollsTotal.labels("error") };
   const dropCounters = new Map<string, ReturnType<typeof collectorDroppedTotal.labels>>();
   let stopped = false;
+  // ends the management-port probes in flight on stop()
+  const probeAbort = new AbortController();
 
   const loops = config.targets.map((target, i) => {
     const st: SnmpTargetStats = {
@@ -137,6 +155,7 @@ export async function startSnmpPoller(ctx: CollectorContext<SnmpPollerConfig>): 
       consecutiveFailures: 0,
       lastError: null,
       samples: 0,
+      managementProbes: Object.fromEntries(PORT_OUTCOMES.map((o) => [o, 0])) as Record<PortOutcome, number>,
     };
     stats[target.name] = st;
     const ref: DeviceRef = { address: target.address, name: target.name };
@@ -191,6 +210,25 @@ export async function startSnmpPoller(ctx: CollectorContext<SnmpPollerConfig>): 
       }
     };
 
+    const mgmtPorts = target.probeManagementPorts;
+    const managementServices = async (): Promise<Omit<ManagementProbeResult, "outcomes">> => {
+      if (!mgmtPorts) return { telnetEnabled: null, sshEnabled: null, httpMgmtEnabled: null };
+      const { outcomes, ...facts } = await probeManagementServices(target.address, mgmtPorts, {
+        timeoutMs: Math.min(target.timeoutMs, 1000),
+        signal: probeAbort.signal,
+      });
+      if (stopped) return facts;
+      for (const service of MANAGEMENT_SERVICES) {
+        const outcome = outcomes[service];
+        if (!outcome) continue;
+        st.managementProbes[outcome]++;
+        if (outcome === "open" || outcome === "refused") continue;
+        countDrop(`mgmt_probe_${outcome}`);
+        if (outcome === "error") warn(`mgmt:${target.name}`, "management-port probe failed", { target: target.name, service, port: mgmtPorts[service] });
+      }
+      return facts;
+    };
+
     const setReachable = (reachable: boolean) => {
       const at = new Date(now());
       st.reachable = reachable;
@@ -233,10 +271,10 @@ export async function startSnmpPoller(ctx: CollectorContext<SnmpPollerConfig>): 
           const reasons = new Set(derived.withheld.map((w) => w.reason));
           for (const r of reasons) countDrop(WITHHELD_DROP[r]);
         }
-        const snmpVersion = await snmpVersionAnswered();
+        const [snmpVersion, services] = await Promise.all([snmpVersionAnswered(), managementServices()]);
         if (stopped) return;
         try {
-          sink.deviceFacts?.(ref, new Date(atMs), { snmpVersion, telnetEnabled: null, sshEnabled: null, httpMgmtEnabled: null });
+          sink.deviceFacts?.(ref, new Date(atMs), { snmpVersion, ...services });
         } catch (err) {
           countDrop("sink_error");
           warn(`sink:${target.name}`, "telemetry sink rejected SNMP facts", { target: target.name, error: err as Error });
@@ -323,10 +361,12 @@ export async function startSnmpPoller(ctx: CollectorContext<SnmpPollerConfig>): 
 
   let stopping: Promise<void> | undefined;
   return {
-    stats: () => Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, { ...v, polls: { ...v.polls }, drops: { ...v.drops } }])),
+    stats: () =>
+      Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, { ...v, polls: { ...v.polls }, drops: { ...v.drops }, managementProbes: { ...v.managementProbes } }])),
     stop() {
       stopping ??= (async () => {
         stopped = true;
+        probeAbort.abort();
         for (const l of loops) l.stop();
         await Promise.all(loops.map((l) => l.loop));
         collectorUp.labels("snmp").set(0);
