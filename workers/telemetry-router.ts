@@ -9,6 +9,7 @@ import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import type { Logger } from "@/lib/log";
 import type { SubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
+import { MINING_PORTS } from "@/lib/detect/detectors/flow/crypto-mining-detector";
 import { FlowRollup, flowDetailOf, flowMetrics, mergeFlowDetail, type DeviceMinuteFlows, type FlowRollupOptions } from "@/lib/telemetry/flow-rollup";
 import { emptyMetricValues, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
@@ -102,7 +103,8 @@ export class TelemetryRouter implements TelemetrySink {
   committedBefore = -Infinity;
 
   constructor(private readonly o: TelemetryRouterOptions) {
-    this.rollup = new FlowRollup({ ...o.flowRollup, isInternal: o.isInternal });
+    // the crypto-mining detector needs pool traffic however small next to the host's own
+    this.rollup = new FlowRollup({ watchDstPorts: MINING_PORTS, ...o.flowRollup, isInternal: o.isInternal });
   }
 
   private minuteOf(ms: number): number {

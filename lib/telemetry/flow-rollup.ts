@@ -86,6 +86,11 @@ export interface DeviceMinuteFlows {
   protocolFlows?: Record<string, number>;
   /** The destination ports carrying the most bytes, largest first. */
   topDstPorts?: DstPortShare[];
+  /**
+   * Bytes to each of the rollup's `watchDstPorts` seen this minute (only those seen), however small:
+   * a mining pool's few kB a minute never make the top ports of a busy host.
+   */
+  watchedDstPorts?: DstPortShare[];
   /** Connections this device opened to internal hosts (at most MAX_INTERNAL_CONTACTS), for lateral movement. */
   internalContacts?: InternalContact[];
   /** Further internal (peer, port) pairs this minute beyond MAX_INTERNAL_CONTACTS. */
@@ -116,6 +121,8 @@ interface Bucket {
   talkers: SpaceSaving<string>;
   // created at first use: most device-minutes need only some of them
   dstPorts?: SmallSpaceSaving<number>;
+  /** Watched destination port → bytes (at most the watch list's size). */
+  watched?: Map<number, number>;
   external?: SmallSpaceSaving<string>;
   /** "peer|port" → packets. */
   contacts?: Map<string, number>;
@@ -139,6 +146,8 @@ export interface FlowRollupOptions {
    * to other addresses are rolled up by their own partitions' owners.
    */
   owns?: (address: string) => boolean;
+  /** Destination ports whose bytes every device-minute reports exactly (`watchedDstPorts`), e.g. mining-pool ports. */
+  watchDstPorts?: readonly number[];
 }
 
 /** Share of the bucket budget host addresses may fill; the rest is kept for exporters. */
@@ -154,6 +163,7 @@ export class FlowRollup {
   private readonly maxBuckets: number;
   private readonly maxHostBuckets: number;
   private readonly maxAheadMs: number;
+  private readonly watchDstPorts: ReadonlySet<number>;
   /** The last flush's watermark (finite ones only): minutes far beyond it are refused. */
   private watermark = -Infinity;
   /** Flows for device-minutes already flushed (arrived after they were written). */
@@ -182,6 +192,7 @@ export class FlowRollup {
     this.maxHostBuckets = Math.floor(this.maxBuckets * HOST_BUCKET_SHARE);
     this.maxAheadMs = options.maxAheadMs ?? 15 * MINUTE;
     this.maxRemembered = 2 * this.maxBuckets;
+    this.watchDstPorts = new Set(options.watchDstPorts ?? []);
   }
 
   add(flow: FlowRecord): void {
@@ -238,6 +249,10 @@ export class FlowRollup {
       addProtocolBytes(b.protocolBytes, flow.protocol, bytes);
       b.talkers.add(`${direction}|${peer}`, bytes);
       (b.dstPorts ??= new SmallSpaceSaving<number>(PORT_SKETCH_CAPACITY)).add(flow.dstPort, bytes);
+      if (this.watchDstPorts.has(flow.dstPort)) {
+        const watched = (b.watched ??= new Map());
+        watched.set(flow.dstPort, (watched.get(flow.dstPort) ?? 0) + bytes);
+      }
       if (!peerInternal) (b.external ??= new SmallSpaceSaving(EXTERNAL_SKETCH_CAPACITY)).add(`${direction}|${peer}`, bytes);
       if (m === lastMinute) {
         // counts belong to the minute the flow ended in, so each flow is counted once
@@ -359,6 +374,7 @@ export class FlowRollup {
         smallFlows: b.smallFlows,
         protocolFlows: protocolBytesRecord(b.protocolFlows),
         topDstPorts: (b.dstPorts?.top(TOP_PORTS) ?? []).map((t) => ({ port: t.key, bytes: Math.round(t.count) })),
+        ...(b.watched ? { watchedDstPorts: [...b.watched].map(([port, bytes]) => ({ port, bytes: Math.round(bytes) })) } : {}),
         internalContacts: [...(b.contacts ?? [])].map(([key, packets]) => {
           const cut = key.lastIndexOf("|");
           return { peer: key.slice(0, cut), port: Number(key.slice(cut + 1)), packets: Math.round(packets) };
@@ -416,7 +432,7 @@ export function flowMetrics(
 /** The parts of a device-minute the protocol-mix, lateral-movement and geography detectors read. */
 export type FlowDetail = Pick<
   DeviceMinuteFlows,
-  "protocolFlows" | "topDstPorts" | "internalContacts" | "internalContactsDropped" | "externalPeers"
+  "protocolFlows" | "topDstPorts" | "watchedDstPorts" | "internalContacts" | "internalContactsDropped" | "externalPeers"
 >;
 
 /** A copy of a minute's detail, to start a merged row with. */
@@ -424,6 +440,7 @@ export function flowDetailOf(r: FlowDetail): FlowDetail {
   return {
     protocolFlows: { ...r.protocolFlows },
     topDstPorts: [...(r.topDstPorts ?? [])],
+    ...(r.watchedDstPorts ? { watchedDstPorts: [...r.watchedDstPorts] } : {}),
     internalContacts: [...(r.internalContacts ?? [])],
     internalContactsDropped: r.internalContactsDropped ?? 0,
     externalPeers: [...(r.externalPeers ?? [])],
@@ -438,6 +455,7 @@ export function mergeFlowDetail(into: FlowDetail, r: FlowDetail): void {
   const flows = (into.protocolFlows ??= {});
   for (const [p, n] of Object.entries(r.protocolFlows ?? {})) flows[p] = (flows[p] ?? 0) + n;
   into.topDstPorts = mergeTop(into.topDstPorts ?? [], r.topDstPorts ?? [], (t) => String(t.port), TOP_PORTS);
+  if (r.watchedDstPorts) into.watchedDstPorts = mergeTop(into.watchedDstPorts ?? [], r.watchedDstPorts, (t) => String(t.port), Infinity);
   into.externalPeers = mergeTop(into.externalPeers ?? [], r.externalPeers ?? [], (t) => `${t.direction}|${t.peer}`, TOP_EXTERNAL_PEERS);
   const contacts = [...(into.internalContacts ?? [])];
   const seen = new Set(contacts.map((c) => `${c.peer}|${c.port}`));

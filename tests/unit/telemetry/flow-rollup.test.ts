@@ -189,6 +189,23 @@ describe("FlowRollup: what the protocol-mix, lateral-movement and geography dete
     ]);
   });
 
+  it("reports every watched destination port's bytes, however small next to the top ports, and merges them", () => {
+    const r = new FlowRollup({ isInternal, watchDstPorts: [3333, 4444] });
+    for (let k = 1; k <= 8; k++) r.add(flow({ dstPort: 50_000 + k, dstAddr: `203.0.113.${k}`, bytes: k * 1_000_000 }));
+    r.add(flow({ dstPort: 3333, dstAddr: "198.51.100.20", bytes: 12_000 }));
+    r.add(flow({ dstPort: 3333, dstAddr: "198.51.100.20", bytes: 3_000 }));
+    const [host] = r.flushBefore(T0 + 2 * 60_000).filter((x) => x.address === "10.1.1.10");
+    expect(host!.topDstPorts!.map((p) => p.port)).not.toContain(3333);
+    expect(host!.watchedDstPorts).toEqual([{ port: 3333, bytes: 15_000 }]);
+    const into = flowDetailOf(host!);
+    mergeFlowDetail(into, { watchedDstPorts: [{ port: 3333, bytes: 1_000 }, { port: 4444, bytes: 500 }] });
+    expect(into.watchedDstPorts).toEqual([{ port: 3333, bytes: 16_000 }, { port: 4444, bytes: 500 }]);
+    // nothing watched seen: no field at all (most minutes)
+    const quiet = new FlowRollup({ isInternal, watchDstPorts: [3333] });
+    quiet.add(flow({}));
+    expect(quiet.flushBefore(T0 + 2 * 60_000).every((x) => x.watchedDstPorts === undefined)).toBe(true);
+  });
+
   it("merges two views of one device-minute within the same bounds", () => {
     const a = { protocolFlows: { "6": 2 }, topDstPorts: [{ port: 443, bytes: 10 }], internalContacts: [{ peer: "10.0.0.2", port: 22, packets: 5 }], internalContactsDropped: 0, externalPeers: [{ peer: "203.0.113.1", direction: "out" as const, bytes: 7 }] };
     const into = flowDetailOf(a);

@@ -4,8 +4,9 @@
 // developer's tool. CPU: over the last `windowMinutes`, at least `minSustainedShare` of the minutes
 // (and this one) at or above the bar = max(`minCpuPct`, usual median + `minRisePct`, usual p95), the
 // usual being the device's trained hour-of-week baseline (no baseline, no judgement: a cold device has
-// no "unusual hour"). Pool traffic: a mining port among the minute's top destination ports by bytes
-// (the rollup keeps the top 6, so a pool session on a host busy with much else may be missed), or
+// no "unusual hour"). Pool traffic: bytes to a mining port, from the rollup's watched ports (it counts
+// every MINING_PORTS port exactly, since a pool's few kB a minute never make a busy host's top ports)
+// or the minute's top destination ports (ports a site adds to `miningPorts` are seen only there), or
 // external peers in `poolAsns` (empty by default: pools sit in ordinary hosting ASNs, so a list is a
 // site's own). Pure.
 import { z } from "zod";
@@ -66,7 +67,9 @@ export const cryptoMiningDetector = defineDetector<CryptoMiningConfig, DetectorI
     if (!config.enabled || !input.flows || cpu === null || !Number.isFinite(cpu)) return [];
     // the cheap pool check first: almost every minute stops here
     const ports = new Set(config.miningPorts);
-    const poolPorts = (input.flows.topDstPorts ?? []).filter((p) => ports.has(p.port) && p.bytes >= config.minPoolBytes);
+    const seen = new Map<number, number>();
+    for (const p of [...(input.flows.watchedDstPorts ?? []), ...(input.flows.topDstPorts ?? [])]) seen.set(p.port, Math.max(seen.get(p.port) ?? 0, p.bytes));
+    const poolPorts = [...seen].filter(([port, bytes]) => ports.has(port) && bytes >= config.minPoolBytes).map(([port, bytes]) => ({ port, bytes }));
     const asns = new Set(config.poolAsns);
     const poolAsns = asns.size > 0 ? (input.flowProfile?.geo?.asns ?? []).filter((a) => asns.has(a.asn) && a.bytes >= config.minPoolBytes) : [];
     if (poolPorts.length === 0 && poolAsns.length === 0) return [];

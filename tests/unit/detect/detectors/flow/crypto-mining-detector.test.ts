@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DetectionEngine } from "@/lib/detect/detection-engine";
 import type { Detection } from "@/lib/detect/detector";
 import { trainBaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import { cryptoMiningDetector } from "@/lib/detect/detectors/flow/crypto-mining-detector";
+import { cryptoMiningDetector, MINING_PORTS } from "@/lib/detect/detectors/flow/crypto-mining-detector";
 import { normalNoise } from "@/lib/simulator/prng";
 import { createSubnetMatcher } from "@/lib/telemetry/cidr";
 import { FlowRollup, type DeviceMinuteFlows } from "@/lib/telemetry/flow-rollup";
@@ -29,13 +29,18 @@ function sample(t: number, cpu: number): MetricSample {
   return { deviceId: 1, ts: new Date(t), values };
 }
 
-/** The host's rollup for one minute: ordinary HTTPS, plus a Stratum session to the pool when `pool`. */
-function flowsAt(t: number, pool: boolean): DeviceMinuteFlows {
-  const rollup = new FlowRollup({ isInternal });
+/**
+ * The host's rollup for one minute, watching the mining ports as the worker's router does: ordinary
+ * HTTPS (with `busy`, also replies of 1–8 MB to eight clients' ports), plus a Stratum session to the
+ * pool when `pool`.
+ */
+function flowsAt(t: number, pool: boolean, busy = false): DeviceMinuteFlows {
+  const rollup = new FlowRollup({ isInternal, watchDstPorts: MINING_PORTS });
   const flow = (dstAddr: string, dstPort: number, bytes: number) =>
     rollup.add({ exporter: HOST, srcAddr: HOST, dstAddr, srcPort: 40_000 + dstPort, dstPort, protocol: 6, bytes, packets: 20, startMs: t + 1000, endMs: t + 50_000, tcpFlags: 0x18, inputIf: 1, outputIf: 2, samplingRate: 1 });
   flow("203.0.113.80", 443, 40_000);
   flow("203.0.113.81", 443, 25_000);
+  if (busy) for (let k = 1; k <= 8; k++) flow(`203.0.113.${100 + k}`, 50_000 + k, k * 1_000_000);
   if (pool) flow(POOL, 3333, 18_000);
   return rollup.flushBefore(t + 2 * MINUTE).find((r) => r.address === HOST && r.minute === t)!;
 }
@@ -44,7 +49,7 @@ function flowsAt(t: number, pool: boolean): DeviceMinuteFlows {
  * Trains two weeks of `usualCpu(t)`, then runs the live minutes from `start`: CPU `cpu(i)` and pool
  * traffic when `pool(i)`; returns every detection.
  */
-function run(options: { usualCpu: number; start: number; minutes: number; cpu: (i: number) => number; pool: (i: number) => boolean; config?: Record<string, unknown> }): Detection[] {
+function run(options: { usualCpu: number; start: number; minutes: number; cpu: (i: number) => number; pool: (i: number) => boolean; busy?: boolean; config?: Record<string, unknown> }): Detection[] {
   const engine = new DetectionEngine({
     detectors: [cryptoMiningDetector],
     configFor: () => options.config,
@@ -56,7 +61,7 @@ function run(options: { usualCpu: number; start: number; minutes: number; cpu: (
   const found: Detection[] = [];
   for (let i = 0; i < options.minutes; i++) {
     const t = options.start + i * MINUTE;
-    const { detections, failures } = engine.observe(sample(t, options.cpu(i)), DEVICE, flowsAt(t, options.pool(i)));
+    const { detections, failures } = engine.observe(sample(t, options.cpu(i)), DEVICE, flowsAt(t, options.pool(i), options.busy));
     expect(failures).toEqual([]);
     found.push(...detections);
   }
@@ -80,6 +85,13 @@ describe("crypto-mining", () => {
     expect(first.explanation).toMatch(/port 3333/);
     expect(first.explanation).toMatch(/usually runs at 1\d(\.\d)?%/);
     expect(first.severity).toBe("critical");
+  });
+
+  it("finds the pool's few kB on a busy host whose top destination ports are all megabytes (the rollup watches the mining ports)", () => {
+    expect(flowsAt(NIGHT, true, true).topDstPorts!.map((p) => p.port)).not.toContain(3333);
+    const found = run({ usualCpu: 15, start: NIGHT, minutes: 20, cpu: hot, pool: () => true, busy: true });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0]!.evidence).toMatchObject({ poolPorts: [{ port: 3333, bytes: 18_000 }] });
   });
 
   it("is not raised by the CPU alone (a nightly job) nor by the port alone", () => {
