@@ -2,7 +2,7 @@
 // started again on its JetStream directory) while telemetry keeps coming costs nothing within the
 // publisher's buffer — every record reaches the stream exactly once, in its device's partition — and
 // beyond the buffer the oldest are dropped and counted.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +13,7 @@ import { createLogger } from "../../../lib/log";
 import { decodeBusBatch, partitionOf, TELEMETRY_STREAM } from "../../../lib/telemetry/bus/bus-batch";
 import { createSubnetMatcher } from "../../../lib/telemetry/cidr";
 import type { FlowRecord } from "../../../lib/telemetry/flow-record";
-import { findTool } from "../../../scripts/lib/find-tool";
+import { startNats as startLocalNats } from "../../../scripts/lib/local-cluster";
 import { connectBus } from "../../../workers/cluster/bus";
 import { BusPublisher } from "../../../workers/cluster/bus-publisher";
 import { waitFor } from "../wait-for";
@@ -25,13 +25,8 @@ const servers: ChildProcess[] = [];
 const connections: NatsConnection[] = [];
 
 async function startNats(dir: string, port: number): Promise<ChildProcess> {
-  const proc = spawn(findTool("nats-server", "nats-server"), ["-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  const { proc } = await startLocalNats(dir, false, port);
   servers.push(proc);
-  const net = await import("node:net");
-  await waitFor("nats-server to listen", () => new Promise<boolean>((resolve) => {
-    const c = net.connect(port, "127.0.0.1", () => (c.end(), resolve(true)));
-    c.on("error", () => resolve(false));
-  }), 10_000);
   return proc;
 }
 

@@ -1,0 +1,133 @@
+// Distributed mode through a broker restart and a database outage, one after the other in one minute
+// of flows: Debian's nats-server (JetStream on files in a temporary directory) is killed with SIGKILL
+// while the two workers consume and started again on the same directory, and then the workers'
+// Postgres goes away (every connection reset, new ones refused, through pg-fault-proxy) from just
+// before the minute ends until after it would have been stored. The workers' durable consumers resume
+// after the broker restart; no message is acknowledged while its minute cannot be committed; once the
+// database answers, every host-minute is stored once with all its flows and every message is
+// acknowledged.
+import { connect, type NatsConnection } from "nats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TELEMETRY_STREAM } from "../../../lib/telemetry/bus/bus-batch";
+import { createTestDatabase, type TestDatabase } from "../test-database";
+import { waitFor } from "../wait-for";
+import { PgFaultProxy } from "../worker/pg-fault-proxy";
+import { MINUTE, MinuteOfFlows, planMinute, startCluster, type Cluster } from "./cluster-fixture";
+
+const PARTITIONS = 4;
+const HOSTS = Array.from({ length: 16 }, (_, i) => `10.9.1.${i + 1}`);
+// half the hosts are in the inventory before the workers start (their minutes go straight to the
+// store), the others are discovered from their flows (their devices are created at the flush)
+const KNOWN = HOSTS.slice(0, 8);
+// the minute ends this long after the file is loaded: the cluster's start, then about 20 s of flows
+let plan = planMinute(Date.now() + 40_000);
+// the faults need this long before the minute ends; a slower start takes the next minute
+const NEEDED_MS = 12_000;
+// the database is away from just after the minute ends until a flush after its lateness has passed
+// (flushes run every 5 s): shorter than a third of the lease TTL (the workers renew their leases every
+// third of it), so every lease is renewed before it could expire and ownership does not move
+const OUTAGE_MS = 8_000;
+const LEASE_TTL_SEC = 30;
+
+let t: TestDatabase;
+let proxy: PgFaultProxy;
+let cluster: Cluster | undefined;
+let nc: NatsConnection | undefined;
+
+const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await t.prisma.device.createMany({ data: KNOWN.map((h) => ({ name: h, managementIp: h, role: "server", site: "lab", discoveredVia: "netflow" })) });
+  const target = new URL(t.url);
+  proxy = new PgFaultProxy({ host: target.hostname, port: Number(target.port) });
+  const viaProxy = new URL(t.url);
+  viaProxy.port = String(await proxy.listen());
+  cluster = await startCluster(t.prisma, viaProxy.toString(), {
+    partitions: PARTITIONS,
+    workers: 2,
+    plan,
+    // short database limits so the outage is noticed within seconds
+    env: { BUS_LEASE_TTL_SEC: String(LEASE_TTL_SEC), FLUSH_DEADLINE_SEC: "2", DB_CONNECT_TIMEOUT_SEC: "1", DB_STATEMENT_TIMEOUT_SEC: "2" },
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await nc?.close().catch(() => undefined);
+  await cluster?.stop();
+  await proxy?.close();
+  await t?.drop();
+});
+
+/** The stream's messages (unacknowledged: it is a work queue), its last sequence, and its consumers' state. */
+async function busState(): Promise<{ messages: number; lastSeq: number; undelivered: number; unacked: number }> {
+  const jsm = await nc!.jetstreamManager();
+  const { state } = await jsm.streams.info(TELEMETRY_STREAM);
+  let undelivered = 0;
+  let unacked = 0;
+  for (let p = 0; p < PARTITIONS; p++) {
+    const c = await jsm.consumers.info(TELEMETRY_STREAM, `p${p}`);
+    undelivered += c.num_pending;
+    unacked += c.num_ack_pending;
+  }
+  return { messages: state.messages, lastSeq: state.last_seq, undelivered, unacked };
+}
+
+describe("distributed mode: nats-server restarted under the workers, then Postgres away past a minute's end", () => {
+  it("resumes consuming, acknowledges nothing uncommitted, and stores every host-minute once", { timeout: 120_000 }, async () => {
+    const c = cluster!;
+    // same second of the minute, so the workers' lateness still fits
+    if (plan.stopAt - Date.now() < NEEDED_MS) plan = planMinute(plan.stopAt + MINUTE);
+    const outageFrom = plan.stopAt + 500;
+    const flows = new MinuteOfFlows(plan, HOSTS, c.netflowPort, "127.0.0.42");
+    const sending = flows.sendUntilStop();
+
+    // the broker dies while the workers consume, and comes back on its directory
+    nc = await connect({ servers: c.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const before = await waitFor("the first flows in the stream", async () => ((await busState()).lastSeq >= 8 ? busState() : null), 10_000);
+    await c.restartNats(2_000);
+    // every message, those published after the restart too, delivered to a worker and held there
+    const resumed = await waitFor(
+      "the workers' consumers delivering again",
+      async () => {
+        const s = await busState().catch(() => null);
+        return s && s.lastSeq >= before.lastSeq + 8 && s.undelivered === 0 && s.unacked === s.messages ? s : null;
+      },
+      Math.max(5_000, outageFrom - Date.now()),
+    ).catch((err) => {
+      throw new Error(`${String(err)}\n${c.workers.map((w) => w.output().slice(-3000)).join("\n---\n")}`);
+    });
+    expect(resumed.messages).toBe(resumed.lastSeq);
+
+    // the database goes away just before the minute ends, and stays away past its lateness and a flush
+    await sleepUntil(outageFrom);
+    proxy.down();
+    await sending;
+    flows.close();
+    await sleepUntil(outageFrom + OUTAGE_MS);
+    const during = await busState();
+    const storedDuring = await t.prisma.flowRollup.count({ where: { ts: new Date(plan.flowMinute) } });
+    const logged = (text: string) => c.workers.some((w) => w.output().includes(text));
+    const tried = { store: logged("storing telemetry failed; will retry"), resolve: logged("could not resolve device; its telemetry waits for the next flush") };
+    proxy.forward();
+    // nothing stored, so nothing acknowledged: the work queue still holds every message ever published
+    expect(storedDuring).toBe(0);
+    expect(during.messages).toBe(during.lastSeq);
+    expect(during.lastSeq).toBeGreaterThan(resumed.lastSeq);
+    // although the workers did try meanwhile: the known hosts' minute to the store, the new hosts' devices
+    expect(tried).toEqual({ store: true, resolve: true });
+
+    const stored = await flows.storedMinutes(t.prisma, 40_000).catch((err) => {
+      throw new Error(`${String(err)}\n${c.workers.map((w) => w.output().slice(-3000)).join("\n---\n")}`);
+    });
+    // every message acknowledged once its minute was committed: the work queue is empty
+    await waitFor("every message acknowledged", async () => (await busState()).messages === 0, 20_000);
+    expect(await flows.lostAndDoubled(t.prisma)).toEqual({ lost: [], doubled: [] });
+    expect(stored.every((r) => r.bytesOut === flows.sent.get(r.device.name)!.bytes)).toBe(true);
+    expect(flows.sent.get(HOSTS[0]!)!.flows).toBeGreaterThan(20);
+    // and the merged sample (what detection and the charts read) is there once per host-minute
+    expect(await t.prisma.metricSample.count({ where: { ts: new Date(plan.flowMinute), device: { name: { in: HOSTS } } } })).toBe(HOSTS.length);
+    // the outage was shorter than the leases: both workers still run
+    expect(c.workers.map((w) => w.proc.exitCode)).toEqual([null, null]);
+  });
+});
