@@ -19,14 +19,15 @@ const HOSTS = Array.from({ length: 16 }, (_, i) => `10.9.1.${i + 1}`);
 // half the hosts are in the inventory before the workers start (their minutes go straight to the
 // store), the others are discovered from their flows (their devices are created at the flush)
 const KNOWN = HOSTS.slice(0, 8);
-// the minute ends this long after the file is loaded: the cluster's start, then about 20 s of flows
-let plan = planMinute(Date.now() + 40_000);
+// the minute ends this long after the file is loaded: the cluster's start (10-30 s here), then flows
+let plan = planMinute(Date.now() + 45_000);
 // the faults need this long before the minute ends; a slower start takes the next minute
-const NEEDED_MS = 12_000;
-// the database is away from just after the minute ends until a flush after its lateness has passed
-// (flushes run every 5 s): shorter than a third of the lease TTL (the workers renew their leases every
-// third of it), so every lease is renewed before it could expire and ownership does not move
-const OUTAGE_MS = 8_000;
+const NEEDED_MS = 9_000;
+// the database is away from just after the minute ends until a flush after its lateness has failed
+// (flushes run every 5 s), at most this long: shorter than a third of the lease TTL (the workers renew
+// their leases every third of it), so every lease is renewed before it could expire and ownership
+// does not move
+const MAX_OUTAGE_MS = 8_000;
 const LEASE_TTL_SEC = 30;
 
 let t: TestDatabase;
@@ -104,18 +105,20 @@ describe("distributed mode: nats-server restarted under the workers, then Postgr
     proxy.down();
     await sending;
     flows.close();
-    await sleepUntil(outageFrom + OUTAGE_MS);
+    // until the workers tried and failed: the known hosts' minute to the store, the new hosts' devices
+    const logged = (text: string) => c.workers.some((w) => w.output().includes(text));
+    const tried = () => ({ store: logged("storing telemetry failed; will retry"), resolve: logged("could not resolve device; its telemetry waits for the next flush") });
+    await waitFor("the workers to fail storing the minute", () => tried().store && tried().resolve, Math.max(0, outageFrom + MAX_OUTAGE_MS - Date.now())).catch(() => undefined);
     const during = await busState();
     const storedDuring = await t.prisma.flowRollup.count({ where: { ts: new Date(plan.flowMinute) } });
-    const logged = (text: string) => c.workers.some((w) => w.output().includes(text));
-    const tried = { store: logged("storing telemetry failed; will retry"), resolve: logged("could not resolve device; its telemetry waits for the next flush") };
+    const triedDuring = tried();
     proxy.forward();
     // nothing stored, so nothing acknowledged: the work queue still holds every message ever published
     expect(storedDuring).toBe(0);
     expect(during.messages).toBe(during.lastSeq);
     expect(during.lastSeq).toBeGreaterThan(resumed.lastSeq);
-    // although the workers did try meanwhile: the known hosts' minute to the store, the new hosts' devices
-    expect(tried).toEqual({ store: true, resolve: true });
+    // although the workers did try meanwhile
+    expect(triedDuring).toEqual({ store: true, resolve: true });
 
     const stored = await flows.storedMinutes(t.prisma, 40_000).catch((err) => {
       throw new Error(`${String(err)}\n${c.workers.map((w) => w.output().slice(-3000)).join("\n---\n")}`);
