@@ -14,7 +14,8 @@ import { waitFor } from "../wait-for";
 import { PgFaultProxy } from "../worker/pg-fault-proxy";
 import { MINUTE, MinuteOfFlows, planMinute, startCluster, type Cluster } from "./cluster-fixture";
 
-const PARTITIONS = 4;
+// enough that rendezvous hashing gives each of the two workers some (with 4, one worker got all 4 in 1 run of 8)
+const PARTITIONS = 16;
 const HOSTS = Array.from({ length: 16 }, (_, i) => `10.9.1.${i + 1}`);
 // half the hosts are in the inventory before the workers start (their minutes go straight to the
 // store), the others are discovered from their flows (their devices are created at the flush)
