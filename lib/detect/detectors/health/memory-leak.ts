@@ -1,13 +1,17 @@
 // Memory leak: memory use climbing slowly and steadily over the last `windowHours` (hourly means), and
-// the device's seasonal forecast (the scheduled MSTL forecast of lib/detect/models/forecast-watch.ts,
-// fitted with `exhaustionPct` as its capacity) crossing `exhaustionPct` within `maxEtaHours`: the
-// forecast's ETA is the evidence. A leak is told from what merely looks like one by its shape:
+// reaching `exhaustionPct` within `maxEtaHours`: the ETA is the evidence. It is the device's seasonal
+// forecast's (the scheduled MSTL forecast of lib/detect/models/forecast-watch.ts, fitted with
+// `exhaustionPct` as its capacity) when that one gets there in time, else the window's own trend line
+// carried forward: MSTL fits weeks of history with a smooth trend, so a leak of a day or two often
+// leaves its forecast short of exhaustion (on the simulator suite it gave no ETA at 5 of 6 daily checks
+// inside leaks that ended at 92 %). A leak is told from what merely looks like one by its shape:
 //   - a rise of at least `minRisePct` points along the least-squares line through the window;
 //   - spread over the window: each quarter's mean above the one before (a daily cycle climbs for half
 //     a day and falls back; a window of a day or more sees both halves);
 //   - not a step: no single hour carries more than `maxStepShare` of the rise (a reconfiguration or a
 //     new process moves memory once, then it stays);
-//   - few resets: at most `maxResets` hour-to-hour drops of `resetDropPct` points or more.
+//   - few resets: at most `maxResets` hour-to-hour drops of `resetDropPct` points or more, and the last
+//     hour not already fallen back below the line (by 2 × `resetDropPct`: restarted, the leak is over).
 // Runs when the forecasts are refitted (worker: every 10 minutes of real time; evaluation: daily), not
 // per minute. Pure.
 import { z } from "zod";
@@ -53,7 +57,7 @@ export interface MemoryLeakInput {
 export const memoryLeak = defineDetector<MemoryLeakConfig, MemoryLeakInput, typeof MEMORY_LEAK_DETECTOR_ID>({
   id: MEMORY_LEAK_DETECTOR_ID,
   description:
-    "Memory leak: memory use rising slowly and steadily over the last day (no step, few resets) and forecast to reach exhaustion within a week; checked when the forecasts are refitted. Needs a memory source.",
+    "Memory leak: memory use rising slowly and steadily over the last day (no step, few resets) and forecast (or on its trend line) to reach exhaustion within a week; checked when the forecasts are refitted. Needs a memory source.",
   scoreField: "minRisePct",
   alertTypes: [MEMORY_LEAK_TYPE],
   configSchema: memoryLeakConfigSchema,
@@ -64,12 +68,19 @@ export const memoryLeak = defineDetector<MemoryLeakConfig, MemoryLeakInput, type
     const start = end - config.windowHours * HOUR;
     const points = input.history.filter((p) => p.ts.getTime() >= start && p.ts.getTime() < end && Number.isFinite(p.value));
     if (points.length < config.minHours) return [];
-    const eta = input.forecast.capacityEta;
-    if (!eta || eta.getTime() - end > config.maxEtaHours * HOUR) return [];
 
-    const { m: slopePerHour } = linearRegression(points.map((p) => [(p.ts.getTime() - start) / HOUR, p.value]));
+    const { m: slopePerHour, b: intercept } = linearRegression(points.map((p) => [(p.ts.getTime() - start) / HOUR, p.value]));
     const rise = slopePerHour * config.windowHours;
     if (!(rise >= config.minRisePct)) return [];
+    const byForecast = input.forecast.capacityEta;
+    const lineAtEnd = intercept + rise;
+    // memory already back far below the line: the process was restarted, the leak is over for now
+    if (points[points.length - 1]!.value < lineAtEnd - 2 * config.resetDropPct) return [];
+    const byTrend = new Date(end + Math.max(0, (config.exhaustionPct - lineAtEnd) / slopePerHour) * HOUR);
+    const inTime = (eta: Date | null | undefined): eta is Date => !!eta && eta.getTime() - end <= config.maxEtaHours * HOUR;
+    const eta = inTime(byForecast) ? byForecast : inTime(byTrend) ? byTrend : undefined;
+    if (!eta) return [];
+    const etaFrom = eta === byForecast ? `the ${input.forecast.method} forecast` : "the trend line";
 
     const q = Math.floor(points.length / 4);
     const quarters = [0, 1, 2, 3].map((i) => points.slice(i * q, i === 3 ? points.length : (i + 1) * q));
@@ -104,7 +115,7 @@ export const memoryLeak = defineDetector<MemoryLeakConfig, MemoryLeakInput, type
         explanation:
           `Memory of ${target} rose steadily from ${round1(means[0]!)}% to ${round1(means[3]!)}% (quarter means) over the last ${config.windowHours} h, ` +
           `${round1(slopePerHour)} points an hour with no single hour above ${round1(largestStep)} points and ${resets} reset${resets === 1 ? "" : "s"}: ` +
-          `the forecast reaches ${config.exhaustionPct}% at ${eta.toISOString()} (in ${etaText}). Looks like a memory leak.`,
+          `${etaFrom} reaches ${config.exhaustionPct}% at ${eta.toISOString()} (in ${etaText}). Looks like a memory leak.`,
         evidence: {
           windowHours: config.windowHours,
           hours: points.length,
@@ -118,6 +129,7 @@ export const memoryLeak = defineDetector<MemoryLeakConfig, MemoryLeakInput, type
           exhaustionEta: eta.toISOString(),
           hoursToExhaustion: round1(hoursLeft),
           forecastMethod: input.forecast.method,
+          etaFrom: eta === byForecast ? "forecast" : "trend line",
         },
       },
     ];

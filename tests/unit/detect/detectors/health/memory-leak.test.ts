@@ -1,7 +1,8 @@
 // The memory-leak detector over the forecast path the worker and the evaluation share: hourly memory
 // means → ForecastWatch.refit (MSTL, capacity = the exhaustion level) → memoryLeakFindings. A steady
-// climb forecast to exhaustion is found with the forecast's ETA; a step, a daily cycle, a sawtooth of
-// restarts, thin data and a climb too slow to matter this week are not.
+// climb forecast to exhaustion is found with the forecast's ETA (or the trend line's, when the forecast
+// falls short); a step, a daily cycle, a sawtooth of restarts, thin data and a climb too slow to matter
+// this week are not.
 import { describe, expect, it } from "vitest";
 import type { Detection } from "@/lib/detect/detector";
 import { memoryLeak } from "@/lib/detect/detectors/health/memory-leak";
@@ -49,6 +50,23 @@ describe("memory leak", () => {
     expect(d.explanation).toMatch(new RegExp(`forecast reaches 95% at ${eta.toISOString()}`));
     expect(d.explanation).toMatch(/^Memory of app-server-2 rose steadily/);
     expect(["medium", "high"]).toContain(d.severity);
+  });
+
+  it("finds a leak of the last day that the forecast leaves short of exhaustion, by the window's trend line", async () => {
+    const { forecast } = await findings(leak);
+    // flat for two days, then 1.5 points an hour: 45% → ~80% over the last day
+    const lastDay = series((h) => (h < 48 ? 45 : 45 + 1.5 * (h - 47)));
+    const [d] = memoryLeak.run({ deviceId: 1, device: DEVICE, history: lastDay, forecast: { ...forecast!, capacityEta: null }, at: AT });
+    expect(d).toBeDefined();
+    expect(d!.evidence).toMatchObject({ etaFrom: "trend line" });
+    // the line ends near 81%: about 9–10 h more at 1.5 an hour
+    expect(d!.evidence!.hoursToExhaustion).toBeGreaterThan(6);
+    expect(d!.evidence!.hoursToExhaustion).toBeLessThan(14);
+    expect(d!.explanation).toMatch(/the trend line reaches 95% at/);
+    expect(d!.severity).toBe("critical");
+    // the same climb, restarted in the last hour: over for now
+    const restarted = lastDay.map((p, h) => (h === HOURS - 1 ? { ...p, value: 45 } : p));
+    expect(memoryLeak.run({ deviceId: 1, history: restarted, forecast: { ...forecast!, capacityEta: null }, at: AT })).toEqual([]);
   });
 
   it("is not fooled by what merely rises: a step, a daily cycle, restarts every eight hours, even when handed a forecast with an ETA", async () => {
