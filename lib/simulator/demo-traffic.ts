@@ -3,11 +3,11 @@
 // is many small flows from many sources, an application-layer DDoS many long low-byte connections, a
 // port scan one source probing many ports, an exfiltration one large upload to one peer, a link down
 // no traffic at all; the security kinds: a UDP tunnel taking over the protocol mix, sessions to new
-// internal hosts, an upload to a new country), and the syslog lines the device would send (failed
+// internal hosts, an upload to a new country, a Stratum session to a mining pool), and the syslog lines the device would send (failed
 // logins, BGP neighbour changes, configuration changes). Benign look-alikes add what must not alert.
 // Pure and deterministic: (seed, device, minute) → traffic.
 import type { DeviceSpec } from "./demo-fleet";
-import { geoUploadBytes, incidentActiveAt, incidentEffect, slowExfiltrationFactor, type Incident } from "./incidents";
+import { geoUploadBytes, incidentActiveAt, incidentEffect, SIMULATED_POOL_PORTS, slowExfiltrationFactor, type Incident } from "./incidents";
 import { hashString, noise3 } from "./prng";
 import type { FlowExportRecord } from "../telemetry/netflow/flow-export-record";
 import type { MetricValues } from "../telemetry/metrics";
@@ -52,9 +52,10 @@ export interface SecurityLookalike {
   /**
    * mistyped_password: a user fails twice, then logs in; cdn_new_country: a CDN node in a country the
    * device never used serves a few hundred kB a minute; scheduled_change: a configuration change (inside
-   * a maintenance window); planned_bgp_reset: a BGP session reset once (down at start, up at the end).
+   * a maintenance window); planned_bgp_reset: a BGP session reset once (down at start, up at the end);
+   * tool_on_pool_port: a session to an internal host's port 4444 (a mining port) with the CPU as usual.
    */
-  kind: "mistyped_password" | "cdn_new_country" | "scheduled_change" | "planned_bgp_reset";
+  kind: "mistyped_password" | "cdn_new_country" | "scheduled_change" | "planned_bgp_reset" | "tool_on_pool_port";
   deviceIndex: number;
   /** Minute-aligned; end exclusive. */
   start: Date;
@@ -252,15 +253,35 @@ export function demoFlows(input: DemoTrafficInput): FlowExportRecord[] {
         outputIf: 2,
       });
     }
+  } else if (incident && effect === "crypto_mining") {
+    // a Stratum session to the pool, both ways: jobs in, shares out, a few kB a minute
+    const pool = incidentPeer(incident, "203.0.113");
+    const port = SIMULATED_POOL_PORTS[hashString(incident.id) % SIMULATED_POOL_PORTS.length]!;
+    const up = 3_000 + Math.floor(noise3(seed, d, m, 8000) * 9_000);
+    const down = 6_000 + Math.floor(noise3(seed, d, m, 8001) * 20_000);
+    const sport = 49152 + (hashString(incident.id) % 16000);
+    flows.push(
+      { srcAddr: address, dstAddr: pool, srcPort: sport, dstPort: port, protocol: 6, bytes: up, packets: 20 + Math.floor(up / 400), startMs: minute, endMs: minute + 59_000, tcpFlags: 0x18, inputIf: 2, outputIf: 1 },
+      { srcAddr: pool, dstAddr: address, srcPort: port, dstPort: sport, protocol: 6, bytes: down, packets: 20 + Math.floor(down / 600), startMs: minute, endMs: minute + 59_000, tcpFlags: 0x18, inputIf: 1, outputIf: 2 },
+    );
+    ordinaryOut = Math.max(0, ordinaryOut - up);
+    ordinaryIn = Math.max(0, ordinaryIn - down);
   } else if (incident && effect === "geo_anomaly") {
     // an upload to one peer in a country the device never used, on top of its own traffic
     const net = NEW_COUNTRY_NETS[hashString(incident.id) % NEW_COUNTRY_NETS.length]!;
     push(false, `${net}.${(hashString(incident.id) % 200) + 20}`, geoUploadBytes(incident.intensity), 443, 950);
   }
   for (const l of input.lookalikes ?? []) {
-    if (l.kind !== "cdn_new_country" || l.deviceIndex !== d || minute < l.start.getTime() || minute >= l.end.getTime()) continue;
-    // a CDN node abroad serving a page's assets: little, and ordinary
-    push(true, `54.230.1.${(hashString(`${l.start.toISOString()}|${d}`) % 40) + 10}`, CDN_BYTES_PER_MINUTE, 443, 960);
+    if (l.deviceIndex !== d || minute < l.start.getTime() || minute >= l.end.getTime()) continue;
+    if (l.kind === "cdn_new_country") {
+      // a CDN node abroad serving a page's assets: little, and ordinary
+      push(true, `54.230.1.${(hashString(`${l.start.toISOString()}|${d}`) % 40) + 10}`, CDN_BYTES_PER_MINUTE, 443, 960);
+    } else if (l.kind === "tool_on_pool_port") {
+      // a developer's tool that happens to listen on 4444 (Metasploit's default, also a pool port), the CPU as usual
+      const bytes = 2_000 + Math.floor(noise3(seed, d, m, 8100) * 8_000);
+      flows.push({ srcAddr: address, dstAddr: `10.${20 + (d % 200)}.4.44`, srcPort: 50_000 + (m % 10_000), dstPort: 4444, protocol: 6, bytes, packets: 10 + Math.floor(bytes / 500), startMs: minute, endMs: minute + 30_000, tcpFlags: 0x1b, inputIf: 2, outputIf: 1 });
+      ordinaryOut = Math.max(0, ordinaryOut - bytes);
+    }
   }
 
   if (effect === "geo_anomaly") ordinaryOut = Math.max(0, ordinaryOut - geoUploadBytes(incident!.intensity));

@@ -29,6 +29,14 @@
 // - lateral_movement: the device opens SMB/RDP/SSH/WinRM sessions to internal hosts it never contacted.
 // - geo_anomaly: a large upload to a country the device never used (RU or CN addresses); outbound up by
 //   those bytes.
+// - crypto_mining: off hours, CPU held at 70–95 % for 40–110 min while the device keeps a Stratum
+//   session to a mining pool (port 3333, 4444, 5555 or 14444; a few kB a minute).
+// Health kinds (HEALTH_INCIDENT_KINDS), in the device's metrics, planned in the same stream:
+// - jitter: latency varying by up to 60–180 ms from one poll to the next for 20–60 min (a congested
+//   or flapping path; the mean rises with it).
+// - memory_leak: memory climbing steadily from its usual level towards 93 % over 30–54 h (a blend
+//   that reaches 93 % at the end), then the process is restarted; planned in the background like a
+//   slow exfiltration (at most one at a time, never the plan's first incident).
 import { hashString, mulberry32, noise3 } from "@/lib/simulator/prng";
 import type { MetricValues } from "@/lib/telemetry/metrics";
 
@@ -40,7 +48,11 @@ export const SECURITY_INCIDENT_KINDS = [
   "protocol_shift",
   "lateral_movement",
   "geo_anomaly",
+  "crypto_mining",
 ] as const;
+
+/** Issue 15's kinds seen in the device's own metrics (latency, memory): metrics-only scenarios carry them too. */
+export const HEALTH_INCIDENT_KINDS = ["jitter", "memory_leak"] as const;
 
 export const INCIDENT_KINDS = [
   "ddos",
@@ -53,6 +65,7 @@ export const INCIDENT_KINDS = [
   "degradation",
   "ddos_exfiltration",
   ...SECURITY_INCIDENT_KINDS,
+  ...HEALTH_INCIDENT_KINDS,
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -126,10 +139,13 @@ export const DEFAULT_INCIDENT_WEIGHTS: Readonly<Record<IncidentKind, number>> = 
   protocol_shift: 0,
   lateral_movement: 0,
   geo_anomaly: 0,
+  crypto_mining: 0,
+  jitter: 0,
+  memory_leak: 0,
 };
 
 /** Kinds only drawn for off-hours starts (large exfiltrations happen when nobody watches). */
-const OFF_HOURS_ONLY: ReadonlySet<IncidentKind> = new Set(["exfiltration", "ddos_exfiltration"]);
+const OFF_HOURS_ONLY: ReadonlySet<IncidentKind> = new Set(["exfiltration", "ddos_exfiltration", "crypto_mining"]);
 /** Kinds only drawn in working hours (a slow exfiltration hides in the working day's traffic). */
 const WORKING_HOURS_ONLY: ReadonlySet<IncidentKind> = new Set(["slow_exfiltration"]);
 
@@ -141,6 +157,23 @@ const SLOW_EXFIL_MIN_DAYS = 5;
 const SLOW_EXFIL_MAX_DAYS = 10;
 const SLOW_EXFIL_MIN_DAILY_MINUTES = 180;
 const SLOW_EXFIL_MAX_DAILY_MINUTES = 360;
+const MEMORY_LEAK_MIN_HOURS = 30;
+const MEMORY_LEAK_MAX_HOURS = 54;
+/** Memory % a leak has reached when the process is restarted. */
+const MEMORY_LEAK_PEAK_PCT = 93;
+/** Kinds running in the background for days: at most one at a time, on a device that gets nothing else meanwhile. */
+const BACKGROUND_KINDS: ReadonlySet<IncidentKind> = new Set(["slow_exfiltration", "memory_leak"]);
+/**
+ * Minutes an incident lasts where the default 5–30 does not fit the kind: jitter needs minutes of
+ * polls to tell from a spike; a miner runs for a good while (the detector needs its CPU held 12 of 15 min).
+ */
+const DURATION_MINUTES: Partial<Record<IncidentKind, readonly [number, number]>> = {
+  jitter: [20, 60],
+  crypto_mining: [40, 110],
+};
+
+/** Stratum ports the simulated miners use (a subset of what the detector watches). */
+export const SIMULATED_POOL_PORTS = [3333, 4444, 5555, 14444] as const;
 
 /** Canonical kind for a kind or one of its aliases; throws on anything else. */
 export function canonicalIncidentKind(kind: string): IncidentKind {
@@ -221,7 +254,7 @@ export function planIncidents(options: PlanIncidentsOptions): Incident[] {
   while (cursor < toMs) {
     const start = new Date(cursor);
     if (slow && slow.end <= cursor) slow = null;
-    const durationMinutes = MIN_DURATION_MINUTES + Math.floor(rng() * (MAX_DURATION_MINUTES - MIN_DURATION_MINUTES + 1));
+    const durationRoll = rng();
     const deviceRoll = rng();
     const kindRoll = rng();
     const intensity = Math.round(rng() * 1000) / 1000;
@@ -229,14 +262,16 @@ export function planIncidents(options: PlanIncidentsOptions): Incident[] {
     const free = deviceCount - (slow ? 1 : 0);
     const feasible = weighted.filter(([kind]) => {
       if (kind === "ddos_exfiltration") return free >= 2;
-      if (kind === "slow_exfiltration") return !slow && deviceCount >= 2;
+      if (BACKGROUND_KINDS.has(kind)) return !slow && deviceCount >= 2;
       return free >= 1;
     });
-    const acute = feasible.filter(([kind]) => kind !== "slow_exfiltration");
+    const acute = feasible.filter(([kind]) => !BACKGROUND_KINDS.has(kind));
     const possible = incidents.length === 0 && acute.length > 0 ? acute : feasible;
     const offHours = isOffHours(start);
     const timely = possible.filter(([kind]) => (offHours ? !WORKING_HOURS_ONLY.has(kind) : !OFF_HOURS_ONLY.has(kind)));
     const kind = pickWeighted(timely.length > 0 ? timely : possible, kindRoll);
+    const [minMinutes, maxMinutes] = (kind && DURATION_MINUTES[kind]) ?? [MIN_DURATION_MINUTES, MAX_DURATION_MINUTES];
+    const durationMinutes = minMinutes + Math.floor(durationRoll * (maxMinutes - minMinutes + 1));
     if (!kind) {
       cursor += durationMinutes * MS_PER_MINUTE + gapMs();
       continue;
@@ -259,6 +294,14 @@ export function planIncidents(options: PlanIncidentsOptions): Incident[] {
       incidents.push({ id: id(kind, deviceIndex), kind, deviceIndex, start, end: new Date(end), intensity, dailyMinutes });
       slow = { deviceIndex, end };
       // It runs in the background: acute incidents go on after an ordinary gap.
+      cursor += gapMs();
+      continue;
+    }
+    if (kind === "memory_leak") {
+      const hours = MEMORY_LEAK_MIN_HOURS + Math.floor(rng() * (MEMORY_LEAK_MAX_HOURS - MEMORY_LEAK_MIN_HOURS + 1));
+      const end = cursor + hours * 60 * MS_PER_MINUTE;
+      incidents.push({ id: id(kind, deviceIndex), kind, deviceIndex, start, end: new Date(end), intensity });
+      slow = { deviceIndex, end };
       cursor += gapMs();
       continue;
     }
@@ -403,6 +446,23 @@ function applyOne(v: MetricValues, incident: Incident, minuteNumber: number): vo
     case "geo_anomaly":
       // the upload's bytes on top of the device's own (demo-traffic.ts sends them to the new country)
       v.bandwidthOutBps = v.bandwidthOutBps === null ? null : Math.round(v.bandwidthOutBps + (geoUploadBytes(intensity) * 8) / 60);
+      return;
+    case "jitter": {
+      // each poll lands anywhere in [latency, latency + amplitude]: successive polls differ by ~0.3 × amplitude
+      if (v.latencyMs === null) return;
+      const amplitude = 60 + 120 * intensity;
+      v.latencyMs = Math.round((v.latencyMs + amplitude * noise3(hashString(incident.id), minuteNumber, 11, 0)) * 1000) / 1000;
+      return;
+    }
+    case "memory_leak": {
+      // a blend from the usual level to the peak: steady whatever the daily cycle (it fades as the leak grows)
+      if (v.memoryPct === null) return;
+      const done = Math.min(1, (minuteNumber * MS_PER_MINUTE + MS_PER_MINUTE - incident.start.getTime()) / (incident.end.getTime() - incident.start.getTime()));
+      v.memoryPct = round2(v.memoryPct + done * Math.max(0, MEMORY_LEAK_PEAK_PCT - v.memoryPct));
+      return;
+    }
+    case "crypto_mining":
+      if (v.cpuPct !== null) v.cpuPct = round2(Math.max(v.cpuPct, wobble(70, 95, 12)));
       return;
     case "credential_attack":
     case "routing_flap":

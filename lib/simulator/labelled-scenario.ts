@@ -6,10 +6,11 @@
 // records come from the demo's traffic model, so flow-based detectors see the same evidence the live
 // demo sends over NetFlow; syslog lines are the demo's too (routine chatter, what incidents log, failed
 // logins, BGP neighbour changes, configuration changes). The security kinds (credential attacks, routing flaps including one slow one over
-// days, unauthorized changes, and with flows protocol shifts, lateral movement and new countries) come
-// in a stream of their own, with benign look-alikes that must not alert: a user mistyping a password
-// twice, a scheduled change and a BGP reset inside each maintenance window, a CDN node in a new country
-// serving little. Each device's configuration is read once at the start (a `snapshot` line); the
+// days, unauthorized changes, and with flows protocol shifts, lateral movement, new countries and
+// crypto-mining) and the health kinds (jitter, memory leaks over a day or two) come in a stream of
+// their own, with benign look-alikes that must not alert: a user mistyping a password twice, a
+// scheduled change and a BGP reset inside each maintenance window, a CDN node in a new country serving
+// little, a tool on a mining-pool port with the CPU as usual. Each device's configuration is read once at the start (a `snapshot` line); the
 // drifted device of the demo fleet is labelled config_drift over the scored period. Pure and
 // deterministic for its options.
 import type { CalendarEvent, Label, LabelType, MaintenanceWindow, ScenarioFlow, ScenarioSnapshot, ScenarioSyslog } from "@/lib/eval/scenario";
@@ -23,6 +24,7 @@ import { groundTruthLabels } from "@/lib/simulator/ground-truth";
 import {
   applyIncidents,
   planIncidents,
+  HEALTH_INCIDENT_KINDS,
   SECURITY_INCIDENT_KINDS,
   SYSLOG_INCIDENT_KINDS,
   type Incident,
@@ -51,7 +53,7 @@ export interface LabelledScenarioOptions {
   maintenanceWindows?: number;
   /** The security kinds, their syslog, configuration snapshots and look-alikes (default true). */
   security?: boolean;
-  /** Mean quiet minutes between security incidents in the scored period (default 240). */
+  /** Mean quiet minutes between security and health incidents in the scored period (default 160). */
   securityGapMinutes?: number;
 }
 
@@ -165,11 +167,14 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
       deviceCount: fleet.length,
       from: new Date(scoredFrom),
       to: new Date(end - 2 * HOUR),
-      meanGapMinutes: options.securityGapMinutes ?? 240,
-      kinds: withFlows ? SECURITY_INCIDENT_KINDS : SYSLOG_INCIDENT_KINDS,
+      meanGapMinutes: options.securityGapMinutes ?? 160,
+      kinds: withFlows ? [...SECURITY_INCIDENT_KINDS, ...HEALTH_INCIDENT_KINDS] : [...SYSLOG_INCIDENT_KINDS, ...HEALTH_INCIDENT_KINDS],
     });
     for (const i of planned) {
-      if (i.end.getTime() > end - HOUR || !clear(i.deviceIndex, i.start.getTime(), i.end.getTime(), HOUR)) continue;
+      if (i.end.getTime() > end - HOUR) continue;
+      // a leak lasts days: it only keeps clear of maintenance (a reboot would end it); the others of everything
+      const leakClear = i.kind === "memory_leak" && !maintenance.some((w) => w.deviceIndex === i.deviceIndex && w.start.getTime() < i.end.getTime() + HOUR && w.end.getTime() > i.start.getTime() - HOUR);
+      if (!leakClear && !clear(i.deviceIndex, i.start.getTime(), i.end.getTime(), HOUR)) continue;
       if (securityIncidents.some((o) => o.deviceIndex === i.deviceIndex && o.start.getTime() < i.end.getTime() + HOUR && o.end.getTime() > i.start.getTime() - HOUR)) continue;
       // a country once used is no longer new to the device: one upload abroad per device
       if (i.kind === "geo_anomaly" && securityIncidents.some((o) => o.kind === "geo_anomaly" && o.deviceIndex === i.deviceIndex)) continue;
@@ -196,6 +201,16 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
         const minutes = 20 + Math.floor(lrng() * 40);
         if (!clear(deviceIndex, t, t + minutes * MINUTE, 30 * MINUTE)) continue;
         lookalikes.push({ kind: "cdn_new_country", deviceIndex, start: new Date(t), end: new Date(t + minutes * MINUTE) });
+      }
+    }
+    // every other day a tool on a mining port with the CPU as usual (flows only)
+    if (withFlows) {
+      for (let k = 0; k < days / 2; k++) {
+        const t = at(start + 2 * DAY, end - 2 * HOUR);
+        const deviceIndex = Math.floor(lrng() * fleet.length);
+        const minutes = 10 + Math.floor(lrng() * 50);
+        if (!clear(deviceIndex, t, t + minutes * MINUTE, 30 * MINUTE)) continue;
+        lookalikes.push({ kind: "tool_on_pool_port", deviceIndex, start: new Date(t), end: new Date(t + minutes * MINUTE) });
       }
     }
     for (const w of maintenance) {

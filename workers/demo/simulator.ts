@@ -13,7 +13,7 @@ import { latestSampleTime } from "@/lib/db/sample-queries";
 import type { Logger } from "@/lib/log";
 import type { DeviceRole, DeviceSpec } from "@/lib/simulator/demo-fleet";
 import { demoFlows, demoSyslog } from "@/lib/simulator/demo-traffic";
-import { applyIncidents, planIncidents, SECURITY_INCIDENT_KINDS, type Incident } from "@/lib/simulator/incidents";
+import { applyIncidents, HEALTH_INCIDENT_KINDS, planIncidents, SECURITY_INCIDENT_KINDS, type Incident } from "@/lib/simulator/incidents";
 import { createNetworkModel } from "@/lib/simulator/network-model";
 import type { MetricName, MetricSample, MetricValues } from "@/lib/telemetry/metrics";
 import { trainDetectionModels } from "../model-training";
@@ -174,9 +174,10 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
       meanGapMinutes: o.incidentGapMinutes,
       firstStartsAt: new Date(cursor + 10 * MINUTE),
     });
-    // The security kinds in a stream of their own, from the second hour (the first anomaly stays the
-    // plan's): failed logins, BGP flaps and configuration changes go out as syslog, tunnels, lateral
-    // movement and uploads to new countries as NetFlow (those need a day of live flows learnt first).
+    // The security and health kinds in a stream of their own, from the second hour (the first anomaly
+    // stays the plan's): failed logins, BGP flaps and configuration changes go out as syslog, tunnels,
+    // lateral movement, uploads to new countries and mining-pool sessions as NetFlow (those need a day
+    // of live flows learnt first), jitter and memory leaks in the SNMP/Prometheus metrics.
     // Off the devices and times of the other incidents: one cause per device-minute.
     const core = incidents;
     const security = planIncidents({
@@ -185,7 +186,7 @@ export function startDemoSimulator(o: DemoSimulatorOptions): DemoSimulator {
       from: new Date(cursor + 2 * 60 * MINUTE),
       to: new Date(cursor + 30 * DAY),
       meanGapMinutes: o.incidentGapMinutes * 3,
-      kinds: SECURITY_INCIDENT_KINDS,
+      kinds: [...SECURITY_INCIDENT_KINDS, ...HEALTH_INCIDENT_KINDS],
     }).filter((s) => !core.some((c) => c.deviceIndex === s.deviceIndex && c.start.getTime() < s.end.getTime() + 30 * MINUTE && c.end.getTime() > s.start.getTime() - 30 * MINUTE));
     incidents = [...core, ...security].sort((a, b) => a.start.getTime() - b.start.getTime());
     o.onIncidentsPlanned?.(incidents);

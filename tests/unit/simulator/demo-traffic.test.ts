@@ -202,6 +202,21 @@ describe("the security kinds and their look-alikes, as the parsers read them", (
     expect(cdn.filter((f) => f.srcAddr.startsWith("54.230.")).reduce((n, f) => n + f.bytes, 0)).toBe(CDN_BYTES_PER_MINUTE);
   });
 
+  it("crypto-mining keeps one Stratum session to one external pool (a few kB a minute each way) with the CPU held high; the look-alike tool on port 4444 is internal and leaves the CPU alone", () => {
+    const mining = input([incident("crypto_mining", { intensity: 0.4 })]);
+    expect(mining.values.cpuPct).toBeGreaterThanOrEqual(70);
+    const pool = demoFlows(mining).filter((f) => [3333, 4444, 5555, 14444].includes(f.dstPort));
+    expect(pool).toHaveLength(1);
+    expect(pool[0]!.dstAddr).toMatch(/^203\.0\.113\./);
+    expect(pool[0]!.bytes).toBeGreaterThan(1_000);
+    expect(pool[0]!.bytes).toBeLessThan(50_000);
+    const tool = { ...input([]), lookalikes: [{ kind: "tool_on_pool_port" as const, deviceIndex: WEB, start: new Date(START), end: new Date(START + 30 * MINUTE) }] };
+    const toolFlows = demoFlows(tool).filter((f) => f.dstPort === 4444);
+    expect(toolFlows).toHaveLength(1);
+    expect(toolFlows[0]!.dstAddr).toMatch(/^10\./);
+    expect(tool.values.cpuPct).toBeLessThan(60);
+  });
+
   it("look-alikes: a password mistyped twice over two minutes, then accepted; a scheduled change; a planned BGP reset (down, up)", () => {
     const at = new Date(START);
     const look = (kind: SecurityLookalike["kind"], d: number, minute = START) =>

@@ -5,6 +5,7 @@ import {
   incidentActiveAt,
   incidentActiveWindows,
   INCIDENT_KINDS,
+  HEALTH_INCIDENT_KINDS,
   SECURITY_INCIDENT_KINDS,
   isOffHours,
   planIncidents,
@@ -180,8 +181,8 @@ describe("applyIncidents", () => {
     expect(applyIncidents(model.valuesAt(2, ts), 2, ts, [incident("link_down")]).latencyMs).toBeNull();
   });
 
-  // the security kinds but geo_anomaly leave the metrics alone: their evidence is in flows and syslog (demo-traffic.test.ts)
-  const METRIC_KINDS = INCIDENT_KINDS.filter((k) => k === "geo_anomaly" || !(SECURITY_INCIDENT_KINDS as readonly string[]).includes(k));
+  // the security kinds but geo_anomaly (outbound) and crypto_mining (CPU) leave the metrics alone: their evidence is in flows and syslog (demo-traffic.test.ts)
+  const METRIC_KINDS = INCIDENT_KINDS.filter((k) => k === "geo_anomaly" || k === "crypto_mining" || !(SECURITY_INCIDENT_KINDS as readonly string[]).includes(k));
   it.each(METRIC_KINDS.map((kind) => ({ kind })))("$kind changes the device only inside [start, end)", ({ kind }) => {
     const inc = incident(kind, { role: kind === "ddos_exfiltration" ? "exfiltration" : undefined });
     const start = inc.start.getTime();
@@ -195,6 +196,32 @@ describe("applyIncidents", () => {
       const base = model.valuesAt(2, ts);
       expect(applyIncidents(base, 2, ts, [inc]), `offset ${offset}`).not.toEqual(base);
     }
+  });
+
+  it("a memory leak climbs steadily from the usual level to ~93 % at its end, whatever the daily cycle", () => {
+    const leak = incident("memory_leak", { start: new Date("2025-01-08T02:00:00Z"), end: new Date("2025-01-10T02:00:00Z") });
+    const memoryAt = (h: number) => {
+      const ts = new Date(leak.start.getTime() + h * 3_600_000);
+      return applyIncidents(model.valuesAt(2, ts), 2, ts, [leak]).memoryPct!;
+    };
+    const usual = model.valuesAt(2, leak.start).memoryPct!;
+    expect(memoryAt(0)).toBeCloseTo(usual, 0);
+    // six-hour means rise every quarter day, and the last hour is near the peak
+    const sixHourMeans = [0, 6, 12, 18, 24, 30, 36, 42].map((h) => [0, 1, 2, 3, 4, 5].reduce((s, k) => s + memoryAt(h + k), 0) / 6);
+    for (let k = 1; k < sixHourMeans.length; k++) expect(sixHourMeans[k]!).toBeGreaterThan(sixHourMeans[k - 1]!);
+    expect(memoryAt(47.9)).toBeGreaterThan(91);
+  });
+
+  it("jitter makes successive latency polls differ by at least 10 ms (median) where they usually differ by a fraction of that", () => {
+    const jitter = incident("jitter", { end: new Date("2025-01-08T14:30:00Z"), intensity: 0 });
+    const latency = (withIncident: boolean) =>
+      Array.from({ length: 30 }, (_, k) => {
+        const ts = new Date(jitter.start.getTime() + k * MINUTE);
+        return applyIncidents(model.valuesAt(2, ts), 2, ts, withIncident ? [jitter] : []).latencyMs!;
+      });
+    const medianDiff = (xs: number[]) => xs.slice(1).map((x, k) => Math.abs(x - xs[k]!)).sort((a, b) => a - b)[14]!;
+    expect(medianDiff(latency(true))).toBeGreaterThanOrEqual(10);
+    expect(medianDiff(latency(false))).toBeLessThan(1);
   });
 
   it("higher intensity means a stronger effect", () => {
@@ -275,7 +302,8 @@ describe("planIncidents", () => {
 
   it("uses every kind and several devices; exfiltrations start off-hours, slow ones in working hours", () => {
     // the security kinds have no default weight: they are planned in a stream of their own
-    expect(new Set(plan.map((i) => i.kind))).toEqual(new Set(INCIDENT_KINDS.filter((k) => !(SECURITY_INCIDENT_KINDS as readonly string[]).includes(k))));
+    const ownStream: readonly string[] = [...SECURITY_INCIDENT_KINDS, ...HEALTH_INCIDENT_KINDS];
+    expect(new Set(plan.map((i) => i.kind))).toEqual(new Set(INCIDENT_KINDS.filter((k) => !ownStream.includes(k))));
     expect(new Set(plan.map((i) => i.deviceIndex)).size).toBeGreaterThan(10);
     for (const i of plan.filter((x) => x.kind === "exfiltration" || x.kind === "ddos_exfiltration")) expect(isOffHours(i.start)).toBe(true);
     for (const i of plan.filter((x) => x.kind === "slow_exfiltration")) expect(isOffHours(i.start)).toBe(false);
@@ -305,6 +333,28 @@ describe("planIncidents", () => {
       }
     }
     for (let k = 1; k < slow.length; k++) expect(slow[k]!.start.getTime()).toBeGreaterThanOrEqual(slow[k - 1]!.end.getTime());
+  });
+
+  it("jitter lasts 20–60 min, crypto-mining 40–110 min off hours, a memory leak 30–54 h in the background, one at a time", () => {
+    const own = planIncidents({ seed: 5, deviceCount: 12, from: new Date("2025-01-06T00:00:00Z"), to: new Date("2025-03-03T00:00:00Z"), meanGapMinutes: 240, kinds: ["jitter", "crypto_mining", "memory_leak"] });
+    const minutes = (i: Incident) => (i.end.getTime() - i.start.getTime()) / MINUTE;
+    const of = (kind: Incident["kind"]) => own.filter((i) => i.kind === kind);
+    for (const kind of ["jitter", "crypto_mining", "memory_leak"] as const) expect(of(kind).length, kind).toBeGreaterThan(3);
+    for (const i of of("jitter")) expect(minutes(i)).toBeGreaterThanOrEqual(20), expect(minutes(i)).toBeLessThanOrEqual(60);
+    for (const i of of("crypto_mining")) {
+      expect(minutes(i)).toBeGreaterThanOrEqual(40);
+      expect(minutes(i)).toBeLessThanOrEqual(110);
+      expect(isOffHours(i.start)).toBe(true);
+    }
+    const leaks = of("memory_leak");
+    for (const i of leaks) expect(minutes(i) / 60).toBeGreaterThanOrEqual(30), expect(minutes(i) / 60).toBeLessThanOrEqual(54);
+    for (let k = 1; k < leaks.length; k++) expect(leaks[k]!.start.getTime()).toBeGreaterThanOrEqual(leaks[k - 1]!.end.getTime());
+    // other incidents go on meanwhile, on other devices
+    for (const leak of leaks) {
+      const during = own.filter((i) => i !== leak && i.start < leak.end && i.end > leak.start);
+      expect(during.length).toBeGreaterThan(0);
+      expect(during.every((i) => i.deviceIndex !== leak.deviceIndex)).toBe(true);
+    }
   });
 
   it("a coordinated ddos_exfiltration is two incidents on two devices sharing a campaignId and a window", () => {
