@@ -80,7 +80,7 @@ describe("distributed mode: nats-server restarted under the workers, then Postgr
   it("resumes consuming, acknowledges nothing uncommitted, and stores every host-minute once", { timeout: 120_000 }, async () => {
     const c = cluster!;
     // same second of the minute, so the workers' lateness still fits
-    if (plan.stopAt - Date.now() < NEEDED_MS) plan = planMinute(plan.stopAt + MINUTE);
+    while (plan.stopAt - Date.now() < NEEDED_MS) plan = planMinute(plan.stopAt + MINUTE);
     const outageFrom = plan.stopAt + 500;
     const flows = new MinuteOfFlows(plan, HOSTS, c.netflowPort, "127.0.0.42");
     const sending = flows.sendUntilStop();
