@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../lib/eval/scenario";
 import { scenarioLines, scenarioSourceOf } from "../../lib/eval/scenario-source";
-import { SECURITY_INCIDENT_KINDS } from "../../lib/simulator/incidents";
+import { HEALTH_INCIDENT_KINDS, SECURITY_INCIDENT_KINDS } from "../../lib/simulator/incidents";
 import { labelledScenario } from "../../lib/simulator/labelled-scenario";
 import { runScenario } from "../../scripts/eval/run-scenario";
 
@@ -36,8 +36,8 @@ describe("evaluation harness", () => {
     expect(overall.labels).toBeGreaterThan(20);
     const types = new Set(result.ours.labels.map((l) => l.label.type));
     expect(types).toContain("slow_exfiltration");
-    // the kinds seen in syslog, configuration polls and flows are scored too, the slow routing flap among them
-    for (const type of SECURITY_INCIDENT_KINDS) expect(types).toContain(type);
+    // the kinds seen in syslog, configuration polls and flows, and jitter and memory leaks, are scored too, the slow routing flap among them
+    for (const type of [...SECURITY_INCIDENT_KINDS, ...HEALTH_INCIDENT_KINDS]) expect(types).toContain(type);
     expect(result.ours.labels.some((l) => l.label.type === "routing_flap" && l.label.end.getTime() - l.label.start.getTime() > 2 * 86_400_000)).toBe(true);
     expect(result.syslogLines).toBeGreaterThan(0);
     expect(result.syslogRefused).toBe(0);
