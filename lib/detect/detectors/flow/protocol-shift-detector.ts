@@ -6,7 +6,10 @@
 // minute also needs `minFlows` flows and `minBytes` bytes to count at all. The usual mix is the
 // device's own, learnt per hour of the week and per hour of the day (`FlowProfile`); the nearer of the
 // two is used, so a weekly backup that changes the mix every Sunday at 02:00 is usual once seen. A
-// device whose hour has not been learnt yet (cold start) is not judged.
+// device whose hour has not been learnt yet (cold start) is not judged. A minute with `maxFlowsRatio`
+// times the device's usual flows for the hour (its trained baseline) is not judged either: a flood or
+// a scan moves the mix too, and the DDoS and scan detectors report it (on the simulator suite this
+// detector had added a second alert, and a two-type "campaign", to 17 of its floods and scans).
 import { z } from "zod";
 import { defineDetector, type DetectorInput } from "@/lib/detect/detector";
 import {
@@ -17,6 +20,7 @@ import {
   type MixReference,
 } from "@/lib/detect/baseline/flow-profile";
 import { describeHourOfWeek } from "@/lib/detect/baseline/hour-of-week";
+import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
 import { round2 } from "@/lib/detect/detectors/flow/flow-threat-signals";
 import { severityFor } from "@/lib/detect/severity";
 
@@ -36,6 +40,8 @@ export const protocolShiftConfigSchema = z.object({
   minReferenceMinutes: z.number().int().min(1),
   /** Far minutes in a row (the previous ones as far as kept) before alerting. */
   confirmMinutes: z.number().int().min(1).max(10),
+  /** A minute with this many times the usual flows for the hour is a flood's or a scan's, not judged here. */
+  maxFlowsRatio: z.number().finite().gt(1),
 });
 
 export type ProtocolShiftConfig = z.infer<typeof protocolShiftConfigSchema>;
@@ -120,11 +126,13 @@ export const protocolShiftDetector = defineDetector({
   scoreField: "minDistance",
   alertTypes: [PROTOCOL_SHIFT_ANOMALY_TYPE],
   threatType: PROTOCOL_SHIFT_ANOMALY_TYPE,
-  defaultConfig: { minDistance: 0.3, minFlows: 20, minBytes: 50_000, shrinkFlows: 20, minReferenceMinutes: 45, confirmMinutes: 3 },
+  defaultConfig: { minDistance: 0.3, minFlows: 20, minBytes: 50_000, shrinkFlows: 20, minReferenceMinutes: 45, confirmMinutes: 3, maxFlowsRatio: 4 },
   detect(input, config) {
     const profile = input.flowProfile;
     const m = profile?.mix;
     if (!profile || !m) return [];
+    const usualFlows = expectedFor(input.baseline, "flowsPerSec", input.sample.ts);
+    if (usualFlows && usualFlows.median > 0 && m.flows / 60 >= config.maxFlowsRatio * usualFlows.median) return [];
     const now = judge(m, input, config);
     if (!now || now.distance < config.minDistance) return [];
     // each of the previous confirmMinutes − 1 minutes must have had flows and been far too

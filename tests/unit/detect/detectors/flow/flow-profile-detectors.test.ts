@@ -15,7 +15,8 @@ import { createSubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import { FlowRollup, MAX_INTERNAL_CONTACTS } from "@/lib/telemetry/flow-rollup";
 import { allowedCountriesFor, parseAllowedCountries } from "@/lib/telemetry/geo/allowed-countries";
-import { emptyMetricValues } from "@/lib/telemetry/metrics";
+import { emptyMetricValues, type MetricSample } from "@/lib/telemetry/metrics";
+import { trainBaselineIndex, type BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -35,7 +36,7 @@ function minuteOf(rollup: FlowRollup, t: number, flows: readonly F[]) {
   return rows.find((r) => r.address === HOST && !r.exporter);
 }
 
-function runner(detectors: RunnableDetector[], opts: { configs?: Record<string, unknown>; geo?: GeoResolver; allowed?: string } = {}) {
+function runner(detectors: RunnableDetector[], opts: { configs?: Record<string, unknown>; geo?: GeoResolver; allowed?: string; baselines?: ReadonlyMap<number, BaselineIndex> } = {}) {
   const rollup = new FlowRollup({ isInternal: createSubnetMatcher(["10.0.0.0/8"]) });
   const rules = parseAllowedCountries(opts.allowed);
   const engine = new DetectionEngine({
@@ -43,6 +44,7 @@ function runner(detectors: RunnableDetector[], opts: { configs?: Record<string, 
     configFor: (id) => opts.configs?.[id],
     flowProfile: { ...(opts.geo ? { geo: opts.geo } : {}), allowedCountries: (d) => allowedCountriesFor(rules, d) },
   });
+  if (opts.baselines) engine.setBaselines(opts.baselines);
   return (t: number, flows: readonly F[]): Detection[] => {
     const summary = minuteOf(rollup, t, flows);
     const { detections, failures } = engine.observe({ deviceId: 1, ts: new Date(t), values: emptyMetricValues() }, DEVICE, summary);
@@ -79,6 +81,20 @@ describe("protocol shift", () => {
     expect(udp.now).toBeCloseTo(0.8, 1);
     expect(udp.usual).toBeLessThan(0.05); // the flood's first minutes are learnt too
     expect(d!.score).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it("leaves a mix moved by a flood of flows (×4 the usual for the hour, from the trained baseline) to the flood and scan detectors", () => {
+    // the usual 35 flows a minute, trained over two weeks; the flood adds 40 UDP flows (×2.1: still judged) or 200 more (×7.9: not)
+    const usual: MetricSample[] = [];
+    for (let t = T0 - 14 * DAY; t < T0; t += 5 * MINUTE) usual.push({ deviceId: 1, ts: new Date(t), values: { ...emptyMetricValues(), flowsPerSec: 35 / 60 } });
+    const baselines = new Map([[1, trainBaselineIndex(usual)]]);
+    const flood = (): F[] => [...udpFlood(), ...Array.from({ length: 200 }, (_, i) => ({ dstAddr: `198.51.100.${(i % 200) + 1}`, dstPort: 4444, protocol: 17, bytes: 500, packets: 1, srcPort: 30_000 + i }))];
+    for (const [minute, found] of [[udpFlood, true], [flood, false]] as const) {
+      const run = runner([protocolShiftDetector], { baselines });
+      learnt(run);
+      const detections = [0, 1, 2, 3].flatMap((m) => run(T0 + DAY + m * MINUTE, minute()));
+      expect(detections.length > 0, minute === flood ? "flood" : "udp shift").toBe(found);
+    }
   });
 
   it.each<[string, () => F[]]>([
