@@ -1,12 +1,19 @@
-// NetFlow ingest benchmark (not a test): runs the collector in this process with a sink that only
-// counts records, and drives it from a separate child process that sends NetFlow v5 (30 records per
-// datagram) and v9 (30 records per datagram, templates every 64 datagrams) at increasing offered
-// rates over loopback. Reports per rate: offered and accepted records/s, loss, the collector
-// process's CPU and RSS. When nfcapd (Debian package nfdump) is installed, the same stream is sent
-// to it as well (records counted with `nfdump -I`) and the ratio of accepted rates is printed.
+// NetFlow ingest benchmark (not a test). A child process sends NetFlow v5 (30 records per datagram)
+// and v9 (30 records per datagram, templates every 64 datagrams) at increasing offered rates over
+// loopback, from 1,000 internal hosts (10.<run>.x.y) towards external peers. Per rate it measures:
+//
+// - whole path (the product): a real worker process (`workers/main.ts`: NetFlow collector, fast path,
+//   TelemetryRouter with the flow rollup, detection pipeline, storage) against a real PostgreSQL (the
+//   embedded one, migrated). Accepted = flow records counted in the stored per-device-minute rows
+//   (sum of `flow_rollups.flows` over the run's 1,000 hosts: each run has its own 10.<run>.0.0/16
+//   range, so the rows are tied to the records that run sent). Worker CPU and peak RSS from /proc.
+// - decoder only (a partial figure): the collector in this process with a sink that only counts
+//   records; no rollup, no storage, no detection.
+// - nfcapd (Debian package nfdump), when installed: the same stream, records counted with `nfdump -I`;
+//   each line's ratio is to nfcapd's accepted rate at the same offered rate.
 //
 //   node --import tsx scripts/bench-ingest.ts [--rates 100000,250000,500000,1000000] [--seconds 5]
-//                                             [--versions 5,9] [--no-nfcapd]
+//                                             [--versions 5,9] [--path whole,decoder] [--no-nfcapd]
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
 import fs from "node:fs";
@@ -14,16 +21,25 @@ import os from "node:os";
 import path from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { createPrismaClient } from "@/lib/db/client";
+import { ensureDatabase, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { migrateDeploy } from "@/lib/db/migrate";
 import { createLogger } from "@/lib/log";
 import { encodeNetflowV5 } from "@/lib/telemetry/netflow/encode-netflow-v5";
 import { encodeNetflowV9 } from "@/lib/telemetry/netflow/encode-netflow-v9";
 import type { FlowExportRecord } from "@/lib/telemetry/netflow/flow-export-record";
 import { netflowConfigSchema, startNetflowCollector } from "@/workers/collectors/netflow-collector";
+import { startFloodWorker, type FloodWorker } from "./lib/flood-to-alert";
 
 const RECORDS_PER_DATAGRAM = 30;
 const POOL_DATAGRAMS = 2048;
 const TEMPLATE_EVERY = 64;
 const SOCKET_BUFFER = 32 * 1024 * 1024;
+/** Distinct internal hosts in each run's flows, so the rollup and the storage do real per-device work. */
+const HOSTS = 1000;
+/** The worker's lateness allowance: longer than a run, so a run's records are never refused as late. */
+const LATENESS_SEC = 30;
 
 type Version = 5 | 9;
 
@@ -32,6 +48,8 @@ interface RunRequest {
   recordsPerSec: number;
   seconds: number;
   port: number;
+  /** Second octet of the run's hosts (10.<hostBase>.x.y). */
+  hostBase: number;
 }
 
 interface RunReport {
@@ -44,10 +62,10 @@ interface RunReport {
 // ---------------------------------------------------------------------------------------------
 // Sender (child process)
 
-function flows(count: number, exportMs: number): FlowExportRecord[] {
+function flows(count: number, exportMs: number, hostBase: number): FlowExportRecord[] {
   return Array.from({ length: count }, (_, i) => ({
-    srcAddr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-    dstAddr: `172.16.${(i * 7) & 255}.${(i * 13) & 255}`,
+    srcAddr: `10.${hostBase}.${((i % HOSTS) >> 8) & 255}.${(i % HOSTS) & 255}`,
+    dstAddr: `198.51.${(i * 7) & 255}.${(i * 13) & 255}`,
     srcPort: 1024 + (i % 60000),
     dstPort: [443, 80, 53, 22][i % 4]!,
     protocol: i % 4 === 2 ? 17 : 6,
@@ -62,9 +80,9 @@ function flows(count: number, exportMs: number): FlowExportRecord[] {
 }
 
 /** Pre-encoded datagrams, and where each one's header sequence number lives. */
-function buildPool(version: Version): { datagrams: Buffer[]; sequenceOffset: number; sequenceStep: number } {
+function buildPool(version: Version, hostBase: number): { datagrams: Buffer[]; sequenceOffset: number; sequenceStep: number } {
   const exportMs = Date.now();
-  const all = flows(POOL_DATAGRAMS * RECORDS_PER_DATAGRAM, exportMs);
+  const all = flows(POOL_DATAGRAMS * RECORDS_PER_DATAGRAM, exportMs, hostBase);
   const datagrams: Buffer[] = [];
   for (let i = 0; i < POOL_DATAGRAMS; i++) {
     const chunk = all.slice(i * RECORDS_PER_DATAGRAM, (i + 1) * RECORDS_PER_DATAGRAM);
@@ -79,7 +97,7 @@ function buildPool(version: Version): { datagrams: Buffer[]; sequenceOffset: num
 }
 
 async function runSender(req: RunRequest): Promise<RunReport> {
-  const pool = buildPool(req.version);
+  const pool = buildPool(req.version, req.hostBase);
   const socket = dgram.createSocket({ type: "udp4", sendBufferSize: 4 * 1024 * 1024 });
   let sendErrors = 0;
   socket.on("error", () => sendErrors++);
@@ -168,14 +186,16 @@ function startSender(): { child: ChildProcess; run: (req: RunRequest) => Promise
   };
 }
 
+let clockTicks: number | undefined;
+
 /** Seconds of CPU (user + system) and RSS of another process, from /proc. */
 function procUsage(pid: number): { cpuSec: number; rssMb: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  const hz = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
-  return { cpuSec: ticks / hz, rssMb: rssKb / 1024 };
+  clockTicks ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+  return { cpuSec: ticks / clockTicks, rssMb: rssKb / 1024 };
 }
 
 async function benchOurs(sender: ReturnType<typeof startSender>, version: Version, rates: number[], seconds: number): Promise<Measured[]> {
@@ -207,7 +227,7 @@ async function benchOurs(sender: ReturnType<typeof startSender>, version: Versio
       gc.observe({ entryTypes: ["gc"] });
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const report = await sender.run({ version, recordsPerSec: rate, seconds, port: collector.ports.udp });
+      const report = await sender.run({ version, recordsPerSec: rate, seconds, port: collector.ports.udp, hostBase: 1 });
       await sleep(300); // drain what is still in the socket buffer
       const wall = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
@@ -228,6 +248,115 @@ async function benchOurs(sender: ReturnType<typeof startSender>, version: Versio
     await collector.stop();
   }
   return out;
+}
+
+/** The product's path: embedded PostgreSQL (migrated) and one real worker process on it. */
+interface WholePath {
+  worker: FloodWorker;
+  pool: pg.Pool;
+  stop(): Promise<void>;
+}
+
+async function startWholePath(): Promise<WholePath> {
+  const log = createLogger("bench:ingest", { level: "warn" });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidewatch-bench-ingest-"));
+  fs.chmodSync(dir, 0o755);
+  const cluster = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench-only-password", log });
+  let prisma: ReturnType<typeof createPrismaClient> | undefined;
+  let worker: FloodWorker | undefined;
+  const stop = async () => {
+    await worker?.stop();
+    await prisma?.$disconnect();
+    await cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await ensureDatabase(cluster, "bench");
+    await migrateDeploy(cluster.url("bench"));
+    prisma = createPrismaClient(cluster.url("bench"), 2);
+    worker = await startFloodWorker(prisma, cluster.url("bench"), {
+      // every run brings 1,000 hosts never seen before (the default admits 1,000 new devices an hour)
+      DISCOVERY_MAX_NEW_DEVICES_PER_HOUR: "1000000",
+      ROLLUP_LATENESS_SEC: String(LATENESS_SEC),
+    });
+    const pool = new pg.Pool({ connectionString: cluster.url("bench"), max: 2 });
+    return {
+      worker,
+      pool,
+      stop: async () => {
+        await pool.end();
+        await stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+interface WholeRun {
+  hostBase: number;
+  sent: number;
+  seconds: number;
+  offered: number;
+  cpuPct: number;
+  rssMb: number;
+  /** The minute the run ended in: its rows are flushed once this minute is past the lateness allowance. */
+  endedAt: number;
+}
+
+async function runWhole(sender: ReturnType<typeof startSender>, whole: WholePath, version: Version, rate: number, seconds: number, hostBase: number): Promise<WholeRun> {
+  const pid = whole.worker.pid;
+  await sleep(300);
+  let peakRss = procUsage(pid).rssMb;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, procUsage(pid).rssMb)), 200);
+  const u0 = procUsage(pid);
+  const t0 = performance.now();
+  const report = await sender.run({ version, recordsPerSec: rate, seconds, port: whole.worker.netflowPort, hostBase });
+  await sleep(300); // what is still in the socket buffer
+  const wall = (performance.now() - t0) / 1000;
+  const u1 = procUsage(pid);
+  clearInterval(rssTimer);
+  return {
+    hostBase,
+    sent: report.records,
+    seconds: report.seconds,
+    offered: report.records / report.seconds,
+    cpuPct: (100 * (u1.cpuSec - u0.cpuSec)) / wall,
+    rssMb: Math.max(peakRss, u1.rssMb),
+    endedAt: Date.now(),
+  };
+}
+
+/** Flow records counted in the stored per-device-minute rows of each run's hosts (10.<hostBase>.0.0/16). */
+async function storedFlows(pool: pg.Pool, hostBases: number[]): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ base: number; flows: string }>(
+    `SELECT split_part(d.management_ip, '.', 2)::int AS base, sum(f.flows)::bigint AS flows
+       FROM flow_rollups f JOIN devices d ON d.id = f.device_id
+      WHERE d.management_ip LIKE '10.%' AND split_part(d.management_ip, '.', 2)::int = ANY($1::int[])
+      GROUP BY 1`,
+    [hostBases],
+  );
+  return new Map(rows.map((r) => [r.base, Number(r.flows)]));
+}
+
+/** Waits until every run's minute is past the lateness allowance and flushed, and the stored sums stop moving. */
+async function settle(pool: pg.Pool, runs: WholeRun[]): Promise<Map<number, number>> {
+  const lastMinuteEnd = Math.max(...runs.map((r) => Math.floor(r.endedAt / 60_000) * 60_000 + 60_000));
+  const flushedBy = lastMinuteEnd + LATENESS_SEC * 1000 + 2 * 5_000; // two of the worker's 5 s flushes
+  if (Date.now() < flushedBy) {
+    process.stderr.write(`waiting ${Math.ceil((flushedBy - Date.now()) / 1000)} s for the worker to store the last minute ...\n`);
+    await sleep(flushedBy - Date.now());
+  }
+  const bases = runs.map((r) => r.hostBase);
+  let last = await storedFlows(pool, bases);
+  for (const until = Date.now() + 120_000; Date.now() < until; ) {
+    await sleep(5_000);
+    const now = await storedFlows(pool, bases);
+    if (bases.every((b) => now.get(b) === last.get(b))) return now;
+    last = now;
+  }
+  return last;
 }
 
 async function benchNfcapd(
@@ -257,7 +386,7 @@ async function benchNfcapd(
     await sleep(300);
     const u0 = procUsage(child.pid!);
     const t0 = performance.now();
-    const report = await sender.run({ version, recordsPerSec: rate, seconds, port });
+    const report = await sender.run({ version, recordsPerSec: rate, seconds, port, hostBase: 1 });
     await sleep(300);
     const wall = (performance.now() - t0) / 1000;
     const u1 = procUsage(child.pid!);
@@ -282,49 +411,62 @@ async function main(): Promise<void> {
   const rates = (arg("rates") ?? "100000,250000,500000,1000000").split(",").map(Number);
   const seconds = Number(arg("seconds") ?? 5);
   const versions = (arg("versions") ?? "5,9").split(",").map(Number) as Version[];
+  const paths = new Set((arg("path") ?? "whole,decoder").split(","));
+  for (const p of paths) if (p !== "whole" && p !== "decoder") throw new Error(`--path: expected whole and/or decoder, got "${p}"`);
   const nfcapd = process.argv.includes("--no-nfcapd") ? null : which("nfcapd");
   const nfdump = which("nfdump");
-  const sender = startSender();
   const k = (n: number) => `${Math.round(n / 1000).toLocaleString("en")}k`;
-  const rows: string[] = [];
+  const pct = (n: number) => `${n.toFixed(2)}%`;
+  const started = new Date();
+  const whole = paths.has("whole") ? await startWholePath() : null;
+  const sender = startSender();
+  type Row = { version: Version; rate: number; whole?: WholeRun; decoder?: Measured; ref?: Measured | null };
+  const results: Row[] = [];
+  let stored = new Map<number, number>();
   try {
+    let hostBase = 100;
     for (const version of versions) {
-      const ours = await benchOurs(sender, version, rates, seconds);
-      for (let i = 0; i < rates.length; i++) {
-        const o = ours[i]!;
-        let ref: Measured | null = null;
-        if (nfcapd && nfdump) ref = await benchNfcapd(sender, nfcapd, nfdump, version, rates[i]!, seconds);
-        const cells = [
-          `v${version}`,
-          k(o.offered),
-          k(o.accepted),
-          `${o.lossPct.toFixed(2)}%`,
-          `${o.cpuPct.toFixed(0)}%`,
-          `${(o.gcPct ?? 0).toFixed(0)}%`,
-          o.rssMb.toFixed(0),
-        ];
-        if (nfcapd) {
-          cells.push(
-            ref ? k(ref.accepted) : "-",
-            ref ? `${ref.lossPct.toFixed(2)}%` : "-",
-            ref ? `${ref.cpuPct.toFixed(0)}%` : "-",
-            ref ? (o.accepted / ref.accepted).toFixed(2) : "-",
-          );
-        }
-        rows.push(`| ${cells.join(" | ")} |`);
-        process.stderr.write(`done: v${version} @ ${k(rates[i]!)} rec/s\n`);
+      const decoder = paths.has("decoder") ? await benchOurs(sender, version, rates, seconds) : [];
+      for (const [i, rate] of rates.entries()) {
+        const row: Row = { version, rate, decoder: decoder[i] };
+        if (whole) row.whole = await runWhole(sender, whole, version, rate, seconds, hostBase++);
+        row.ref = nfcapd && nfdump ? await benchNfcapd(sender, nfcapd, nfdump, version, rate, seconds) : null;
+        results.push(row);
+        process.stderr.write(`done: v${version} @ ${k(rate)} rec/s\n`);
       }
     }
+    const runs = results.flatMap((r) => (r.whole ? [r.whole] : []));
+    if (whole && runs.length > 0) stored = await settle(whole.pool, runs);
   } finally {
     sender.child.send("exit");
+    await whole?.stop();
   }
-  const header = ["version", "offered rec/s", "accepted rec/s", "loss", "CPU (collector)", "GC", "RSS MB"];
-  if (nfcapd) header.push("nfcapd accepted rec/s", "nfcapd loss", "nfcapd CPU", "ours / nfcapd");
-  console.log(`\nNetFlow ingest, ${seconds} s per rate, ${RECORDS_PER_DATAGRAM} records/datagram, loopback, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}`);
-  console.log(`receive buffer requested ${SOCKET_BUFFER / 1024 / 1024} MiB (kernel rmem_max ${fs.readFileSync("/proc/sys/net/core/rmem_max", "utf8").trim()} bytes)\n`);
-  console.log(`| ${header.join(" | ")} |`);
+
+  const header = ["version", "path", "offered rec/s", "accepted rec/s", "loss", "CPU (receiver)", "RSS MB"];
+  if (nfcapd) header.push("nfcapd accepted rec/s", "nfcapd loss", "nfcapd CPU", "ratio to nfcapd");
+  const lines: string[] = [];
+  for (const r of results) {
+    const ref = r.ref;
+    const refCells = (accepted: number) =>
+      nfcapd ? [ref ? k(ref.accepted) : "-", ref ? pct(ref.lossPct) : "-", ref ? `${ref.cpuPct.toFixed(0)}%` : "-", ref ? (accepted / ref.accepted).toFixed(2) : "-"] : [];
+    if (r.whole) {
+      const w = r.whole;
+      const got = stored.get(w.hostBase) ?? 0;
+      const accepted = got / w.seconds;
+      lines.push(`| ${[`v${r.version}`, "whole (worker + Postgres)", k(w.offered), k(accepted), pct((100 * (w.sent - got)) / w.sent), `${w.cpuPct.toFixed(0)}%`, w.rssMb.toFixed(0), ...refCells(accepted)].join(" | ")} |`);
+    }
+    if (r.decoder) {
+      const o = r.decoder;
+      lines.push(`| ${[`v${r.version}`, "decoder only (partial)", k(o.offered), k(o.accepted), pct(o.lossPct), `${o.cpuPct.toFixed(0)}%`, o.rssMb.toFixed(0), ...refCells(o.accepted)].join(" | ")} |`);
+    }
+  }
+  console.log(`\nNetFlow ingest, started ${started.toISOString()}, ${seconds} s per rate, ${RECORDS_PER_DATAGRAM} records/datagram from ${HOSTS.toLocaleString("en")} internal hosts, loopback, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}`);
+  console.log(`receive buffer requested ${SOCKET_BUFFER / 1024 / 1024} MiB (kernel rmem_max ${fs.readFileSync("/proc/sys/net/core/rmem_max", "utf8").trim()} bytes)`);
+  if (whole) console.log(`whole: accepted = flow records counted in the stored flow_rollups rows of the run's hosts; worker with ROLLUP_LATENESS_SEC=${LATENESS_SEC}, DISCOVERY_MAX_NEW_DEVICES_PER_HOUR=1000000`);
+  if (paths.has("decoder")) console.log("decoder only: the collector in the benchmark's process, a sink that counts records (no rollup, storage or detection)");
+  console.log(`\n| ${header.join(" | ")} |`);
   console.log(`|${header.map(() => "---").join("|")}|`);
-  for (const row of rows) console.log(row);
+  for (const line of lines) console.log(line);
   if (!nfcapd) console.log("\n(nfcapd not installed or --no-nfcapd: no reference run)");
 }
 
