@@ -131,8 +131,10 @@ export const protocolShiftDetector = defineDetector({
     const profile = input.flowProfile;
     const m = profile?.mix;
     if (!profile || !m) return [];
+    // the minute's flows/s as the baseline learnt them (an interface's own counter when one reports it, else the flows')
     const usualFlows = expectedFor(input.baseline, "flowsPerSec", input.sample.ts);
-    if (usualFlows && usualFlows.median > 0 && m.flows / 60 >= config.maxFlowsRatio * usualFlows.median) return [];
+    const flowsPerSec = input.sample.values.flowsPerSec ?? m.flows / 60;
+    if (usualFlows && usualFlows.median > 0 && flowsPerSec >= config.maxFlowsRatio * usualFlows.median) return [];
     const now = judge(m, input, config);
     if (!now || now.distance < config.minDistance) return [];
     // each of the previous confirmMinutes − 1 minutes must have had flows and been far too

@@ -47,7 +47,9 @@ function runner(detectors: RunnableDetector[], opts: { configs?: Record<string, 
   if (opts.baselines) engine.setBaselines(opts.baselines);
   return (t: number, flows: readonly F[]): Detection[] => {
     const summary = minuteOf(rollup, t, flows);
-    const { detections, failures } = engine.observe({ deviceId: 1, ts: new Date(t), values: emptyMetricValues() }, DEVICE, summary);
+    // flows/s from the flows, as the router fills it for a device without its own counter
+    const values = { ...emptyMetricValues(), flowsPerSec: summary ? summary.flows / 60 : null };
+    const { detections, failures } = engine.observe({ deviceId: 1, ts: new Date(t), values }, DEVICE, summary);
     expect(failures).toEqual([]);
     return detections;
   };
