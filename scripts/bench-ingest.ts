@@ -179,8 +179,12 @@ function startSender(): { child: ChildProcess; run: (req: RunRequest) => Promise
     child,
     run: (req) =>
       new Promise((resolve, reject) => {
-        child.once("message", (m) => resolve(m as RunReport));
-        child.once("exit", (code) => reject(new Error(`sender exited (${code})`)));
+        const exited = (code: number | null) => reject(new Error(`sender exited (${code})`));
+        child.once("exit", exited);
+        child.once("message", (m) => {
+          child.off("exit", exited);
+          resolve(m as RunReport);
+        });
         child.send(req);
       }),
   };
@@ -254,6 +258,8 @@ async function benchOurs(sender: ReturnType<typeof startSender>, version: Versio
 interface WholePath {
   worker: FloodWorker;
   pool: pg.Pool;
+  /** Sums of the worker's /metrics series per name (labels joined into the key after a space). */
+  metrics(): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -280,9 +286,20 @@ async function startWholePath(): Promise<WholePath> {
       ROLLUP_LATENESS_SEC: String(LATENESS_SEC),
     });
     const pool = new pg.Pool({ connectionString: cluster.url("bench"), max: 2 });
+    const { rows } = await pool.query<{ port: number }>("SELECT (info->>'metricsPort')::int AS port FROM worker_heartbeats WHERE (info->>'pid')::int = $1", [worker.pid]);
+    const metricsPort = rows[0]?.port;
     return {
       worker,
       pool,
+      metrics: async () => {
+        const out = new Map<string, number>();
+        if (!metricsPort) return out;
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        for (const m of text.matchAll(/^(tidewatch_[a-z_]+)(\{[^}]*\})? (\S+)$/gm)) {
+          for (const key of [m[1]!, `${m[1]} ${m[2] ?? ""}`]) out.set(key, (out.get(key) ?? 0) + Number(m[3]));
+        }
+        return out;
+      },
       stop: async () => {
         await pool.end();
         await stop();
@@ -423,6 +440,7 @@ async function main(): Promise<void> {
   type Row = { version: Version; rate: number; whole?: WholeRun; decoder?: Measured; ref?: Measured | null };
   const results: Row[] = [];
   let stored = new Map<number, number>();
+  let drops = "";
   try {
     let hostBase = 100;
     for (const version of versions) {
@@ -436,7 +454,21 @@ async function main(): Promise<void> {
       }
     }
     const runs = results.flatMap((r) => (r.whole ? [r.whole] : []));
-    if (whole && runs.length > 0) stored = await settle(whole.pool, runs);
+    if (whole && runs.length > 0) {
+      stored = await settle(whole.pool, runs);
+      // where the loss happens, over all runs: never decoded (socket overflow while the worker was busy)
+      // or decoded and then not stored (the worker's drop counters say why)
+      const metrics = await whole.metrics();
+      const fmt = (n: number) => Math.round(n).toLocaleString("en");
+      const sent = runs.reduce((n, r) => n + r.sent, 0);
+      const storedTotal = runs.reduce((n, r) => n + (stored.get(r.hostBase) ?? 0), 0);
+      const dropped = [...metrics.entries()]
+        .filter(([key, n]) => /^tidewatch_collector_dropped_total \{/.test(key) && n > 0)
+        .map(([key, n]) => `${key.slice(key.indexOf("{"))} ${fmt(n)}`);
+      drops =
+        `sent ${fmt(sent)}, decoded by the worker ${fmt(metrics.get("tidewatch_flow_records_total") ?? 0)}, ` +
+        `stored ${fmt(storedTotal)}; drop counters: ${dropped.join(", ") || "none"}`;
+    }
   } finally {
     sender.child.send("exit");
     await whole?.stop();
@@ -467,6 +499,7 @@ async function main(): Promise<void> {
   console.log(`\n| ${header.join(" | ")} |`);
   console.log(`|${header.map(() => "---").join("|")}|`);
   for (const line of lines) console.log(line);
+  if (whole) console.log(`\nwhole path, all runs: ${drops}`);
   if (!nfcapd) console.log("\n(nfcapd not installed or --no-nfcapd: no reference run)");
 }
 
