@@ -78,9 +78,9 @@ export const memoryLeak = defineDetector<MemoryLeakConfig, MemoryLeakInput, type
     if (points[points.length - 1]!.value < lineAtEnd - 2 * config.resetDropPct) return [];
     const byTrend = new Date(end + Math.max(0, (config.exhaustionPct - lineAtEnd) / slopePerHour) * HOUR);
     const inTime = (eta: Date | null | undefined): eta is Date => !!eta && eta.getTime() - end <= config.maxEtaHours * HOUR;
-    const eta = inTime(byForecast) ? byForecast : inTime(byTrend) ? byTrend : undefined;
+    const fromForecast = inTime(byForecast);
+    const eta = fromForecast ? byForecast : inTime(byTrend) ? byTrend : undefined;
     if (!eta) return [];
-    const etaFrom = eta === byForecast ? `the ${input.forecast.method} forecast` : "the trend line";
 
     const q = Math.floor(points.length / 4);
     const quarters = [0, 1, 2, 3].map((i) => points.slice(i * q, i === 3 ? points.length : (i + 1) * q));
@@ -115,7 +115,7 @@ export const memoryLeak = defineDetector<MemoryLeakConfig, MemoryLeakInput, type
         explanation:
           `Memory of ${target} rose steadily from ${round1(means[0]!)}% to ${round1(means[3]!)}% (quarter means) over the last ${config.windowHours} h, ` +
           `${round1(slopePerHour)} points an hour with no single hour above ${round1(largestStep)} points and ${resets} reset${resets === 1 ? "" : "s"}: ` +
-          `${etaFrom} reaches ${config.exhaustionPct}% at ${eta.toISOString()} (in ${etaText}). Looks like a memory leak.`,
+          `${fromForecast ? `the ${input.forecast.method} forecast` : "the trend line"} reaches ${config.exhaustionPct}% at ${eta.toISOString()} (in ${etaText}). Looks like a memory leak.`,
         evidence: {
           windowHours: config.windowHours,
           hours: points.length,
@@ -129,7 +129,7 @@ export const memoryLeak = defineDetector<MemoryLeakConfig, MemoryLeakInput, type
           exhaustionEta: eta.toISOString(),
           hoursToExhaustion: round1(hoursLeft),
           forecastMethod: input.forecast.method,
-          etaFrom: eta === byForecast ? "forecast" : "trend line",
+          etaFrom: fromForecast ? "forecast" : "trend line",
         },
       },
     ];
