@@ -132,7 +132,7 @@ export const DEFAULT_INCIDENT_WEIGHTS: Readonly<Record<IncidentKind, number>> = 
   cpu_exhaustion: 2,
   degradation: 2,
   ddos_exfiltration: 1,
-  // drawn in a plan of their own (kinds: SECURITY_INCIDENT_KINDS), so the mix above keeps its schedules
+  // drawn in a plan of their own (kinds: SECURITY_INCIDENT_KINDS and HEALTH_INCIDENT_KINDS), so the mix above keeps its schedules
   credential_attack: 0,
   routing_flap: 0,
   unauthorized_change: 0,

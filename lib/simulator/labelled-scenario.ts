@@ -140,9 +140,11 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
   // times of other incidents and maintenance (one cause per device-minute), and one slow routing flap.
   const withFlows = options.flows ?? true;
   const security = options.security ?? true;
+  const clearOfMaintenance = (deviceIndex: number, s: number, e: number, margin: number) =>
+    !maintenance.some((w) => w.deviceIndex === deviceIndex && w.start.getTime() < e + margin && w.end.getTime() > s - margin);
   const clear = (deviceIndex: number, s: number, e: number, margin: number) =>
     !incidents.some((i) => i.deviceIndex === deviceIndex && i.start.getTime() < e + margin && i.end.getTime() > s - margin) &&
-    !maintenance.some((w) => w.deviceIndex === deviceIndex && w.start.getTime() < e + margin && w.end.getTime() > s - margin);
+    clearOfMaintenance(deviceIndex, s, e, margin);
   const securityIncidents: Incident[] = [];
   if (security) {
     const routers = fleet.flatMap((d, i) => (d.role === "core-router" || d.role === "edge-router" ? [i] : []));
@@ -173,8 +175,8 @@ export function labelledScenario(options: LabelledScenarioOptions): LabelledScen
     for (const i of planned) {
       if (i.end.getTime() > end - HOUR) continue;
       // a leak lasts days: it only keeps clear of maintenance (a reboot would end it); the others of everything
-      const leakClear = i.kind === "memory_leak" && !maintenance.some((w) => w.deviceIndex === i.deviceIndex && w.start.getTime() < i.end.getTime() + HOUR && w.end.getTime() > i.start.getTime() - HOUR);
-      if (!leakClear && !clear(i.deviceIndex, i.start.getTime(), i.end.getTime(), HOUR)) continue;
+      const free = i.kind === "memory_leak" ? clearOfMaintenance : clear;
+      if (!free(i.deviceIndex, i.start.getTime(), i.end.getTime(), HOUR)) continue;
       if (securityIncidents.some((o) => o.deviceIndex === i.deviceIndex && o.start.getTime() < i.end.getTime() + HOUR && o.end.getTime() > i.start.getTime() - HOUR)) continue;
       // a country once used is no longer new to the device: one upload abroad per device
       if (i.kind === "geo_anomaly" && securityIncidents.some((o) => o.kind === "geo_anomaly" && o.deviceIndex === i.deviceIndex)) continue;
