@@ -36,6 +36,7 @@ export interface DetectionPipeline {
   /** Stores history without detection (backfills); the engine still sees the minutes. */
   store(samples: readonly MetricSample[]): Promise<number>;
   ingest(batch: TelemetryBatch): Promise<IngestResult>;
+  /** Loads the stored baselines now (also done on its own whenever their generation changes: see refreshSettings). */
   reloadBaselines(): Promise<void>;
   /**
    * Warms the online models from the devices' stored minutes of the last `WARM_DAYS` before `until`
@@ -62,7 +63,7 @@ export interface DetectionPipeline {
   baselinesTrainedAt(): Date | null;
 }
 
-/** How often windows, rules, the calendar and detector settings are re-read (real time). */
+/** How often windows, rules, the calendar, detector settings and the baselines' generation are re-read (real time). */
 const SETTINGS_REFRESH_MS = 30_000;
 /** How much stored history warms the online models at start: their maturity horizon. */
 export const WARM_DAYS = 2;
@@ -129,17 +130,31 @@ export function createDetectionPipeline(deps: {
   // the warm-up in progress (a failed one is logged by its caller and leaves the models cold)
   let warming: Promise<unknown> = Promise.resolve();
 
+  // the stored baselines' generation when they were last loaded (null: installed directly, not reloaded)
+  let loadedGeneration: string | null = null;
+  const reloadBaselines = async () => {
+    // read before loading: a change made meanwhile is then seen as a new generation at the next check
+    const generation = (await store.baselineGeneration?.()) ?? null;
+    const loaded = await store.loadBaselines();
+    engine.setBaselines(loaded.byDevice);
+    trainedAt = loaded.trainedAt;
+    loadedGeneration = generation;
+  };
+
   const refreshSettings = async () => {
     if (elapsed() - settingsLoadedAt < SETTINGS_REFRESH_MS) return;
     const loaded = await store.loadSettings(new Date(clock.now() - 86_400_000));
     settings = { disposition: loaded.disposition, overrides: [...fixed, ...loaded.overrides] };
     settingsLoadedAt = elapsed();
+    // Baselines another process changed (the cluster's leader retrained them, an analyst approved a held
+    // bucket) reach this pipeline at the same pace as settings, without a restart.
+    if (loadedGeneration !== null && store.baselineGeneration && (await store.baselineGeneration()) !== loadedGeneration) await reloadBaselines();
   };
 
   // stored minutes are judged whatever happens: on a failed re-read the previous settings still apply
   const refreshSettingsOrKeep = () =>
     refreshSettings().catch((err: unknown) =>
-      log.warn("re-reading detection settings failed; keeping the previous ones", { error: err instanceof Error ? err.message : String(err) }),
+      log.warn("re-reading detection settings or baselines failed; keeping the previous ones", { error: err instanceof Error ? err.message : String(err) }),
     );
 
   // when each device last had findings (a few hours' worth), for alertedBetween
@@ -314,11 +329,7 @@ export function createDetectionPipeline(deps: {
       warming = run.catch(() => undefined);
       return run;
     },
-    async reloadBaselines() {
-      const loaded = await store.loadBaselines();
-      engine.setBaselines(loaded.byDevice);
-      trainedAt = loaded.trainedAt;
-    },
+    reloadBaselines,
     alertedBetween(deviceId, from, to) {
       return (alertTimes.get(deviceId) ?? []).some((t) => t >= from && t < to);
     },
@@ -336,6 +347,7 @@ export function createDetectionPipeline(deps: {
       return result;
     },
     setBaselines(byDevice, at, models) {
+      loadedGeneration = null;
       engine.setBaselines(byDevice);
       if (models) engine.setModels(models);
       trainedAt = at;

@@ -7,7 +7,7 @@ import type { DispositionContext, Suppression } from "@/lib/alerts/alert-disposi
 import type { DetectorOverride } from "@/lib/alerts/alert-thresholds";
 import type { Campaign } from "@/lib/alerts/campaign-correlator";
 import { recordDetection } from "@/lib/db/alert-recording-queries";
-import { loadLatestBaselines } from "@/lib/db/baseline-queries";
+import { baselineGeneration, loadLatestBaselines } from "@/lib/db/baseline-queries";
 import { saveCampaign } from "@/lib/db/campaign-queries";
 import { currentCalendarEntries, listDetectorSettings, listSuppressionRules } from "@/lib/db/detection-settings-queries";
 import { currentMaintenanceWindows } from "@/lib/db/maintenance-queries";
@@ -50,6 +50,11 @@ export interface PipelineStore {
    */
   storeTelemetry(batch: TelemetryBatch): Promise<number>;
   loadBaselines(): Promise<{ byDevice: Map<number, BaselineIndex>; trainedAt: Date | null }>;
+  /**
+   * Changes whenever the stored baselines may have (a retrain, an approval): the pipeline reloads them
+   * when it does. Absent where baselines are only installed directly (the evaluation harness).
+   */
+  baselineGeneration?(): Promise<string>;
   /** What decides an alert's fate and the detectors' thresholds, as of `since` (re-read periodically). */
   loadSettings(since: Date): Promise<PipelineSettings>;
   /**
@@ -89,6 +94,7 @@ export function postgresPipelineStore(prisma: PrismaClient, pool: pg.Pool, optio
       for (const b of loaded.values()) if (!trainedAt || b.trainedAt > trainedAt) trainedAt = b.trainedAt;
       return { byDevice: new Map([...loaded].map(([id, b]) => [id, buildBaselineIndex(b.rows)])), trainedAt };
     },
+    baselineGeneration: () => baselineGeneration(prisma),
     async loadSettings(since) {
       const [windows, rules, calendar, overrides] = await Promise.all([
         currentMaintenanceWindows(prisma, since),

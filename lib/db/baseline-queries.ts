@@ -64,6 +64,20 @@ export async function saveBaselines(
   return version;
 }
 
+/**
+ * A token that changes whenever the baselines detection uses may have changed: a retrain writes new rows
+ * (the newest id grows), an analyst's approval or rejection is audited. Two index lookups, so a worker
+ * can ask every few seconds whether to reload (the leader trains; the other workers and the web app's
+ * approvals must reach every worker's running pipeline).
+ */
+export async function baselineGeneration(db: DbClient): Promise<string> {
+  const [rows, decisions] = await Promise.all([
+    db.baseline.aggregate({ _max: { id: true } }),
+    db.auditLog.aggregate({ where: { entityType: "baseline" }, _max: { id: true } }),
+  ]);
+  return `${rows._max.id ?? 0}:${decisions._max.id ?? 0}`;
+}
+
 /** The active rows of each device's latest baseline version, grouped by device id. */
 export async function loadLatestBaselines(db: DbClient): Promise<Map<number, { trainedAt: Date; rows: BaselineRow[] }>> {
   const out = new Map<number, { trainedAt: Date; rows: BaselineRow[] }>();

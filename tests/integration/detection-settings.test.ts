@@ -1,9 +1,11 @@
 // The worker's detection pipeline against a real database: tuned detector settings, suppression rules
 // and the business calendar take effect without a restart; alerts carry type, contributions and
-// recommended actions; threats of different types on one device become a campaign; the scheduled
+// recommended actions; threats of different types on one device become a campaign; baselines retrained
+// or approved elsewhere reach the running pipeline; the scheduled
 // training stores baselines, role forests and a peer-group run; forecasts are stored per device.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getAlertView } from "../../lib/db/alert-queries";
+import { approvePendingBaseline, listPendingBaselines, saveBaselines } from "../../lib/db/baseline-queries";
 import { saveDetectorSetting } from "../../lib/db/detection-settings-queries";
 import { listDevices, type DeviceSummary } from "../../lib/db/device-queries";
 import { getForecast } from "../../lib/db/forecast-queries";
@@ -214,6 +216,35 @@ describe("alert recording that fails", () => {
     await ingest(pipeline, cpuMinute(device, 1, 20));
     expect(await t.prisma.alert.findMany({ where: { deviceId: device.id } })).toEqual([expect.objectContaining({ id: alert.id, occurrences: 1 })]);
     expect(await t.prisma.event.count({ where: { type: "alert.created" } })).toBe(await t.prisma.alert.count());
+  });
+});
+
+describe("baselines changed by another process", () => {
+  it("reach a running pipeline at its next re-read: the leader's retrain, then an analyst's approval", async () => {
+    const device = devices[6]!;
+    let elapsed = 0;
+    const pipeline = createDetectionPipeline({
+      store: postgresPipelineStore(t.prisma, pool()),
+      lookupDevice: (id) => devices.find((d) => d.id === id),
+      log,
+      clock,
+      detectors: [hourOfWeekZScore],
+      elapsedMs: () => elapsed,
+    });
+    await pipeline.reloadBaselines();
+    // no baseline for the device yet: CPU 60 % is judged against nothing
+    expect(await ingest(pipeline, cpuMinute(device, 0, 60))).toMatchObject({ alertsCreated: 0, alertsUpdated: 0 });
+    // another worker (the cluster's leader) retrains: CPU ~30 % is normal at this hour, 60 % held for approval
+    const bucket = (median: number) => ({ metric: "cpuPct", hourOfWeek: 0, mean: median, std: 5, median, p05: median - 8, p25: median - 3, p75: median + 3, p95: median + 8, p99: median + 10, mad: 3, sampleCount: 120 });
+    await saveBaselines(t.prisma, device.id, [bucket(30)], new Date(T0 + 7 * DAY), [bucket(60)]);
+    elapsed += 60_000;
+    expect(await ingest(pipeline, cpuMinute(device, 1, 60))).toMatchObject({ alertsCreated: 1 });
+    expect(pipeline.baselinesTrainedAt()).toEqual(new Date(T0 + 7 * DAY));
+    // an admin approves the held bucket in the web app: 60 % is the new normal, for this worker too
+    const [held] = await listPendingBaselines(t.prisma, { deviceId: device.id });
+    expect(await approvePendingBaseline(t.prisma, { id: held!.id, actorId: null })).toBe(true);
+    elapsed += 60_000;
+    expect(await ingest(pipeline, cpuMinute(device, 2, 60))).toMatchObject({ alertsCreated: 0, alertsUpdated: 0 });
   });
 });
 
