@@ -53,6 +53,8 @@ interface RunRequest {
 }
 
 interface RunReport {
+  /** The minute (epoch ms) all of the run's flows lie in. */
+  flowMinute: number;
   datagrams: number;
   records: number;
   seconds: number;
@@ -62,7 +64,20 @@ interface RunReport {
 // ---------------------------------------------------------------------------------------------
 // Sender (child process)
 
-function flows(count: number, exportMs: number, hostBase: number): FlowExportRecord[] {
+/**
+ * The minute a run's flows are dated in. Every flow starts 1 s and ends 30 s into it, so none straddles
+ * a minute boundary (which would double the rollup's work for half the runs, as wall-clock-timed
+ * flows did) and runs compare fairly. The current minute while the run ends well within the worker's
+ * lateness allowance after it, else the next one (a little in the future, well within the collector's
+ * clock-skew window).
+ */
+function flowMinuteFor(seconds: number): number {
+  const now = Date.now();
+  const minute = Math.floor(now / 60_000) * 60_000;
+  return now + seconds * 1000 + 10_000 < minute + 60_000 + LATENESS_SEC * 1000 ? minute : minute + 60_000;
+}
+
+function flows(count: number, flowMinute: number, hostBase: number): FlowExportRecord[] {
   return Array.from({ length: count }, (_, i) => ({
     srcAddr: `10.${hostBase}.${((i % HOSTS) >> 8) & 255}.${(i % HOSTS) & 255}`,
     dstAddr: `198.51.${(i * 7) & 255}.${(i * 13) & 255}`,
@@ -71,8 +86,8 @@ function flows(count: number, exportMs: number, hostBase: number): FlowExportRec
     protocol: i % 4 === 2 ? 17 : 6,
     bytes: 64 + ((i * 7919) % 150_000),
     packets: 1 + (i % 100),
-    startMs: exportMs - 30_000,
-    endMs: exportMs - 1000,
+    startMs: flowMinute + 1_000,
+    endMs: flowMinute + 30_000,
     tcpFlags: i % 4 === 2 ? 0 : 0x1b,
     inputIf: 1 + (i % 4),
     outputIf: 5 + (i % 4),
@@ -80,9 +95,9 @@ function flows(count: number, exportMs: number, hostBase: number): FlowExportRec
 }
 
 /** Pre-encoded datagrams, and where each one's header sequence number lives. */
-function buildPool(version: Version, hostBase: number): { datagrams: Buffer[]; sequenceOffset: number; sequenceStep: number } {
-  const exportMs = Date.now();
-  const all = flows(POOL_DATAGRAMS * RECORDS_PER_DATAGRAM, exportMs, hostBase);
+function buildPool(version: Version, hostBase: number, flowMinute: number): { datagrams: Buffer[]; sequenceOffset: number; sequenceStep: number } {
+  const exportMs = flowMinute + 31_000;
+  const all = flows(POOL_DATAGRAMS * RECORDS_PER_DATAGRAM, flowMinute, hostBase);
   const datagrams: Buffer[] = [];
   for (let i = 0; i < POOL_DATAGRAMS; i++) {
     const chunk = all.slice(i * RECORDS_PER_DATAGRAM, (i + 1) * RECORDS_PER_DATAGRAM);
@@ -97,7 +112,8 @@ function buildPool(version: Version, hostBase: number): { datagrams: Buffer[]; s
 }
 
 async function runSender(req: RunRequest): Promise<RunReport> {
-  const pool = buildPool(req.version, req.hostBase);
+  const flowMinute = flowMinuteFor(req.seconds);
+  const pool = buildPool(req.version, req.hostBase, flowMinute);
   const socket = dgram.createSocket({ type: "udp4", sendBufferSize: 4 * 1024 * 1024 });
   let sendErrors = 0;
   socket.on("error", () => sendErrors++);
@@ -130,7 +146,7 @@ async function runSender(req: RunRequest): Promise<RunReport> {
   });
   const seconds = (performance.now() - started) / 1000;
   await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return { datagrams: sent, records: sent * RECORDS_PER_DATAGRAM, seconds, sendErrors };
+  return { flowMinute, datagrams: sent, records: sent * RECORDS_PER_DATAGRAM, seconds, sendErrors };
 }
 
 if (process.argv.includes("--sender")) {
@@ -318,8 +334,9 @@ interface WholeRun {
   offered: number;
   cpuPct: number;
   rssMb: number;
-  /** The minute the run ended in: its rows are flushed once this minute is past the lateness allowance. */
+  /** When the run ended and the minute its flows lie in: its rows are flushed once both are past the lateness allowance. */
   endedAt: number;
+  flowMinute: number;
 }
 
 async function runWhole(sender: ReturnType<typeof startSender>, whole: WholePath, version: Version, rate: number, seconds: number, hostBase: number): Promise<WholeRun> {
@@ -342,6 +359,7 @@ async function runWhole(sender: ReturnType<typeof startSender>, whole: WholePath
     cpuPct: (100 * (u1.cpuSec - u0.cpuSec)) / wall,
     rssMb: Math.max(peakRss, u1.rssMb),
     endedAt: Date.now(),
+    flowMinute: report.flowMinute,
   };
 }
 
@@ -359,18 +377,22 @@ async function storedFlows(pool: pg.Pool, hostBases: number[]): Promise<Map<numb
 
 /** Waits until every run's minute is past the lateness allowance and flushed, and the stored sums stop moving. */
 async function settle(pool: pg.Pool, runs: WholeRun[]): Promise<Map<number, number>> {
-  const lastMinuteEnd = Math.max(...runs.map((r) => Math.floor(r.endedAt / 60_000) * 60_000 + 60_000));
+  const lastMinuteEnd = Math.max(...runs.map((r) => Math.max(Math.floor(r.endedAt / 60_000) * 60_000, r.flowMinute) + 60_000));
   const flushedBy = lastMinuteEnd + LATENESS_SEC * 1000 + 2 * 5_000; // two of the worker's 5 s flushes
   if (Date.now() < flushedBy) {
     process.stderr.write(`waiting ${Math.ceil((flushedBy - Date.now()) / 1000)} s for the worker to store the last minute ...\n`);
     await sleep(flushedBy - Date.now());
   }
+  // Storing a minute of 1,000 new hosts per run takes the busy worker several seconds each: a run
+  // with nothing stored yet is not settled (until the deadline), and the sums must hold for 10 s.
   const bases = runs.map((r) => r.hostBase);
   let last = await storedFlows(pool, bases);
-  for (const until = Date.now() + 120_000; Date.now() < until; ) {
+  let steady = 0;
+  for (const until = Date.now() + 240_000; Date.now() < until; ) {
     await sleep(5_000);
     const now = await storedFlows(pool, bases);
-    if (bases.every((b) => now.get(b) === last.get(b))) return now;
+    steady = bases.every((b) => (now.get(b) ?? 0) > 0 && now.get(b) === last.get(b)) ? steady + 1 : 0;
+    if (steady >= 2) return now;
     last = now;
   }
   return last;
@@ -492,7 +514,7 @@ async function main(): Promise<void> {
       lines.push(`| ${[`v${r.version}`, "decoder only (partial)", k(o.offered), k(o.accepted), pct(o.lossPct), `${o.cpuPct.toFixed(0)}%`, o.rssMb.toFixed(0), ...refCells(o.accepted)].join(" | ")} |`);
     }
   }
-  console.log(`\nNetFlow ingest, started ${started.toISOString()}, ${seconds} s per rate, ${RECORDS_PER_DATAGRAM} records/datagram from ${HOSTS.toLocaleString("en")} internal hosts, loopback, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}`);
+  console.log(`\nNetFlow ingest, started ${started.toISOString()}, ${seconds} s per rate, ${RECORDS_PER_DATAGRAM} records/datagram from ${HOSTS.toLocaleString("en")} internal hosts, flows dated 1-30 s into one minute (none straddles a minute boundary), loopback, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}`);
   console.log(`receive buffer requested ${SOCKET_BUFFER / 1024 / 1024} MiB (kernel rmem_max ${fs.readFileSync("/proc/sys/net/core/rmem_max", "utf8").trim()} bytes)`);
   if (whole) console.log(`whole: accepted = flow records counted in the stored flow_rollups rows of the run's hosts; worker with ROLLUP_LATENESS_SEC=${LATENESS_SEC}, DISCOVERY_MAX_NEW_DEVICES_PER_HOUR=1000000`);
   if (paths.has("decoder")) console.log("decoder only: the collector in the benchmark's process, a sink that counts records (no rollup, storage or detection)");
