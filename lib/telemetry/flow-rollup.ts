@@ -118,11 +118,13 @@ interface Bucket {
   protocolBytes: number[];
   /** [protocol, flows, ...], as protocolBytes. */
   protocolFlows: number[];
+  /** Peers tagged with the direction (DIRECTION_TAG). */
   talkers: SpaceSaving<string>;
   // created at first use: most device-minutes need only some of them
   dstPorts?: SmallSpaceSaving<number>;
   /** Watched destination port → bytes (at most the watch list's size). */
   watched?: Map<number, number>;
+  /** As talkers. */
   external?: SmallSpaceSaving<string>;
   /** "peer|port" → packets. */
   contacts?: Map<string, number>;
@@ -153,9 +155,29 @@ export interface FlowRollupOptions {
 /** Share of the bucket budget host addresses may fill; the rest is kept for exporters. */
 const HOST_BUCKET_SHARE = 0.9;
 
+/** Talker sketches count (direction, peer) pairs: the direction as the key's tag. */
+const DIRECTION_TAG = { in: 0, out: 1 } as const;
+const TAG_DIRECTION = ["in", "out"] as const;
+
+/** One address's recent flows (a ring once full) and its place in the least-recently-seen list. */
+interface RecentFlows {
+  address: string;
+  flows: FlowRecord[];
+  /** Index of the oldest flow once `flows` is full. */
+  start: number;
+  older: RecentFlows | null;
+  newer: RecentFlows | null;
+}
+
 export class FlowRollup {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly recent = new Map<string, FlowRecord[]>();
+  // Open device-minutes by minute then address (no key string per attribution), and in the order
+  // they were opened, which is the order flushes emit them in.
+  private readonly buckets = new Map<number, Map<string, Bucket>>();
+  private opened: Bucket[] = [];
+  private readonly recent = new Map<string, RecentFlows>();
+  /** Least and most recently seen addresses of `recent` (a doubly linked list: touching one is O(1)). */
+  private oldestRecent: RecentFlows | null = null;
+  private newestRecent: RecentFlows | null = null;
   private readonly topN: number;
   private readonly capacity: number;
   private readonly recentPerDevice: number;
@@ -247,13 +269,13 @@ export class FlowRollup {
         if (external) b.bytesOutExternal += bytes;
       }
       addProtocolBytes(b.protocolBytes, flow.protocol, bytes);
-      b.talkers.add(`${direction}|${peer}`, bytes);
+      b.talkers.add(peer, bytes, DIRECTION_TAG[direction]);
       (b.dstPorts ??= new SmallSpaceSaving<number>(PORT_SKETCH_CAPACITY)).add(flow.dstPort, bytes);
       if (this.watchDstPorts.has(flow.dstPort)) {
         const watched = (b.watched ??= new Map());
         watched.set(flow.dstPort, (watched.get(flow.dstPort) ?? 0) + bytes);
       }
-      if (!peerInternal) (b.external ??= new SmallSpaceSaving(EXTERNAL_SKETCH_CAPACITY)).add(`${direction}|${peer}`, bytes);
+      if (!peerInternal) (b.external ??= new SmallSpaceSaving<string>(EXTERNAL_SKETCH_CAPACITY)).add(peer, bytes, DIRECTION_TAG[direction]);
       if (m === lastMinute) {
         // counts belong to the minute the flow ended in, so each flow is counted once
         b.flows += 1;
@@ -272,10 +294,10 @@ export class FlowRollup {
   }
 
   private bucket(address: string, exporter: boolean, minute: number): Bucket | undefined {
-    const key = `${minute}|${address}`;
-    let b = this.buckets.get(key);
+    let byAddress = this.buckets.get(minute);
+    let b = byAddress?.get(address);
     if (!b) {
-      if (this.buckets.size >= (exporter ? this.maxBuckets : this.maxHostBuckets)) return undefined;
+      if (this.opened.length >= (exporter ? this.maxBuckets : this.maxHostBuckets)) return undefined;
       b = {
         address,
         exporter,
@@ -296,7 +318,9 @@ export class FlowRollup {
         talkers: new SpaceSaving(this.capacity),
         contactsDropped: 0,
       };
-      this.buckets.set(key, b);
+      if (!byAddress) this.buckets.set(minute, (byAddress = new Map()));
+      byAddress.set(address, b);
+      this.opened.push(b);
     } else if (exporter && !b.exporter) {
       b.exporter = true;
     }
@@ -313,24 +337,50 @@ export class FlowRollup {
   }
 
   private remember(address: string, flow: FlowRecord): void {
-    let ring = this.recent.get(address);
-    if (ring) {
-      this.recent.delete(address); // re-insert: Map order is the LRU order
-    } else {
-      ring = [];
-      if (this.recent.size >= this.recentDevices) {
-        const oldest = this.recent.keys().next().value;
-        if (oldest !== undefined) this.recent.delete(oldest);
+    let r = this.recent.get(address);
+    if (r) {
+      if (r !== this.newestRecent) {
+        this.unlinkRecent(r);
+        this.linkNewest(r);
       }
+    } else {
+      if (this.recent.size >= this.recentDevices && this.oldestRecent) {
+        const oldest = this.oldestRecent;
+        this.unlinkRecent(oldest);
+        this.recent.delete(oldest.address);
+      }
+      r = { address, flows: [], start: 0, older: null, newer: null };
+      this.recent.set(address, r);
+      this.linkNewest(r);
     }
-    ring.push(flow);
-    if (ring.length > this.recentPerDevice) ring.shift();
-    this.recent.set(address, ring);
+    // a fixed-size ring once full: the newest flow overwrites the oldest
+    if (r.flows.length < this.recentPerDevice) r.flows.push(flow);
+    else if (this.recentPerDevice > 0) {
+      r.flows[r.start] = flow;
+      r.start = (r.start + 1) % this.recentPerDevice;
+    }
   }
 
-  /** The most recent flows seen for an address, oldest first. */
+  private unlinkRecent(r: RecentFlows): void {
+    if (r.older) r.older.newer = r.newer;
+    else this.oldestRecent = r.newer;
+    if (r.newer) r.newer.older = r.older;
+    else this.newestRecent = r.older;
+    r.older = r.newer = null;
+  }
+
+  private linkNewest(r: RecentFlows): void {
+    r.older = this.newestRecent;
+    if (this.newestRecent) this.newestRecent.newer = r;
+    else this.oldestRecent = r;
+    this.newestRecent = r;
+  }
+
+  /** The most recent flows seen for an address, oldest first (a copy). */
   recentFlows(address: string): readonly FlowRecord[] {
-    return this.recent.get(address) ?? [];
+    const r = this.recent.get(address);
+    if (!r) return [];
+    return r.start === 0 ? r.flows.slice() : [...r.flows.slice(r.start), ...r.flows.slice(0, r.start)];
   }
 
   /**
@@ -346,9 +396,15 @@ export class FlowRollup {
   flushBefore(watermark: number): DeviceMinuteFlows[] {
     if (Number.isFinite(watermark)) this.watermark = Math.max(this.watermark, watermark);
     const out: DeviceMinuteFlows[] = [];
-    for (const [key, b] of this.buckets) {
-      if (b.minute >= watermark) continue;
-      this.buckets.delete(key);
+    const stillOpen: Bucket[] = [];
+    for (const b of this.opened) {
+      if (b.minute >= watermark) {
+        stillOpen.push(b);
+        continue;
+      }
+      const byAddress = this.buckets.get(b.minute)!;
+      byAddress.delete(b.address);
+      if (byAddress.size === 0) this.buckets.delete(b.minute);
       const flushed = this.lastFlushed.get(b.address) ?? -Infinity;
       this.lastFlushed.delete(b.address);
       this.lastFlushed.set(b.address, Math.max(flushed, b.minute));
@@ -365,10 +421,7 @@ export class FlowRollup {
         distinctPeers: b.flows === 0 ? 0 : b.peers.estimate(),
         distinctDstPorts: b.flows === 0 ? 0 : b.ports.estimate(),
         protocolBytes: protocolBytesRecord(b.protocolBytes),
-        topTalkers: b.talkers.top(this.topN).map((t) => {
-          const [direction, peer] = t.key.split("|") as ["in" | "out", string];
-          return { peer, direction, bytes: Math.round(t.count) };
-        }),
+        topTalkers: b.talkers.topTagged(this.topN).map((t) => ({ peer: t.key, direction: TAG_DIRECTION[t.tag]!, bytes: Math.round(t.count) })),
         bytesOutExternal: b.bytesOutExternal,
         longLowByteFlows: b.longLowByteFlows,
         smallFlows: b.smallFlows,
@@ -380,19 +433,17 @@ export class FlowRollup {
           return { peer: key.slice(0, cut), port: Number(key.slice(cut + 1)), packets: Math.round(packets) };
         }),
         internalContactsDropped: b.contactsDropped,
-        externalPeers: (b.external?.top(TOP_EXTERNAL_PEERS) ?? []).map((t) => {
-          const [direction, peer] = t.key.split("|") as ["in" | "out", string];
-          return { peer, direction, bytes: Math.round(t.count) };
-        }),
+        externalPeers: (b.external?.topTagged(TOP_EXTERNAL_PEERS) ?? []).map((t) => ({ peer: t.key, direction: TAG_DIRECTION[t.tag]!, bytes: Math.round(t.count) })),
       });
     }
+    this.opened = stillOpen;
     while (this.lastFlushed.size > this.maxRemembered) this.lastFlushed.delete(this.lastFlushed.keys().next().value!);
     return out.sort((a, b) => a.minute - b.minute);
   }
 
   /** Open buckets (for memory accounting and tests). */
   openBuckets(): number {
-    return this.buckets.size;
+    return this.opened.length;
   }
 }
 

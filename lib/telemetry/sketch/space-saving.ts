@@ -1,6 +1,15 @@
 // Heavy hitters in fixed memory (Metwally et al., "Space-Saving"): at most `capacity` counters; a
 // new key evicts the smallest and inherits its count as over-estimation error. Keys whose true
 // share is above 1/capacity are guaranteed to be kept.
+//
+// A full sketch evicts on nearly every new key (an exporter's talkers sketch on almost every flow), so
+// once full the counters sit in a binary min-heap: finding the smallest is O(1) and an update
+// O(log capacity) instead of a scan of every counter. Which counter is evicted when counts tie, and the
+// order of equal counts in `top`, are unchanged: the heap orders ties by the position the scan of the
+// plain algorithm would have met them in (detection results depend on it).
+//
+// Keys may carry a small integer tag (e.g. a flow's direction): (tag, key) pairs are counted apart as
+// a string key `${tag}|${key}` would be, without building that string on every add.
 export interface HeavyHitter<K> {
   key: K;
   count: number;
@@ -8,88 +17,208 @@ export interface HeavyHitter<K> {
   error: number;
 }
 
-export class SpaceSaving<K> {
-  private readonly counts = new Map<K, number>();
-  /** Only keys that replaced an evicted one carry an error (rare for small device-minutes). */
-  private readonly errors = new Map<K, number>();
+/** A heavy hitter with the tag it was added under. */
+export interface TaggedHeavyHitter<K> extends HeavyHitter<K> {
+  tag: number;
+}
 
-  constructor(private readonly capacity: number) {
-    if (!(capacity >= 1)) throw new RangeError("SpaceSaving capacity must be >= 1");
+/**
+ * Counters in slots, looked up through one Map per tag; the min-heap is built when the sketch first
+ * has to evict, so sketches that never fill (most device-minutes) pay nothing for it.
+ * `appendOnReplace`: a replacing key takes the last place in the tie order (a Map-ordered sketch:
+ * delete + set), else it keeps the evicted slot's place (an array-ordered sketch).
+ * Weights must not be NaN (a NaN count has no place in any order).
+ */
+class HeapCounters<K> {
+  private readonly index: Map<K, number>[] = [];
+  private readonly keys: K[] = [];
+  private readonly tags: number[] = [];
+  private readonly counts: number[] = [];
+  private readonly errors: number[] = [];
+  /** Tie order: where the plain algorithm's scan would meet each slot (lower first). */
+  private readonly order: number[] = [];
+  /** Slots by (count, order), smallest first; null until the first eviction. */
+  private heap: number[] | null = null;
+  /** Slot → its index in `heap`. */
+  private readonly at: number[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly appendOnReplace: boolean,
+  ) {}
+
+  get size(): number {
+    return this.keys.length;
   }
 
-  add(key: K, weight = 1): void {
-    const count = this.counts.get(key);
-    if (count !== undefined) {
-      this.counts.set(key, count + weight);
+  add(key: K, weight: number, tag: number): void {
+    const map = (this.index[tag] ??= new Map());
+    const slot = map.get(key);
+    if (slot !== undefined) {
+      this.counts[slot]! += weight;
+      if (this.heap) this.fix(this.at[slot]!);
       return;
     }
-    if (this.counts.size < this.capacity) {
-      this.counts.set(key, weight);
+    const n = this.keys.length;
+    if (n < this.capacity) {
+      map.set(key, n);
+      this.keys.push(key);
+      this.tags.push(tag);
+      this.counts.push(weight);
+      this.errors.push(0);
+      this.order.push(this.seq++);
       return;
     }
-    let minKey: K | undefined;
-    let min = Infinity;
-    for (const [k, v] of this.counts) {
-      if (v < min) {
-        min = v;
-        minKey = k;
-      }
+    const heap = this.heap ?? this.buildHeap();
+    const s = heap[0]!;
+    const min = this.counts[s]!;
+    this.index[this.tags[s]!]!.delete(this.keys[s]!);
+    this.keys[s] = key;
+    this.tags[s] = tag;
+    this.counts[s] = min + weight;
+    this.errors[s] = min;
+    if (this.appendOnReplace) this.order[s] = this.seq++;
+    map.set(key, s);
+    this.down(0);
+  }
+
+  top(n: number): TaggedHeavyHitter<K>[] {
+    const slots = this.keys.map((_, i) => i);
+    slots.sort((a, b) => this.counts[b]! - this.counts[a]! || this.order[a]! - this.order[b]!);
+    return slots.slice(0, n).map((s) => ({ key: this.keys[s]!, count: this.counts[s]!, error: this.errors[s]!, tag: this.tags[s]! }));
+  }
+
+  private less(a: number, b: number): boolean {
+    const ca = this.counts[a]!;
+    const cb = this.counts[b]!;
+    return ca < cb || (ca === cb && this.order[a]! < this.order[b]!);
+  }
+
+  private buildHeap(): number[] {
+    const heap = this.keys.map((_, i) => i);
+    this.heap = heap;
+    for (let i = 0; i < heap.length; i++) this.at[i] = i;
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+    return heap;
+  }
+
+  /** Restores the heap after the count at heap index `i` changed (weights may be negative). */
+  private fix(i: number): void {
+    const heap = this.heap!;
+    const s = heap[i]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (!this.less(s, p)) break;
+      heap[i] = p;
+      this.at[p] = i;
+      i = parent;
     }
-    this.counts.delete(minKey as K);
-    this.errors.delete(minKey as K);
-    this.counts.set(key, min + weight);
-    this.errors.set(key, min);
+    heap[i] = s;
+    this.at[s] = i;
+    this.down(i);
+  }
+
+  private down(i: number): void {
+    const heap = this.heap!;
+    const n = heap.length;
+    const s = heap[i]!;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.less(heap[c + 1]!, heap[c]!)) c++;
+      const child = heap[c]!;
+      if (!this.less(child, s)) break;
+      heap[i] = child;
+      this.at[child] = i;
+      i = c;
+    }
+    heap[i] = s;
+    this.at[s] = i;
+  }
+}
+
+export class SpaceSaving<K> {
+  // Ties go to the key inserted first, a replacing key counting as inserted last: the order of the
+  // Map this sketch used to keep.
+  private readonly counters: HeapCounters<K>;
+
+  constructor(capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError("SpaceSaving capacity must be >= 1");
+    this.counters = new HeapCounters<K>(capacity, true);
+  }
+
+  add(key: K, weight = 1, tag = 0): void {
+    this.counters.add(key, weight, tag);
   }
 
   top(n: number): HeavyHitter<K>[] {
-    return [...this.counts]
-      .map(([key, count]) => ({ key, count, error: this.errors.get(key) ?? 0 }))
-      .sort((a, b) => b.count - a.count)
-      .slice(0, n);
+    return this.counters.top(n).map(({ key, count, error }) => ({ key, count, error }));
+  }
+
+  /** As `top`, with each key's tag. */
+  topTagged(n: number): TaggedHeavyHitter<K>[] {
+    return this.counters.top(n);
   }
 }
 
 /**
- * The same algorithm for a handful of counters (≤ ~32) in one flat array of [key, count, error]
- * triples: a linear scan beats two Maps there, and a device-minute with one peer costs ~60 bytes
- * instead of ~1 KB (one per device-minute adds up over 20,000 hosts).
+ * The same algorithm for a handful of counters (≤ ~32) in one flat array of [key, tag, count, error]
+ * quadruples while it has room: a linear scan beats Maps there, and a device-minute with one peer costs
+ * well under 100 bytes instead of ~1 KB (one per device-minute adds up over 20,000 hosts). A sketch that
+ * fills up (a busy exporter's) moves to indexed counters with a heap, keeping the array's tie order
+ * (the first smallest in array order is evicted, and its replacement takes its place).
  */
 export class SmallSpaceSaving<K> {
   private entries: (K | number)[] | null = null;
+  private full: HeapCounters<K> | null = null;
 
   constructor(private readonly capacity: number) {
     if (!(capacity >= 1)) throw new RangeError("SpaceSaving capacity must be >= 1");
   }
 
-  add(key: K, weight = 1): void {
+  add(key: K, weight = 1, tag = 0): void {
+    if (this.full) {
+      this.full.add(key, weight, tag);
+      return;
+    }
     const e = this.entries;
     if (!e) {
       // an exact-size literal: most device-minutes never get a second key
-      this.entries = [key, weight, 0];
+      this.entries = [key, tag, weight, 0];
+      if (this.capacity === 1) this.moveToHeap();
       return;
     }
-    let m = 0;
-    for (let i = 0; i < e.length; i += 3) {
-      if (e[i] === key) {
-        (e[i + 1] as number) += weight;
+    for (let i = 0; i < e.length; i += 4) {
+      if (e[i] === key && e[i + 1] === tag) {
+        (e[i + 2] as number) += weight;
         return;
       }
-      if ((e[i + 1] as number) < (e[m + 1] as number)) m = i;
     }
-    if (e.length < 3 * this.capacity) {
-      e.push(key, weight, 0);
-      return;
-    }
-    const min = e[m + 1] as number;
-    e[m] = key;
-    e[m + 1] = min + weight;
-    e[m + 2] = min;
+    // not full: moveToHeap runs as soon as the last place is taken
+    e.push(key, tag, weight, 0);
+    if (e.length === 4 * this.capacity) this.moveToHeap();
+  }
+
+  private moveToHeap(): void {
+    const e = this.entries!;
+    const full = new HeapCounters<K>(this.capacity, false);
+    for (let i = 0; i < e.length; i += 4) full.add(e[i] as K, e[i + 2] as number, e[i + 1] as number);
+    this.full = full;
+    this.entries = null;
   }
 
   top(n: number): HeavyHitter<K>[] {
+    return this.topTagged(n).map(({ key, count, error }) => ({ key, count, error }));
+  }
+
+  /** As `top`, with each key's tag. */
+  topTagged(n: number): TaggedHeavyHitter<K>[] {
+    if (this.full) return this.full.top(n);
     const e = this.entries ?? [];
-    const out: HeavyHitter<K>[] = [];
-    for (let i = 0; i < e.length; i += 3) out.push({ key: e[i] as K, count: e[i + 1] as number, error: e[i + 2] as number });
+    const out: TaggedHeavyHitter<K>[] = [];
+    for (let i = 0; i < e.length; i += 4) out.push({ key: e[i] as K, tag: e[i + 1] as number, count: e[i + 2] as number, error: e[i + 3] as number });
     return out.sort((a, b) => b.count - a.count).slice(0, n);
   }
 }
