@@ -26,6 +26,7 @@ import { startDemo, type RunningDemo } from "./demo/start-demo";
 import { createDetectionPipeline } from "./detection-pipeline";
 import { ForecastScheduler } from "./forecasting";
 import { trainDetectionModels } from "./model-training";
+import { writeCollectorHeartbeats } from "./cluster/collector-heartbeats";
 import { postgresPipelineStore } from "./pipeline-store";
 import { DeviceRegistry, registryOptionsFromEnv } from "./device-registry";
 import { startMetricsServer } from "./metrics-server";
@@ -187,6 +188,8 @@ async function main(): Promise<void> {
         },
       })
     : undefined;
+  // the collector processes' heartbeats (they have no database), for the Overview's ingest panel
+  const collectorBeats = bus ? writeCollectorHeartbeats(bus, prisma, log.child("collectors")) : undefined;
   /** Single-node: starts the job now; distributed: when this worker holds the cluster's lease. */
   const whenLeader = async (job: () => unknown) => {
     if (cluster) leaderJobs.push(job);
@@ -326,6 +329,7 @@ async function main(): Promise<void> {
       clearInterval(forecastTimer);
       await Promise.all(collectors.map((c) => c.running.stop().catch(() => undefined)));
       await demo?.stop();
+      collectorBeats?.stop();
       await cluster?.stop().catch((err) => log.warn("leaving the cluster failed", { error: String(err) }));
       await bus?.close().catch(() => undefined);
       await router.drain().catch((err) => log.warn("final flush failed", { error: String(err) }));

@@ -34,7 +34,10 @@ export function IngestHealthPanel({ ingest }: { ingest: IngestHealth }) {
                 // two workers may each run a collector of the same name
                 <li key={`${i}:${f.name}`} data-testid="collector-row" data-collector={f.name} data-up={f.up}>
                   <span className={f.up ? "feed-dot feed-up" : "feed-dot feed-down"} aria-hidden="true" />
-                  <span className="feed-name">{f.name === "simulator" ? "Demo simulator (in-process)" : humanize(f.name)}</span>
+                  <span className="feed-name">
+                    {f.name === "simulator" ? "Demo simulator (in-process)" : humanize(f.name)}
+                    {f.collector ? <span className="muted"> · {f.collector}</span> : null}
+                  </span>
                   {f.up ? (
                     <span className="feed-rate" title={f.records === null ? undefined : `${formatCount(f.records)} records since the worker started`}>
                       {formatRate(f.recordsPerSec)}

@@ -4,6 +4,7 @@
 import type { AiSpendView } from "../ai/triage-service";
 import { SEVERITIES, type SeverityCounts } from "../alerts/alert-view";
 import type { HeartbeatFeed, HeartbeatRow } from "../db/worker-heartbeat-queries";
+import { isCollectorHeartbeat } from "../telemetry/bus/collector-heartbeat";
 import type { SkewedExporter } from "../telemetry/netflow/clock-skew";
 
 const HOUR = 3_600_000;
@@ -56,6 +57,8 @@ export interface IngestFeed {
   recordsPerSec: number | null;
   /** Flow exporters whose records are being dropped for clock skew (set only when there are some). */
   clockSkew?: SkewedExporter[];
+  /** The collector process running it (distributed mode); absent when a worker runs it. */
+  collector?: string;
 }
 
 export interface DeviceFreshness {
@@ -184,11 +187,15 @@ export function ingestFeeds(
   staleMs: number,
 ): Pick<IngestHealth, "worker" | "beatAt" | "feeds" | "recordsPerSec"> {
   const live = heartbeats.filter((h) => now.getTime() - h.beatAt.getTime() < staleMs);
-  const newestBeat = heartbeats.reduce<Date | null>((max, h) => (max === null || h.beatAt > max ? h.beatAt : max), null);
-  const feeds = live.flatMap((h) => (Array.isArray(h.info.collectors) ? h.info.collectors : []).flatMap(toFeed));
+  const workers = heartbeats.filter((h) => !isCollectorHeartbeat(h));
+  const newestBeat = workers.reduce<Date | null>((max, h) => (max === null || h.beatAt > max ? h.beatAt : max), null);
+  const feeds = live.flatMap((h) =>
+    (Array.isArray(h.info.collectors) ? h.info.collectors : []).flatMap(toFeed).map((f) => (isCollectorHeartbeat(h) ? { ...f, collector: h.id } : f)),
+  );
   const rates = feeds.filter((f) => f.up && f.recordsPerSec !== null).map((f) => f.recordsPerSec!);
   return {
-    worker: live.length > 0 ? "up" : "down",
+    // a collector process beating says nothing of whether any worker stores and judges what it sends
+    worker: live.some((h) => !isCollectorHeartbeat(h)) ? "up" : "down",
     beatAt: newestBeat?.toISOString() ?? null,
     feeds,
     recordsPerSec: rates.length > 0 ? rates.reduce((a, b) => a + b, 0) : null,

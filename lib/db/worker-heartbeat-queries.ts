@@ -2,6 +2,7 @@
 import type { Prisma } from "@prisma/client";
 import type { DiscoveryReport } from "../dashboards/device-inventory";
 import type { SkewedExporter } from "../telemetry/netflow/clock-skew";
+import { COLLECTOR_ID_PREFIX } from "../telemetry/bus/collector-heartbeat";
 import type { DbClient } from "./client";
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -26,6 +27,8 @@ export interface HeartbeatFeed {
 
 /** What the worker reports in its heartbeat (the `info` JSON). Every field is optional to readers: older workers wrote less. */
 export interface HeartbeatInfo {
+  /** Collector processes of distributed mode beat over the bus; a worker writes their rows (ids `collector-…`). */
+  kind?: "worker" | "collector";
   pid?: number;
   version?: string;
   simulator?: unknown;
@@ -38,6 +41,8 @@ export interface HeartbeatInfo {
   allowedSources?: string[];
   /** Auto-discovery's cap and the sources it did not add. */
   discovery?: DiscoveryReport | null;
+  /** A collector's bus publisher: batches the stream acknowledged, items dropped beyond its buffer. */
+  bus?: { published: number; dropped: number };
 }
 
 export interface HeartbeatRow {
@@ -67,6 +72,16 @@ export async function clearHeartbeatsOfPid(db: DbClient, pid: number): Promise<v
 }
 
 /** Every worker's latest heartbeat, newest first (one row per running worker; stopped ones clear theirs). */
+/**
+ * Forgets collectors that stopped beating this long ago without saying so (killed, their host gone):
+ * each collector process has a new id, so their rows would otherwise pile up. Workers' rows stay (the
+ * Overview shows a stopped worker's last heartbeat).
+ */
+export async function pruneSilentCollectors(db: DbClient, now: Date, silentMs: number): Promise<number> {
+  const { count } = await db.workerHeartbeat.deleteMany({ where: { id: { startsWith: COLLECTOR_ID_PREFIX }, beatAt: { lt: new Date(now.getTime() - silentMs) } } });
+  return count;
+}
+
 export async function listHeartbeats(db: DbClient): Promise<HeartbeatRow[]> {
   const rows = await db.workerHeartbeat.findMany({ orderBy: { beatAt: "desc" } });
   return rows.map((r) => ({ id: r.id, startedAt: r.startedAt, beatAt: r.beatAt, info: toHeartbeatInfo(r.info) }));
@@ -80,12 +95,12 @@ export async function workerStatus(db: DbClient, now = new Date()): Promise<"up"
   return (await workerHealth(db, now)).status;
 }
 
-/** The newest worker's status, with how often the supervisor had to restart it (crash loops show here). */
+/** The newest worker's status (collector processes' heartbeats are not workers'), with how often the supervisor had to restart it (crash loops show here). */
 export async function workerHealth(
   db: DbClient,
   now = new Date(),
 ): Promise<{ status: "up" | "down"; startedAt: Date | null; restarts: number; lastExit: string | null }> {
-  const latest = await db.workerHeartbeat.findFirst({ orderBy: { beatAt: "desc" } });
+  const latest = await db.workerHeartbeat.findFirst({ where: { id: { not: { startsWith: COLLECTOR_ID_PREFIX } } }, orderBy: { beatAt: "desc" } });
   if (!latest || now.getTime() - latest.beatAt.getTime() >= HEARTBEAT_STALE_MS) return { status: "down", startedAt: null, restarts: 0, lastExit: null };
   const info = toHeartbeatInfo(latest.info);
   return { status: "up", startedAt: latest.startedAt, restarts: info.restarts ?? 0, lastExit: info.lastExit ?? null };

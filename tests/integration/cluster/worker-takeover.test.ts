@@ -2,7 +2,10 @@
 // real NetFlow v9 datagrams and publishing them to the bus, two detection workers owning the
 // partitions, real Postgres. One worker is killed (SIGKILL) mid-stream: the other takes its partitions
 // over, and every device-minute is stored exactly once with all its flows (none lost, none doubled).
+// The collector's heartbeat reaches the Overview through the bus and the surviving worker.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingestFeeds } from "../../../lib/dashboards/overview-view";
+import { HEARTBEAT_STALE_MS, listHeartbeats } from "../../../lib/db/worker-heartbeat-queries";
 import { partitionOf } from "../../../lib/telemetry/bus/bus-batch";
 import { createTestDatabase, type TestDatabase } from "../test-database";
 import { waitFor } from "../wait-for";
@@ -73,5 +76,17 @@ describe("distributed mode: a worker killed mid-stream", () => {
     expect(samples).toBe(HOSTS.length);
     // the victim's partitions were consumed by both: before the kill by the victim, after by the survivor
     expect(survivor.output()).toMatch(/partition taken/);
+
+    // the collector process (no database) beats over the bus; the survivor writes it for the Overview
+    const sentFlows = [...flows.sent.values()].reduce((n, s) => n + s.flows, 0);
+    const collectorFeeds = async () => {
+      const rows = await listHeartbeats(t.prisma);
+      const ingest = ingestFeeds(rows, new Date(), HEARTBEAT_STALE_MS);
+      return { ingest, netflow: ingest.feeds.find((f) => f.name === "netflow" && f.collector?.startsWith("collector-")) };
+    };
+    await waitFor("the collector's heartbeat to count every flow sent", async () => ((await collectorFeeds()).netflow?.records ?? 0) >= sentFlows, 15_000);
+    const { ingest } = await collectorFeeds();
+    expect(ingest.worker).toBe("up");
+    expect(ingest.feeds.filter((f) => f.collector)).toHaveLength(1);
   }, 120_000);
 });

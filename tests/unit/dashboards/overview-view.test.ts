@@ -191,6 +191,18 @@ describe("ingestFeeds", () => {
     expect(result.recordsPerSec).toBeNull();
   });
 
+  it("lists a collector process's feeds under its name, but counts only workers as the worker being up", () => {
+    const collector = row("collector-ab12cd34", 1_000, { kind: "collector", collectors: [{ name: "netflow", up: true, records: 900, recordsPerSec: 150 }] });
+    const alone = ingestFeeds([collector, row("w1", 60_000, { collectors: [] })], NOW, STALE);
+    expect(alone.worker).toBe("down");
+    // the last heartbeat shown with "worker down" is the worker's, not the collector's
+    expect(alone.beatAt).toBe(new Date(NOW.getTime() - 60_000).toISOString());
+    const withWorker = ingestFeeds([collector, row("w1", 2_000, { collectors: [] })], NOW, STALE);
+    expect(withWorker.worker).toBe("up");
+    expect(withWorker.feeds).toEqual([{ name: "netflow", up: true, error: null, records: 900, recordsPerSec: 150, collector: "collector-ab12cd34" }]);
+    expect(withWorker.recordsPerSec).toBe(150);
+  });
+
   it("is down with no fresh heartbeat, and tolerates malformed info", () => {
     expect(ingestFeeds([], NOW, STALE)).toEqual({ worker: "down", beatAt: null, feeds: [], recordsPerSec: null });
     const odd = row("odd", 0, { collectors: "nope" as unknown as [] });
