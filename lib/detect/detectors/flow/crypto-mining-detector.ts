@@ -45,7 +45,7 @@ export type CryptoMiningConfig = z.infer<typeof cryptoMiningConfigSchema>;
 export const cryptoMiningDetector = defineDetector<CryptoMiningConfig, DetectorInput, typeof CRYPTO_MINING_DETECTOR_ID>({
   id: CRYPTO_MINING_DETECTOR_ID,
   description:
-    "Crypto-mining: CPU held far above the device's usual for the hour together with traffic to mining-pool Stratum ports (3333, 4444, 5555, 7777, 14444, 45700) or configured pool ASNs. Needs CPU, flows and a trained baseline.",
+    `Crypto-mining: CPU held far above the device's usual for the hour together with traffic to mining-pool Stratum ports (${MINING_PORTS.join(", ")}) or configured pool ASNs. Needs CPU, flows and a trained baseline.`,
   scoreField: "minRisePct",
   alertTypes: [CRYPTO_MINING_TYPE],
   threatType: CRYPTO_MINING_TYPE,
