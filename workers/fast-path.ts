@@ -4,6 +4,8 @@
 // (same disposition, dedup key device + "ddos", campaign correlation), so the minute pipeline's later
 // DDoS alert for the same host folds into it. The minute pipeline is not touched. The attacked host is
 // the device of its address (discovered like any flow host). Recording is serial and its queue bounded.
+// Distributed mode: each worker's partition consumers hand it the fresh flows of their partitions
+// (workers/cluster/cluster-node.ts), each host counted by the worker owning its partition.
 import { HostWindowTable, type FastFinding } from "@/lib/detect/fast/host-window-table";
 import type { Logger } from "@/lib/log";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
@@ -52,9 +54,10 @@ export class FastPath {
     };
   }
 
-  flows(records: readonly FlowRecord[]): void {
+  /** Counts flows arriving now; `counts` limits the endpoints counted (see HostWindowTable.add). */
+  flows(records: readonly FlowRecord[], counts?: (address: string) => boolean): void {
     const now = this.o.clock.now();
-    for (const r of records) this.enqueue(this.table.add(r, now));
+    for (const r of records) this.enqueue(this.table.add(r, now, counts));
   }
 
   start(): void {

@@ -161,6 +161,13 @@ async function main(): Promise<void> {
   };
   const router = new TelemetryRouter(routerOptions);
 
+  // Volumetric floods are judged per host over seconds, beside the minute rollup. Not in the demo: it
+  // exports each device's minute of flows at once on a replayed clock, so seconds mean nothing there.
+  const fastPath =
+    e.FAST_PATH_WINDOW_SEC > 0 && !e.SIMULATE
+      ? new FastPath({ windowMs: e.FAST_PATH_WINDOW_SEC * 1000, maxHosts: e.FAST_PATH_MAX_HOSTS, isInternal, clock, log: log.child("fast-path"), registry, pipeline })
+      : undefined;
+
   // Distributed mode (TIDEWATCH_BUS): telemetry comes from the bus by partition, not from collectors
   // here (workers/cluster/cluster-node.ts); the once-per-cluster jobs wait for the cluster's lease.
   const bus = e.TIDEWATCH_BUS
@@ -176,6 +183,7 @@ async function main(): Promise<void> {
         leaseTtlMs: e.BUS_LEASE_TTL_SEC * 1000,
         log: log.child("cluster"),
         pipeline,
+        ...(fastPath ? { fastPath } : {}),
         createRouter: (extra) =>
           new TelemetryRouter({ ...routerOptions, ...extra, flowRollup: { ...routerOptions.flowRollup, ...extra.flowRollup }, log: log.child("router") }),
         onLeader: async () => {
@@ -196,14 +204,9 @@ async function main(): Promise<void> {
     else await job();
   };
 
-  // Volumetric floods are judged per host over seconds, beside the minute rollup. Not in the demo: it
-  // exports each device's minute of flows at once on a replayed clock, so seconds mean nothing there.
-  const fastPath =
-    e.FAST_PATH_WINDOW_SEC > 0 && !e.SIMULATE && !cluster
-      ? new FastPath({ windowMs: e.FAST_PATH_WINDOW_SEC * 1000, maxHosts: e.FAST_PATH_MAX_HOSTS, isInternal, clock, log: log.child("fast-path"), registry, pipeline })
-      : undefined;
   fastPath?.start();
-  const sink = fastPath ? fastPath.tap(router) : router;
+  // distributed mode: the partition consumers hand the fast path their fresh flows instead
+  const sink = fastPath && !cluster ? fastPath.tap(router) : router;
 
   try {
     metricsServer = await startMetricsServer(e.WORKER_METRICS_HOST, e.WORKER_METRICS_PORT, log);

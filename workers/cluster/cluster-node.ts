@@ -30,9 +30,12 @@ import { decodeBusBatch, newestMinuteOf, partitionOf, partitionSubject, TELEMETR
 import { collectorDroppedTotal } from "../collectors/collector-metrics";
 import { systemClock } from "../clock";
 import type { DetectionPipeline } from "../detection-pipeline";
+import type { FastPath } from "../fast-path";
 import type { TelemetryBatch } from "../pipeline-store";
 import type { TelemetryRouter, TelemetryRouterOptions } from "../telemetry-router";
 
+/** Flows published longer ago than this are not handed to the fast path (a backlog being caught up). */
+const FAST_PATH_MAX_AGE_MS = 10_000;
 const MEMBER_PREFIX = "member:";
 const SINGLETON_LEASE = "singleton";
 const partitionLease = (p: number) => `partition:${p}`;
@@ -48,6 +51,11 @@ export interface ClusterNodeOptions {
   pipeline: Pick<DetectionPipeline, "ingest">;
   /** Builds a partition's router (the worker's usual settings) with the options given here. */
   createRouter: (extra: Pick<TelemetryRouterOptions, "pipeline" | "flowRollup" | "closeFlushedMinutes" | "clock">) => TelemetryRouter;
+  /**
+   * The worker's fast path for floods: fresh flows of each partition go to it, each endpoint counted
+   * only in its own partition (a flow is on the bus once per partition it belongs to).
+   */
+  fastPath?: Pick<FastPath, "flows">;
   /** How often partitions flush complete minutes (default 5 s). */
   flushIntervalMs?: number;
   /** Called once when this worker first holds the once-per-cluster lease. */
@@ -101,6 +109,7 @@ class PartitionRun {
   private readAt = -Infinity;
   readonly router: TelemetryRouter;
   consumed = 0;
+  private readonly ownsAddress = (address: string) => partitionOf(address, this.node.partitions) === this.partition;
 
   constructor(
     readonly partition: number,
@@ -113,7 +122,7 @@ class PartitionRun {
       // what it has read, so it stores them late instead of dropping the backlog's telemetry as late.
       clock: { now: () => (this.behind ? this.readAt : systemClock.now()), sleep: systemClock.sleep },
       closeFlushedMinutes: true,
-      flowRollup: { owns: (address) => partitionOf(address, node.partitions) === partition },
+      flowRollup: { owns: this.ownsAddress },
       pipeline: {
         ingest: (batch) => {
           // the router retries the same batch object: it keeps its key and its commit
@@ -175,7 +184,11 @@ class PartitionRun {
         this.consumed += 1;
         this.readAt = Math.max(this.readAt, batch.at);
         const r = this.router;
-        if (batch.flows.length > 0) r.flows(batch.flows);
+        if (batch.flows.length > 0) {
+          r.flows(batch.flows);
+          // a backlog's flows are not news: the fast path judges seconds by its clock, the minute pipeline has them
+          if (this.node.fastPath && systemClock.now() - batch.at <= FAST_PATH_MAX_AGE_MS) this.node.fastPath.flows(batch.flows, this.ownsAddress);
+        }
         for (const s of batch.syslog) r.syslog(s.message, s.source, s.receivedAt);
         for (const g of batch.gauges) r.deviceMetrics(g.device, new Date(g.ts), g.values);
         for (const x of batch.reachability) r.deviceReachability(x.device, x.reachable, new Date(x.at));

@@ -23,6 +23,8 @@ import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import { HyperLogLog } from "@/lib/telemetry/sketch/hyper-log-log";
 import { SpaceSaving } from "@/lib/telemetry/sketch/space-saving";
 
+const everyAddress = () => true;
+
 export interface HostWindowTableOptions {
   windowMs: number;
   /** Hosts tracked at once (default 20,000). */
@@ -117,12 +119,16 @@ export class HostWindowTable {
     return this.windowStart;
   }
 
-  /** Counts a flow that arrived at `arrivalMs`; findings of a window this arrival closed come back. */
-  add(flow: FlowRecord, arrivalMs: number): FastFinding[] {
+  /**
+   * Counts a flow that arrived at `arrivalMs`; findings of a window this arrival closed come back.
+   * `counts` limits which of its endpoints this table keeps (distributed mode: a flow reaches a worker
+   * once per partition it belongs to, and each endpoint is counted in its own partition only).
+   */
+  add(flow: FlowRecord, arrivalMs: number, counts: (address: string) => boolean = everyAddress): FastFinding[] {
     // only a window change here: judging open windows per flow would cost every active host each time
     const start = Math.floor(arrivalMs / this.o.windowMs) * this.o.windowMs;
     const closed = start > this.windowStart ? this.advance(arrivalMs) : [];
-    if (this.o.isInternal(flow.dstAddr)) {
+    if (this.o.isInternal(flow.dstAddr) && counts(flow.dstAddr)) {
       const c = this.countersOf(flow.dstAddr);
       c.packetsIn += flow.packets;
       c.bytesIn += flow.bytes;
@@ -132,7 +138,7 @@ export class HostWindowTable {
       c.topSources.add(flow.srcAddr, flow.bytes);
       c.topPorts.add(`${flow.protocol}/${flow.dstPort}`, flow.packets);
     }
-    if (this.o.isInternal(flow.srcAddr) && flow.srcAddr !== flow.dstAddr) {
+    if (this.o.isInternal(flow.srcAddr) && flow.srcAddr !== flow.dstAddr && counts(flow.srcAddr)) {
       const c = this.countersOf(flow.srcAddr);
       c.packetsOut += flow.packets;
       c.bytesOut += flow.bytes;

@@ -2,8 +2,10 @@
 // real NetFlow v9 datagrams and publishing them to the bus, two detection workers owning the
 // partitions, real Postgres. One worker is killed (SIGKILL) mid-stream: the other takes its partitions
 // over, and every device-minute is stored exactly once with all its flows (none lost, none doubled).
-// The collector's heartbeat reaches the Overview through the bus and the surviving worker.
+// The collector's heartbeat reaches the Overview through the bus and the surviving worker, and a flood
+// is alerted within seconds by the worker's fast path, fed from the bus.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { floodToAlert } from "../../../scripts/lib/flood-to-alert";
 import { ingestFeeds } from "../../../lib/dashboards/overview-view";
 import { HEARTBEAT_STALE_MS, listHeartbeats } from "../../../lib/db/worker-heartbeat-queries";
 import { partitionOf } from "../../../lib/telemetry/bus/bus-batch";
@@ -89,4 +91,18 @@ describe("distributed mode: a worker killed mid-stream", () => {
     expect(ingest.worker).toBe("up");
     expect(ingest.feeds.filter((f) => f.collector)).toHaveLength(1);
   }, 120_000);
+
+  it("alerts a flood within seconds through the fast path, as single-node mode does", { timeout: 40_000 }, async () => {
+    // collector → bus → the partition consumer of the attacked host's partition → the worker's fast path
+    const host = "10.66.0.1";
+    const timing = await floodToAlert(t.prisma, cluster!.netflowPort, { host, pps: 200_000, sources: 200 }, 20_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${cluster!.workers.map((w) => w.output().slice(-2000)).join("\n---\n")}`);
+    });
+    expect(timing.msToAlert).toBeLessThan(10_000);
+    const alert = await t.prisma.alert.findUniqueOrThrow({ where: { id: timing.alertId }, include: { device: true } });
+    expect(alert).toMatchObject({ detector: "flow-ddos-fast", alertType: "ddos" });
+    expect(alert.device.name).toBe(host);
+    // the flow is on the bus in the exporter's partition and the host's: counted once, one alert
+    expect(await t.prisma.alert.count({ where: { deviceId: alert.deviceId } })).toBe(1);
+  });
 });

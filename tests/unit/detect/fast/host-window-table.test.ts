@@ -128,6 +128,17 @@ describe("the fast-path host window table", () => {
     expect(feedWindow(other, 0, flood(200_000, 100))[0]?.detection.evidence).toMatchObject({ coldBaseline: true });
   });
 
+  it("counts only the endpoints it is told to (distributed mode: a host is judged in its own partition only)", () => {
+    const elsewhere = new HostWindowTable({ windowMs: W, isInternal });
+    const start = T0;
+    const found = flood(200_000, 100).flatMap((f) => elsewhere.add(f, start, (address) => address !== HOST));
+    expect([...found, ...elsewhere.advance(start + W)]).toEqual([]);
+    expect(elsewhere.size).toBe(0);
+    const own = new HostWindowTable({ windowMs: W, isInternal });
+    const mine = flood(200_000, 100).flatMap((f) => own.add(f, start, (address) => address === HOST));
+    expect([...mine, ...own.advance(start + W)].map((x) => x.host)).toEqual([HOST]);
+  });
+
   it("does not alert the host's usual bursts: busy windows of ×4 every minute", () => {
     const table = new HostWindowTable({ windowMs: W, isInternal });
     const found: FastFinding[] = [];
