@@ -36,7 +36,7 @@ export interface DetectionPipeline {
   /** Stores history without detection (backfills); the engine still sees the minutes. */
   store(samples: readonly MetricSample[]): Promise<number>;
   ingest(batch: TelemetryBatch): Promise<IngestResult>;
-  /** Loads the stored baselines now (also done on its own whenever their generation changes: see refreshSettings). */
+  /** Loads the stored baselines now (also done on its own, in the background, whenever their generation changes: see refreshSettings). */
   reloadBaselines(): Promise<void>;
   /**
    * Warms the online models from the devices' stored minutes of the last `WARM_DAYS` before `until`
@@ -132,6 +132,7 @@ export function createDetectionPipeline(deps: {
 
   // the stored baselines' generation when they were last loaded (null: installed directly, not reloaded)
   let loadedGeneration: string | null = null;
+  let baselineReload: Promise<void> | undefined;
   const reloadBaselines = async () => {
     // read before loading: a change made meanwhile is then seen as a new generation at the next check
     const generation = (await store.baselineGeneration?.()) ?? null;
@@ -147,8 +148,17 @@ export function createDetectionPipeline(deps: {
     settings = { disposition: loaded.disposition, overrides: [...fixed, ...loaded.overrides] };
     settingsLoadedAt = elapsed();
     // Baselines another process changed (the cluster's leader retrained them, an analyst approved a held
-    // bucket) reach this pipeline at the same pace as settings, without a restart.
-    if (loadedGeneration !== null && store.baselineGeneration && (await store.baselineGeneration()) !== loadedGeneration) await reloadBaselines();
+    // bucket) reach this pipeline at the same pace as settings, without a restart. Loaded in the
+    // background: every device's baselines take a while to read at scale, and minutes keep coming.
+    if (loadedGeneration === null || !store.baselineGeneration || baselineReload) return;
+    if ((await store.baselineGeneration()) === loadedGeneration) return;
+    baselineReload = reloadBaselines()
+      .catch((err: unknown) =>
+        log.warn("reloading the changed baselines failed; keeping the previous ones until the next check", { error: err instanceof Error ? err.message : String(err) }),
+      )
+      .finally(() => {
+        baselineReload = undefined;
+      });
   };
 
   // stored minutes are judged whatever happens: on a failed re-read the previous settings still apply

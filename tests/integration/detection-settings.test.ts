@@ -25,6 +25,7 @@ import { trainDetectionModels } from "../../workers/model-training";
 import { postgresPipelineStore, type PipelineStore } from "../../workers/pipeline-store";
 import { makeDetection } from "./fixtures";
 import { createTestDatabase, type TestDatabase } from "./test-database";
+import { waitFor } from "./wait-for";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -237,14 +238,20 @@ describe("baselines changed by another process", () => {
     // another worker (the cluster's leader) retrains: CPU ~30 % is normal at this hour, 60 % held for approval
     const bucket = (median: number) => ({ metric: "cpuPct", hourOfWeek: 0, mean: median, std: 5, median, p05: median - 8, p25: median - 3, p75: median + 3, p95: median + 8, p99: median + 10, mad: 3, sampleCount: 120 });
     await saveBaselines(t.prisma, device.id, [bucket(30)], new Date(T0 + 7 * DAY), [bucket(60)]);
+    // the next ingest re-reads (its settings' pace) and reloads the baselines in the background
     elapsed += 60_000;
-    expect(await ingest(pipeline, cpuMinute(device, 1, 60))).toMatchObject({ alertsCreated: 1 });
+    let minute = 1;
+    await waitFor("the retrained baseline in use", async () => (await ingest(pipeline, cpuMinute(device, minute++, 60))).alertsCreated === 1, 10_000);
     expect(pipeline.baselinesTrainedAt()).toEqual(new Date(T0 + 7 * DAY));
     // an admin approves the held bucket in the web app: 60 % is the new normal, for this worker too
     const [held] = await listPendingBaselines(t.prisma, { deviceId: device.id });
     expect(await approvePendingBaseline(t.prisma, { id: held!.id, actorId: null })).toBe(true);
     elapsed += 60_000;
-    expect(await ingest(pipeline, cpuMinute(device, 2, 60))).toMatchObject({ alertsCreated: 0, alertsUpdated: 0 });
+    await waitFor("the approved bucket in use", async () => {
+      const result = await ingest(pipeline, cpuMinute(device, minute++, 60));
+      return result.alertsCreated === 0 && result.alertsUpdated === 0;
+    }, 10_000);
+    expect(minute).toBeLessThan(60); // still in the hour of the week the buckets describe
   });
 });
 
