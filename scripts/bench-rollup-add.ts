@@ -28,14 +28,17 @@ function synthetic(n: number): FlowRecord[] {
     s ^= s << 5;
     return (s >>> 0) / 2 ** 32;
   };
-  const host = (i: number) => `10.1.${(i >> 8) & 255}.${i & 255}`;
+  // one string instance per address, as the decoders hand out (lib/telemetry/netflow/ip-address.ts)
+  const interned = new Map<string, string>();
+  const intern = (text: string) => interned.get(text) ?? (interned.set(text, text), text);
+  const host = (i: number) => intern(`10.1.${(i >> 8) & 255}.${i & 255}`);
   const out: FlowRecord[] = [];
   for (let i = 0; i < n; i++) {
     const minute = T0 + Math.floor((i / n) * MINUTES) * 60_000;
     const kind = rnd();
     const h = Math.floor(rnd() * HOSTS);
     // 80 % inside → outside (most to a few popular peers), 10 % outside → inside, 10 % inside → inside
-    const external = `198.51.${Math.floor(rnd() < 0.5 ? rnd() * 4 : rnd() * 256)}.${Math.floor(rnd() * 256)}`;
+    const external = intern(`198.51.${Math.floor(rnd() < 0.5 ? rnd() * 4 : rnd() * 256)}.${Math.floor(rnd() * 256)}`);
     const [srcAddr, dstAddr] = kind < 0.8 ? [host(h), external] : kind < 0.9 ? [external, host(h)] : [host(h), host(Math.floor(rnd() * HOSTS))];
     // a fifth of the flows straddle the minute boundary before their end
     const straddle = rnd() < 0.2;

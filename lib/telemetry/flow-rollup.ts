@@ -11,7 +11,7 @@
 // Pure: time comes from the flows and from the caller's watermark.
 import type { FlowRecord } from "./flow-record";
 import { HyperLogLog } from "./sketch/hyper-log-log";
-import { SmallSpaceSaving, SpaceSaving } from "./sketch/space-saving";
+import { sketchHash, SmallSpaceSaving, SpaceSaving } from "./sketch/space-saving";
 import type { SubnetMatcher } from "./cidr";
 
 const MINUTE = 60_000;
@@ -245,6 +245,10 @@ export class FlowRollup {
       return;
     }
     const closedUpTo = Math.max(this.lastFlushed.get(address) ?? -Infinity, this.floor - MINUTE);
+    // hashed once for every sketch and minute the attribution touches
+    const peerHash = sketchHash(peer);
+    const portHash = sketchHash(flow.dstPort);
+    const tag = DIRECTION_TAG[direction];
     let refused = false;
     for (let m = firstMinute; m <= lastMinute; m += MINUTE) {
       if (m <= closedUpTo) {
@@ -269,13 +273,13 @@ export class FlowRollup {
         if (external) b.bytesOutExternal += bytes;
       }
       addProtocolBytes(b.protocolBytes, flow.protocol, bytes);
-      b.talkers.add(peer, bytes, DIRECTION_TAG[direction]);
-      (b.dstPorts ??= new SmallSpaceSaving<number>(PORT_SKETCH_CAPACITY)).add(flow.dstPort, bytes);
+      b.talkers.addHashed(peer, peerHash, bytes, tag);
+      (b.dstPorts ??= new SmallSpaceSaving<number>(PORT_SKETCH_CAPACITY)).addHashed(flow.dstPort, portHash, bytes);
       if (this.watchDstPorts.has(flow.dstPort)) {
         const watched = (b.watched ??= new Map());
         watched.set(flow.dstPort, (watched.get(flow.dstPort) ?? 0) + bytes);
       }
-      if (!peerInternal) (b.external ??= new SmallSpaceSaving<string>(EXTERNAL_SKETCH_CAPACITY)).add(peer, bytes, DIRECTION_TAG[direction]);
+      if (!peerInternal) (b.external ??= new SmallSpaceSaving<string>(EXTERNAL_SKETCH_CAPACITY)).addHashed(peer, peerHash, bytes, tag);
       if (m === lastMinute) {
         // counts belong to the minute the flow ended in, so each flow is counted once
         b.flows += 1;
@@ -286,8 +290,8 @@ export class FlowRollup {
         if (flow.protocol === 6 && (flow.tcpFlags & 0x02) !== 0) b.tcpSynFlows += 1;
         if (flow.packets <= SMALL_FLOW_PACKETS) b.smallFlows += 1;
         if (end - start >= LONG_FLOW_MS && (flow.bytes * 1000) / (end - start) < LOW_BYTE_RATE) b.longLowByteFlows += 1;
-        b.peers.add(peer);
-        b.ports.addInt(flow.dstPort);
+        b.peers.addHash(peerHash);
+        b.ports.addHash(portHash);
       }
     }
     if (refused) this.budgetDroppedFlows += 1;

@@ -9,7 +9,16 @@
 // plain algorithm would have met them in (detection results depend on it).
 //
 // Keys may carry a small integer tag (e.g. a flow's direction): (tag, key) pairs are counted apart as
-// a string key `${tag}|${key}` would be, without building that string on every add.
+// a string key `${tag}|${key}` would be, without building that string on every add. Keys are found
+// through a small open-addressed table on a 32-bit hash of the key rather than a Map: a full sketch
+// deletes and inserts a key on nearly every add, which a Map pays for dearly (tombstones, rehashing);
+// callers that already hashed a key (the flow rollup hashes a peer once for all its sketches) pass it.
+import { hashInt, hashString } from "../../hash";
+
+/** The hash the sketches expect for a key (`addHashed`). */
+export function sketchHash(key: string | number): number {
+  return typeof key === "string" ? hashString(key) : hashInt(key);
+}
 export interface HeavyHitter<K> {
   key: K;
   count: number;
@@ -29,8 +38,13 @@ export interface TaggedHeavyHitter<K> extends HeavyHitter<K> {
  * delete + set), else it keeps the evicted slot's place (an array-ordered sketch).
  * Weights must not be NaN (a NaN count has no place in any order).
  */
+/** Below this many keys a linear scan finds a key; from it on, the hash table. */
+const TABLE_FROM = 8;
+
 class HeapCounters<K> {
-  private readonly index: Map<K, number>[] = [];
+  /** Open addressing with linear probing: slot + 1, 0 when empty; built at TABLE_FROM keys. */
+  private table: Int32Array | null = null;
+  private readonly hashes: number[] = [];
   private readonly keys: K[] = [];
   private readonly tags: number[] = [];
   private readonly counts: number[] = [];
@@ -52,35 +66,88 @@ class HeapCounters<K> {
     return this.keys.length;
   }
 
-  add(key: K, weight: number, tag: number): void {
-    const map = (this.index[tag] ??= new Map());
-    const slot = map.get(key);
-    if (slot !== undefined) {
+  add(key: K, hash: number, weight: number, tag: number): void {
+    // the tag mixed in, so the same key under two tags probes from two places
+    const h = (hash ^ Math.imul(tag, 0x9e3779b1)) | 0;
+    const slot = this.find(key, h, tag);
+    if (slot >= 0) {
       this.counts[slot]! += weight;
       if (this.heap) this.fix(this.at[slot]!);
       return;
     }
     const n = this.keys.length;
     if (n < this.capacity) {
-      map.set(key, n);
+      this.hashes.push(h);
       this.keys.push(key);
       this.tags.push(tag);
       this.counts.push(weight);
       this.errors.push(0);
       this.order.push(this.seq++);
+      if (this.table) this.insert(n);
+      else if (n + 1 >= TABLE_FROM) this.buildTable();
       return;
     }
     const heap = this.heap ?? this.buildHeap();
     const s = heap[0]!;
     const min = this.counts[s]!;
-    this.index[this.tags[s]!]!.delete(this.keys[s]!);
+    this.remove(s);
+    this.hashes[s] = h;
     this.keys[s] = key;
     this.tags[s] = tag;
     this.counts[s] = min + weight;
     this.errors[s] = min;
     if (this.appendOnReplace) this.order[s] = this.seq++;
-    map.set(key, s);
+    this.insert(s);
     this.down(0);
+  }
+
+  private find(key: K, h: number, tag: number): number {
+    const table = this.table;
+    if (!table) {
+      for (let s = 0; s < this.keys.length; s++) if (this.keys[s] === key && this.tags[s] === tag) return s;
+      return -1;
+    }
+    const mask = table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = table[i]!;
+      if (e === 0) return -1;
+      const s = e - 1;
+      if (this.hashes[s] === h && this.keys[s] === key && this.tags[s] === tag) return s;
+    }
+  }
+
+  private buildTable(): void {
+    let size = 16;
+    while (size < 2 * this.capacity) size *= 2;
+    this.table = new Int32Array(size);
+    for (let s = 0; s < this.keys.length; s++) this.insert(s);
+  }
+
+  private insert(s: number): void {
+    const table = this.table;
+    if (!table) return;
+    const mask = table.length - 1;
+    let i = this.hashes[s]! & mask;
+    while (table[i] !== 0) i = (i + 1) & mask;
+    table[i] = s + 1;
+  }
+
+  /** Takes slot `s` out of the table (backward-shift deletion keeps every probe chain unbroken). */
+  private remove(s: number): void {
+    const table = this.table;
+    if (!table) return;
+    const mask = table.length - 1;
+    let i = this.hashes[s]! & mask;
+    while (table[i] !== s + 1) i = (i + 1) & mask;
+    for (let j = (i + 1) & mask; table[j] !== 0; j = (j + 1) & mask) {
+      const home = this.hashes[table[j]! - 1]! & mask;
+      // move j's entry back into the hole at i unless its home lies cyclically in (i, j]
+      if (i <= j ? home <= i || home > j : home <= i && home > j) {
+        table[i] = table[j]!;
+        i = j;
+      }
+    }
+    table[i] = 0;
   }
 
   top(n: number): TaggedHeavyHitter<K>[] {
@@ -139,7 +206,7 @@ class HeapCounters<K> {
   }
 }
 
-export class SpaceSaving<K> {
+export class SpaceSaving<K extends string | number> {
   // Ties go to the key inserted first, a replacing key counting as inserted last: the order of the
   // Map this sketch used to keep.
   private readonly counters: HeapCounters<K>;
@@ -150,7 +217,12 @@ export class SpaceSaving<K> {
   }
 
   add(key: K, weight = 1, tag = 0): void {
-    this.counters.add(key, weight, tag);
+    this.counters.add(key, sketchHash(key), weight, tag);
+  }
+
+  /** As `add`, with the key's `sketchHash` already computed. */
+  addHashed(key: K, hash: number, weight: number, tag = 0): void {
+    this.counters.add(key, hash, weight, tag);
   }
 
   top(n: number): HeavyHitter<K>[] {
@@ -170,7 +242,7 @@ export class SpaceSaving<K> {
  * fills up (a busy exporter's) moves to indexed counters with a heap, keeping the array's tie order
  * (the first smallest in array order is evicted, and its replacement takes its place).
  */
-export class SmallSpaceSaving<K> {
+export class SmallSpaceSaving<K extends string | number> {
   private entries: (K | number)[] | null = null;
   private full: HeapCounters<K> | null = null;
 
@@ -179,10 +251,17 @@ export class SmallSpaceSaving<K> {
   }
 
   add(key: K, weight = 1, tag = 0): void {
-    if (this.full) {
-      this.full.add(key, weight, tag);
-      return;
-    }
+    if (this.full) this.full.add(key, sketchHash(key), weight, tag);
+    else this.addFlat(key, weight, tag);
+  }
+
+  /** As `add`, with the key's `sketchHash` already computed. */
+  addHashed(key: K, hash: number, weight: number, tag = 0): void {
+    if (this.full) this.full.add(key, hash, weight, tag);
+    else this.addFlat(key, weight, tag);
+  }
+
+  private addFlat(key: K, weight: number, tag: number): void {
     const e = this.entries;
     if (!e) {
       // an exact-size literal: most device-minutes never get a second key
@@ -204,7 +283,7 @@ export class SmallSpaceSaving<K> {
   private moveToHeap(): void {
     const e = this.entries!;
     const full = new HeapCounters<K>(this.capacity, false);
-    for (let i = 0; i < e.length; i += 4) full.add(e[i] as K, e[i + 2] as number, e[i + 1] as number);
+    for (let i = 0; i < e.length; i += 4) full.add(e[i] as K, sketchHash(e[i] as K), e[i + 2] as number, e[i + 1] as number);
     this.full = full;
     this.entries = null;
   }

@@ -93,6 +93,18 @@ describe("Space-Saving keeps the plain algorithm's evictions and tie order", () 
     }
   });
 
+  it("finds its keys however their hashes collide (every key in one probe chain, or in three that run into each other)", () => {
+    for (const hashOf of [() => 7, (k: string) => (Number(k.slice(1)) % 3) * 5]) {
+      const fast = new SpaceSaving<string>(24);
+      const plain = mapOrdered(24);
+      for (const [k, w] of stream(11, 3000, 60)) {
+        fast.addHashed(k, hashOf(k), w);
+        plain.add(k, w);
+      }
+      expect(fast.top(24)).toEqual(plain.top(24));
+    }
+  });
+
   it("counts a key under different tags apart, as a `${tag}|${key}` string key would", () => {
     for (const make of [(n: number) => new SpaceSaving<string>(n), (n: number) => new SmallSpaceSaving<string>(n)]) {
       const tagged = make(8);
