@@ -19,6 +19,7 @@ import { hashInt, hashString } from "../../hash";
 export function sketchHash(key: string | number): number {
   return typeof key === "string" ? hashString(key) : hashInt(key);
 }
+
 export interface HeavyHitter<K> {
   key: K;
   count: number;
@@ -31,16 +32,16 @@ export interface TaggedHeavyHitter<K> extends HeavyHitter<K> {
   tag: number;
 }
 
+/** Below this many keys a linear scan finds a key; from it on, the hash table. */
+const TABLE_FROM = 8;
+
 /**
- * Counters in slots, looked up through one Map per tag; the min-heap is built when the sketch first
- * has to evict, so sketches that never fill (most device-minutes) pay nothing for it.
+ * Counters in slots, looked up through the hash table; the min-heap is built when the sketch first
+ * has to evict, so sketches that never fill pay nothing for it.
  * `appendOnReplace`: a replacing key takes the last place in the tie order (a Map-ordered sketch:
  * delete + set), else it keeps the evicted slot's place (an array-ordered sketch).
  * Weights must not be NaN (a NaN count has no place in any order).
  */
-/** Below this many keys a linear scan finds a key; from it on, the hash table. */
-const TABLE_FROM = 8;
-
 class HeapCounters<K> {
   /** Open addressing with linear probing: slot + 1, 0 when empty; built at TABLE_FROM keys. */
   private table: Int32Array | null = null;
@@ -206,58 +207,32 @@ class HeapCounters<K> {
   }
 }
 
-export class SpaceSaving<K extends string | number> {
-  // Ties go to the key inserted first, a replacing key counting as inserted last: the order of the
-  // Map this sketch used to keep.
-  private readonly counters: HeapCounters<K>;
-
-  constructor(capacity: number) {
-    if (!(capacity >= 1)) throw new RangeError("SpaceSaving capacity must be >= 1");
-    this.counters = new HeapCounters<K>(capacity, true);
-  }
-
-  add(key: K, weight = 1, tag = 0): void {
-    this.counters.add(key, sketchHash(key), weight, tag);
-  }
-
-  /** As `add`, with the key's `sketchHash` already computed. */
-  addHashed(key: K, hash: number, weight: number, tag = 0): void {
-    this.counters.add(key, hash, weight, tag);
-  }
-
-  top(n: number): HeavyHitter<K>[] {
-    return this.counters.top(n).map(({ key, count, error }) => ({ key, count, error }));
-  }
-
-  /** As `top`, with each key's tag. */
-  topTagged(n: number): TaggedHeavyHitter<K>[] {
-    return this.counters.top(n);
-  }
-}
-
 /**
- * The same algorithm for a handful of counters (≤ ~32) in one flat array of [key, tag, count, error]
- * quadruples while it has room: a linear scan beats Maps there, and a device-minute with one peer costs
- * well under 100 bytes instead of ~1 KB (one per device-minute adds up over 20,000 hosts). A sketch that
- * fills up (a busy exporter's) moves to indexed counters with a heap, keeping the array's tie order
- * (the first smallest in array order is evicted, and its replacement takes its place).
+ * Both sketches start as one flat array of [key, tag, count, error] quadruples: a linear scan beats any
+ * index for a handful of keys, and a device-minute with one peer costs well under 100 bytes instead of
+ * ~1 KB (one per device-minute adds up over 50,000 hosts). At `moveAt` keys (no later than full, so the
+ * array never evicts) the counters move to HeapCounters, in array order: the tie order so far.
  */
-export class SmallSpaceSaving<K extends string | number> {
+class FlatThenIndexed<K extends string | number> {
   private entries: (K | number)[] | null = null;
-  private full: HeapCounters<K> | null = null;
+  private indexed: HeapCounters<K> | null = null;
 
-  constructor(private readonly capacity: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly appendOnReplace: boolean,
+    private readonly moveAt: number,
+  ) {
     if (!(capacity >= 1)) throw new RangeError("SpaceSaving capacity must be >= 1");
   }
 
   add(key: K, weight = 1, tag = 0): void {
-    if (this.full) this.full.add(key, sketchHash(key), weight, tag);
+    if (this.indexed) this.indexed.add(key, sketchHash(key), weight, tag);
     else this.addFlat(key, weight, tag);
   }
 
   /** As `add`, with the key's `sketchHash` already computed. */
   addHashed(key: K, hash: number, weight: number, tag = 0): void {
-    if (this.full) this.full.add(key, hash, weight, tag);
+    if (this.indexed) this.indexed.add(key, hash, weight, tag);
     else this.addFlat(key, weight, tag);
   }
 
@@ -266,7 +241,7 @@ export class SmallSpaceSaving<K extends string | number> {
     if (!e) {
       // an exact-size literal: most device-minutes never get a second key
       this.entries = [key, tag, weight, 0];
-      if (this.capacity === 1) this.moveToHeap();
+      if (this.moveAt === 1) this.moveToIndexed();
       return;
     }
     for (let i = 0; i < e.length; i += 4) {
@@ -275,16 +250,15 @@ export class SmallSpaceSaving<K extends string | number> {
         return;
       }
     }
-    // not full: moveToHeap runs as soon as the last place is taken
     e.push(key, tag, weight, 0);
-    if (e.length === 4 * this.capacity) this.moveToHeap();
+    if (e.length === 4 * this.moveAt) this.moveToIndexed();
   }
 
-  private moveToHeap(): void {
+  private moveToIndexed(): void {
     const e = this.entries!;
-    const full = new HeapCounters<K>(this.capacity, false);
-    for (let i = 0; i < e.length; i += 4) full.add(e[i] as K, sketchHash(e[i] as K), e[i + 2] as number, e[i + 1] as number);
-    this.full = full;
+    const indexed = new HeapCounters<K>(this.capacity, this.appendOnReplace);
+    for (let i = 0; i < e.length; i += 4) indexed.add(e[i] as K, sketchHash(e[i] as K), e[i + 2] as number, e[i + 1] as number);
+    this.indexed = indexed;
     this.entries = null;
   }
 
@@ -294,10 +268,30 @@ export class SmallSpaceSaving<K extends string | number> {
 
   /** As `top`, with each key's tag. */
   topTagged(n: number): TaggedHeavyHitter<K>[] {
-    if (this.full) return this.full.top(n);
+    if (this.indexed) return this.indexed.top(n);
     const e = this.entries ?? [];
     const out: TaggedHeavyHitter<K>[] = [];
     for (let i = 0; i < e.length; i += 4) out.push({ key: e[i] as K, tag: e[i + 1] as number, count: e[i + 2] as number, error: e[i + 3] as number });
     return out.sort((a, b) => b.count - a.count).slice(0, n);
+  }
+}
+
+/**
+ * Ties go to the key inserted first, a replacing key counting as inserted last: the order of the Map
+ * this sketch used to keep. Indexed from TABLE_FROM keys on.
+ */
+export class SpaceSaving<K extends string | number> extends FlatThenIndexed<K> {
+  constructor(capacity: number) {
+    super(capacity, true, Math.min(TABLE_FROM, capacity));
+  }
+}
+
+/**
+ * For a handful of counters (≤ ~32): flat until full. Ties go to the first smallest in array order,
+ * and a replacing key takes the evicted one's place.
+ */
+export class SmallSpaceSaving<K extends string | number> extends FlatThenIndexed<K> {
+  constructor(capacity: number) {
+    super(capacity, false, capacity);
   }
 }

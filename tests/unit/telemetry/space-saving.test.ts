@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createSubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
 import { FlowRollup } from "@/lib/telemetry/flow-rollup";
-import { SmallSpaceSaving, SpaceSaving } from "@/lib/telemetry/sketch/space-saving";
+import { sketchHash, SmallSpaceSaving, SpaceSaving } from "@/lib/telemetry/sketch/space-saving";
 
 // The plain algorithms the heap-backed sketches must reproduce exactly, down to which key is evicted
 // when counts tie and the order of equal counts in top(): detection results depend on both.
@@ -93,13 +93,21 @@ describe("Space-Saving keeps the plain algorithm's evictions and tie order", () 
     }
   });
 
-  it("finds its keys however their hashes collide (every key in one probe chain, or in three that run into each other)", () => {
-    for (const hashOf of [() => 7, (k: string) => (Number(k.slice(1)) % 3) * 5]) {
+  it("finds its keys however their hashes collide (all in one probe chain, or in three that run into each other)", () => {
+    // keys whose hashes share their low bits land on the same place of the sketch's table (64 places at capacity 24)
+    const byHome = new Map<number, string[]>();
+    for (let i = 0; i < 20_000; i++) {
+      const home = sketchHash(`k${i}`) & 63;
+      byHome.set(home, [...(byHome.get(home) ?? []), `k${i}`]);
+    }
+    for (const homes of [[5], [5, 6, 7]]) {
+      const keys = homes.flatMap((h) => byHome.get(h)!.slice(0, 60 / homes.length));
       const fast = new SpaceSaving<string>(24);
       const plain = mapOrdered(24);
-      for (const [k, w] of stream(11, 3000, 60)) {
-        fast.addHashed(k, hashOf(k), w);
-        plain.add(k, w);
+      for (const [k, w] of stream(11, 3000, keys.length)) {
+        const key = keys[Number(k.slice(1))]!;
+        fast.add(key, w);
+        plain.add(key, w);
       }
       expect(fast.top(24)).toEqual(plain.top(24));
     }
