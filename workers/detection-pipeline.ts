@@ -57,6 +57,11 @@ export interface DetectionPipeline {
    * than one device-minute, through the same disposition, dedup and correlation as minute detections.
    */
   recordFindings(findings: readonly { deviceId: number; detection: Detection; cooldownMs?: number }[]): Promise<IngestResult>;
+  /**
+   * A detector's tuned settings for a device (the Tuning page's overrides, re-read with the settings), for
+   * detectors run outside the minute path (the memory-leak check at each forecast refit); undefined: its defaults.
+   */
+  detectorConfig(detectorId: string, device: DetectorDevice): Record<string, unknown> | undefined;
   /** Installs baselines (and role models) trained elsewhere: the worker's training, the evaluation's. */
   setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>, trainedAt: Date, models?: ReadonlyMap<number, DeviceModels>): void;
   /** Sim/data time the newest loaded baseline was trained up to, or null without baselines. */
@@ -363,5 +368,6 @@ export function createDetectionPipeline(deps: {
       trainedAt = at;
     },
     baselinesTrainedAt: () => trainedAt,
+    detectorConfig: (detectorId, device) => resolveDetectorConfig(settings.overrides, detectorId, device),
   };
 }

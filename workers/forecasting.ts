@@ -11,6 +11,7 @@ import { hourlyMetricMeans } from "@/lib/db/hourly-sample-queries";
 import type { Detection } from "@/lib/detect/detector";
 import { FORECAST_METRICS, ForecastWatch, MEMORY_CAPACITY_PCT, memoryLeakFindings, TREND_METRICS, type ForecastTarget } from "@/lib/detect/models/forecast-watch";
 import type { Logger } from "@/lib/log";
+import { memoryLeak } from "@/lib/detect/detectors/health/memory-leak";
 import { detectorDevice, type DetectionPipeline } from "./detection-pipeline";
 
 const HOUR = 3_600_000;
@@ -99,10 +100,15 @@ export class ForecastScheduler {
     this.o.log.info("forecasts refitted", { series: fitted.length, ms: Date.now() - started });
     // memory forecast to exhaustion after a steady climb: the last complete hour is the window's end
     const byId = new Map(devices.map((d) => [d.id, d]));
-    const leaks = memoryLeakFindings(fitted, new Date(currentHour), (id) => {
-      const d = byId.get(id);
-      return d ? detectorDevice(d) : undefined;
-    });
+    const leaks = memoryLeakFindings(
+      fitted,
+      new Date(currentHour),
+      (id) => {
+        const d = byId.get(id);
+        return d ? detectorDevice(d) : undefined;
+      },
+      (device) => this.o.pipeline.detectorConfig(memoryLeak.id, device),
+    );
     if (leaks.length > 0) await this.o.pipeline.recordFindings(leaks.map((f) => ({ ...f, cooldownMs: LEAK_COOLDOWN_MS })));
   }
 }

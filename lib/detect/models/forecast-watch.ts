@@ -119,12 +119,14 @@ export function memoryLeakFindings(
   fitted: readonly { target: ForecastTarget; forecast: MetricForecast }[],
   at: Date,
   deviceOf: (deviceId: number) => DetectorDevice | undefined = () => undefined,
+  /** The detector's tuned settings for a device (the Tuning page's overrides); undefined: its defaults. */
+  configFor: (device: DetectorDevice) => unknown = () => undefined,
 ): { deviceId: number; detection: Detection }[] {
   return fitted.flatMap(({ target, forecast }) => {
     if (target.metric !== "memoryPct") return [];
     const device = deviceOf(target.deviceId);
     return memoryLeak
-      .run({ deviceId: target.deviceId, history: target.history, forecast, at, ...(device ? { device } : {}) })
+      .run({ deviceId: target.deviceId, history: target.history, forecast, at, ...(device ? { device } : {}) }, device ? configFor(device) : undefined)
       .map((detection) => ({ deviceId: target.deviceId, detection }));
   });
 }

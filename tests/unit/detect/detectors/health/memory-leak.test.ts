@@ -52,6 +52,18 @@ describe("memory leak", () => {
     expect(["medium", "high"]).toContain(d.severity);
   });
 
+  it("follows the settings tuned for the device (the Tuning page's overrides reach the refit's check)", async () => {
+    const watch = new ForecastWatch({ method: "mstl", horizonHours: 168 });
+    const { fitted } = await watch.refit([{ deviceId: 1, metric: "memoryPct", history: leak, capacity: MEMORY_CAPACITY_PCT }]);
+    const asked: string[] = [];
+    const off = memoryLeakFindings(fitted, AT, () => DEVICE, (device) => (asked.push(device.name), { enabled: false }));
+    expect(off).toEqual([]);
+    expect(asked).toEqual(["app-server-2"]);
+    // an ETA further out than the tuned horizon is not a finding yet
+    expect(memoryLeakFindings(fitted, AT, () => DEVICE, () => ({ maxEtaHours: 12 }))).toEqual([]);
+    expect(memoryLeakFindings(fitted, AT, () => DEVICE, () => undefined)).toHaveLength(1);
+  });
+
   it("finds a leak of the last day that the forecast leaves short of exhaustion, by the window's trend line", async () => {
     const { forecast } = await findings(leak);
     // flat for two days, then 1.5 points an hour: 45% → ~80% over the last day
