@@ -17,7 +17,7 @@ import { DetectionEngine, type DeviceModels } from "@/lib/detect/detection-engin
 import type { Detection, DetectorDevice, RunnableDetector } from "@/lib/detect/detector";
 import type { Severity } from "@/lib/detect/severity";
 import type { BaselineIndex } from "@/lib/detect/baseline/hour-of-week-baseline";
-import { DETECTORS, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
+import { DETECTORS, rollupWatchPorts, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
 import type { Logger } from "@/lib/log";
 import type { MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogSecurityMinute } from "@/lib/telemetry/syslog/security-rollup";
@@ -62,6 +62,8 @@ export interface DetectionPipeline {
    * detectors run outside the minute path (the memory-leak check at each forecast refit); undefined: its defaults.
    */
   detectorConfig(detectorId: string, device: DetectorDevice): Record<string, unknown> | undefined;
+  /** The destination ports the flow rollup must count exactly for the detectors at their current settings. */
+  watchedDstPorts(): number[];
   /** Installs baselines (and role models) trained elsewhere: the worker's training, the evaluation's. */
   setBaselines(byDevice: ReadonlyMap<number, BaselineIndex>, trainedAt: Date, models?: ReadonlyMap<number, DeviceModels>): void;
   /** Sim/data time the newest loaded baseline was trained up to, or null without baselines. */
@@ -369,5 +371,6 @@ export function createDetectionPipeline(deps: {
     },
     baselinesTrainedAt: () => trainedAt,
     detectorConfig: (detectorId, device) => resolveDetectorConfig(settings.overrides, detectorId, device),
+    watchedDstPorts: () => rollupWatchPorts(deps.detectors ?? DETECTORS, settings.overrides),
   };
 }

@@ -9,7 +9,7 @@ import type { DeviceConfigFacts } from "@/lib/detect/peers/device-profile";
 import type { Logger } from "@/lib/log";
 import type { SubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
-import { MINING_PORTS } from "@/lib/detect/detectors/flow/crypto-mining-detector";
+import { DETECTORS, rollupWatchPorts } from "@/lib/detect/registry";
 import { FlowRollup, flowDetailOf, flowMetrics, mergeFlowDetail, type DeviceMinuteFlows, type FlowRollupOptions } from "@/lib/telemetry/flow-rollup";
 import { emptyMetricValues, type MetricName, type MetricSample } from "@/lib/telemetry/metrics";
 import type { SyslogMessage } from "@/lib/telemetry/syslog-message";
@@ -58,7 +58,8 @@ interface SyslogBucket {
 }
 
 export interface TelemetryRouterOptions {
-  pipeline: Pick<DetectionPipeline, "ingest">;
+  /** `watchedDstPorts`, when given, is asked at each flush (the detectors' tuned settings may add ports). */
+  pipeline: Pick<DetectionPipeline, "ingest"> & Partial<Pick<DetectionPipeline, "watchedDstPorts">>;
   /** `resolveKnown` (memory only) lets known devices' minutes move on while the database is away. */
   registry: Pick<DeviceRegistry, "resolve" | "setReachable"> & Partial<Pick<DeviceRegistry, "resolveKnown">>;
   clock: Clock;
@@ -103,8 +104,8 @@ export class TelemetryRouter implements TelemetrySink {
   committedBefore = -Infinity;
 
   constructor(private readonly o: TelemetryRouterOptions) {
-    // the crypto-mining detector needs pool traffic however small next to the host's own
-    this.rollup = new FlowRollup({ watchDstPorts: MINING_PORTS, ...o.flowRollup, isInternal: o.isInternal });
+    // e.g. the crypto-mining detector needs pool traffic however small next to the host's own
+    this.rollup = new FlowRollup({ watchDstPorts: rollupWatchPorts(DETECTORS), ...o.flowRollup, isInternal: o.isInternal });
   }
 
   private minuteOf(ms: number): number {
@@ -215,6 +216,9 @@ export class TelemetryRouter implements TelemetrySink {
   }
 
   private async doFlush(all: boolean): Promise<void> {
+    // ports a tuned setting added are counted exactly from now on
+    const watched = this.o.pipeline.watchedDstPorts?.();
+    if (watched) this.rollup.setWatchedDstPorts(watched);
     const watermark = all ? Infinity : this.minuteOf(this.o.clock.now() - (this.o.latenessMs ?? 90_000));
     const write = await this.collect(watermark);
     // what this flush leaves behind before the watermark (unresolved devices) is not committed by it

@@ -126,6 +126,11 @@ export interface DetectorDefinition<Config, Input = DetectorInput, Id extends st
   readonly configSchema: z.ZodType<Config>;
   readonly defaultConfig: Config;
   detect(input: Input, config: Config): Detection[];
+  /**
+   * Destination ports the flow rollup must count exactly in every device-minute for this detector at
+   * `config` (`watchedDstPorts`): a signal of a few kB a minute never makes a busy host's top ports.
+   */
+  readonly rollupWatchPorts?: (config: Config) => readonly number[];
 }
 
 /** The part of a detector that `runDetectors` needs; independent of the config type. */
@@ -134,6 +139,8 @@ export interface RunnableDetector<Input = DetectorInput> {
   readonly description: string;
   /** Validates `overrides` merged over the defaults, then detects. Throws on invalid config. */
   run(input: Input, overrides?: unknown): Detection[];
+  /** The ports the rollup must watch for it with `overrides` (see DetectorDefinition.rollupWatchPorts). Throws on invalid config. */
+  rollupWatchPortsFor?(overrides?: unknown): readonly number[];
 }
 
 export interface Detector<Config, Input = DetectorInput, Id extends string = string>
@@ -172,11 +179,13 @@ export function defineDetector<Config, Input = DetectorInput, const Id extends s
     return definition.configSchema.parse({ ...defaultConfig, ...overrides });
   };
 
+  const { rollupWatchPorts } = definition;
   return {
     ...definition,
     defaultConfig,
     resolveConfig,
     run: (input, overrides) => definition.detect(input, resolveConfig(overrides)),
+    ...(rollupWatchPorts ? { rollupWatchPortsFor: (overrides?: unknown) => rollupWatchPorts(resolveConfig(overrides)) } : {}),
   };
 }
 

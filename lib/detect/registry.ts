@@ -152,3 +152,24 @@ export function detectorById(id: string): RegisteredDetector | undefined {
 
 /** Alert types that are threats for campaign correlation (attack behaviour, not health or capacity). */
 export const THREAT_ALERT_TYPES: ReadonlySet<string> = new Set(ALL_DETECTORS.flatMap((d) => (d.threatType ? [d.threatType] : [])));
+
+/**
+ * The destination ports the flow rollup must count exactly for `detectors` (the ones that declare
+ * `rollupWatchPorts`) under the tuned `overrides`: each one's ports at its defaults and at every override
+ * of it, a superset of any device's resolved settings (a watched port costs a counter per minute it is
+ * seen). An invalid override is skipped here; the detector reports it when it runs.
+ */
+export function rollupWatchPorts(detectors: readonly RunnableDetector[], overrides: readonly { detector: string; config: unknown }[] = []): number[] {
+  const ports = new Set<number>();
+  for (const d of detectors) {
+    if (!d.rollupWatchPortsFor) continue;
+    for (const config of [undefined, ...overrides.filter((o) => o.detector === d.id).map((o) => o.config)]) {
+      try {
+        for (const p of d.rollupWatchPortsFor(config)) ports.add(p);
+      } catch {
+        // invalid settings: not watched for (the detector's failure is logged where it runs)
+      }
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}

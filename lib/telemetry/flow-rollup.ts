@@ -35,6 +35,8 @@ export const MAX_INTERNAL_CONTACTS = 32;
 /** Space-Saving counters for destination ports and for external peers per device-minute. */
 const PORT_SKETCH_CAPACITY = 12;
 const EXTERNAL_SKETCH_CAPACITY = 24;
+/** Destination ports counted exactly per device-minute (`watchDstPorts`), at most. */
+export const MAX_WATCHED_PORTS = 64;
 /** How many of each a flushed minute lists. */
 const TOP_PORTS = 6;
 const TOP_EXTERNAL_PEERS = 16;
@@ -185,7 +187,7 @@ export class FlowRollup {
   private readonly maxBuckets: number;
   private readonly maxHostBuckets: number;
   private readonly maxAheadMs: number;
-  private readonly watchDstPorts: ReadonlySet<number>;
+  private watchDstPorts: ReadonlySet<number>;
   /** The last flush's watermark (finite ones only): minutes far beyond it are refused. */
   private watermark = -Infinity;
   /** Flows for device-minutes already flushed (arrived after they were written). */
@@ -214,7 +216,8 @@ export class FlowRollup {
     this.maxHostBuckets = Math.floor(this.maxBuckets * HOST_BUCKET_SHARE);
     this.maxAheadMs = options.maxAheadMs ?? 15 * MINUTE;
     this.maxRemembered = 2 * this.maxBuckets;
-    this.watchDstPorts = new Set(options.watchDstPorts ?? []);
+    this.watchDstPorts = new Set();
+    this.setWatchedDstPorts(options.watchDstPorts ?? []);
   }
 
   add(flow: FlowRecord): void {
@@ -443,6 +446,15 @@ export class FlowRollup {
     this.opened = stillOpen;
     while (this.lastFlushed.size > this.maxRemembered) this.lastFlushed.delete(this.lastFlushed.keys().next().value!);
     return out.sort((a, b) => a.minute - b.minute);
+  }
+
+  /**
+   * Replaces the ports counted exactly from now on (the detectors' tuned settings changed); at most
+   * MAX_WATCHED_PORTS, the lowest kept, so a bucket's watched counts stay bounded.
+   */
+  setWatchedDstPorts(ports: readonly number[]): void {
+    const next = [...new Set(ports)].sort((a, b) => a - b).slice(0, MAX_WATCHED_PORTS);
+    if (next.length !== this.watchDstPorts.size || next.some((p) => !this.watchDstPorts.has(p))) this.watchDstPorts = new Set(next);
   }
 
   /** Open buckets (for memory accounting and tests). */

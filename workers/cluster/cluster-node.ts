@@ -48,7 +48,7 @@ export interface ClusterNodeOptions {
   partitions: number;
   leaseTtlMs: number;
   log: Logger;
-  pipeline: Pick<DetectionPipeline, "ingest">;
+  pipeline: Pick<DetectionPipeline, "ingest"> & Partial<Pick<DetectionPipeline, "watchedDstPorts">>;
   /** Builds a partition's router (the worker's usual settings) with the options given here. */
   createRouter: (extra: Pick<TelemetryRouterOptions, "pipeline" | "flowRollup" | "closeFlushedMinutes" | "clock">) => TelemetryRouter;
   /**
@@ -124,6 +124,7 @@ class PartitionRun {
       closeFlushedMinutes: true,
       flowRollup: { owns: this.ownsAddress },
       pipeline: {
+        ...(node.pipeline.watchedDstPorts ? { watchedDstPorts: () => node.pipeline.watchedDstPorts!() } : {}),
         ingest: (batch) => {
           // the router retries the same batch object: it keeps its key and its commit
           if (!this.batches.has(batch)) {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ALL_DETECTORS, DETECTOR_IDS, DETECTORS, detectorById, isDetectorId, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
+import { ALL_DETECTORS, DETECTOR_IDS, DETECTORS, detectorById, isDetectorId, rollupWatchPorts, THREAT_ALERT_TYPES } from "@/lib/detect/registry";
+import { MINING_PORTS } from "@/lib/detect/detectors/flow/crypto-mining-detector";
+import { createLogger } from "@/lib/log";
+import { createDetectionPipeline } from "@/workers/detection-pipeline";
+import type { PipelineStore } from "@/workers/pipeline-store";
 
 describe("the detector registry", () => {
   it("files every detector under its own id", () => {
@@ -71,5 +75,29 @@ describe("the detector registry", () => {
       expect(d.alertTypes.length).toBeGreaterThan(0);
       if (d.threatType) expect(d.alertTypes).toContain(d.threatType);
     }
+  });
+});
+
+describe("ports the flow rollup watches for the detectors", () => {
+  it("are the mining ports by default, plus any a tuned setting adds; an invalid setting adds none", () => {
+    expect(rollupWatchPorts(DETECTORS)).toEqual([...MINING_PORTS].sort((a, b) => a - b));
+    const tuned = rollupWatchPorts(DETECTORS, [
+      { detector: "flow-crypto-mining", config: { miningPorts: [3334, 8008] } },
+      { detector: "flow-crypto-mining", config: { miningPorts: "everything" } },
+      { detector: "adaptive-baseline", config: { minRarityDays: 3 } },
+    ]);
+    expect(tuned).toEqual([...new Set([...MINING_PORTS, 3334, 8008])].sort((a, b) => a - b));
+  });
+
+  it("reach the running pipeline's rollup through its settings", () => {
+    const pipeline = createDetectionPipeline({
+      store: {} as PipelineStore,
+      lookupDevice: () => undefined,
+      log: createLogger("test", { level: "error" }),
+      clock: { now: () => 0, sleep: async () => undefined },
+      detectorConfigs: { "flow-crypto-mining": { miningPorts: [2020] } },
+    });
+    expect(pipeline.watchedDstPorts()).toContain(2020);
+    expect(pipeline.watchedDstPorts()).toEqual(expect.arrayContaining([...MINING_PORTS]));
   });
 });

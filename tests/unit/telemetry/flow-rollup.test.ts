@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSubnetMatcher } from "@/lib/telemetry/cidr";
 import type { FlowRecord } from "@/lib/telemetry/flow-record";
-import { FlowRollup, flowDetailOf, flowMetrics, mergeFlowDetail } from "@/lib/telemetry/flow-rollup";
+import { FlowRollup, flowDetailOf, flowMetrics, MAX_WATCHED_PORTS, mergeFlowDetail } from "@/lib/telemetry/flow-rollup";
 import { HyperLogLog } from "@/lib/telemetry/sketch/hyper-log-log";
 import { SmallSpaceSaving, SpaceSaving } from "@/lib/telemetry/sketch/space-saving";
 
@@ -204,6 +204,21 @@ describe("FlowRollup: what the protocol-mix, lateral-movement and geography dete
     const quiet = new FlowRollup({ isInternal, watchDstPorts: [3333] });
     quiet.add(flow({}));
     expect(quiet.flushBefore(T0 + 2 * 60_000).every((x) => x.watchedDstPorts === undefined)).toBe(true);
+  });
+
+  it("counts a port added to the watch list from the next flow on, within a bounded list", () => {
+    const r = new FlowRollup({ isInternal, watchDstPorts: [3333] });
+    r.add(flow({ dstPort: 3334, dstAddr: "198.51.100.20", bytes: 2_000 }));
+    r.setWatchedDstPorts([3333, 3334]);
+    r.add(flow({ dstPort: 3334, dstAddr: "198.51.100.20", bytes: 5_000 }));
+    const [host] = r.flushBefore(T0 + 2 * 60_000).filter((x) => x.address === "10.1.1.10");
+    expect(host!.watchedDstPorts).toEqual([{ port: 3334, bytes: 5_000 }]);
+    // a huge list is cut to MAX_WATCHED_PORTS (the lowest ports): a bucket's watched counts stay bounded
+    const many = new FlowRollup({ isInternal, watchDstPorts: Array.from({ length: 1_000 }, (_, i) => 10_000 + i) });
+    many.add(flow({ dstPort: 10_000 + MAX_WATCHED_PORTS - 1, bytes: 10 }));
+    many.add(flow({ dstPort: 10_000 + MAX_WATCHED_PORTS, bytes: 10 }));
+    const [watched] = many.flushBefore(T0 + 2 * 60_000).filter((x) => x.address === "10.1.1.10");
+    expect(watched!.watchedDstPorts!.map((p) => p.port)).toEqual([10_000 + MAX_WATCHED_PORTS - 1]);
   });
 
   it("merges two views of one device-minute within the same bounds", () => {

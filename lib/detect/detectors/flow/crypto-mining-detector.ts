@@ -5,10 +5,9 @@
 // (and this one) at or above the bar = max(`minCpuPct`, usual median + `minRisePct`, usual p95), the
 // usual being the device's trained hour-of-week baseline (no baseline, no judgement: a cold device has
 // no "unusual hour"). Pool traffic: bytes to a mining port, from the rollup's watched ports (it counts
-// every MINING_PORTS port exactly, since a pool's few kB a minute never make a busy host's top ports)
-// or the minute's top destination ports (ports a site adds to `miningPorts` are seen only there), or
-// external peers in `poolAsns` (empty by default: pools sit in ordinary hosting ASNs, so a list is a
-// site's own). Pure.
+// every `miningPorts` port of any tuned setting exactly, since a pool's few kB a minute never make a busy
+// host's top ports; `rollupWatchPorts`) or the minute's top destination ports, or external peers in
+// `poolAsns` (empty by default: pools sit in ordinary hosting ASNs, so a list is a site's own). Pure.
 import { z } from "zod";
 import { defineDetector, type Detection, type DetectorInput } from "@/lib/detect/detector";
 import { expectedFor } from "@/lib/detect/baseline/hour-of-week-baseline";
@@ -50,6 +49,8 @@ export const cryptoMiningDetector = defineDetector<CryptoMiningConfig, DetectorI
   alertTypes: [CRYPTO_MINING_TYPE],
   threatType: CRYPTO_MINING_TYPE,
   configSchema: cryptoMiningConfigSchema,
+  // a pool's few kB a minute never make a busy host's top ports: the rollup counts these exactly
+  rollupWatchPorts: (config) => (config.enabled ? config.miningPorts : []),
   defaultConfig: {
     enabled: true,
     minRisePct: 25,
