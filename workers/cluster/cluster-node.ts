@@ -34,6 +34,8 @@ import type { FastPath } from "../fast-path";
 import type { TelemetryBatch } from "../pipeline-store";
 import type { TelemetryRouter, TelemetryRouterOptions } from "../telemetry-router";
 
+/** A consumer that read nothing for this long while messages wait and no pull is outstanding is pulled afresh. */
+const STALL_AFTER_MS = 3_000;
 /** Flows published longer ago than this are not handed to the fast path (a backlog being caught up). */
 const FAST_PATH_MAX_AGE_MS = 10_000;
 const MEMBER_PREFIX = "member:";
@@ -99,6 +101,9 @@ function replyOf(msg: JsMsg): string {
 /** One owned partition: its consumer, router and the messages not yet acknowledged. */
 class PartitionRun {
   private messages: ConsumerMessages | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  /** When a message was last read (local clock), for the stall watchdog. */
+  private lastReadAt = Date.now();
   private readonly held = new Map<number, Held>();
   private caughtUp = false;
   private stopped = false;
@@ -161,14 +166,32 @@ class PartitionRun {
     // under the server's per-client limit (64 MB), past which it disconnects the worker as a slow
     // consumer and what was in flight comes back only after the ack wait (bench:cluster, one worker
     // owning 16 partitions at 20,000 records/s)
-    this.messages = await consumer.consume({ max_bytes: Math.max(1 << 20, Math.floor((32 << 20) / this.node.partitions)) });
+    const pull = () => consumer.consume({ max_bytes: Math.max(1 << 20, Math.floor((32 << 20) / this.node.partitions)) });
+    this.messages = await pull();
     void this.read(this.messages);
+    // The client's pulls were seen to stop after a takeover's redeliveries (messages pending, no pull
+    // waiting, nothing read): a watchdog asks the server and pulls afresh when that is the case.
+    this.watchdog = setInterval(() => {
+      if (this.stopped || Date.now() - this.lastReadAt < STALL_AFTER_MS) return;
+      void consumer
+        .info()
+        .then(async (info) => {
+          if (this.stopped || info.num_pending === 0 || info.num_waiting > 0 || Date.now() - this.lastReadAt < STALL_AFTER_MS) return;
+          log.warn("partition consumer stalled; pulling again", { partition: this.partition, pending: info.num_pending });
+          const stalled = this.messages;
+          this.messages = await pull();
+          await stalled?.close().catch(() => undefined);
+          void this.read(this.messages);
+        })
+        .catch(() => undefined);
+    }, STALL_AFTER_MS);
   }
 
   private async read(messages: ConsumerMessages): Promise<void> {
     try {
       for await (const msg of messages) {
         if (this.stopped) break;
+        this.lastReadAt = Date.now();
         if (msg.info.pending === 0) this.caughtUp = true;
         this.behind = msg.info.pending > 0;
         const held = this.held.get(msg.seq);
@@ -219,6 +242,7 @@ class PartitionRun {
   /** Stops consuming; what is not acknowledged is delivered to the next owner. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.watchdog);
     await this.messages?.close().catch(() => undefined);
     await this.flushing.catch(() => undefined);
   }
