@@ -127,6 +127,8 @@ export function createDetectionPipeline(deps: {
   }));
   let settings: PipelineSettings = { disposition: EMPTY_DISPOSITION_CONTEXT, overrides: fixed };
   let settingsLoadedAt = -Infinity;
+  // the rollup's watched ports, derived from `settings` (see watchedDstPorts)
+  let watched: { for: PipelineSettings | null; ports: number[] } = { for: null, ports: [] };
   const engine = new DetectionEngine({
     detectors: deps.detectors ?? DETECTORS,
     configFor: (id, device) => resolveDetectorConfig(settings.overrides, id, device),
@@ -371,6 +373,10 @@ export function createDetectionPipeline(deps: {
     },
     baselinesTrainedAt: () => trainedAt,
     detectorConfig: (detectorId, device) => resolveDetectorConfig(settings.overrides, detectorId, device),
-    watchedDstPorts: () => rollupWatchPorts(deps.detectors ?? DETECTORS, settings.overrides),
+    watchedDstPorts() {
+      // every router asks at each flush; the answer changes only with the settings
+      if (watched.for !== settings) watched = { for: settings, ports: rollupWatchPorts(deps.detectors ?? DETECTORS, settings.overrides) };
+      return watched.ports;
+    },
   };
 }

@@ -179,9 +179,12 @@ class PartitionRun {
           if (this.stopped || info.num_pending === 0 || info.num_waiting > 0 || Date.now() - this.lastReadAt < STALL_AFTER_MS) return;
           log.warn("partition consumer stalled; pulling again", { partition: this.partition, pending: info.num_pending });
           const stalled = this.messages;
-          this.messages = await pull();
+          const fresh = await pull();
           await stalled?.close().catch(() => undefined);
-          void this.read(this.messages);
+          // stopped meanwhile: stop() closed the stalled one only
+          if (this.stopped) return void (await fresh.close().catch(() => undefined));
+          this.messages = fresh;
+          void this.read(fresh);
         })
         .catch(() => undefined);
     }, STALL_AFTER_MS);
