@@ -19,12 +19,22 @@ import { createTestDatabase, type TestDatabase } from "./test-database";
 const MINUTE = 60_000;
 const log = createLogger("test:worker", { level: "error" });
 
+/**
+ * Time moves only when slept. While `hold` says so, a sleep waits for its abort instead: runUntil holds
+ * the simulator at its target minute, so every run stores the same minutes (free-running between the
+ * test's polls, it went hours past the target on a fast machine and fewer on a slow one).
+ */
 class VirtualClock implements Clock {
+  hold: () => boolean = () => false;
   constructor(public t: number) {}
   now() {
     return this.t;
   }
-  async sleep(ms: number) {
+  async sleep(ms: number, signal?: AbortSignal) {
+    if (signal && this.hold()) {
+      if (!signal.aborted) await new Promise((r) => signal.addEventListener("abort", r, { once: true }));
+      return;
+    }
     this.t += Math.max(0, ms);
     await new Promise((r) => setImmediate(r));
   }
@@ -39,8 +49,10 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function runUntil(sim: DemoSimulator, router: TelemetryRouter, until: number) {
-  while ((sim.status().simTime === null || Date.parse(sim.status().simTime!) < until) && sim.status().phase !== "stopped") {
+async function runUntil(clock: VirtualClock, sim: DemoSimulator, router: TelemetryRouter, until: number) {
+  const reached = () => sim.status().simTime !== null && Date.parse(sim.status().simTime!) >= until;
+  clock.hold = reached;
+  while (!reached() && sim.status().phase !== "stopped") {
     await router.flush();
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -94,7 +106,7 @@ describe("demo worker pipeline", () => {
       },
     };
     const { sim, router } = await start(clock, flaky, devices);
-    await runUntil(sim, router, Date.parse("2026-11-18T11:40:00Z"));
+    await runUntil(clock, sim, router, Date.parse("2026-11-18T11:40:00Z"));
 
     expect(failures).toBeGreaterThanOrEqual(3);
     // 3 days of history + live minutes up to 11:40, every device, every minute, exactly once
@@ -125,7 +137,7 @@ describe("demo worker pipeline", () => {
     const clock = new VirtualClock(Date.parse("2026-11-18T13:00:30Z"));
     const pipeline = createDetectionPipeline({ store: postgresPipelineStore(t.prisma, pool()), lookupDevice: (id) => devices.find((d) => d.id === id), log, clock });
     const { sim, router } = await start(clock, pipeline, devices);
-    await runUntil(sim, router, Date.parse("2026-11-18T13:10:00Z"));
+    await runUntil(clock, sim, router, Date.parse("2026-11-18T13:10:00Z"));
     const rows = await pool().query<{ n: string; first: Date; last: Date }>(
       "SELECT count(*) AS n, min(ts) AS first, max(ts) AS last FROM metric_samples WHERE device_id = $1",
       [devices[0]!.id],
