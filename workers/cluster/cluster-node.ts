@@ -27,7 +27,7 @@ import { acquireLease, committedUntil, liveHolders, releaseLease } from "@/lib/d
 import { hashString } from "@/lib/hash";
 import type { Logger } from "@/lib/log";
 import { decodeBusBatch, newestMinuteOf, partitionOf, partitionSubject, TELEMETRY_STREAM } from "@/lib/telemetry/bus/bus-batch";
-import { collectorDroppedTotal } from "../collectors/collector-metrics";
+import { busConsumerRepullsTotal, collectorDroppedTotal } from "../collectors/collector-metrics";
 import { systemClock } from "../clock";
 import type { DetectionPipeline } from "../detection-pipeline";
 import type { FastPath } from "../fast-path";
@@ -178,6 +178,7 @@ class PartitionRun {
         .then(async (info) => {
           if (this.stopped || info.num_pending === 0 || info.num_waiting > 0 || Date.now() - this.lastReadAt < STALL_AFTER_MS) return;
           log.warn("partition consumer stalled; pulling again", { partition: this.partition, pending: info.num_pending });
+          busConsumerRepullsTotal.inc({ partition: String(this.partition) });
           const stalled = this.messages;
           const fresh = await pull();
           await stalled?.close().catch(() => undefined);

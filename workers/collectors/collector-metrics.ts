@@ -101,3 +101,10 @@ export const flowExporterClockSkewSeconds = new Gauge({
   labelNames: ["exporter"] as const,
   registers: [metricsRegistry],
 });
+
+export const busConsumerRepullsTotal = new Counter({
+  name: "tidewatch_bus_consumer_repulls_total",
+  help: "Distributed mode: a partition's consumer found stalled (messages pending, no pull waiting, nothing read for 3 s) and pulled afresh",
+  labelNames: ["partition"] as const,
+  registers: [metricsRegistry],
+});
