@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       })
     : undefined;
   // the collector processes' heartbeats (they have no database), for the Overview's ingest panel
-  const collectorBeats = bus ? writeCollectorHeartbeats(bus, prisma, log.child("collectors")) : undefined;
+  const collectorBeats = bus ? writeCollectorHeartbeats(bus, prisma, log.child("collectors"), () => cluster?.isLeader() ?? false) : undefined;
   /** Single-node: starts the job now; distributed: when this worker holds the cluster's lease. */
   const whenLeader = async (job: () => unknown) => {
     if (cluster) leaderJobs.push(job);

@@ -15,7 +15,8 @@ const PRUNE_EVERY_MS = 60_000;
 /** Refused heartbeats are logged at most this often (anything on the bus could send them). */
 const REFUSED_LOG_EVERY_MS = 60_000;
 
-export function writeCollectorHeartbeats(nc: NatsConnection, prisma: PrismaClient, log: Logger): { stop(): void } {
+/** `prunes`: whether this worker forgets silent collectors now (the cluster's leader does, once for all). */
+export function writeCollectorHeartbeats(nc: NatsConnection, prisma: PrismaClient, log: Logger, prunes: () => boolean): { stop(): void } {
   const sub: Subscription = nc.subscribe(COLLECTOR_HEARTBEAT_SUBJECT, { queue: COLLECTOR_HEARTBEAT_QUEUE });
   let refusedLoggedAt = -Infinity;
   void (async () => {
@@ -39,10 +40,12 @@ export function writeCollectorHeartbeats(nc: NatsConnection, prisma: PrismaClien
       }
     }
   })();
-  const prune = () =>
+  const prune = () => {
+    if (!prunes()) return;
     void pruneSilentCollectors(prisma, new Date(), SILENT_COLLECTOR_MS).catch((err: unknown) =>
       log.warn("forgetting silent collectors failed", { error: err instanceof Error ? err.message : String(err) }),
     );
+  };
   const timer = setInterval(prune, PRUNE_EVERY_MS);
   return {
     stop() {
