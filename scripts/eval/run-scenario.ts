@@ -121,6 +121,18 @@ class ScenarioClock implements Clock {
   }
 }
 
+/** The index of the first sample at or after `t` in a time-ordered list (its length when none is). */
+function firstAtOrAfter(list: readonly MetricSample[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.ts.getTime() < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The in-memory stand-in for Postgres: samples for retraining, alerts with the same dedup rule. */
 class MemoryPipelineStore implements PipelineStore {
   readonly samples = new Map<number, MetricSample[]>();
@@ -137,15 +149,24 @@ class MemoryPipelineStore implements PipelineStore {
     for (const s of samples) {
       let list = this.samples.get(s.deviceId);
       if (!list) this.samples.set(s.deviceId, (list = []));
-      list.push(s);
+      // kept in time order (minutes arrive in order; a late one is placed), so ranges are found by bisection
+      const t = s.ts.getTime();
+      if (list.length === 0 || list[list.length - 1]!.ts.getTime() <= t) list.push(s);
+      else list.splice(firstAtOrAfter(list, t + 1), 0, s);
     }
     return samples.length;
+  }
+
+  /** A device's stored samples in [from, to), oldest first (the hourly checks ran a filter over weeks of them). */
+  between(deviceId: number, from: number, to: number): MetricSample[] {
+    const list = this.samples.get(deviceId) ?? [];
+    return list.slice(firstAtOrAfter(list, from), firstAtOrAfter(list, to));
   }
 
   /** Forgets samples older than the training window needs. */
   trim(now: number) {
     for (const [id, list] of this.samples) {
-      const cut = list.findIndex((s) => s.ts.getTime() >= now - this.keepMs);
+      const cut = firstAtOrAfter(list, now - this.keepMs);
       if (cut > 0) this.samples.set(id, list.slice(cut));
     }
   }
@@ -155,7 +176,7 @@ class MemoryPipelineStore implements PipelineStore {
   }
 
   async readSamples(deviceIds: readonly number[], from: Date, to: Date) {
-    return deviceIds.flatMap((id) => (this.samples.get(id) ?? []).filter((s) => s.ts >= from && s.ts < to));
+    return deviceIds.flatMap((id) => this.between(id, from.getTime(), to.getTime()));
   }
 
   async loadSettings() {
@@ -293,7 +314,7 @@ export async function runScenario(
     const from = at - TRAINING_WINDOW_DAYS * DAY;
     const window: RoleModelDevice[] = [];
     for (const d of devices) {
-      const samples = (store.samples.get(d.id) ?? []).filter((s) => s.ts.getTime() >= from && s.ts.getTime() < at);
+      const samples = store.between(d.id, from, at);
       if (samples.length === 0) continue;
       const capped = capBaselineGrowth(baselines.get(d.id), trainBaselineIndex(samples, { exclude }));
       heldBuckets += capped.held.length;
@@ -332,7 +353,7 @@ export async function runScenario(
     const since = at - FORECAST_HISTORY_DAYS * DAY;
     const { fitted } = await forecasts.refit(
       devices.flatMap((d) => {
-        const history = (store.samples.get(d.id) ?? []).filter((s) => s.ts.getTime() >= since && s.ts.getTime() < at);
+        const history = store.between(d.id, since, at);
         return [
           ...FORECAST_METRICS.map((metric) => ({ deviceId: d.id, metric, history: hourlyMeans(history, metric) })),
           // memory for the leak detector's ETA, as workers/forecasting.ts
@@ -354,7 +375,7 @@ export async function runScenario(
     lastCheckedHour = hour;
     const findings: { deviceId: number; detection: Detection }[] = [];
     for (const d of devices) {
-      const inHour = (store.samples.get(d.id) ?? []).filter((s) => s.ts.getTime() >= hour && s.ts.getTime() < hour + HOUR);
+      const inHour = store.between(d.id, hour, hour + HOUR);
       if (pipeline.alertedBetween(d.id, hour, hour + HOUR)) continue;
       for (const metric of FORECAST_METRICS) {
         const [mean] = hourlyMeans(inHour, metric);

@@ -2,7 +2,7 @@
 // worker loads them: well-known public addresses placed, private and malformed ones not placed.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { createIpGeo, loadShippedIpGeo, parseAsnCsv, shippedGeoFiles } from "@/lib/telemetry/geo/ip-geo";
+import { createIpGeo, GEO_CACHE_ENTRIES, loadShippedIpGeo, parseAsnCsv, shippedGeoFiles } from "@/lib/telemetry/geo/ip-geo";
 
 describe("IP geography from the shipped databases", () => {
   const geo = loadShippedIpGeo();
@@ -20,6 +20,22 @@ describe("IP geography from the shipped databases", () => {
     const info = geo.lookup(ip);
     if (expected === undefined) expect(info).toBeUndefined();
     else expect(info).toMatchObject(expected);
+  });
+
+  it("remembers answers for a bounded number of addresses, and answers the same after forgetting one", () => {
+    const g = createIpGeo(loadCountryDb(), readFileSync(shippedGeoFiles().asnCsv));
+    const first = g.lookup("8.8.8.8");
+    expect(g.lookup("8.8.8.8")).toEqual(first);
+    // the remembered answer is shared: nobody can change it for the next caller
+    expect(Object.isFrozen(g.lookup("8.8.8.8"))).toBe(true);
+    expect(g.lookup("10.1.2.3")).toBeUndefined();
+    expect(g.lookup("10.1.2.3")).toBeUndefined();
+    // a flood of new peers: the memory stays bounded
+    for (let i = 0; i < GEO_CACHE_ENTRIES + 100; i++) g.lookup(`100.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    expect(g.cachedAddresses()).toBe(GEO_CACHE_ENTRIES);
+    // 8.8.8.8 was forgotten (the oldest), and is looked up afresh with the same answer
+    expect(g.lookup("8.8.8.8")).toEqual(first);
+    expect(first).toMatchObject({ country: "US", asn: 15169 });
   });
 
   it("loads the whole ASN table and reports the country database's build date", () => {
