@@ -2,6 +2,7 @@
 // and the web app. A bad value fails fast with a message naming the variable.
 import path from "node:path";
 import { z } from "zod";
+import { SEVERITY_LEVELS } from "./detect/severity";
 import { DEFAULT_INTERNAL_SUBNETS, parseSubnets } from "./telemetry/cidr";
 import { parseAllowedCountries } from "./telemetry/geo/allowed-countries";
 
@@ -202,12 +203,12 @@ const envSchema = z.object({
   /** Dollars per UTC day, at most (priced from the tokens each call used). */
   AI_DAILY_BUDGET_USD: optional(z.coerce.number().min(0)).transform((v) => v ?? 5),
   /** Alerts below this severity are not sent for analysis automatically (analysts can still ask). */
-  AI_MIN_SEVERITY: optional(z.enum(["low", "medium", "high", "critical"])).transform((v) => v ?? "high"),
+  AI_MIN_SEVERITY: optional(z.enum(SEVERITY_LEVELS)).transform((v) => v ?? "high"),
   /**
    * Low-priority work: alerts at or above this severity but below AI_MIN_SEVERITY are analysed through
    * the Message Batches API (half price, answered within 24 h); "off" sends none.
    */
-  AI_BATCH_MIN_SEVERITY: optional(z.enum(["low", "medium", "high", "critical", "off"])).transform((v) => v ?? "medium"),
+  AI_BATCH_MIN_SEVERITY: optional(z.enum([...SEVERITY_LEVELS, "off"])).transform((v) => v ?? "medium"),
   /** How often collected low-priority alerts are sent as one batch, and finished batches are read. */
   AI_BATCH_INTERVAL_SEC: optional(z.coerce.number().min(1).max(86_400)).transform((v) => v ?? 600),
   /** Replace internal addresses (INTERNAL_SUBNETS) with stable placeholders in what is sent. */

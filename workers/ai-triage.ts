@@ -10,7 +10,8 @@ import { alertsToTriage, campaignsToTriage, failStalePending, hasAiAnalysis, has
 import { alertFingerprint } from "@/lib/ai/triage-context";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Logger } from "@/lib/log";
-import { batchSeverities, collectBatches, severitiesAtLeast, triageAlert, triageBatch, type TriageSettings } from "@/lib/ai/triage-service";
+import { batchSeverities, collectBatches, triageAlert, triageBatch, type TriageSettings } from "@/lib/ai/triage-service";
+import { severitiesAtLeast } from "@/lib/detect/severity";
 import type { Clock } from "./clock";
 
 const POLL_MS = 5_000;

@@ -5,6 +5,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { AiAnalysisStatus } from "@prisma/client";
 import { z } from "zod";
+import { SEVERITY_LEVELS, severitiesAtLeast, type Severity } from "@/lib/detect/severity";
 import {
   aiActivity,
   alertSeverity,
@@ -30,7 +31,6 @@ import { worstCaseCostUsd } from "./cost";
 import { createMasker } from "./masking";
 import { alertFingerprint, buildTriageContext, TRIAGE_INSTRUCTIONS, triageUserMessage } from "./triage-context";
 
-export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 /** An analysis of the same fingerprint this recent is reused instead of calling again. */
 export const CACHE_TTL_MS = 24 * 3_600_000;
 /** An alert still without an analysis this long after it was raised is not waiting in the worker's queue. */
@@ -42,14 +42,14 @@ export interface TriageSettings {
   model: string;
   callLimit: number;
   budgetUsd: number | undefined;
-  minSeverity: (typeof SEVERITIES)[number];
+  minSeverity: Severity;
   maskInternal: boolean;
   internalSubnets: readonly string[];
   timeoutMs: number;
   maxRetries: number;
   concurrency: number;
   /** Severities below minSeverity sent through the Message Batches API; "off": none. */
-  batchMinSeverity: (typeof SEVERITIES)[number] | "off";
+  batchMinSeverity: Severity | "off";
   batchIntervalMs: number;
 }
 
@@ -71,15 +71,10 @@ export function triageSettingsFromEnv(e: Env): TriageSettings {
   };
 }
 
-/** The severities the risk pre-filter lets through automatically. */
-export function severitiesAtLeast(min: TriageSettings["minSeverity"]): string[] {
-  return SEVERITIES.slice(SEVERITIES.indexOf(min));
-}
-
 /** The severities that go to batches: from batchMinSeverity up to (not including) minSeverity. */
 export function batchSeverities(s: Pick<TriageSettings, "minSeverity" | "batchMinSeverity">): string[] {
   if (s.batchMinSeverity === "off") return [];
-  return SEVERITIES.slice(SEVERITIES.indexOf(s.batchMinSeverity), SEVERITIES.indexOf(s.minSeverity));
+  return SEVERITY_LEVELS.slice(SEVERITY_LEVELS.indexOf(s.batchMinSeverity), SEVERITY_LEVELS.indexOf(s.minSeverity));
 }
 
 export interface TriageResult {
@@ -159,7 +154,7 @@ export async function getAlertAnalysis(db: DbClient, settings: TriageSettings, a
       ? "AI triage is off: no ANTHROPIC_API_KEY is set"
       : batchSeverities(settings).includes(severity) && Date.now() - found.createdAt.getTime() <= QUEUE_STALE_MS
         ? `queued for the next low-priority batch (every ${Math.round(settings.batchIntervalMs / 60_000)} min, answered within 24 h)`
-        : !severitiesAtLeast(settings.minSeverity).includes(severity)
+        : !(severitiesAtLeast(settings.minSeverity) as readonly string[]).includes(severity)
         ? `not analysed automatically: ${severity} is below AI_MIN_SEVERITY (${settings.minSeverity}); an analyst can request one`
         : Date.now() - found.createdAt.getTime() > QUEUE_STALE_MS
           ? "not analysed: raised while AI triage was not running; an analyst can request one"

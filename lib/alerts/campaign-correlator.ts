@@ -22,7 +22,7 @@
 //   seen is dropped, so memory is bounded by the threats of one window.
 // - A threat that links to two open campaigns joins the older one; campaigns are never merged, so a
 //   campaign id once reported stays valid.
-import { SEVERITY_RANK, type Severity } from "@/lib/detect/severity";
+import { SEVERITY_LEVELS, SEVERITY_RANK, type Severity } from "@/lib/detect/severity";
 
 export const DEFAULT_CAMPAIGN_WINDOW_MS = 15 * 60_000;
 
@@ -62,8 +62,6 @@ export interface CampaignCorrelatorOptions {
   windowMs?: number;
 }
 
-const LEVELS: readonly Severity[] = ["low", "medium", "high", "critical"];
-
 function clampConfidence(c: number): number {
   return Number.isNaN(c) ? 0 : Math.min(1, Math.max(0, c));
 }
@@ -96,7 +94,7 @@ export function campaignAssessment(members: readonly Threat[]): { severity: Seve
   if (strongest === SEVERITY_RANK.critical || highOrAbove >= 2) rank = SEVERITY_RANK.critical;
   else if (types.length >= 2) rank = Math.min(SEVERITY_RANK.high, strongest + 1);
   const confidence = 1 - types.reduce((miss, t) => miss * (1 - t.confidence), 1);
-  return { severity: LEVELS[rank]!, confidence };
+  return { severity: SEVERITY_LEVELS[rank]!, confidence };
 }
 
 interface OpenCampaign {

@@ -6,6 +6,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
+import { severitiesAtLeast } from "../detect/severity";
 import type { EventType } from "../events/event-types";
 import type { MitigationView } from "../mitigation/mitigation-view";
 import { MITIGATION_STATUS_EVENT, type NotificationEvent } from "../notify/message";
@@ -176,14 +177,12 @@ async function alreadySent(db: DbClient, channelId: number, event: NotificationE
   return new Set(rows.map((r) => r.subjectKey));
 }
 
-const SEVERITY_ORDER = ["low", "medium", "high", "critical"] as const;
-
 async function escalateAlerts(db: DbClient, channelId: number, f: ChannelFilter, span: { since: Date; due: Date }, limit: number): Promise<number> {
   const candidates = await db.alert.findMany({
     where: {
       status: "open",
       createdAt: { gte: span.since, lte: span.due },
-      ...(f.minSeverity ? { severity: { in: SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(f.minSeverity)) } } : {}),
+      ...(f.minSeverity ? { severity: { in: severitiesAtLeast(f.minSeverity) } } : {}),
       ...(f.types?.length ? { alertType: { in: f.types } } : {}),
       ...(f.detectors?.length ? { detector: { in: f.detectors } } : {}),
       ...(f.sites?.length || f.roles?.length || f.tags?.length

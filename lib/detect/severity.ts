@@ -1,5 +1,14 @@
 // How serious a detection is, and the one scale every detector maps its score onto.
-export type Severity = "low" | "medium" | "high" | "critical";
+
+/** The severities, least serious first: the one list settings, filters and escalation read. */
+export const SEVERITY_LEVELS = ["low", "medium", "high", "critical"] as const;
+
+export type Severity = (typeof SEVERITY_LEVELS)[number];
+
+/** `min` and every severity above it. */
+export function severitiesAtLeast(min: Severity): Severity[] {
+  return SEVERITY_LEVELS.slice(SEVERITY_LEVELS.indexOf(min));
+}
 
 /** Order of severities, for "the stronger of two" and escalation. */
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };

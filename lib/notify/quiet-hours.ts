@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { timezoneOffsetMs } from "../alerts/maintenance-window";
 import { canonicalTimeZone, wallClockToInstant } from "../alerts/zoned-time";
-import { SEVERITY_RANK } from "../detect/severity";
+import { SEVERITY_LEVELS, SEVERITY_RANK } from "../detect/severity";
 import type { Severity } from "./message";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)");
@@ -15,7 +15,7 @@ export const quietHoursSchema = z
     to: hhmm,
     timezone: z.string().default("UTC").refine((tz) => canonicalTimeZone(tz) !== undefined, "unknown time zone"),
     /** This severity and above still go out at once. */
-    allowSeverity: z.enum(["low", "medium", "high", "critical"]).default("critical"),
+    allowSeverity: z.enum(SEVERITY_LEVELS).default("critical"),
   })
   .refine((q) => q.from !== q.to, { message: "must differ from from", path: ["to"] });
 

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { AlertView } from "../alerts/alert-view";
 import type { CampaignView } from "../alerts/campaign-view";
-import { SEVERITY_RANK } from "../detect/severity";
+import { SEVERITY_LEVELS, SEVERITY_RANK } from "../detect/severity";
 import type { NotificationEvent, Severity } from "./message";
 import { quietHoursSchema } from "./quiet-hours";
 
@@ -14,7 +14,7 @@ const names = z.array(z.string().trim().min(1).max(200)).max(200);
 
 export const channelFilterSchema = z
   .object({
-    minSeverity: z.enum(["low", "medium", "high", "critical"]).optional(),
+    minSeverity: z.enum(SEVERITY_LEVELS).optional(),
     types: names.optional(),
     detectors: names.optional(),
     sites: names.optional(),
