@@ -22,6 +22,7 @@ import { ownsKeys } from "@/components/ui/hotkey-target";
 import { LoadError } from "@/components/ui/load-error";
 import { AnomalyFilters } from "./anomaly-filters";
 import { AnomalyRow } from "./anomaly-row";
+import { cursorAt, cursorRow, FIRST_ROW, type RowCursor } from "./row-cursor";
 
 export const TABLE_PAGE_SIZE = 50;
 
@@ -86,14 +87,15 @@ export function AnomaliesDashboard() {
     void table.refetch();
   };
 
-  const [cursor, setCursor] = useState(0);
+  const [rowCursor, setRowCursor] = useState<RowCursor>(FIRST_ROW);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [message, setMessage] = useState("");
   useEffect(() => {
-    setCursor(0);
+    setRowCursor(FIRST_ROW);
     setSelected(new Set());
   }, [filterKey]);
-  const active = alerts[Math.min(cursor, alerts.length - 1)];
+  const cursor = cursorRow(alerts, rowCursor);
+  const active = alerts[cursor];
 
   const feedback = useAlertFeedback();
   const triage = useAlertTriage();
@@ -102,10 +104,9 @@ export function AnomaliesDashboard() {
 
   const moveTo = useCallback(
     (index: number) => {
-      const next = Math.max(0, Math.min(index, alerts.length - 1));
-      setCursor(next);
-      const id = alerts[next]?.id;
-      if (id !== undefined) rowRefs.current.get(id)?.focus({ preventScroll: false });
+      const next = cursorAt(alerts, index);
+      setRowCursor(next);
+      if (next.alertId !== null) rowRefs.current.get(next.alertId)?.focus({ preventScroll: false });
     },
     [alerts],
   );
@@ -287,7 +288,7 @@ export function AnomaliesDashboard() {
                       active={index === cursor}
                       selected={selected.has(alert.id)}
                       onSelect={() => toggleOne(alert.id)}
-                      onFocus={() => setCursor(index)}
+                      onFocus={() => setRowCursor({ alertId: alert.id, index })}
                       rowRef={(el) => {
                         if (el) rowRefs.current.set(alert.id, el);
                         else rowRefs.current.delete(alert.id);
