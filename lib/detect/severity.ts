@@ -10,8 +10,8 @@ export function severitiesAtLeast(min: Severity): Severity[] {
   return SEVERITY_LEVELS.slice(SEVERITY_LEVELS.indexOf(min));
 }
 
-/** Order of severities, for "the stronger of two" and escalation. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
+/** Order of severities, for "the stronger of two" and escalation (each one's place in SEVERITY_LEVELS). */
+export const SEVERITY_RANK = Object.fromEntries(SEVERITY_LEVELS.map((s, i) => [s, i])) as Readonly<Record<Severity, number>>;
 
 /** How sure a raised alert of each severity is: combined into campaign confidence, and the mitigation gate's reading of one alert. */
 export const SEVERITY_CONFIDENCE: Readonly<Record<Severity, number>> = { low: 0.4, medium: 0.6, high: 0.8, critical: 0.95 };
